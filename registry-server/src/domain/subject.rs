@@ -1,0 +1,153 @@
+//! Subject names, with Confluent's qualified form `:.context:name`.
+
+use std::fmt;
+
+/// The default context, where unqualified subjects live.
+pub const DEFAULT_CONTEXT: &str = ".";
+
+/// A subject as stored: the full qualified string plus the context it lives in.
+///
+/// `orders-value` lives in the default context `.`; `:.eu:orders-value` lives in `.eu`.
+/// Schema ids are allocated per context.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SubjectName {
+    qualified: String,
+    context: String,
+}
+
+/// 42208: a subject name Confluent refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("The specified subject '{0}' is not a valid.")]
+pub struct InvalidSubject(pub String);
+
+impl SubjectName {
+    /// Parses a subject for a write (register): no control characters, not a reserved name.
+    ///
+    /// # Errors
+    /// [`InvalidSubject`] for control characters, `__GLOBAL`, `__EMPTY`, or the global context.
+    pub fn parse(raw: &str) -> Result<Self, InvalidSubject> {
+        let subject = Self::parse_lenient(raw)?;
+        let local = subject.local_name();
+        if local == "__GLOBAL" || local == "__EMPTY" || subject.context == ".__GLOBAL" {
+            return Err(InvalidSubject(raw.to_owned()));
+        }
+        Ok(subject)
+    }
+
+    /// Parses a subject for reads and config/mode scopes: only control characters are refused.
+    ///
+    /// # Errors
+    /// [`InvalidSubject`] when the name contains an ISO control character.
+    pub fn parse_lenient(raw: &str) -> Result<Self, InvalidSubject> {
+        if raw.chars().any(char::is_control) {
+            return Err(InvalidSubject(raw.to_owned()));
+        }
+        let (context, local) = split_qualified(raw);
+        // `:.:name` is the default context spelled out; store it unqualified.
+        let qualified = if context == DEFAULT_CONTEXT {
+            local.to_owned()
+        } else {
+            raw.to_owned()
+        };
+        Ok(SubjectName {
+            qualified,
+            context: context.to_owned(),
+        })
+    }
+
+    /// The name as stored and listed (qualified for non-default contexts).
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.qualified
+    }
+
+    /// The context this subject's schema ids belong to (`.` by default).
+    #[must_use]
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+
+    /// The name without its context prefix.
+    #[must_use]
+    pub fn local_name(&self) -> &str {
+        split_qualified(&self.qualified).1
+    }
+
+    /// Whether this names a whole context (`:.ctx:`) rather than a subject in it.
+    #[must_use]
+    pub fn is_context_scope(&self) -> bool {
+        self.context != DEFAULT_CONTEXT && self.local_name().is_empty()
+    }
+
+    /// Qualifies a reference's subject against this (referring) subject's context.
+    #[must_use]
+    pub fn qualify_reference(&self, referenced: &str) -> String {
+        if self.context == DEFAULT_CONTEXT || referenced.starts_with(":.") {
+            referenced.to_owned()
+        } else {
+            format!(":{}:{}", self.context, referenced)
+        }
+    }
+}
+
+impl fmt::Display for SubjectName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.qualified)
+    }
+}
+
+/// Splits `:.ctx:name` into (`.ctx`, `name`); anything else is (`.`, whole).
+fn split_qualified(raw: &str) -> (&str, &str) {
+    if let Some(rest) = raw.strip_prefix(":.")
+        && let Some(end) = rest.find(':')
+    {
+        let context = &raw[1..end + 2];
+        let local = &rest[end + 1..];
+        return (
+            if context == "." {
+                DEFAULT_CONTEXT
+            } else {
+                context
+            },
+            local,
+        );
+    }
+    (DEFAULT_CONTEXT, raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unqualified_names_live_in_the_default_context() {
+        let s = SubjectName::parse("orders-value").expect("valid");
+        assert_eq!(s.context(), ".");
+        assert_eq!(s.as_str(), "orders-value");
+    }
+
+    #[test]
+    fn qualified_names_carry_their_context() {
+        let s = SubjectName::parse(":.eu:orders-value").expect("valid");
+        assert_eq!(s.context(), ".eu");
+        assert_eq!(s.local_name(), "orders-value");
+        assert_eq!(s.as_str(), ":.eu:orders-value");
+        assert_eq!(s.qualify_reference("addr"), ":.eu:addr");
+        let d = SubjectName::parse(":.:plain").expect("valid");
+        assert_eq!((d.context(), d.as_str()), (".", "plain"));
+    }
+
+    #[test]
+    fn odd_characters_are_fine_but_control_characters_are_not() {
+        for ok in ["a/b", "100%", "a+b", "with space", "ünïcødé-主题", "*", ""] {
+            assert!(SubjectName::parse(ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["a\nb", "tab\there", "nul\0", "__GLOBAL", "__EMPTY"] {
+            assert!(SubjectName::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            SubjectName::parse("a\nb").unwrap_err().to_string(),
+            "The specified subject 'a\nb' is not a valid."
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! A Confluent-compatible schema registry.
+//!
+//! Code tour, one folder per layer, each knowing only the one below:
+//! - [`api`]: one module per REST resource; thin handlers over [`registry`].
+//! - [`registry`]: the use-cases (register, lookup, delete, check); owns transactions.
+//! - [`schema`]: pure engines: parse, canonical form, identity hash, compatibility.
+//! - [`store`]: the `Store` trait with SQLite and PostgreSQL implementations.
+//! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
+
+pub mod domain;
+pub mod schema;

@@ -1,0 +1,142 @@
+//! Pure schema handling: parsing, canonical form, identity and compatibility. No I/O.
+//!
+//! The registry hands an engine the submitted text plus the texts its references resolve
+//! to ([`Dependency`]); the engine answers with a [`ParsedSchema`] whose [`canonical`]
+//! string is what gets stored, hashed and returned. Compatibility is asked of a pair
+//! (reader, writer) and answers every [`Incompatibility`] found; [`compat`] applies the
+//! seven levels and renders Confluent's message list.
+//!
+//! [`canonical`]: ParsedSchema::canonical
+
+pub mod avro;
+pub mod compat;
+pub mod identity;
+pub mod json;
+
+use crate::domain::SchemaType;
+
+/// A referenced schema, already fetched by the registry.
+///
+/// `name` is how the referring schema names it (an Avro full name, a JSON Schema `$ref`
+/// URL); `schema` is the referenced version's stored text. Dependencies are handed over in
+/// dependency order: a schema's own references come before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub name: String,
+    pub schema: String,
+}
+
+/// How strictly to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ParseOptions {
+    /// New-schema validation (Confluent's `schema.validate.new.schemas`): Avro default
+    /// values must match their types, names must be valid. Off for IMPORT and for stored
+    /// schemas, which are never re-validated.
+    pub validate: bool,
+    /// Confluent's `normalize=true`: the canonical string becomes the normalized one.
+    pub normalize: bool,
+}
+
+/// The labels Confluent puts in messages for the two sides of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labels<'a> {
+    /// The side that must read the other's data (`new` when checking backward).
+    pub reader: &'a str,
+    /// The side whose data is read (`old` when checking backward).
+    pub writer: &'a str,
+}
+
+/// One incompatibility between a reader and a writer schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incompatibility {
+    /// Confluent's difference type, e.g. `READER_FIELD_MISSING_DEFAULT_VALUE`, `TYPE_CHANGED`.
+    pub kind: String,
+    /// Where it is: a JSON pointer for Avro (`/fields/1`), a `#/...` path for JSON Schema.
+    pub path: String,
+    /// The rendered message exactly as Confluent lists it in a 409 body / verbose response.
+    pub message: String,
+}
+
+/// Why a schema was refused (42201).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SchemaError {
+    pub message: String,
+}
+
+impl SchemaError {
+    pub fn new(message: impl Into<String>) -> Self {
+        SchemaError {
+            message: message.into(),
+        }
+    }
+}
+
+/// A schema parsed by its engine, immutable and cheap to share.
+#[derive(Debug, Clone)]
+pub enum ParsedSchema {
+    Avro(avro::AvroSchema),
+    Json(json::JsonSchema),
+}
+
+impl ParsedSchema {
+    /// Parses `text` of type `schema_type`, resolving references through `dependencies`.
+    ///
+    /// # Errors
+    /// [`SchemaError`] with Confluent's 42201 message when the text is not a valid schema
+    /// of that type, or the type has no engine (PROTOBUF).
+    pub fn parse(
+        schema_type: SchemaType,
+        text: &str,
+        dependencies: &[Dependency],
+        options: ParseOptions,
+    ) -> Result<Self, SchemaError> {
+        match schema_type {
+            SchemaType::Avro => {
+                avro::AvroSchema::parse(text, dependencies, options).map(Self::Avro)
+            }
+            SchemaType::Json => {
+                json::JsonSchema::parse(text, dependencies, options).map(Self::Json)
+            }
+            SchemaType::Protobuf => Err(SchemaError::new("Invalid schema type PROTOBUF")),
+        }
+    }
+
+    #[must_use]
+    pub fn schema_type(&self) -> SchemaType {
+        match self {
+            ParsedSchema::Avro(_) => SchemaType::Avro,
+            ParsedSchema::Json(_) => SchemaType::Json,
+        }
+    }
+
+    /// The text to store, hash and return (normalized when parsed with `normalize`).
+    #[must_use]
+    pub fn canonical(&self) -> &str {
+        match self {
+            ParsedSchema::Avro(schema) => schema.canonical(),
+            ParsedSchema::Json(schema) => schema.canonical(),
+        }
+    }
+
+    /// Every incompatibility met when `reader` reads data written with `writer`.
+    ///
+    /// Two schemas of different types are never compatible; [`compat`] reports that case
+    /// with Confluent's own message before it gets here.
+    #[must_use]
+    pub fn incompatibilities(
+        reader: &Self,
+        writer: &Self,
+        labels: Labels<'_>,
+    ) -> Vec<Incompatibility> {
+        match (reader, writer) {
+            (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::incompatibilities(r, w, labels),
+            (ParsedSchema::Json(r), ParsedSchema::Json(w)) => json::incompatibilities(r, w, labels),
+            _ => vec![Incompatibility {
+                kind: "TYPE_MISMATCH".to_owned(),
+                path: "/".to_owned(),
+                message: compat::DIFFERENT_SCHEMA_TYPE.to_owned(),
+            }],
+        }
+    }
+}
