@@ -1,0 +1,199 @@
+//! The use-cases: register, look up, read, delete, check, configure.
+//!
+//! Handlers call these with domain values; these own the transactions and the invariants
+//! (version numbering, id reuse, delete rules, modes) and answer [`ApiError`]s with
+//! Confluent's codes. Nothing here knows HTTP or SQL.
+
+mod config;
+mod delete;
+mod lookup;
+mod model;
+mod read;
+mod references;
+mod register;
+
+pub use read::SubjectPrefix;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use config::{ConfigUpdate, effective_level_of};
+pub use model::{ReferenceRequest, RegisteredSchema, SchemaRequest, VersionsQuery};
+
+use crate::domain::{CompatibilityLevel, Mode, SubjectName};
+use crate::error::ApiError;
+use crate::schema::{ParseOptions, ParsedSchema};
+use crate::store::{SchemaRecord, Store, StoreError};
+
+/// How many times a write transaction that lost a race on a unique constraint is retried.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// Registry-wide settings.
+#[derive(Debug, Clone)]
+pub struct RegistrySettings {
+    /// The compatibility level when no config says otherwise.
+    pub default_compatibility: CompatibilityLevel,
+    /// `error_code` of an incompatible-schema answer: 409 (CP ≤ 8.0) or 40901.
+    pub incompatible_error_code: u32,
+}
+
+impl Default for RegistrySettings {
+    fn default() -> Self {
+        RegistrySettings {
+            default_compatibility: CompatibilityLevel::Backward,
+            incompatible_error_code: 409,
+        }
+    }
+}
+
+/// The registry: a store plus caches of what never changes.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    settings: RegistrySettings,
+    /// Parsed stored schemas by (context, id): immutable, so cached until evicted.
+    parsed: moka::future::Cache<(String, i32), Arc<ParsedSchema>>,
+    /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot path.
+    rendered: moka::sync::Cache<(String, i32), bytes::Bytes>,
+}
+
+impl Registry {
+    #[must_use]
+    pub fn new(store: Arc<dyn Store>, settings: RegistrySettings) -> Self {
+        Registry {
+            store,
+            settings,
+            parsed: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_idle(Duration::from_secs(3600))
+                .build(),
+            rendered: moka::sync::Cache::builder()
+                .weigher(|_, body: &bytes::Bytes| u32::try_from(body.len()).unwrap_or(u32::MAX))
+                .max_capacity(256 * 1024 * 1024)
+                .build(),
+        }
+    }
+
+    /// The cache of rendered by-id bodies (invalidated when an id is freed).
+    #[must_use]
+    pub fn rendered_by_id(&self) -> &moka::sync::Cache<(String, i32), bytes::Bytes> {
+        &self.rendered
+    }
+
+    #[must_use]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    #[must_use]
+    pub fn settings(&self) -> &RegistrySettings {
+        &self.settings
+    }
+
+    /// Forgets cached parses of `(context, id)` (after a hard delete frees the id).
+    pub async fn forget_schema(&self, context: &str, id: i32) {
+        let key = (context.to_owned(), id);
+        self.rendered.invalidate(&key);
+        self.parsed.invalidate(&key).await;
+    }
+
+    /// Parses a stored schema (its references resolved), cached by (context, id).
+    pub(crate) async fn parse_stored(&self, owner: &SubjectName, record: &SchemaRecord) -> Result<Arc<ParsedSchema>, ApiError> {
+        let key = (record.context.clone(), record.id);
+        self.parsed
+            .try_get_with(key, async {
+                let dependencies = self.resolve_stored_references(owner, &record.references).await?;
+                // Stored schemas are never re-validated; only parsed.
+                let parsed = ParsedSchema::parse(record.schema_type, &record.schema, &dependencies, ParseOptions::default())
+                    .map_err(|e| ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message)))?;
+                Ok::<_, ApiError>(Arc::new(parsed))
+            })
+            .await
+            .map_err(|e: Arc<ApiError>| (*e).clone())
+    }
+
+    /// The mode in force for `subject` (subject → context → global → READWRITE).
+    pub(crate) async fn effective_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
+        for scope in scopes_of(subject) {
+            if let Some(mode) = self.store.mode(&scope).await? {
+                return mode.parse().map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
+            }
+        }
+        Ok(Mode::ReadWrite)
+    }
+
+    /// 42205 when `subject` is in a read-only mode.
+    pub(crate) async fn ensure_writable(&self, subject: Option<&SubjectName>) -> Result<(), ApiError> {
+        if self.effective_mode(subject).await?.is_read_only() {
+            let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
+            return Err(ApiError::operation_not_permitted(format!(
+                "Subject {name} in context {context} is in read-only mode"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The config/mode scopes consulted for `subject`, most specific first.
+pub(crate) fn scopes_of(subject: Option<&SubjectName>) -> Vec<String> {
+    let mut scopes = Vec::with_capacity(3);
+    if let Some(subject) = subject {
+        if !subject.is_context_scope() {
+            scopes.push(subject.as_str().to_owned());
+        }
+        if subject.context() != crate::domain::DEFAULT_CONTEXT {
+            scopes.push(format!(":{}:", subject.context()));
+        }
+    }
+    scopes.push(crate::store::GLOBAL_SCOPE.to_owned());
+    scopes
+}
+
+/// Confluent's 42201 text for a schema the engine refused.
+pub(crate) fn wrap_schema_error(schema_type: crate::domain::SchemaType, details: &str) -> String {
+    if details.starts_with("Invalid schema") {
+        details.to_owned()
+    } else {
+        format!("Invalid schema of type {schema_type}, details: {details}")
+    }
+}
+
+/// Runs a write transaction body, retrying when it lost a race on a unique constraint.
+pub(crate) async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, WriteError>>,
+{
+    let mut last = None;
+    for _ in 0..WRITE_ATTEMPTS {
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(WriteError::Api(error)) => return Err(error),
+            Err(WriteError::Store(StoreError::Conflict(message))) => {
+                tracing::debug!(%message, "write conflict, retrying");
+                last = Some(StoreError::Conflict(message));
+            }
+            Err(WriteError::Store(other)) => return Err(ApiError::store(&other)),
+        }
+    }
+    Err(last.map_or_else(|| ApiError::new(50001, "Error in the backend datastore"), |e| ApiError::store(&e)))
+}
+
+/// A failure inside a write transaction: an answer for the client, or a store error that
+/// may be retried.
+#[derive(Debug)]
+pub(crate) enum WriteError {
+    Api(ApiError),
+    Store(StoreError),
+}
+
+impl From<ApiError> for WriteError {
+    fn from(error: ApiError) -> Self {
+        WriteError::Api(error)
+    }
+}
+
+impl From<StoreError> for WriteError {
+    fn from(error: StoreError) -> Self {
+        WriteError::Store(error)
+    }
+}

@@ -1,0 +1,10 @@
+//! REST API behaviour, every test on SQLite and on PostgreSQL (spec checklist items cited).
+
+mod admin_replay;
+mod config;
+mod deletes;
+mod mode;
+mod openapi;
+mod reads;
+mod register;
+mod transport;
