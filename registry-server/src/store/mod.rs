@@ -65,7 +65,7 @@ pub trait Store: Send + Sync + 'static {
     async fn schema(&self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>>;
     /// The highest id ever issued in `context` (0 when none).
     async fn max_schema_id(&self, context: &str) -> StoreResult<i32>;
-    /// Every subject with at least one version record, sorted, with live/total counts.
+    /// Every subject with at least one version record, sorted by bytes, with live/total counts.
     async fn subjects(&self) -> StoreResult<Vec<SubjectSummary>>;
     /// Every version record of `subject` (soft-deleted included), ascending.
     async fn versions(&self, subject: &str) -> StoreResult<Vec<VersionRecord>>;

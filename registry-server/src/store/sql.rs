@@ -108,7 +108,11 @@ macro_rules! impl_sql_store {
             }
 
             async fn subjects(&self) -> $crate::store::StoreResult<Vec<$crate::store::SubjectSummary>> {
-                Ok(sqlx::query_as($crate::store::sql::SUBJECTS).fetch_all(&self.pool).await?)
+                let mut subjects: Vec<$crate::store::SubjectSummary> =
+                    sqlx::query_as($crate::store::sql::SUBJECTS).fetch_all(&self.pool).await?;
+                // Sorted here, by bytes: a database collation would order differently per backend.
+                subjects.sort_by(|a, b| a.subject.cmp(&b.subject));
+                Ok(subjects)
             }
 
             async fn versions(&self, subject: &str) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {

@@ -1,0 +1,107 @@
+//! Two server processes on one PostgreSQL database under concurrent registrations:
+//! 8 writers x 200 schemas, pairs of writers sharing a subject, every fifth schema
+//! identical across all writers. No duplicate ids, one id per distinct schema, no gaps or
+//! duplicates in any subject's versions, every id readable on both nodes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use registry_tests::postgres;
+use registry_tests::process::ServerProcess;
+use serde_json::{Value, json};
+
+const WRITERS: usize = 8;
+const PER_WRITER: usize = 200;
+
+fn schema_for(writer: usize, i: usize) -> String {
+    if i % 5 == 0 {
+        format!(r#"{{"type":"record","name":"Shared{i}","fields":[]}}"#)
+    } else {
+        format!(r#"{{"type":"record","name":"W{writer}N{i}","fields":[]}}"#)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
+    let (url, name) = postgres::create_database().await;
+    let bin = env!("CARGO_BIN_EXE_sr-under-test");
+    let node_a = ServerProcess::start(bin, &url).await;
+    let node_b = ServerProcess::start(bin, &url).await;
+    let client = reqwest::Client::new();
+    let put = client.put(format!("{}/config", node_a.base)).json(&json!({"compatibility": "NONE"})).send().await;
+    assert!(put.is_ok_and(|r| r.status().is_success()));
+
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let base = if writer % 2 == 0 { node_a.base.clone() } else { node_b.base.clone() };
+        let client = client.clone();
+        writers.push(tokio::spawn(async move {
+            let subject = format!("shared-subject-{}", writer % 4);
+            let mut acks = Vec::with_capacity(PER_WRITER);
+            for i in 0..PER_WRITER {
+                let schema = schema_for(writer, i);
+                let response = client
+                    .post(format!("{base}/subjects/{subject}/versions"))
+                    .json(&json!({"schema": schema}))
+                    .send()
+                    .await
+                    .expect("node reachable");
+                let status = response.status();
+                let body: Value = response.json().await.expect("json body");
+                assert!(status.is_success(), "writer {writer} schema {i}: {status} {body}");
+                acks.push((subject.clone(), schema, body["id"].as_i64().expect("id"), body["version"].as_i64().expect("version")));
+            }
+            acks
+        }));
+    }
+    let mut acks = Vec::new();
+    for writer in writers {
+        acks.extend(writer.await.expect("writer finished"));
+    }
+    assert_eq!(acks.len(), WRITERS * PER_WRITER);
+
+    // One id per distinct schema text, and no id shared by two texts.
+    let mut id_of: HashMap<&str, i64> = HashMap::new();
+    let mut text_of: HashMap<i64, &str> = HashMap::new();
+    for (_, schema, id, _) in &acks {
+        assert_eq!(*id_of.entry(schema).or_insert(*id), *id, "schema {schema} got two ids");
+        assert_eq!(*text_of.entry(*id).or_insert(schema), schema.as_str(), "id {id} names two schemas");
+    }
+
+    // Every subject's versions are 1..=n without gaps or duplicates, each version one schema.
+    let mut per_subject: BTreeMap<&str, BTreeMap<i64, i64>> = BTreeMap::new();
+    for (subject, _, id, version) in &acks {
+        let previous = per_subject.entry(subject).or_default().insert(*version, *id);
+        assert!(previous.is_none_or(|p| p == *id), "{subject} v{version} answered with two ids");
+    }
+    for (subject, versions) in &per_subject {
+        let listed: Vec<i64> = client
+            .get(format!("{}/subjects/{subject}/versions", node_b.base))
+            .send()
+            .await
+            .expect("reachable")
+            .json()
+            .await
+            .expect("json");
+        let expected: Vec<i64> = (1..=i64::try_from(listed.len()).expect("len")).collect();
+        assert_eq!(listed, expected, "{subject}: versions have gaps or duplicates");
+        assert_eq!(versions.len(), listed.len(), "{subject}: every version was acknowledged once");
+    }
+
+    // Every id is readable on both nodes with its text.
+    for (id, text) in &text_of {
+        for node in [&node_a, &node_b] {
+            let body: Value = client
+                .get(format!("{}/schemas/ids/{id}", node.base))
+                .send()
+                .await
+                .expect("reachable")
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(body["schema"].as_str(), Some(*text), "id {id} on {}", node.base);
+        }
+    }
+    drop((node_a, node_b));
+    postgres::drop_database_detached(name);
+}
