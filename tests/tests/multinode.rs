@@ -105,3 +105,46 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
     drop((node_a, node_b));
     postgres::drop_database_detached(name);
 }
+
+/// A hard delete on one node frees the id; the other node, which had the id's body
+/// cached, stops serving it once the notification arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
+    let (url, name) = postgres::create_database().await;
+    let bin = env!("CARGO_BIN_EXE_sr-under-test");
+    let node_a = ServerProcess::start(bin, &url).await;
+    let node_b = ServerProcess::start(bin, &url).await;
+    let client = reqwest::Client::new();
+    let schema = r#"{"type":"record","name":"Gone","fields":[]}"#;
+    let registered: Value = client
+        .post(format!("{}/subjects/gone/versions", node_a.base))
+        .json(&json!({"schema": schema}))
+        .send()
+        .await
+        .expect("reachable")
+        .json()
+        .await
+        .expect("json");
+    let id = registered["id"].as_i64().expect("id");
+    let by_id = format!("{}/schemas/ids/{id}", node_b.base);
+    // Twice, so node B serves it from its cache.
+    for _ in 0..2 {
+        assert!(client.get(&by_id).send().await.expect("reachable").status().is_success());
+    }
+    for path in ["/subjects/gone", "/subjects/gone?permanent=true"] {
+        let deleted = client.delete(format!("{}{path}", node_a.base)).send().await.expect("reachable");
+        assert!(deleted.status().is_success(), "{path}");
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let status = client.get(&by_id).send().await.expect("reachable").status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "node B still serves a hard-deleted id");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    drop((node_a, node_b));
+    postgres::drop_database_detached(name);
+}

@@ -63,6 +63,7 @@ impl Registry {
             store,
             settings,
             parsed: moka::future::Cache::builder()
+                .support_invalidation_closures()
                 .max_capacity(10_000)
                 .time_to_idle(Duration::from_secs(3600))
                 .build(),
@@ -130,6 +131,29 @@ impl Registry {
             )));
         }
         Ok(())
+    }
+}
+
+/// Drops what other nodes' changes make stale. Only hard deletes change what an id
+/// names (it disappears), so only they invalidate; a resync drops everything.
+impl crate::store::ChangeSink for Registry {
+    fn changed(&self, kind: &str, context: Option<&str>, id: Option<i32>) {
+        if !kind.starts_with("hard_delete") {
+            return;
+        }
+        match (context, id) {
+            (Some(context), Some(id)) => {
+                let key = (context.to_owned(), id);
+                self.rendered.invalidate(&key);
+                self.parsed.invalidate_entries_if(move |k, _| *k == key).ok();
+            }
+            _ => self.resync(),
+        }
+    }
+
+    fn resync(&self) {
+        self.rendered.invalidate_all();
+        self.parsed.invalidate_all();
     }
 }
 

@@ -97,6 +97,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Opens a write transaction holding exclusive locks on `lock_keys` (e.g. subjects).
     async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>>;
+
+    /// Starts delivering other nodes' committed changes to `sink` (PostgreSQL); `None` when
+    /// this backend has no other nodes (SQLite).
+    fn spawn_change_listener(&self, sink: std::sync::Arc<dyn ChangeSink>) -> Option<tokio::task::JoinHandle<()>>;
+}
+
+/// Receives changes committed by other registry nodes, to drop what it caches.
+pub trait ChangeSink: Send + Sync + 'static {
+    /// A change announced by another node (`id` is `None` when it names no single schema).
+    fn changed(&self, kind: &str, context: Option<&str>, id: Option<i32>);
+    /// Notifications may have been missed (the listener reconnected): drop every cache.
+    fn resync(&self);
 }
 
 /// One write transaction. Dropping it without [`WriteTx::commit`] rolls back.

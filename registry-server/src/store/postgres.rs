@@ -5,10 +5,11 @@
 //! any node. Every event is also sent with `pg_notify` inside the transaction; listeners
 //! receive it only once the transaction commits.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Postgres;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 
 use super::sql::impl_sql_store;
 use super::{Event, StoreResult};
@@ -50,6 +51,44 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// Listens on [`EVENTS_CHANNEL`] and hands every notification to `sink`; after a
+    /// reconnect (notifications sent meanwhile are lost) asks `sink` to resync.
+    fn listen_for_changes(&self, sink: Arc<dyn super::ChangeSink>) -> Option<tokio::task::JoinHandle<()>> {
+        let pool = self.pool.clone();
+        Some(tokio::spawn(async move {
+            loop {
+                let mut listener = match PgListener::connect_with(&pool).await {
+                    Ok(listener) => listener,
+                    Err(error) => {
+                        tracing::warn!(%error, "change listener cannot connect; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                if let Err(error) = listener.listen(EVENTS_CHANNEL).await {
+                    tracing::warn!(%error, "change listener cannot LISTEN; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                // Anything announced before this point may have been missed.
+                sink.resync();
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(notification)) => deliver(sink.as_ref(), notification.payload()),
+                        Ok(None) => {
+                            tracing::info!("change listener reconnected; dropping caches");
+                            sink.resync();
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "change listener failed; reconnecting");
+                            break;
+                        }
+                    }
+                }
+            }
+        }))
+    }
+
     async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
         let mut tx = PostgresTx { tx: self.pool.begin().await? };
         // A fixed order over keys keeps two multi-key writers from deadlocking.
@@ -88,6 +127,17 @@ impl PostgresTx {
             .await?;
         Ok(())
     }
+}
+
+fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
+    let Ok(event) = serde_json::from_str::<serde_json::Value>(payload) else {
+        sink.resync();
+        return;
+    };
+    let kind = event.get("kind").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let context = event.get("context").and_then(serde_json::Value::as_str);
+    let id = event.get("id").and_then(serde_json::Value::as_i64).and_then(|id| i32::try_from(id).ok());
+    sink.changed(kind, context, id);
 }
 
 impl_sql_store!(PostgresStore, PostgresTx, Postgres, "postgres");

@@ -205,6 +205,13 @@ macro_rules! impl_sql_store {
             async fn begin_write(&self, lock_keys: &[&str]) -> $crate::store::StoreResult<Box<dyn $crate::store::WriteTx>> {
                 Ok(Box::new(self.open_write(lock_keys).await?))
             }
+
+            fn spawn_change_listener(
+                &self,
+                sink: std::sync::Arc<dyn $crate::store::ChangeSink>,
+            ) -> Option<tokio::task::JoinHandle<()>> {
+                self.listen_for_changes(sink)
+            }
         }
 
         #[async_trait::async_trait]

@@ -76,6 +76,12 @@ impl SqliteStore {
         })
     }
 
+    #[allow(clippy::unused_self)]
+    fn listen_for_changes(&self, _sink: Arc<dyn super::ChangeSink>) -> Option<tokio::task::JoinHandle<()>> {
+        // One node: every change is made (and cached) here.
+        None
+    }
+
     async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
         // SQLite has one writer: the whole database is the lock.
         let writer = Arc::clone(&self.writer).lock_owned().await;
