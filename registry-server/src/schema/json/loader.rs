@@ -446,11 +446,12 @@ impl<'a> Loader<'a> {
             self.find_document(doc, base)?
         };
         let pointer = percent_decode(fragment);
-        if !pointer.is_empty() && !pointer.starts_with('/') {
-            // `$anchor`-style fragments are not followed.
-            return None;
+        if pointer.is_empty() || pointer.starts_with('/') {
+            return Some((target, pointer));
         }
-        Some((target, pointer))
+        // A plain-name fragment: a subschema whose `$id` is `#name` or whose `$anchor` is `name`.
+        let root = self.documents.get(target)?.value;
+        find_anchor(root, &pointer, &mut String::new()).map(|p| (target, p))
     }
 
     fn find_document(&self, from: usize, base: &str) -> Option<usize> {
@@ -555,6 +556,44 @@ fn common_of(map: &Map<String, Value>, dialect: Dialect) -> Common {
             .get("connect.type")
             .and_then(Value::as_str)
             .map(str::to_owned),
+    }
+}
+
+/// The JSON pointer of the subschema named by a plain-name fragment, searched depth first.
+fn find_anchor(value: &Value, name: &str, at: &mut String) -> Option<String> {
+    match value {
+        Value::Object(map) => {
+            let id = map.get("$id").and_then(Value::as_str);
+            let anchor = map.get("$anchor").and_then(Value::as_str);
+            if anchor == Some(name) || id.and_then(|i| i.rsplit_once('#')).map(|(_, f)| f) == Some(name) {
+                return Some(at.clone());
+            }
+            for (key, child) in map {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                let found = find_anchor(child, name, at);
+                at.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&index.to_string());
+                let found = find_anchor(child, name, at);
+                at.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        _ => None,
     }
 }
 
