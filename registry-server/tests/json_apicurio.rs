@@ -5,8 +5,8 @@
 //! in `confluent` and explains the difference in `override_reason`; this test checks that
 //! verdict and that every override is explained.
 
-use registry_server::schema::json::{self, JsonSchema, Policy};
 use registry_server::schema::ParseOptions;
+use registry_server::schema::json::{self, JsonSchema, Policy};
 use serde_json::Value;
 
 fn parse(value: &Value) -> JsonSchema {
@@ -42,7 +42,9 @@ fn apicurio_json_schema_cases() {
         if expected != case["apicurio"] {
             overrides += 1;
             assert!(
-                case["override_reason"].as_str().is_some_and(|r| !r.is_empty()),
+                case["override_reason"]
+                    .as_str()
+                    .is_some_and(|r| !r.is_empty()),
                 "#{index} {id}: an overridden verdict needs a reason"
             );
         }
@@ -68,5 +70,8 @@ fn apicurio_json_schema_cases() {
         cases.len(),
         failures.join("\n")
     );
-    assert_eq!(overrides, 24, "overrides are listed in the fixture and the report");
+    assert_eq!(
+        overrides, 24,
+        "overrides are listed in the fixture and the report"
+    );
 }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use registry_server::schema::json::{self, JsonSchema, Policy};
 use registry_server::schema::ParseOptions;
+use registry_server::schema::json::{self, JsonSchema, Policy};
 use serde_json::Value;
 
 fn parse(value: &Value) -> JsonSchema {

@@ -38,7 +38,10 @@ mod tests {
         let v: serde_json::Value =
             serde_json::from_str(r#"{ "type" : "object", "properties": {"b": {}, "a": {}} }"#)
                 .expect("json");
-        assert_eq!(compact(&v), r#"{"type":"object","properties":{"b":{},"a":{}}}"#);
+        assert_eq!(
+            compact(&v),
+            r#"{"type":"object","properties":{"b":{},"a":{}}}"#
+        );
     }
 
     #[test]

@@ -27,7 +27,13 @@ const NUMBER_KEYWORDS: &[&str] = &[
     "exclusiveMaximum",
     "multipleOf",
 ];
-const ARRAY_KEYWORDS_4: &[&str] = &["items", "additionalItems", "maxItems", "minItems", "uniqueItems"];
+const ARRAY_KEYWORDS_4: &[&str] = &[
+    "items",
+    "additionalItems",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+];
 const ARRAY_KEYWORDS_6: &[&str] = &[
     "items",
     "additionalItems",
@@ -198,7 +204,9 @@ impl<'a> Loader<'a> {
                     && match map.get(*k) {
                         None => false,
                         // 2020-12 keeps no trace of an empty `properties`.
-                        Some(Value::Object(o)) if *k == "properties" && dialect == Dialect::Modern => {
+                        Some(Value::Object(o))
+                            if *k == "properties" && dialect == Dialect::Modern =>
+                        {
                             !o.is_empty()
                         }
                         Some(_) => true,
@@ -521,7 +529,10 @@ fn string_node(map: &Map<String, Value>) -> StringNode {
     StringNode {
         min_length: map.get("minLength").and_then(Value::as_f64),
         max_length: map.get("maxLength").and_then(Value::as_f64),
-        pattern: map.get("pattern").and_then(Value::as_str).map(str::to_owned),
+        pattern: map
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     }
 }
 
@@ -565,7 +576,9 @@ fn find_anchor(value: &Value, name: &str, at: &mut String) -> Option<String> {
         Value::Object(map) => {
             let id = map.get("$id").and_then(Value::as_str);
             let anchor = map.get("$anchor").and_then(Value::as_str);
-            if anchor == Some(name) || id.and_then(|i| i.rsplit_once('#')).map(|(_, f)| f) == Some(name) {
+            if anchor == Some(name)
+                || id.and_then(|i| i.rsplit_once('#')).map(|(_, f)| f) == Some(name)
+            {
                 return Some(at.clone());
             }
             for (key, child) in map {

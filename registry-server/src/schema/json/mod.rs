@@ -46,8 +46,8 @@ impl JsonSchema {
         dependencies: &[Dependency],
         options: ParseOptions,
     ) -> Result<Self, SchemaError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| invalid(format_args!("Invalid JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| invalid(format_args!("Invalid JSON: {e}")))?;
         if !value.is_object() && !value.is_boolean() {
             return Err(invalid(
                 "Invalid JSON schema: expected an object or boolean at the root",
@@ -61,7 +61,9 @@ impl JsonSchema {
                         name: d.name.clone(),
                         value,
                     })
-                    .map_err(|e| invalid(format_args!("Invalid JSON in reference '{}': {e}", d.name)))
+                    .map_err(|e| {
+                        invalid(format_args!("Invalid JSON in reference '{}': {e}", d.name))
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         if options.validate {

@@ -90,8 +90,9 @@ pub(crate) fn validate(schema: &Value, dependencies: &[NamedDocument]) -> Result
             json_type(schema)
         ));
     }
-    for dependency in dependencies {
-        check_one(&dependency.value, &[])
+    // A reference may itself refer to the references listed before it.
+    for (at, dependency) in dependencies.iter().enumerate() {
+        check_one(&dependency.value, dependencies.get(..at).unwrap_or(&[]))
             .map_err(|e| format!("invalid reference '{}': {e}", dependency.name))?;
     }
     check_one(schema, dependencies)

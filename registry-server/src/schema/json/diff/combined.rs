@@ -20,7 +20,12 @@ fn combined(engine: &Engine<'_>, r: NodeRef) -> Option<(Criterion, Vec<NodeRef>)
 
 /// A plain schema becoming a union (or an intersection becoming a plain schema). Returns
 /// `true` when that settled the pair.
-pub(super) fn compare_mixed(engine: &mut Engine<'_>, ctx: &mut Ctx, o: NodeRef, u: NodeRef) -> bool {
+pub(super) fn compare_mixed(
+    engine: &mut Engine<'_>,
+    ctx: &mut Ctx,
+    o: NodeRef,
+    u: NodeRef,
+) -> bool {
     match (combined(engine, o), combined(engine, u)) {
         (None, Some((criterion, subs))) => {
             if let [single] = subs.as_slice() {

@@ -287,9 +287,9 @@ pub(crate) fn description(t: DiffType, path: &str) -> String {
         | D::ADDITIONAL_ITEMS_REMOVED
         | D::ADDITIONAL_PROPERTIES_REMOVED
         | D::UNEVALUATED_PROPERTIES_REMOVED
-        | D::UNEVALUATED_ITEMS_REMOVED => format!(
-            "The keyword at path '{path}' in the %s schema is not present in the %s schema"
-        ),
+        | D::UNEVALUATED_ITEMS_REMOVED => {
+            format!("The keyword at path '{path}' in the %s schema is not present in the %s schema")
+        }
         D::MIN_LENGTH_INCREASED
         | D::MINIMUM_INCREASED
         | D::EXCLUSIVE_MINIMUM_INCREASED
@@ -351,7 +351,8 @@ fn property_or_item_description(t: DiffType, path: &str) -> String {
             "The %s schema has an unopen content model and has a required property at path \
              '{path}' which is missing in the %s schema"
         ),
-        D::PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL | D::ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL => {
+        D::PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL
+        | D::ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL => {
             format!(
                 "The %s has a closed content model and is missing a property or item present at \
                  path '{path}' in the %s schema"

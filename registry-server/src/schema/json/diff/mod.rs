@@ -72,8 +72,8 @@ pub(crate) fn compare(original: &Model, update: &Model, policy: Policy) -> Vec<D
             .filter(|(_, diffs)| !engine.all_allowed(diffs))
             .map(|(k, v)| (*k, Rc::clone(v)))
             .collect();
-        let same_keys = incompatible.len() == seed.len()
-            && incompatible.keys().all(|k| seed.contains_key(k));
+        let same_keys =
+            incompatible.len() == seed.len() && incompatible.keys().all(|k| seed.contains_key(k));
         if !engine.optimistic || same_keys {
             return ctx.diffs;
         }

@@ -251,7 +251,11 @@ fn compare_dependencies(
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.iter().cloned().collect())
     };
-    let mut keys: Vec<&str> = on.property_dependencies.iter().map(|(k, _)| k.as_str()).collect();
+    let mut keys: Vec<&str> = on
+        .property_dependencies
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
     keys.extend(un.property_dependencies.iter().map(|(k, _)| k.as_str()));
     keys.dedup();
     let keys: BTreeSet<&str> = keys.into_iter().collect();
@@ -364,7 +368,11 @@ pub(super) fn unevaluated(
     let is_empty = |engine: &Engine<'_>, r: NodeRef| engine.node(r).kind.is_empty_schema();
     match (o, u) {
         (None, None) => {}
-        (None, Some(u)) => ctx.add(if is_false(engine, u) { removed } else { narrowed }),
+        (None, Some(u)) => ctx.add(if is_false(engine, u) {
+            removed
+        } else {
+            narrowed
+        }),
         (Some(o), None) => ctx.add(if is_false(engine, o) { added } else { extended }),
         (Some(o), Some(u)) => {
             let (of, uf) = (is_false(engine, o), is_false(engine, u));

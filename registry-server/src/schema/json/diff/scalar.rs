@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::kind::DiffType as D;
 use super::Ctx;
+use super::kind::DiffType as D;
 use crate::schema::json::model::{NumberNode, StringNode};
 
 /// The four outcomes of comparing an optional bound.
