@@ -298,6 +298,64 @@ fn self_referencing_ref_cycle_terminates() {
     assert!(all_kinds(&a, &a).is_empty());
 }
 
+/// A 2020-12 schema whose union branches point back at the union through `$ref`s that sit
+/// next to other keywords: `branches` object types, each with `props` properties referring to
+/// "product or id", which is itself a union containing the product.
+fn circular_union(branches: usize, props: usize) -> String {
+    let mut defs = serde_json::Map::new();
+    defs.insert(
+        "Id".into(),
+        serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+    );
+    defs.insert(
+        "Base".into(),
+        serde_json::json!({"type": "object", "properties": {"name": {"type": "string"}}}),
+    );
+    defs.insert(
+        "ProductOrId".into(),
+        serde_json::json!({"oneOf": [{"$ref": "#/$defs/Id"}, {"$ref": "#/$defs/Product"}]}),
+    );
+    let mut union = Vec::new();
+    for b in 0..branches {
+        let mut properties = serde_json::Map::new();
+        for p in 0..props {
+            properties.insert(
+                format!("r{p}"),
+                serde_json::json!({"$ref": "#/$defs/ProductOrId"}),
+            );
+        }
+        properties.insert("kind".into(), serde_json::json!({"const": format!("k{b}")}));
+        defs.insert(
+            format!("T{b}"),
+            serde_json::json!({"$ref": "#/$defs/Base", "type": "object", "properties": properties}),
+        );
+        union.push(serde_json::json!({"$ref": format!("#/$defs/T{b}")}));
+    }
+    defs.insert("Product".into(), serde_json::json!({ "oneOf": union }));
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": defs,
+        "$ref": "#/$defs/Product"
+    })
+    .to_string()
+}
+
+#[test]
+fn wide_circular_unions_terminate_quickly() {
+    let text = circular_union(12, 5);
+    let a = parse(&text);
+    let b = parse(&text);
+    let started = std::time::Instant::now();
+    assert!(all_kinds(&a, &b).is_empty());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    let changed = parse(&text.replace("\"k3\"", "\"other\""));
+    assert!(!backward_kinds(&a, &changed).is_empty());
+}
+
 // ---- messages and policy --------------------------------------------------------------------
 
 #[test]

@@ -252,6 +252,10 @@ impl<'m> Engine<'m> {
         match (&on.kind, &un.kind) {
             (Kind::String(a), Kind::String(b)) => scalar::compare_string(ctx, a, b),
             (Kind::Number(a), Kind::Number(b)) => scalar::compare_number(ctx, a, b),
+            // Two references that could not be followed are equal only if they read the same.
+            (Kind::Unresolved(a), Kind::Unresolved(b)) if a != b => {
+                ctx.add(DiffType::TYPE_CHANGED);
+            }
             (Kind::Const(a), Kind::Const(b)) if a != b => {
                 ctx.add_at("const", DiffType::ENUM_ARRAY_CHANGED);
             }
