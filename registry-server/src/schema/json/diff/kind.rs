@@ -262,6 +262,21 @@ impl Policy {
     }
 }
 
+impl std::str::FromStr for Policy {
+    type Err = String;
+
+    /// `STRICT` or `LENIENT`, any case (Confluent's `compatibilityPolicy` values for JSON).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("strict") {
+            Ok(Policy::Strict)
+        } else if s.eq_ignore_ascii_case("lenient") {
+            Ok(Policy::Lenient)
+        } else {
+            Err(format!("unknown JSON Schema compatibility policy '{s}'"))
+        }
+    }
+}
+
 /// Confluent's description for a difference at `path`, with its two `%s` (reader, writer).
 pub(crate) fn description(t: DiffType, path: &str) -> String {
     use DiffType as D;
@@ -394,4 +409,35 @@ pub(crate) fn render(t: DiffType, path: &str, reader: &str, writer: &str) -> Str
     }
     filled.push_str(rest);
     format!("{{errorType:\"{}\", description:\"{filled}'}}", t.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DiffType, Policy, render};
+
+    #[test]
+    fn policy_names() {
+        assert_eq!("LENIENT".parse::<Policy>(), Ok(Policy::Lenient));
+        assert_eq!("strict".parse::<Policy>(), Ok(Policy::Strict));
+        assert!("LOGICAL".parse::<Policy>().is_err());
+    }
+
+    #[test]
+    fn lenient_is_a_superset_of_strict() {
+        for t in DiffType::ALL {
+            assert!(
+                !Policy::Strict.allows(*t) || Policy::Lenient.allows(*t),
+                "{t:?}"
+            );
+        }
+        assert!(!Policy::Lenient.allows(DiffType::TYPE_CHANGED));
+    }
+
+    #[test]
+    fn schema_added_has_an_empty_description() {
+        assert_eq!(
+            render(DiffType::SCHEMA_ADDED, "#/items", "new", "old"),
+            "{errorType:\"SCHEMA_ADDED\", description:\"'}"
+        );
+    }
 }
