@@ -10,6 +10,7 @@ use super::model::{
     ArrayNode, Common, Criterion, Dialect, Kind, Model, Node, NodeId, NumberNode, ObjectNode,
     StringNode,
 };
+use super::refs::{self, Target};
 
 /// One JSON document the schema may point into: the schema itself or a referenced schema.
 #[derive(Debug)]
@@ -90,13 +91,15 @@ pub(crate) fn load(documents: &[Document<'_>]) -> Model {
         documents: documents
             .iter()
             .map(|d| LoadedDoc {
-                name: d.name,
-                value: d.value,
-                id: d
-                    .value
-                    .get("$id")
-                    .or_else(|| d.value.get("id"))
-                    .and_then(Value::as_str),
+                target: Target {
+                    name: d.name,
+                    value: d.value,
+                    id: d
+                        .value
+                        .get("$id")
+                        .or_else(|| d.value.get("id"))
+                        .and_then(Value::as_str),
+                },
                 dialect: Dialect::from_schema_uri(d.value.get("$schema").and_then(Value::as_str)),
             })
             .collect(),
@@ -114,9 +117,7 @@ pub(crate) fn load(documents: &[Document<'_>]) -> Model {
 }
 
 struct LoadedDoc<'a> {
-    name: Option<&'a str>,
-    value: &'a Value,
-    id: Option<&'a str>,
+    target: Target<'a>,
     dialect: Dialect,
 }
 
@@ -416,7 +417,8 @@ impl<'a> Loader<'a> {
 
     /// The node a `$ref` stands for; loads the target once and shares it (cycles included).
     fn resolve_ref(&mut self, doc: usize, reference: &str) -> NodeId {
-        let Some((target_doc, pointer)) = self.locate(doc, reference) else {
+        let targets: Vec<Target<'a>> = self.documents.iter().map(|d| d.target).collect();
+        let Some((target_doc, pointer)) = refs::locate(&targets, doc, reference) else {
             return self.push(Node::bare(Kind::Unresolved(reference.to_owned())));
         };
         let key = (target_doc, pointer);
@@ -426,7 +428,7 @@ impl<'a> Loader<'a> {
         let Some(value) = self
             .documents
             .get(target_doc)
-            .and_then(|d| d.value.pointer(&key.1))
+            .and_then(|d| d.target.value.pointer(&key.1))
         else {
             return self.push(Node::bare(Kind::Unresolved(reference.to_owned())));
         };
@@ -440,52 +442,6 @@ impl<'a> Loader<'a> {
             *target = node;
         }
         slot
-    }
-
-    /// Splits a `$ref` into the document it names and a JSON pointer inside it.
-    fn locate(&self, doc: usize, reference: &str) -> Option<(usize, String)> {
-        let (base, fragment) = match reference.split_once('#') {
-            Some((base, fragment)) => (base, fragment),
-            None => (reference, ""),
-        };
-        let target = if base.is_empty() {
-            doc
-        } else {
-            self.find_document(doc, base)?
-        };
-        let pointer = percent_decode(fragment);
-        if pointer.is_empty() || pointer.starts_with('/') {
-            return Some((target, pointer));
-        }
-        // A plain-name fragment: a subschema whose `$id` is `#name` or whose `$anchor` is `name`.
-        let root = self.documents.get(target)?.value;
-        find_anchor(root, &pointer, &mut String::new()).map(|p| (target, p))
-    }
-
-    fn find_document(&self, from: usize, base: &str) -> Option<usize> {
-        let exact = self
-            .documents
-            .iter()
-            .position(|d| d.name == Some(base) || d.id == Some(base));
-        if exact.is_some() {
-            return exact;
-        }
-        // A relative reference resolved against the referring document's `$id`.
-        let resolved = self
-            .documents
-            .get(from)
-            .and_then(|d| d.id)
-            .and_then(|id| id.rsplit_once('/'))
-            .map(|(dir, _)| format!("{dir}/{base}"));
-        let last_segment = |s: &str| s.rsplit('/').next().map(str::to_owned);
-        self.documents.iter().position(|d| {
-            let names = [d.name, d.id];
-            names.iter().flatten().any(|n| {
-                resolved.as_deref() == Some(*n)
-                    || last_segment(n).as_deref() == last_segment(base).as_deref()
-                        && (n.ends_with(base) || base.ends_with(*n))
-            })
-        })
     }
 }
 
@@ -568,64 +524,4 @@ fn common_of(map: &Map<String, Value>, dialect: Dialect) -> Common {
             .and_then(Value::as_str)
             .map(str::to_owned),
     }
-}
-
-/// The JSON pointer of the subschema named by a plain-name fragment, searched depth first.
-fn find_anchor(value: &Value, name: &str, at: &mut String) -> Option<String> {
-    match value {
-        Value::Object(map) => {
-            let id = map.get("$id").and_then(Value::as_str);
-            let anchor = map.get("$anchor").and_then(Value::as_str);
-            if anchor == Some(name)
-                || id.and_then(|i| i.rsplit_once('#')).map(|(_, f)| f) == Some(name)
-            {
-                return Some(at.clone());
-            }
-            for (key, child) in map {
-                let len = at.len();
-                at.push('/');
-                at.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                let found = find_anchor(child, name, at);
-                at.truncate(len);
-                if found.is_some() {
-                    return found;
-                }
-            }
-            None
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                let len = at.len();
-                at.push('/');
-                at.push_str(&index.to_string());
-                let found = find_anchor(child, name, at);
-                at.truncate(len);
-                if found.is_some() {
-                    return found;
-                }
-            }
-            None
-        }
-        _ => None,
-    }
-}
-
-/// Decodes `%XX` escapes of a URI fragment (JSON pointers may carry them).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

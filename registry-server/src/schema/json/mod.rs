@@ -2,7 +2,8 @@
 //!
 //! - [`validate`]: meta-schema check and offline `$ref` resolution (jsonschema crate).
 //! - [`canonical`]: the stored text, compact or normalized.
-//! - [`loader`] / [`model`]: the typed tree the diff walks, built as Confluent's loader sees it.
+//! - [`loader`] / [`model`] / [`refs`]: the typed tree the diff walks, built as Confluent's
+//!   loader sees it, with `$ref`s followed offline.
 //! - [`diff`]: the port of Confluent's `SchemaDiff` (one module per keyword group) and the
 //!   message texts.
 
@@ -10,6 +11,7 @@ mod canonical;
 pub mod diff;
 mod loader;
 mod model;
+mod refs;
 mod validate;
 
 use std::sync::Arc;
