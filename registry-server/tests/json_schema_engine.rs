@@ -228,6 +228,23 @@ fn nested_dependencies_resolve_in_order() {
     );
 }
 
+#[test]
+fn defs_references_find_bodies_under_definitions() {
+    // Confluent bridges top-level `definitions` into `$defs` before resolving.
+    let old =
+        parse(r##"{"$ref":"#/$defs/a","definitions":{"a":{"type":"string","maxLength":3}}}"##);
+    let new =
+        parse(r##"{"$ref":"#/$defs/a","definitions":{"a":{"type":"string","maxLength":2}}}"##);
+    assert_eq!(
+        backward_kinds(&old, &new),
+        ["MAX_LENGTH_DECREASED #/maxLength"]
+    );
+    assert_eq!(
+        old.canonical(),
+        r##"{"$ref":"#/$defs/a","definitions":{"a":{"type":"string","maxLength":3}}}"##
+    );
+}
+
 // ---- recursion ------------------------------------------------------------------------------
 
 const TREE: &str = r##"{

@@ -425,11 +425,17 @@ impl<'a> Loader<'a> {
         if let Some(&id) = self.ref_targets.get(&key) {
             return id;
         }
-        let Some(value) = self
-            .documents
-            .get(target_doc)
-            .and_then(|d| d.target.value.pointer(&key.1))
-        else {
+        let document = self.documents.get(target_doc).map(|d| d.target.value);
+        // Confluent's `definitions` → `$defs` bridge, top level only.
+        let bridged = key
+            .1
+            .strip_prefix("/$defs/")
+            .filter(|rest| !rest.contains('/'))
+            .map(|rest| format!("/definitions/{rest}"));
+        let Some(value) = document.and_then(|d| {
+            d.pointer(&key.1)
+                .or_else(|| bridged.as_deref().and_then(|p| d.pointer(p)))
+        }) else {
             return self.push(Node::bare(Kind::Unresolved(reference.to_owned())));
         };
         let slot = self.push(Node::bare(Kind::Empty));

@@ -111,6 +111,8 @@ fn check_one(schema: &Value, dependencies: &[NamedDocument]) -> Result<(), Strin
         owned = copy;
         &owned
     };
+    let bridged = bridge_definitions(schema);
+    let schema = bridged.as_ref().unwrap_or(schema);
     let base = match schema.get("$id").and_then(Value::as_str) {
         Some(id) if id.contains("://") => id.to_owned(),
         _ => format!("{SYNTHETIC_BASE}root.json"),
@@ -124,6 +126,26 @@ fn check_one(schema: &Value, dependencies: &[NamedDocument]) -> Result<(), Strin
         .build(schema)
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// Confluent copies top-level `definitions` entries into `$defs` (existing `$defs` entries win)
+/// before loading, so `#/$defs/X` finds a body kept under `definitions`. Validation sees the
+/// same bridge; the stored text is unchanged.
+pub(crate) fn bridge_definitions(schema: &Value) -> Option<Value> {
+    let definitions = schema.get("definitions")?.as_object()?;
+    if definitions.is_empty() {
+        return None;
+    }
+    let mut copy = schema.clone();
+    let map = copy.as_object_mut()?;
+    let defs = map
+        .entry("$defs")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        .as_object_mut()?;
+    for (name, body) in definitions {
+        defs.entry(name.clone()).or_insert_with(|| body.clone());
+    }
+    Some(copy)
 }
 
 fn json_type(value: &Value) -> &'static str {
