@@ -162,6 +162,15 @@ fn normalize_sorts_keys_recursively_and_keeps_array_order() {
 }
 
 #[test]
+fn canonical_keeps_decimals_as_jackson_writes_them() {
+    let schema = parse(r#"{"type":"number","multipleOf":0.50,"maximum":1e2,"minimum":-0.0000001}"#);
+    assert_eq!(
+        schema.canonical(),
+        r#"{"type":"number","multipleOf":0.50,"maximum":1E+2,"minimum":-1E-7}"#
+    );
+}
+
+#[test]
 fn canonical_of_boolean_schema() {
     assert_eq!(parse(" true ").canonical(), "true");
 }

@@ -81,9 +81,9 @@ impl JsonSchema {
         }));
         let model = loader::load(&documents);
         let canonical = if options.normalize {
-            canonical::normalized(&value)
+            canonical::normalized(text, &value)
         } else {
-            canonical::compact(&value)
+            canonical::compact(text, &value)
         };
         Ok(JsonSchema {
             canonical,
