@@ -11,6 +11,7 @@ import sys
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
+from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 USER_V1 = """{"type":"record","name":"User","namespace":"com.acme",
@@ -98,6 +99,28 @@ def main(base_url):
     addr_payload = auto({"street": "Main St"}, SerializationContext("address-topic", MessageField.VALUE))
     expect(deserializer(addr_payload, SerializationContext("address-topic", MessageField.VALUE)) == {"street": "Main St"},
            "auto-registered round trip")
+
+    # JSON Schema: serializer (auto-register, with validation) and deserializer round trip.
+    order_schema = """{"$schema":"http://json-schema.org/draft-07/schema#","title":"Order","type":"object",
+      "properties":{"id":{"type":"integer"},"items":{"type":"array","items":{"type":"string"}}},
+      "required":["id"],"additionalProperties":false}"""
+    json_serializer = JSONSerializer(order_schema, client)
+    json_deserializer = JSONDeserializer(order_schema, schema_registry_client=client)
+    json_ctx = SerializationContext("orders", MessageField.VALUE)
+    order = {"id": 7, "items": ["a", "b"]}
+    json_payload = json_serializer(order, json_ctx)
+    json_id = int.from_bytes(json_payload[1:5], "big")
+    expect(json_payload[0] == 0, "JSON wire prefix")
+    expect(client.get_schema(json_id).schema_type == "JSON", "registered as JSON")
+    expect(client.get_latest_version("orders-value").schema_id == json_id, "under orders-value")
+    expect(json_deserializer(json_payload, json_ctx) == order, "JSON round trip")
+    try:
+        json_serializer({"id": "not an integer"}, json_ctx)
+        raise AssertionError("an invalid JSON record was serialized")
+    except AssertionError:
+        raise
+    except Exception:  # the serializer validates against the schema and refuses
+        pass
 
     # Deletes.
     expect(client.delete_version("users-value", 2) == 2, "delete version")

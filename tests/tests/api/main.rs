@@ -3,6 +3,7 @@
 mod admin_replay;
 mod config;
 mod deletes;
+mod json_schemas;
 mod mode;
 mod openapi;
 mod reads;
