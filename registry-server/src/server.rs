@@ -41,8 +41,14 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
 ///
 /// # Errors
 /// The listener fails.
-pub async fn serve(listener: TcpListener, router: axum::Router, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 

@@ -18,7 +18,13 @@ impl ServerProcess {
     pub async fn start(binary: &str, database_url: &str) -> Self {
         let port = free_port();
         let child = Command::new(binary)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                database_url,
+            ])
             .env("SR_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -28,13 +34,43 @@ impl ServerProcess {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if client.get(format!("{base}/")).send().await.is_ok_and(|r| r.status().is_success()) {
+            if client
+                .get(format!("{base}/"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 break;
             }
-            assert!(Instant::now() < deadline, "server process did not become ready");
+            assert!(
+                Instant::now() < deadline,
+                "server process did not become ready"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         ServerProcess { base, child }
+    }
+
+    /// SIGTERM, then the exit status (waiting at most `within`).
+    ///
+    /// # Panics
+    /// When the signal cannot be sent or the process outlives `within`.
+    pub async fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM failed");
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit after SIGTERM"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// SIGKILL: no shutdown, no flush.

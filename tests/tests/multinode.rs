@@ -13,7 +13,7 @@ const WRITERS: usize = 8;
 const PER_WRITER: usize = 200;
 
 fn schema_for(writer: usize, i: usize) -> String {
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         format!(r#"{{"type":"record","name":"Shared{i}","fields":[]}}"#)
     } else {
         format!(r#"{{"type":"record","name":"W{writer}N{i}","fields":[]}}"#)
@@ -21,19 +21,30 @@ fn schema_for(writer: usize, i: usize) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
 async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
     let (url, name) = postgres::create_database().await;
     let bin = env!("CARGO_BIN_EXE_sr-under-test");
     let node_a = ServerProcess::start(bin, &url).await;
     let node_b = ServerProcess::start(bin, &url).await;
     let client = reqwest::Client::new();
-    let put = client.put(format!("{}/config", node_a.base)).json(&json!({"compatibility": "NONE"})).send().await;
+    let put = client
+        .put(format!("{}/config", node_a.base))
+        .json(&json!({"compatibility": "NONE"}))
+        .send()
+        .await;
     assert!(put.is_ok_and(|r| r.status().is_success()));
 
     let mut writers = Vec::new();
     for writer in 0..WRITERS {
-        let base = if writer % 2 == 0 { node_a.base.clone() } else { node_b.base.clone() };
+        let base = if writer % 2 == 0 {
+            node_a.base.clone()
+        } else {
+            node_b.base.clone()
+        };
         let client = client.clone();
         writers.push(tokio::spawn(async move {
             let subject = format!("shared-subject-{}", writer % 4);
@@ -48,8 +59,16 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
                     .expect("node reachable");
                 let status = response.status();
                 let body: Value = response.json().await.expect("json body");
-                assert!(status.is_success(), "writer {writer} schema {i}: {status} {body}");
-                acks.push((subject.clone(), schema, body["id"].as_i64().expect("id"), body["version"].as_i64().expect("version")));
+                assert!(
+                    status.is_success(),
+                    "writer {writer} schema {i}: {status} {body}"
+                );
+                acks.push((
+                    subject.clone(),
+                    schema,
+                    body["id"].as_i64().expect("id"),
+                    body["version"].as_i64().expect("version"),
+                ));
             }
             acks
         }));
@@ -64,15 +83,29 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
     let mut id_of: HashMap<&str, i64> = HashMap::new();
     let mut text_of: HashMap<i64, &str> = HashMap::new();
     for (_, schema, id, _) in &acks {
-        assert_eq!(*id_of.entry(schema).or_insert(*id), *id, "schema {schema} got two ids");
-        assert_eq!(*text_of.entry(*id).or_insert(schema), schema.as_str(), "id {id} names two schemas");
+        assert_eq!(
+            *id_of.entry(schema).or_insert(*id),
+            *id,
+            "schema {schema} got two ids"
+        );
+        assert_eq!(
+            *text_of.entry(*id).or_insert(schema),
+            schema.as_str(),
+            "id {id} names two schemas"
+        );
     }
 
     // Every subject's versions are 1..=n without gaps or duplicates, each version one schema.
     let mut per_subject: BTreeMap<&str, BTreeMap<i64, i64>> = BTreeMap::new();
     for (subject, _, id, version) in &acks {
-        let previous = per_subject.entry(subject).or_default().insert(*version, *id);
-        assert!(previous.is_none_or(|p| p == *id), "{subject} v{version} answered with two ids");
+        let previous = per_subject
+            .entry(subject)
+            .or_default()
+            .insert(*version, *id);
+        assert!(
+            previous.is_none_or(|p| p == *id),
+            "{subject} v{version} answered with two ids"
+        );
     }
     for (subject, versions) in &per_subject {
         let listed: Vec<i64> = client
@@ -84,8 +117,15 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
             .await
             .expect("json");
         let expected: Vec<i64> = (1..=i64::try_from(listed.len()).expect("len")).collect();
-        assert_eq!(listed, expected, "{subject}: versions have gaps or duplicates");
-        assert_eq!(versions.len(), listed.len(), "{subject}: every version was acknowledged once");
+        assert_eq!(
+            listed, expected,
+            "{subject}: versions have gaps or duplicates"
+        );
+        assert_eq!(
+            versions.len(),
+            listed.len(),
+            "{subject}: every version was acknowledged once"
+        );
     }
 
     // Every id is readable on both nodes with its text.
@@ -99,7 +139,12 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
                 .json()
                 .await
                 .expect("json");
-            assert_eq!(body["schema"].as_str(), Some(*text), "id {id} on {}", node.base);
+            assert_eq!(
+                body["schema"].as_str(),
+                Some(*text),
+                "id {id} on {}",
+                node.base
+            );
         }
     }
     drop((node_a, node_b));
@@ -109,7 +154,10 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
 /// A hard delete on one node frees the id; the other node, which had the id's body
 /// cached, stops serving it once the notification arrives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
 async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
     let (url, name) = postgres::create_database().await;
     let bin = env!("CARGO_BIN_EXE_sr-under-test");
@@ -130,10 +178,22 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
     let by_id = format!("{}/schemas/ids/{id}", node_b.base);
     // Twice, so node B serves it from its cache.
     for _ in 0..2 {
-        assert!(client.get(&by_id).send().await.expect("reachable").status().is_success());
+        assert!(
+            client
+                .get(&by_id)
+                .send()
+                .await
+                .expect("reachable")
+                .status()
+                .is_success()
+        );
     }
     for path in ["/subjects/gone", "/subjects/gone?permanent=true"] {
-        let deleted = client.delete(format!("{}{path}", node_a.base)).send().await.expect("reachable");
+        let deleted = client
+            .delete(format!("{}{path}", node_a.base))
+            .send()
+            .await
+            .expect("reachable");
         assert!(deleted.status().is_success(), "{path}");
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -142,7 +202,10 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
         if status == reqwest::StatusCode::NOT_FOUND {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "node B still serves a hard-deleted id");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "node B still serves a hard-deleted id"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     drop((node_a, node_b));

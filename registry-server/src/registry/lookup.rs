@@ -22,18 +22,33 @@ impl Registry {
             return Err(ApiError::subject_not_found(subject.as_str()));
         }
         let config = self.effective_config(Some(subject)).await?;
-        let normalize = normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
+        let normalize =
+            normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
             return Err(ApiError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let (references, dependencies) = self.resolve_request_references(subject, requested).await?;
-        let parsed = ParsedSchema::parse(schema_type, text, &dependencies, ParseOptions { validate: false, normalize })
-            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
-        let hash =
-            SchemaDigest::compute(parsed.canonical(), &references, request.metadata(), request.rule_set()).to_hex();
+        let (references, dependencies) =
+            self.resolve_request_references(subject, requested).await?;
+        let parsed = ParsedSchema::parse(
+            schema_type,
+            text,
+            &dependencies,
+            ParseOptions {
+                validate: false,
+                normalize,
+            },
+        )
+        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
+        let hash = SchemaDigest::compute(
+            parsed.canonical(),
+            &references,
+            request.metadata(),
+            request.rule_set(),
+        )
+        .to_hex();
 
         let by_hash = self.store.find_by_hash(subject.as_str(), &hash).await?;
         let best = by_hash
@@ -48,7 +63,11 @@ impl Registry {
         all.into_iter()
             .rev()
             .filter(|(v, _)| deleted || !v.deleted)
-            .find(|(_, s)| s.schema_type == schema_type && s.schema == parsed.canonical() && s.references == references)
+            .find(|(_, s)| {
+                s.schema_type == schema_type
+                    && s.schema == parsed.canonical()
+                    && s.references == references
+            })
             .map(|(v, s)| RegisteredSchema::from_version(&v, s))
             .ok_or_else(ApiError::schema_not_found)
     }
@@ -102,7 +121,12 @@ impl Registry {
         Ok(compat::check(level, &parsed, &previous))
     }
 
-    async fn parse_new(&self, subject: &SubjectName, request: &SchemaRequest, normalize: bool) -> Result<ParsedSchema, ApiError> {
+    async fn parse_new(
+        &self,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        normalize: bool,
+    ) -> Result<ParsedSchema, ApiError> {
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
@@ -110,7 +134,15 @@ impl Registry {
         }
         let requested = request.references.as_deref().unwrap_or_default();
         let (_, dependencies) = self.resolve_request_references(subject, requested).await?;
-        ParsedSchema::parse(schema_type, text, &dependencies, ParseOptions { validate: true, normalize })
-            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
+        ParsedSchema::parse(
+            schema_type,
+            text,
+            &dependencies,
+            ParseOptions {
+                validate: true,
+                normalize,
+            },
+        )
+        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
     }
 }

@@ -98,14 +98,27 @@ impl Registry {
     }
 
     /// Parses a stored schema (its references resolved), cached by (context, id).
-    pub(crate) async fn parse_stored(&self, owner: &SubjectName, record: &SchemaRecord) -> Result<Arc<ParsedSchema>, ApiError> {
+    pub(crate) async fn parse_stored(
+        &self,
+        owner: &SubjectName,
+        record: &SchemaRecord,
+    ) -> Result<Arc<ParsedSchema>, ApiError> {
         let key = (record.context.clone(), record.id);
         self.parsed
             .try_get_with(key, async {
-                let dependencies = self.resolve_stored_references(owner, &record.references).await?;
+                let dependencies = self
+                    .resolve_stored_references(owner, &record.references)
+                    .await?;
                 // Stored schemas are never re-validated; only parsed.
-                let parsed = ParsedSchema::parse(record.schema_type, &record.schema, &dependencies, ParseOptions::default())
-                    .map_err(|e| ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message)))?;
+                let parsed = ParsedSchema::parse(
+                    record.schema_type,
+                    &record.schema,
+                    &dependencies,
+                    ParseOptions::default(),
+                )
+                .map_err(|e| {
+                    ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message))
+                })?;
                 Ok::<_, ApiError>(Arc::new(parsed))
             })
             .await
@@ -113,17 +126,25 @@ impl Registry {
     }
 
     /// The mode in force for `subject` (subject → context → global → READWRITE).
-    pub(crate) async fn effective_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
+    pub(crate) async fn effective_mode(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<Mode, ApiError> {
         for scope in scopes_of(subject) {
             if let Some(mode) = self.store.mode(&scope).await? {
-                return mode.parse().map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
+                return mode
+                    .parse()
+                    .map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
             }
         }
         Ok(Mode::ReadWrite)
     }
 
     /// 42205 when `subject` is in a read-only mode.
-    pub(crate) async fn ensure_writable(&self, subject: Option<&SubjectName>) -> Result<(), ApiError> {
+    pub(crate) async fn ensure_writable(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<(), ApiError> {
         if self.effective_mode(subject).await?.is_read_only() {
             let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
             return Err(ApiError::operation_not_permitted(format!(
@@ -145,7 +166,9 @@ impl crate::store::ChangeSink for Registry {
             (Some(context), Some(id)) => {
                 let key = (context.to_owned(), id);
                 self.rendered.invalidate(&key);
-                self.parsed.invalidate_entries_if(move |k, _| *k == key).ok();
+                self.parsed
+                    .invalidate_entries_if(move |k, _| *k == key)
+                    .ok();
             }
             _ => self.resync(),
         }
@@ -199,7 +222,10 @@ where
             Err(WriteError::Store(other)) => return Err(ApiError::store(&other)),
         }
     }
-    Err(last.map_or_else(|| ApiError::new(50001, "Error in the backend datastore"), |e| ApiError::store(&e)))
+    Err(last.map_or_else(
+        || ApiError::new(50001, "Error in the backend datastore"),
+        |e| ApiError::store(&e),
+    ))
 }
 
 /// A failure inside a write transaction: an answer for the client, or a store error that

@@ -40,7 +40,9 @@ fn options() -> Options {
         let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
             "--seconds" => options.seconds = value.parse().unwrap_or(options.seconds),
-            "--registrations" => options.registrations = value.parse().unwrap_or(options.registrations),
+            "--registrations" => {
+                options.registrations = value.parse().unwrap_or(options.registrations)
+            }
             other => eprintln!("ignoring unknown argument {other}"),
         }
         i += 2;
@@ -50,13 +52,22 @@ fn options() -> Options {
 
 /// Requests per second over `seconds`, `CONNECTIONS` concurrent loops, each response checked.
 async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) -> f64 {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()
+        .expect("client");
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (client, url, body, expected, done, stop) =
-            (client.clone(), url.clone(), body.clone(), expected.clone(), Arc::clone(&done), Arc::clone(&stop));
+        let (client, url, body, expected, done, stop) = (
+            client.clone(),
+            url.clone(),
+            body.clone(),
+            expected.clone(),
+            Arc::clone(&done),
+            Arc::clone(&stop),
+        );
         tasks.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let request = match &body {
@@ -66,7 +77,13 @@ async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) 
                         .body(body.clone()),
                     None => client.get(&url),
                 };
-                let bytes = request.send().await.expect("request").bytes().await.expect("body");
+                let bytes = request
+                    .send()
+                    .await
+                    .expect("request")
+                    .bytes()
+                    .await
+                    .expect("body");
                 assert_eq!(bytes.len(), expected.len(), "the answer changed under load");
                 done.fetch_add(1, Ordering::Relaxed);
             }
@@ -94,11 +111,23 @@ async fn bare_server(path: &'static str, body: Bytes) -> String {
         path,
         get({
             let body = body.clone();
-            move || async move { ([("content-type", "application/vnd.schemaregistry.v1+json")], body) }
+            move || async move {
+                (
+                    [("content-type", "application/vnd.schemaregistry.v1+json")],
+                    body,
+                )
+            }
         })
-        .merge(post(move || async move { ([("content-type", "application/vnd.schemaregistry.v1+json")], body) })),
+        .merge(post(move || async move {
+            (
+                [("content-type", "application/vnd.schemaregistry.v1+json")],
+                body,
+            )
+        })),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -108,22 +137,57 @@ async fn bare_server(path: &'static str, body: Bytes) -> String {
 
 async fn reads(seconds: u64) {
     let app = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
-    let schema = record("Bench", &[("a", r#""int""#), ("b", r#""string""#), ("c", r#"{"type":"array","items":"long"}"#)]);
+    let schema = record(
+        "Bench",
+        &[
+            ("a", r#""int""#),
+            ("b", r#""string""#),
+            ("c", r#"{"type":"array","items":"long"}"#),
+        ],
+    );
     let id = app.register_id("bench-value", &schema).await;
     let by_id_path = format!("/schemas/ids/{id}");
     let ours = Bytes::from(app.get(&by_id_path).await.text);
     let bare = bare_server("/schemas/ids/{id}", ours.clone()).await;
 
     let baseline = load(format!("{bare}{by_id_path}"), None, ours.clone(), seconds).await;
-    let registry = load(format!("{}{by_id_path}", app.base), None, ours.clone(), seconds).await;
-    println!("GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.80)", registry / baseline);
+    let registry = load(
+        format!("{}{by_id_path}", app.base),
+        None,
+        ours.clone(),
+        seconds,
+    )
+    .await;
+    println!(
+        "GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.80)",
+        registry / baseline
+    );
 
     let lookup_body = json!({ "schema": schema }).to_string();
-    let found = Bytes::from(app.post("/subjects/bench-value", &json!({ "schema": schema })).await.text);
+    let found = Bytes::from(
+        app.post("/subjects/bench-value", &json!({ "schema": schema }))
+            .await
+            .text,
+    );
     let bare_lookup = bare_server("/subjects/{subject}", found.clone()).await;
-    let baseline = load(format!("{bare_lookup}/subjects/bench-value"), Some(lookup_body.clone()), found.clone(), seconds).await;
-    let registry = load(format!("{}/subjects/bench-value", app.base), Some(lookup_body), found, seconds).await;
-    println!("POST /subjects/{{s}} lookup bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.50)", registry / baseline);
+    let baseline = load(
+        format!("{bare_lookup}/subjects/bench-value"),
+        Some(lookup_body.clone()),
+        found.clone(),
+        seconds,
+    )
+    .await;
+    let registry = load(
+        format!("{}/subjects/bench-value", app.base),
+        Some(lookup_body),
+        found,
+        seconds,
+    )
+    .await;
+    println!(
+        "POST /subjects/{{s}} lookup bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.50)",
+        registry / baseline
+    );
 }
 
 /// Registrations per second: `total` distinct schemas, `WRITERS` concurrent clients, each
@@ -134,7 +198,9 @@ async fn registrations(backend: Backend, total: usize) -> f64 {
         args.database_max_connections = 16;
     })
     .await;
-    app.put("/config", &json!({"compatibility": "NONE"})).await.assert_ok();
+    app.put("/config", &json!({"compatibility": "NONE"}))
+        .await
+        .assert_ok();
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -142,14 +208,20 @@ async fn registrations(backend: Backend, total: usize) -> f64 {
         let (client, base) = (client.clone(), app.base.clone());
         tasks.push(tokio::spawn(async move {
             for i in (writer..total).step_by(WRITERS) {
-                let schema = format!(r#"{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":"int"}}]}}"#);
+                let schema = format!(
+                    r#"{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":"int"}}]}}"#
+                );
                 let response = client
                     .post(format!("{base}/subjects/bench-{writer}/versions"))
                     .json(&json!({ "schema": schema }))
                     .send()
                     .await
                     .expect("request");
-                assert!(response.status().is_success(), "registration failed: {}", response.status());
+                assert!(
+                    response.status().is_success(),
+                    "registration failed: {}",
+                    response.status()
+                );
             }
         }));
     }
