@@ -30,27 +30,35 @@ impl Registry {
             return Err(ApiError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let (references, dependencies) =
-            self.resolve_request_references(subject, requested).await?;
-        let parsed = ParsedSchema::parse(
-            schema_type,
-            text,
-            &dependencies,
-            ParseOptions {
-                validate: false,
-                normalize,
-            },
-        )
-        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
-        let hash = SchemaDigest::compute(
-            parsed.canonical(),
-            &references,
-            request.metadata(),
-            request.rule_set(),
-        )
-        .to_hex();
+        let cache_key = requested.is_empty().then(|| {
+            format!(
+                "{schema_type}|{normalize}|{}|{}|{text}",
+                request.metadata().map(ToString::to_string).unwrap_or_default(),
+                request.rule_set().map(ToString::to_string).unwrap_or_default()
+            )
+        });
+        let cached = cache_key.as_ref().and_then(|key| self.submitted_digests().get(key));
+        let (digest, references) = match cached {
+            Some(digest) => (digest, Vec::new()),
+            None => {
+                let (references, dependencies) = self.resolve_request_references(subject, requested).await?;
+                let parsed = ParsedSchema::parse(schema_type, text, &dependencies, ParseOptions { validate: false, normalize })
+                    .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
+                let hash = SchemaDigest::compute(parsed.canonical(), &references, request.metadata(), request.rule_set())
+                    .to_hex();
+                let digest = std::sync::Arc::new(super::SubmittedDigest {
+                    canonical: parsed.canonical().to_owned(),
+                    hash,
+                });
+                if let Some(key) = cache_key {
+                    self.submitted_digests().insert(key, std::sync::Arc::clone(&digest));
+                }
+                (digest, references)
+            }
+        };
+        let hash = &digest.hash;
 
-        let by_hash = self.store.find_by_hash(subject.as_str(), &hash).await?;
+        let by_hash = self.store.find_by_hash(subject.as_str(), hash).await?;
         let best = by_hash
             .iter()
             .filter(|(v, _)| deleted || !v.deleted)
@@ -65,7 +73,7 @@ impl Registry {
             .filter(|(v, _)| deleted || !v.deleted)
             .find(|(_, s)| {
                 s.schema_type == schema_type
-                    && s.schema == parsed.canonical()
+                    && s.schema == digest.canonical
                     && s.references == references
             })
             .map(|(v, s)| RegisteredSchema::from_version(&v, s))

@@ -54,6 +54,16 @@ pub struct Registry {
     parsed: moka::future::Cache<(String, i32), Arc<ParsedSchema>>,
     /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot path.
     rendered: moka::sync::Cache<(String, i32), bytes::Bytes>,
+    /// Identity digests of submitted schema texts without references, by the exact request
+    /// (type, normalize, metadata, rule set, text): a producer's repeated lookup skips parsing.
+    digests: moka::sync::Cache<String, Arc<SubmittedDigest>>,
+}
+
+/// What a lookup needs of a parsed submission.
+#[derive(Debug)]
+pub(crate) struct SubmittedDigest {
+    pub canonical: String,
+    pub hash: String,
 }
 
 impl Registry {
@@ -71,7 +81,17 @@ impl Registry {
                 .weigher(|_, body: &bytes::Bytes| u32::try_from(body.len()).unwrap_or(u32::MAX))
                 .max_capacity(256 * 1024 * 1024)
                 .build(),
+            digests: moka::sync::Cache::builder()
+                .weigher(|key: &String, value: &Arc<SubmittedDigest>| {
+                    u32::try_from(key.len() + value.canonical.len()).unwrap_or(u32::MAX)
+                })
+                .max_capacity(64 * 1024 * 1024)
+                .build(),
         }
+    }
+
+    pub(crate) fn submitted_digests(&self) -> &moka::sync::Cache<String, Arc<SubmittedDigest>> {
+        &self.digests
     }
 
     /// The cache of rendered by-id bodies (invalidated when an id is freed).
