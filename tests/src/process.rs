@@ -95,3 +95,37 @@ pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }
+
+/// `GET url` and its JSON body.
+///
+/// # Panics
+/// When the server cannot be reached or answers something that is not JSON.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("server reachable")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
+/// `POST url` with a JSON body; the status and the JSON body.
+///
+/// # Panics
+/// When the server cannot be reached or answers something that is not JSON.
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let response = client
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .expect("server reachable");
+    let status = response.status();
+    (status, response.json().await.expect("a JSON body"))
+}

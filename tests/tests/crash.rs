@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use registry_tests::process::ServerProcess;
+use registry_tests::process::{ServerProcess, get_json};
 use serde_json::{Value, json};
 
 const WRITERS: usize = 8;
@@ -76,17 +76,11 @@ async fn acknowledged_writes_survive_kill_9(database_url: &str) {
         let (Some(id), Some(version)) = (id, version) else {
             panic!("an acknowledged answer without id/version");
         };
-        let body: Value = client
-            .get(format!(
-                "{}/subjects/{subject}/versions/{version}",
-                restarted.base
-            ))
-            .send()
-            .await
-            .expect("reachable")
-            .json()
-            .await
-            .expect("json");
+        let body: Value = get_json(
+            &client,
+            &format!("{}/subjects/{subject}/versions/{version}", restarted.base),
+        )
+        .await;
         assert_eq!(
             body["id"].as_i64(),
             Some(*id),
@@ -133,13 +127,7 @@ async fn sigterm_shuts_down_cleanly() {
     let status = server.terminate(Duration::from_secs(10)).await;
     assert!(status.success(), "exit status after SIGTERM: {status}");
     let restarted = ServerProcess::start(bin, &url).await;
-    let versions: Value = client
-        .get(format!("{}/subjects/t/versions", restarted.base))
-        .send()
-        .await
-        .expect("reachable")
-        .json()
-        .await
-        .expect("json");
+    let versions: Value =
+        get_json(&client, &format!("{}/subjects/t/versions", restarted.base)).await;
     assert_eq!(versions, json!([1]));
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use registry_tests::postgres;
-use registry_tests::process::ServerProcess;
+use registry_tests::process::{ServerProcess, get_json};
 use serde_json::{Value, json};
 
 const WRITERS: usize = 8;
@@ -108,14 +108,14 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
         );
     }
     for (subject, versions) in &per_subject {
-        let listed: Vec<i64> = client
-            .get(format!("{}/subjects/{subject}/versions", node_b.base))
-            .send()
-            .await
-            .expect("reachable")
-            .json()
-            .await
-            .expect("json");
+        let listed: Vec<i64> = serde_json::from_value(
+            get_json(
+                &client,
+                &format!("{}/subjects/{subject}/versions", node_b.base),
+            )
+            .await,
+        )
+        .expect("a list of versions");
         let expected: Vec<i64> = (1..=i64::try_from(listed.len()).expect("len")).collect();
         assert_eq!(
             listed, expected,
@@ -131,14 +131,7 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
     // Every id is readable on both nodes with its text.
     for (id, text) in &text_of {
         for node in [&node_a, &node_b] {
-            let body: Value = client
-                .get(format!("{}/schemas/ids/{id}", node.base))
-                .send()
-                .await
-                .expect("reachable")
-                .json()
-                .await
-                .expect("json");
+            let body: Value = get_json(&client, &format!("{}/schemas/ids/{id}", node.base)).await;
             assert_eq!(
                 body["schema"].as_str(),
                 Some(*text),

@@ -33,25 +33,50 @@ impl Registry {
         let cache_key = requested.is_empty().then(|| {
             format!(
                 "{schema_type}|{normalize}|{}|{}|{text}",
-                request.metadata().map(ToString::to_string).unwrap_or_default(),
-                request.rule_set().map(ToString::to_string).unwrap_or_default()
+                request
+                    .metadata()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                request
+                    .rule_set()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
             )
         });
-        let cached = cache_key.as_ref().and_then(|key| self.submitted_digests().get(key));
+        let cached = cache_key
+            .as_ref()
+            .and_then(|key| self.submitted_digests().get(key));
         let (digest, references) = match cached {
             Some(digest) => (digest, Vec::new()),
             None => {
-                let (references, dependencies) = self.resolve_request_references(subject, requested).await?;
-                let parsed = ParsedSchema::parse(schema_type, text, &dependencies, ParseOptions { validate: false, normalize })
-                    .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
-                let hash = SchemaDigest::compute(parsed.canonical(), &references, request.metadata(), request.rule_set())
-                    .to_hex();
+                let (references, dependencies) =
+                    self.resolve_request_references(subject, requested).await?;
+                let parsed = ParsedSchema::parse(
+                    schema_type,
+                    text,
+                    &dependencies,
+                    ParseOptions {
+                        validate: false,
+                        normalize,
+                    },
+                )
+                .map_err(|e| {
+                    ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message))
+                })?;
+                let hash = SchemaDigest::compute(
+                    parsed.canonical(),
+                    &references,
+                    request.metadata(),
+                    request.rule_set(),
+                )
+                .to_hex();
                 let digest = std::sync::Arc::new(super::SubmittedDigest {
                     canonical: parsed.canonical().to_owned(),
                     hash,
                 });
                 if let Some(key) = cache_key {
-                    self.submitted_digests().insert(key, std::sync::Arc::clone(&digest));
+                    self.submitted_digests()
+                        .insert(key, std::sync::Arc::clone(&digest));
                 }
                 (digest, references)
             }
