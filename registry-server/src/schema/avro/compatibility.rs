@@ -1,0 +1,338 @@
+//! Reader/writer compatibility, a port of the rules of Avro Java's `SchemaCompatibility`
+//! (the checker Confluent calls): every incompatibility is collected with its JSON-pointer
+//! location; results are memoized per (reader node, writer node) pair, and a pair met again
+//! while still being checked counts as compatible, so recursive types terminate.
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use super::canonical;
+use super::model::{Graph, Kind, Node, NodeId};
+
+/// Avro Java's `SchemaIncompatibilityType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IncompatibilityType {
+    NameMismatch,
+    FixedSizeMismatch,
+    MissingEnumSymbols,
+    ReaderFieldMissingDefaultValue,
+    TypeMismatch,
+    MissingUnionBranch,
+}
+
+impl IncompatibilityType {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            IncompatibilityType::NameMismatch => "NAME_MISMATCH",
+            IncompatibilityType::FixedSizeMismatch => "FIXED_SIZE_MISMATCH",
+            IncompatibilityType::MissingEnumSymbols => "MISSING_ENUM_SYMBOLS",
+            IncompatibilityType::ReaderFieldMissingDefaultValue => {
+                "READER_FIELD_MISSING_DEFAULT_VALUE"
+            }
+            IncompatibilityType::TypeMismatch => "TYPE_MISMATCH",
+            IncompatibilityType::MissingUnionBranch => "MISSING_UNION_BRANCH",
+        }
+    }
+}
+
+/// One incompatibility as Avro Java reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) kind: IncompatibilityType,
+    /// JSON pointer, `/` for the root.
+    pub(crate) location: String,
+    /// Avro's own message (`reader type: INT not compatible with writer type: STRING`, ...).
+    pub(crate) message: String,
+}
+
+/// Why the check could not complete (Avro Java throws; Confluent reports the exception).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Aborted(pub(crate) String);
+
+type Outcome = Result<Rc<Vec<Found>>, Aborted>;
+
+enum Memo {
+    InProgress,
+    Done(Rc<Vec<Found>>),
+}
+
+/// Every incompatibility met when `reader_root` of `reader` reads data written with
+/// `writer_root` of `writer`.
+pub(crate) fn check(
+    reader: &Graph,
+    reader_root: NodeId,
+    writer: &Graph,
+    writer_root: NodeId,
+) -> Result<Vec<Found>, Aborted> {
+    let mut checker = Checker {
+        reader,
+        writer,
+        memo: HashMap::new(),
+    };
+    let found = checker.fresh(reader_root, writer_root)?;
+    Ok(found.as_ref().clone())
+}
+
+struct Checker<'a> {
+    reader: &'a Graph,
+    writer: &'a Graph,
+    memo: HashMap<(NodeId, NodeId), Memo>,
+}
+
+impl Checker<'_> {
+    /// A check started with its own location stack (Avro's two-argument `getCompatibility`).
+    fn fresh(&mut self, r: NodeId, w: NodeId) -> Outcome {
+        let mut location = Vec::new();
+        self.get("", r, w, &mut location)
+    }
+
+    fn get(&mut self, token: &str, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Outcome {
+        location.push(token.to_owned());
+        let result = match self.memo.get(&(r, w)) {
+            Some(Memo::InProgress) => Ok(Rc::new(Vec::new())),
+            Some(Memo::Done(found)) => Ok(Rc::clone(found)),
+            None => {
+                self.memo.insert((r, w), Memo::InProgress);
+                let found = Rc::new(self.calculate(r, w, location)?);
+                self.memo.insert((r, w), Memo::Done(Rc::clone(&found)));
+                Ok(found)
+            }
+        };
+        location.pop();
+        result
+    }
+
+    fn calculate(
+        &mut self,
+        r: NodeId,
+        w: NodeId,
+        loc: &mut Vec<String>,
+    ) -> Result<Vec<Found>, Aborted> {
+        let (reader, writer) = (self.reader.node(r), self.writer.node(w));
+        let (rk, wk) = (reader.kind(), writer.kind());
+        let mut out = Vec::new();
+        if rk == wk {
+            match (reader, writer) {
+                (Node::Array { items: ri, .. }, Node::Array { items: wi, .. }) => {
+                    extend(&mut out, &self.get("items", *ri, *wi, loc)?);
+                }
+                (Node::Map { values: rv, .. }, Node::Map { values: wv, .. }) => {
+                    extend(&mut out, &self.get("values", *rv, *wv, loc)?);
+                }
+                (Node::Fixed { size: rs, .. }, Node::Fixed { size: ws, .. }) => {
+                    self.check_names(r, w, loc, &mut out);
+                    if rs != ws {
+                        loc.push("size".to_owned());
+                        out.push(found(
+                            IncompatibilityType::FixedSizeMismatch,
+                            loc,
+                            format!("expected: {ws}, found: {rs}"),
+                        ));
+                        loc.pop();
+                    }
+                }
+                (
+                    Node::Enum {
+                        symbols: rsyms,
+                        default: rdef,
+                        ..
+                    },
+                    Node::Enum { symbols: wsyms, .. },
+                ) => {
+                    self.check_names(r, w, loc, &mut out);
+                    let missing: BTreeSet<&String> =
+                        wsyms.iter().filter(|s| !rsyms.contains(s)).collect();
+                    let reader_default = rdef.as_ref().is_some_and(|d| rsyms.contains(d));
+                    if !missing.is_empty() && !reader_default {
+                        loc.push("symbols".to_owned());
+                        let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                        out.push(found(
+                            IncompatibilityType::MissingEnumSymbols,
+                            loc,
+                            format!("[{}]", list.join(", ")),
+                        ));
+                        loc.pop();
+                    }
+                }
+                (Node::Record { .. }, Node::Record { .. }) => {
+                    self.check_names(r, w, loc, &mut out);
+                    self.check_fields(r, w, loc, &mut out)?;
+                }
+                (Node::Union { .. }, Node::Union { branches }) => {
+                    for (i, &branch) in branches.iter().enumerate() {
+                        loc.push(i.to_string());
+                        if !self.fresh(r, branch)?.is_empty() {
+                            let kind = self.writer.node(branch).kind();
+                            out.push(found(
+                                IncompatibilityType::MissingUnionBranch,
+                                loc,
+                                format!("reader union lacking writer type: {}", kind.constant()),
+                            ));
+                        }
+                        loc.pop();
+                    }
+                }
+                _ => {}
+            }
+            return Ok(out);
+        }
+        if let Node::Union { branches } = writer {
+            for (i, &branch) in branches.iter().enumerate() {
+                extend(&mut out, &self.get(&i.to_string(), r, branch, loc)?);
+            }
+            return Ok(out);
+        }
+        let promotable = match rk {
+            Kind::Long => wk == Kind::Int,
+            Kind::Float => matches!(wk, Kind::Int | Kind::Long),
+            Kind::Double => matches!(wk, Kind::Int | Kind::Long | Kind::Float),
+            Kind::Bytes => wk == Kind::String,
+            Kind::String => wk == Kind::Bytes,
+            Kind::Union => {
+                let Node::Union { branches } = reader else {
+                    return Ok(out);
+                };
+                for &branch in branches {
+                    if self.fresh(branch, w)?.is_empty() {
+                        return Ok(out);
+                    }
+                }
+                out.push(found(
+                    IncompatibilityType::MissingUnionBranch,
+                    loc,
+                    format!("reader union lacking writer type: {}", wk.constant()),
+                ));
+                return Ok(out);
+            }
+            _ => false,
+        };
+        if !promotable {
+            out.push(found(
+                IncompatibilityType::TypeMismatch,
+                loc,
+                format!(
+                    "reader type: {} not compatible with writer type: {}",
+                    rk.constant(),
+                    wk.constant()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Unqualified names equal, or the writer's full name among the reader's aliases.
+    fn check_names(&self, r: NodeId, w: NodeId, loc: &mut Vec<String>, out: &mut Vec<Found>) {
+        let (Some(rn), Some(wn)) = (self.reader.node(r).named(), self.writer.node(w).named())
+        else {
+            return;
+        };
+        let writer_full = wn.name.full();
+        if rn.name.name == wn.name.name || rn.alias_full_names().contains(&writer_full) {
+            return;
+        }
+        loc.push("name".to_owned());
+        out.push(found(
+            IncompatibilityType::NameMismatch,
+            loc,
+            format!("expected: {writer_full}"),
+        ));
+        loc.pop();
+    }
+
+    fn check_fields(
+        &mut self,
+        r: NodeId,
+        w: NodeId,
+        loc: &mut Vec<String>,
+        out: &mut Vec<Found>,
+    ) -> Result<(), Aborted> {
+        let (
+            Node::Record {
+                fields: rfields, ..
+            },
+            Node::Record {
+                fields: wfields, ..
+            },
+        ) = (self.reader.node(r), self.writer.node(w))
+        else {
+            return Ok(());
+        };
+        loc.push("fields".to_owned());
+        for (pos, rfield) in rfields.iter().enumerate() {
+            loc.push(pos.to_string());
+            let mut matches: Vec<usize> = wfields
+                .iter()
+                .position(|wf| wf.name == rfield.name)
+                .into_iter()
+                .collect();
+            for alias in &rfield.aliases {
+                if let Some(i) = wfields.iter().position(|wf| &wf.name == alias) {
+                    matches.push(i);
+                }
+            }
+            match matches.as_slice() {
+                [] => {
+                    if rfield.default.is_none() {
+                        let enum_default = matches!(
+                            self.reader.node(rfield.ty),
+                            Node::Enum {
+                                default: Some(_),
+                                ..
+                            }
+                        );
+                        if enum_default {
+                            // Avro compares the enum with the writer record itself here.
+                            extend(out, &self.get("type", rfield.ty, w, loc)?);
+                        } else {
+                            out.push(found(
+                                IncompatibilityType::ReaderFieldMissingDefaultValue,
+                                loc,
+                                rfield.name.clone(),
+                            ));
+                        }
+                    }
+                }
+                [one] => {
+                    let wty = wfields[*one].ty;
+                    extend(out, &self.get("type", rfield.ty, wty, loc)?);
+                }
+                _ => {
+                    let mut writer_text = String::new();
+                    canonical::write_inline(self.writer, w, &mut writer_text);
+                    return Err(Aborted(format!(
+                        "Reader record field {} type:{} pos:{pos} matches multiple fields in writer record schema {writer_text}",
+                        rfield.name,
+                        self.reader.node(rfield.ty).kind().constant(),
+                    )));
+                }
+            }
+            loc.pop();
+        }
+        loc.pop();
+        Ok(())
+    }
+}
+
+fn extend(out: &mut Vec<Found>, more: &[Found]) {
+    out.extend_from_slice(more);
+}
+
+fn found(kind: IncompatibilityType, location: &[String], message: String) -> Found {
+    Found {
+        kind,
+        location: pointer(location),
+        message,
+    }
+}
+
+/// Avro's `Incompatibility.getLocation()`: the root token dropped, JSON-pointer escaping.
+fn pointer(location: &[String]) -> String {
+    let mut s = String::from("/");
+    for (i, token) in location.iter().skip(1).enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    }
+    s
+}

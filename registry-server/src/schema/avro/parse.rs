@@ -1,0 +1,570 @@
+//! Avro JSON → [`Graph`], following Avro Java's `Schema.Parser` (what it accepts, how names
+//! resolve, its error texts) rather than apache-avro's stricter parser.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::json;
+use super::model::{Field, Graph, Kind, Name, Named, Node, NodeId, Order, Props};
+
+/// Which of Avro Java's name validators applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameCheck {
+    /// `NameValidator.STRICT_VALIDATOR`: ASCII names, namespaces checked too.
+    Strict,
+    /// `NameValidator.UTF_VALIDATOR` on simple names, field names and symbols only.
+    Utf,
+    /// `NameValidator.NO_VALIDATION`.
+    Off,
+}
+
+const SCHEMA_RESERVED: &[&str] = &[
+    "doc",
+    "fields",
+    "items",
+    "name",
+    "namespace",
+    "size",
+    "symbols",
+    "values",
+    "type",
+    "aliases",
+];
+const FIELD_RESERVED: &[&str] = &["default", "doc", "name", "order", "type", "aliases"];
+
+/// Parses several documents into one graph, sharing named types between them.
+pub(crate) struct Parser<'g> {
+    graph: &'g mut Graph,
+    names: HashMap<String, NodeId>,
+    /// The JSON each name was defined by, so an identical redefinition is allowed.
+    definitions: HashMap<String, Value>,
+    names_check: NameCheck,
+    validate_defaults: bool,
+}
+
+impl<'g> Parser<'g> {
+    pub(crate) fn new(graph: &'g mut Graph, validate_defaults: bool) -> Self {
+        Parser {
+            graph,
+            names: HashMap::new(),
+            definitions: HashMap::new(),
+            names_check: NameCheck::Off,
+            validate_defaults,
+        }
+    }
+
+    pub(crate) fn graph(&self) -> &Graph {
+        self.graph
+    }
+
+    pub(crate) fn set_name_check(&mut self, check: NameCheck) {
+        self.names_check = check;
+    }
+
+    /// Parses one document; its named types become visible to later documents.
+    pub(crate) fn parse_document(&mut self, text: &str) -> Result<NodeId, String> {
+        // Avro Java's Jackson factory allows comments.
+        let value: Value =
+            serde_json::from_str(&strip_comments(text)).map_err(|e| e.to_string())?;
+        self.parse(&value, None)
+    }
+
+    fn parse(&mut self, value: &Value, space: Option<&str>) -> Result<NodeId, String> {
+        match value {
+            Value::String(name) => self.resolve(name, space),
+            Value::Object(obj) => {
+                let Some(ty) = obj.get("type").and_then(Value::as_str) else {
+                    return Err(format!("No type: {}", json::to_string(value)));
+                };
+                if let Some(kind) = Kind::primitive(ty) {
+                    let props = props_of(obj, SCHEMA_RESERVED);
+                    return Ok(self.graph.push(Node::Primitive { kind, props }));
+                }
+                match ty {
+                    "record" | "error" => self.parse_record(value, obj, space, ty == "error"),
+                    "enum" => self.parse_enum(value, obj, space),
+                    "fixed" => self.parse_fixed(value, obj, space),
+                    "array" => {
+                        let items = obj.get("items").ok_or_else(|| {
+                            format!("Array has no items type: {}", json::to_string(value))
+                        })?;
+                        let items = self.parse(items, space)?;
+                        let props = props_of(obj, SCHEMA_RESERVED);
+                        Ok(self.graph.push(Node::Array { items, props }))
+                    }
+                    "map" => {
+                        let values = obj.get("values").ok_or_else(|| {
+                            format!("Map has no values type: {}", json::to_string(value))
+                        })?;
+                        let values = self.parse(values, space)?;
+                        let props = props_of(obj, SCHEMA_RESERVED);
+                        Ok(self.graph.push(Node::Map { values, props }))
+                    }
+                    // Avro 1.11/1.12 accept `{"type":"SomeDefinedName"}` as a reference.
+                    other => self
+                        .resolve(other, space)
+                        .map_err(|_| format!("Type not supported: {other}")),
+                }
+            }
+            Value::Array(items) => self.parse_union(items, space),
+            other => Err(format!(
+                "Schema not yet supported: {}",
+                json::to_string(other)
+            )),
+        }
+    }
+
+    /// A type named by a string: a primitive, or a named type defined earlier.
+    fn resolve(&mut self, name: &str, space: Option<&str>) -> Result<NodeId, String> {
+        if let Some(kind) = Kind::primitive(name) {
+            return Ok(self.graph.push(Node::Primitive {
+                kind,
+                props: Vec::new(),
+            }));
+        }
+        let full = Name::new(name, space).full();
+        if let Some(id) = self.names.get(&full) {
+            return Ok(*id);
+        }
+        if !name.contains('.') {
+            if let Some(id) = self.names.get(name) {
+                return Ok(*id);
+            }
+        }
+        Err(format!("Undefined name: \"{name}\""))
+    }
+
+    fn parse_union(&mut self, items: &[Value], space: Option<&str>) -> Result<NodeId, String> {
+        let mut branches = Vec::with_capacity(items.len());
+        for item in items {
+            branches.push(self.parse(item, space)?);
+        }
+        let mut seen: Vec<String> = Vec::with_capacity(branches.len());
+        for &branch in &branches {
+            let node = self.graph.node(branch);
+            if node.kind() == Kind::Union {
+                return Err(format!(
+                    "Nested union: {}",
+                    json::to_string(&Value::Array(items.to_vec()))
+                ));
+            }
+            let key = node.union_key();
+            if seen.contains(&key) {
+                return Err(format!("Duplicate in union:{key}"));
+            }
+            seen.push(key);
+        }
+        Ok(self.graph.push(Node::Union { branches }))
+    }
+
+    /// Name, doc and aliases of a record/enum/fixed, with validation; `Ok(Err(id))` when the
+    /// name is an allowed identical redefinition of `id`.
+    fn named(
+        &mut self,
+        value: &Value,
+        obj: &Map<String, Value>,
+        space: Option<&str>,
+    ) -> Result<Result<Named, NodeId>, String> {
+        let Some(simple) = obj.get("name").and_then(Value::as_str) else {
+            return Err(format!("No name in schema: {}", json::to_string(value)));
+        };
+        let space = obj.get("namespace").and_then(Value::as_str).or(space);
+        let name = Name::new(simple, space);
+        self.check_name(&name.name)?;
+        if self.names_check == NameCheck::Strict {
+            if let Some(space) = &name.space {
+                for part in space.split('.') {
+                    if let Err(e) = strict_name(part) {
+                        return Err(format!("Namespace \"{space}\" is invalid: {e}"));
+                    }
+                }
+            }
+        }
+        let full = name.full();
+        if Kind::primitive(&full).is_some() {
+            return Err(format!("Schemas may not be named after primitives: {full}"));
+        }
+        if let Some(&existing) = self.names.get(&full) {
+            if self.definitions.get(&full) == Some(value) {
+                return Ok(Err(existing));
+            }
+            return Err(format!("Can't redefine: {full}"));
+        }
+        let aliases = match obj.get("aliases") {
+            None => Vec::new(),
+            Some(aliases) => parse_aliases(aliases, value)?
+                .iter()
+                .map(|alias| Name::new(alias, name.space.as_deref()))
+                .fold(Vec::new(), |mut acc: Vec<Name>, alias| {
+                    if !acc.contains(&alias) {
+                        acc.push(alias);
+                    }
+                    acc
+                }),
+        };
+        let doc = obj.get("doc").and_then(Value::as_str).map(str::to_owned);
+        Ok(Ok(Named {
+            name,
+            doc,
+            aliases,
+            props: Vec::new(),
+        }))
+    }
+
+    fn define(&mut self, named: &Named, value: &Value, id: NodeId) {
+        let full = named.name.full();
+        self.names.insert(full.clone(), id);
+        self.definitions.insert(full, value.clone());
+    }
+
+    fn parse_record(
+        &mut self,
+        value: &Value,
+        obj: &Map<String, Value>,
+        space: Option<&str>,
+        is_error: bool,
+    ) -> Result<NodeId, String> {
+        let mut named = match self.named(value, obj, space)? {
+            Ok(named) => named,
+            Err(existing) => return Ok(existing),
+        };
+        let Some(fields_json) = obj.get("fields").and_then(Value::as_array) else {
+            return Err(format!("Record has no fields: {}", json::to_string(value)));
+        };
+        named.props = props_of(obj, SCHEMA_RESERVED);
+        // Registered before its fields so that the record may refer to itself.
+        let id = self.graph.push(Node::Record {
+            named: named.clone(),
+            fields: Vec::new(),
+            is_error,
+        });
+        self.define(&named, value, id);
+        let space = named.name.space.clone();
+        let mut fields: Vec<Field> = Vec::with_capacity(fields_json.len());
+        for field_json in fields_json {
+            let field = self.parse_field(field_json, space.as_deref())?;
+            if let Some(pos) = fields.iter().position(|f| f.name == field.name) {
+                let kind = |f: &Field| self.graph.node(f.ty).kind().constant();
+                return Err(format!(
+                    "Duplicate field {name} in record {full}: {name} type:{} pos:{} and {name} type:{} pos:{pos}.",
+                    kind(&field),
+                    fields.len(),
+                    kind(&fields[pos]),
+                    name = field.name,
+                    full = named.name.full(),
+                ));
+            }
+            fields.push(field);
+        }
+        if let Node::Record { fields: slot, .. } = &mut self.graph.nodes[id] {
+            *slot = fields;
+        }
+        Ok(id)
+    }
+
+    fn parse_field(&mut self, value: &Value, space: Option<&str>) -> Result<Field, String> {
+        let obj = value.as_object();
+        let Some(name) = obj.and_then(|o| o.get("name")).and_then(Value::as_str) else {
+            return Err(format!("No field name: {}", json::to_string(value)));
+        };
+        let obj = obj.ok_or_else(|| format!("No field name: {}", json::to_string(value)))?;
+        self.check_name(name)?;
+        let Some(ty_json) = obj.get("type") else {
+            return Err(format!("No field type: {}", json::to_string(value)));
+        };
+        let ty = self.parse(ty_json, space)?;
+        let order = match obj.get("order") {
+            None => Order::Ascending,
+            Some(order) => match order.as_str().map(str::to_ascii_uppercase).as_deref() {
+                Some("ASCENDING") => Order::Ascending,
+                Some("DESCENDING") => Order::Descending,
+                Some("IGNORE") => Order::Ignore,
+                other => {
+                    return Err(format!(
+                        "No enum constant org.apache.avro.Schema.Field.Order.{}",
+                        other.unwrap_or("null")
+                    ));
+                }
+            },
+        };
+        let kind = self.graph.node(ty).kind();
+        let mut default = obj.get("default").cloned();
+        if let (Some(Value::String(text)), Kind::Float | Kind::Double) = (&default, kind) {
+            default = Some(parse_java_double(text)?);
+        }
+        if self.validate_defaults {
+            if let Some(default) = &default {
+                if !valid_default(self.graph, ty, default) {
+                    let mut schema = String::new();
+                    super::canonical::write_inline(self.graph, ty, &mut schema);
+                    return Err(format!(
+                        "Invalid default for field {name}: {} not a {schema}",
+                        json::to_string(default)
+                    ));
+                }
+            }
+        }
+        let aliases = match obj.get("aliases") {
+            None => Vec::new(),
+            Some(aliases) => parse_aliases(aliases, value)?,
+        };
+        Ok(Field {
+            name: name.to_owned(),
+            ty,
+            doc: obj.get("doc").and_then(Value::as_str).map(str::to_owned),
+            default,
+            order,
+            aliases,
+            props: props_of(obj, FIELD_RESERVED),
+        })
+    }
+
+    fn parse_enum(
+        &mut self,
+        value: &Value,
+        obj: &Map<String, Value>,
+        space: Option<&str>,
+    ) -> Result<NodeId, String> {
+        let mut named = match self.named(value, obj, space)? {
+            Ok(named) => named,
+            Err(existing) => return Ok(existing),
+        };
+        let Some(symbols_json) = obj.get("symbols").and_then(Value::as_array) else {
+            return Err(format!("Enum has no symbols: {}", json::to_string(value)));
+        };
+        let mut symbols: Vec<String> = Vec::with_capacity(symbols_json.len());
+        for symbol in symbols_json {
+            let symbol = symbol.as_str().unwrap_or_default();
+            self.check_name(symbol)?;
+            if symbols.iter().any(|s| s == symbol) {
+                return Err(format!("Duplicate enum symbol: {symbol}"));
+            }
+            symbols.push(symbol.to_owned());
+        }
+        let default = obj
+            .get("default")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if let Some(default) = &default {
+            if !symbols.contains(default) {
+                return Err(format!(
+                    "The Enum Default: {default} is not in the enum symbol set: [{}]",
+                    symbols.join(", ")
+                ));
+            }
+        }
+        let mut reserved = SCHEMA_RESERVED.to_vec();
+        reserved.push("default");
+        named.props = props_of(obj, &reserved);
+        let node = Node::Enum {
+            named: named.clone(),
+            symbols,
+            default,
+        };
+        let id = self.graph.push(node);
+        self.define(&named, value, id);
+        Ok(id)
+    }
+
+    fn parse_fixed(
+        &mut self,
+        value: &Value,
+        obj: &Map<String, Value>,
+        space: Option<&str>,
+    ) -> Result<NodeId, String> {
+        let mut named = match self.named(value, obj, space)? {
+            Ok(named) => named,
+            Err(existing) => return Ok(existing),
+        };
+        let size = obj
+            .get("size")
+            .and_then(Value::as_u64)
+            .filter(|size| i32::try_from(*size).is_ok())
+            .ok_or_else(|| format!("Invalid or no size: {}", json::to_string(value)))?;
+        named.props = props_of(obj, SCHEMA_RESERVED);
+        let id = self.graph.push(Node::Fixed {
+            named: named.clone(),
+            size,
+        });
+        self.define(&named, value, id);
+        Ok(id)
+    }
+
+    fn check_name(&self, name: &str) -> Result<(), String> {
+        match self.names_check {
+            NameCheck::Strict => strict_name(name),
+            NameCheck::Utf => utf_name(name),
+            NameCheck::Off => Ok(()),
+        }
+    }
+}
+
+/// Blanks out `/* */` and `//` comments outside strings (Jackson's `ALLOW_COMMENTS`).
+fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('/') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                for skipped in chars.by_ref() {
+                    if skipped == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for skipped in chars.by_ref() {
+                    if prev == '*' && skipped == '/' {
+                        break;
+                    }
+                    prev = skipped;
+                }
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Non-reserved keys in document order.
+fn props_of(obj: &Map<String, Value>, reserved: &[&str]) -> Props {
+    obj.iter()
+        .filter(|(k, _)| !reserved.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn parse_aliases(aliases: &Value, owner: &Value) -> Result<Vec<String>, String> {
+    let Some(items) = aliases.as_array() else {
+        return Err(format!("aliases not an array: {}", json::to_string(owner)));
+    };
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(alias) = item.as_str() else {
+            return Err(format!("alias not a string: {}", json::to_string(item)));
+        };
+        if !out.iter().any(|a| a == alias) {
+            out.push(alias.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// `Double.parseDouble` for textual float/double defaults; non-finite values stay textual,
+/// which is how Jackson writes them back.
+fn parse_java_double(text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    let parsed: f64 = match trimmed {
+        "NaN" => f64::NAN,
+        "Infinity" | "+Infinity" => f64::INFINITY,
+        "-Infinity" => f64::NEG_INFINITY,
+        _ => trimmed
+            .trim_end_matches(['d', 'D', 'f', 'F'])
+            .parse()
+            .ok()
+            .filter(|f: &f64| f.is_finite() || trimmed.contains(['e', 'E']))
+            .ok_or_else(|| format!("For input string: \"{text}\""))?,
+    };
+    Ok(match serde_json::Number::from_f64(parsed) {
+        Some(n) => Value::Number(n),
+        None if parsed.is_nan() => Value::String("NaN".to_owned()),
+        None if parsed > 0.0 => Value::String("Infinity".to_owned()),
+        None => Value::String("-Infinity".to_owned()),
+    })
+}
+
+fn strict_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Err("Empty name".to_owned());
+    };
+    if !(first.is_ascii_alphabetic() || first == '_') {
+        return Err(format!("Illegal initial character: {name}"));
+    }
+    if chars.any(|c| !(c.is_ascii_alphanumeric() || c == '_')) {
+        return Err(format!("Illegal character in: {name}"));
+    }
+    Ok(())
+}
+
+fn utf_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Err("Empty name".to_owned());
+    };
+    if !(first.is_alphabetic() || first == '_') {
+        return Err(format!("Illegal initial character: {name}"));
+    }
+    if chars.any(|c| !(c.is_alphanumeric() || c == '_')) {
+        return Err(format!("Illegal character in: {name}"));
+    }
+    Ok(())
+}
+
+/// Avro Java's `Schema.isValidDefault`.
+pub(crate) fn valid_default(graph: &Graph, ty: NodeId, value: &Value) -> bool {
+    match graph.node(ty) {
+        Node::Primitive { kind, .. } => match kind {
+            Kind::String | Kind::Bytes => value.is_string(),
+            Kind::Int => value.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
+            Kind::Long => value.is_i64(),
+            Kind::Float | Kind::Double => {
+                value.is_number()
+                    || matches!(value.as_str(), Some("NaN" | "Infinity" | "-Infinity"))
+            }
+            Kind::Boolean => value.is_boolean(),
+            Kind::Null => value.is_null(),
+            _ => false,
+        },
+        Node::Enum { .. } | Node::Fixed { .. } => value.is_string(),
+        Node::Array { items, .. } => value
+            .as_array()
+            .is_some_and(|elems| elems.iter().all(|e| valid_default(graph, *items, e))),
+        Node::Map { values, .. } => value
+            .as_object()
+            .is_some_and(|map| map.values().all(|v| valid_default(graph, *values, v))),
+        Node::Union { branches } => branches.iter().any(|b| valid_default(graph, *b, value)),
+        Node::Record { fields, .. } => {
+            let Some(obj) = value.as_object() else {
+                return false;
+            };
+            fields.iter().all(
+                |field| match obj.get(&field.name).or(field.default.as_ref()) {
+                    Some(v) => valid_value(graph, field.ty, v),
+                    None => false,
+                },
+            )
+        }
+    }
+}
+
+fn valid_value(graph: &Graph, ty: NodeId, value: &Value) -> bool {
+    match graph.node(ty) {
+        Node::Union { branches } => branches.iter().any(|b| valid_default(graph, *b, value)),
+        _ => valid_default(graph, ty, value),
+    }
+}
