@@ -291,7 +291,9 @@ fn missing_union_branch() {
     let union_int_fixed_4 = format!("[\"int\",{FIXED_4_BYTES}]");
     let union_int_array_int = format!("[\"int\",{INT_ARRAY}]");
     let union_int_map_int = format!("[\"int\",{INT_MAP}]");
-    let rows: Vec<(&str, &str, Vec<(&str, &str)>)> = vec![
+    // (reader, writer, [(missing branch type, location)])
+    type Row<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+    let rows: Vec<Row<'_>> = vec![
         (INT_UNION, INT_STRING_UNION, vec![("STRING", "/1")]),
         (STRING_UNION, INT_STRING_UNION, vec![("INT", "/0")]),
         (INT_UNION, &union_int_record1, vec![("RECORD", "/1")]),

@@ -47,8 +47,12 @@ fn schema() -> impl Strategy<Value = Value> {
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
-            inner.clone().prop_map(|items| json!({"type": "array", "items": items})),
-            inner.clone().prop_map(|values| json!({"type": "map", "values": values})),
+            inner
+                .clone()
+                .prop_map(|items| json!({"type": "array", "items": items})),
+            inner
+                .clone()
+                .prop_map(|values| json!({"type": "map", "values": values})),
             prop::collection::vec(inner.clone(), 1..4).prop_map(Value::Array),
             (
                 0usize..3,
@@ -72,7 +76,13 @@ fn schema() -> impl Strategy<Value = Value> {
 }
 
 fn parse(value: &Value) -> Option<ParsedSchema> {
-    ParsedSchema::parse(SchemaType::Avro, &value.to_string(), &[], ParseOptions::default()).ok()
+    ParsedSchema::parse(
+        SchemaType::Avro,
+        &value.to_string(),
+        &[],
+        ParseOptions::default(),
+    )
+    .ok()
 }
 
 proptest! {

@@ -26,11 +26,11 @@ fn write_node(
     out: &mut String,
 ) {
     let node = graph.node(id);
-    if let Some(named) = node.named() {
-        if !known.insert(named.name.full()) {
-            write_str(out, &named.name.qualified_in(space));
-            return;
-        }
+    if let Some(named) = node.named()
+        && !known.insert(named.name.full())
+    {
+        write_str(out, &named.name.qualified_in(space));
+        return;
     }
     match node {
         Node::Primitive { kind, props } => {

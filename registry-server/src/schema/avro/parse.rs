@@ -127,10 +127,10 @@ impl<'g> Parser<'g> {
         if let Some(id) = self.names.get(&full) {
             return Ok(*id);
         }
-        if !name.contains('.') {
-            if let Some(id) = self.names.get(name) {
-                return Ok(*id);
-            }
+        if !name.contains('.')
+            && let Some(id) = self.names.get(name)
+        {
+            return Ok(*id);
         }
         Err(format!("Undefined name: \"{name}\""))
     }
@@ -172,12 +172,12 @@ impl<'g> Parser<'g> {
         let space = obj.get("namespace").and_then(Value::as_str).or(space);
         let name = Name::new(simple, space);
         self.check_name(&name.name)?;
-        if self.names_check == NameCheck::Strict {
-            if let Some(space) = &name.space {
-                for part in space.split('.') {
-                    if let Err(e) = strict_name(part) {
-                        return Err(format!("Namespace \"{space}\" is invalid: {e}"));
-                    }
+        if self.names_check == NameCheck::Strict
+            && let Some(space) = &name.space
+        {
+            for part in space.split('.') {
+                if let Err(e) = strict_name(part) {
+                    return Err(format!("Namespace \"{space}\" is invalid: {e}"));
                 }
             }
         }
@@ -293,17 +293,16 @@ impl<'g> Parser<'g> {
         if let (Some(Value::String(text)), Kind::Float | Kind::Double) = (&default, kind) {
             default = Some(parse_java_double(text)?);
         }
-        if self.validate_defaults {
-            if let Some(default) = &default {
-                if !valid_default(self.graph, ty, default) {
-                    let mut schema = String::new();
-                    super::canonical::write_inline(self.graph, ty, &mut schema);
-                    return Err(format!(
-                        "Invalid default for field {name}: {} not a {schema}",
-                        json::to_string(default)
-                    ));
-                }
-            }
+        if self.validate_defaults
+            && let Some(default) = &default
+            && !valid_default(self.graph, ty, default)
+        {
+            let mut schema = String::new();
+            super::canonical::write_inline(self.graph, ty, &mut schema);
+            return Err(format!(
+                "Invalid default for field {name}: {} not a {schema}",
+                json::to_string(default)
+            ));
         }
         let aliases = match obj.get("aliases") {
             None => Vec::new(),
@@ -346,13 +345,13 @@ impl<'g> Parser<'g> {
             .get("default")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        if let Some(default) = &default {
-            if !symbols.contains(default) {
-                return Err(format!(
-                    "The Enum Default: {default} is not in the enum symbol set: [{}]",
-                    symbols.join(", ")
-                ));
-            }
+        if let Some(default) = &default
+            && !symbols.contains(default)
+        {
+            return Err(format!(
+                "The Enum Default: {default} is not in the enum symbol set: [{}]",
+                symbols.join(", ")
+            ));
         }
         let mut reserved = SCHEMA_RESERVED.to_vec();
         reserved.push("default");
