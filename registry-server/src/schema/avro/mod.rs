@@ -59,9 +59,10 @@ impl AvroSchema {
             });
             let mut dep_roots = Vec::with_capacity(dependencies.len());
             for dependency in dependencies {
+                // Confluent reports a broken reference with Avro's bare message.
                 let id = parser
                     .parse_document(&dependency.schema)
-                    .map_err(|e| invalid(&format!("reference {}: {e}", dependency.name)))?;
+                    .map_err(|e| invalid(&e))?;
                 dep_roots.push(id);
             }
             if !options.validate {
