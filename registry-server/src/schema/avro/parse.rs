@@ -41,6 +41,10 @@ pub(crate) struct Parser<'g> {
     definitions: HashMap<String, Value>,
     names_check: NameCheck,
     validate_defaults: bool,
+    /// Forward references of the current document: (placeholder node, full name).
+    pending: Vec<(NodeId, String)>,
+    /// Unions of the current document, checked once references are resolved.
+    unions: Vec<NodeId>,
 }
 
 impl<'g> Parser<'g> {
@@ -51,6 +55,8 @@ impl<'g> Parser<'g> {
             definitions: HashMap::new(),
             names_check: NameCheck::Off,
             validate_defaults,
+            pending: Vec::new(),
+            unions: Vec::new(),
         }
     }
 
@@ -65,9 +71,76 @@ impl<'g> Parser<'g> {
     /// Parses one document; its named types become visible to later documents.
     pub(crate) fn parse_document(&mut self, text: &str) -> Result<NodeId, String> {
         // Avro Java's Jackson factory allows comments.
-        let value: Value =
-            serde_json::from_str(&strip_comments(text)).map_err(|e| e.to_string())?;
-        self.parse(&value, None)
+        let text = strip_comments(text);
+        let mut stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
+        let value = match stream.next() {
+            Some(value) => value.map_err(|e| e.to_string())?,
+            None => return Err("No content to map due to end-of-input".to_owned()),
+        };
+        let dangling = text[stream.byte_offset()..].trim();
+        let root = self.parse(&value, None)?;
+        self.resolve_pending()?;
+        self.check_unions()?;
+        if !dangling.is_empty() {
+            return Err(format!("dangling content after end of schema: {dangling}"));
+        }
+        Ok(root)
+    }
+
+    /// Points every forward reference of the document at its definition (Avro 1.12 resolves
+    /// them when the document is complete, by full name).
+    fn resolve_pending(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut targets: HashMap<NodeId, NodeId> = HashMap::with_capacity(self.pending.len());
+        for (placeholder, full) in self.pending.drain(..) {
+            let target = self
+                .names
+                .get(&full)
+                .copied()
+                .ok_or_else(|| format!("Undefined schema: {full}"))?;
+            targets.insert(placeholder, target);
+        }
+        let map = |id: &mut NodeId| {
+            if let Some(target) = targets.get(id) {
+                *id = *target;
+            }
+        };
+        for node in &mut self.graph.nodes {
+            match node {
+                Node::Record { fields, .. } => fields.iter_mut().for_each(|f| map(&mut f.ty)),
+                Node::Array { items, .. } => map(items),
+                Node::Map { values, .. } => map(values),
+                Node::Union { branches } => branches.iter_mut().for_each(map),
+                Node::Primitive { .. } | Node::Enum { .. } | Node::Fixed { .. } => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Avro's `UnionSchema` checks, once forward references are resolved.
+    fn check_unions(&mut self) -> Result<(), String> {
+        for union in std::mem::take(&mut self.unions) {
+            let Node::Union { branches } = self.graph.node(union) else {
+                continue;
+            };
+            let mut seen: Vec<String> = Vec::with_capacity(branches.len());
+            for &branch in branches {
+                let node = self.graph.node(branch);
+                if node.kind() == Kind::Union {
+                    let mut text = String::new();
+                    super::canonical::write_inline(self.graph, union, &mut text);
+                    return Err(format!("Nested union: {text}"));
+                }
+                let key = node.union_key();
+                if seen.contains(&key) {
+                    return Err(format!("Duplicate in union:{key}"));
+                }
+                seen.push(key);
+            }
+        }
+        Ok(())
     }
 
     fn parse(&mut self, value: &Value, space: Option<&str>) -> Result<NodeId, String> {
@@ -101,10 +174,8 @@ impl<'g> Parser<'g> {
                         let props = props_of(obj, SCHEMA_RESERVED);
                         Ok(self.graph.push(Node::Map { values, props }))
                     }
-                    // Avro 1.11/1.12 accept `{"type":"SomeDefinedName"}` as a reference.
-                    other => self
-                        .resolve(other, space)
-                        .map_err(|_| format!("Type not supported: {other}")),
+                    // Avro 1.12 reads `{"type":"SomeName"}` as a reference to that name.
+                    other => self.resolve(other, space),
                 }
             }
             Value::Array(items) => self.parse_union(items, space),
@@ -132,7 +203,14 @@ impl<'g> Parser<'g> {
         {
             return Ok(*id);
         }
-        Err(format!("Undefined name: \"{name}\""))
+        // A forward reference: a placeholder, pointed at the definition once the document
+        // is complete.
+        let placeholder = self.graph.push(Node::Primitive {
+            kind: Kind::Null,
+            props: Vec::new(),
+        });
+        self.pending.push((placeholder, full));
+        Ok(placeholder)
     }
 
     fn parse_union(&mut self, items: &[Value], space: Option<&str>) -> Result<NodeId, String> {
@@ -140,22 +218,9 @@ impl<'g> Parser<'g> {
         for item in items {
             branches.push(self.parse(item, space)?);
         }
-        let mut seen: Vec<String> = Vec::with_capacity(branches.len());
-        for &branch in &branches {
-            let node = self.graph.node(branch);
-            if node.kind() == Kind::Union {
-                return Err(format!(
-                    "Nested union: {}",
-                    json::to_string(&Value::Array(items.to_vec()))
-                ));
-            }
-            let key = node.union_key();
-            if seen.contains(&key) {
-                return Err(format!("Duplicate in union:{key}"));
-            }
-            seen.push(key);
-        }
-        Ok(self.graph.push(Node::Union { branches }))
+        let id = self.graph.push(Node::Union { branches });
+        self.unions.push(id);
+        Ok(id)
     }
 
     /// Name, doc and aliases of a record/enum/fixed, with validation; `Ok(Err(id))` when the
@@ -177,7 +242,7 @@ impl<'g> Parser<'g> {
         {
             for part in space.split('.') {
                 if let Err(e) = strict_name(part) {
-                    return Err(format!("Namespace \"{space}\" is invalid: {e}"));
+                    return Err(format!("Namespace part \"{part}\" is invalid: {e}"));
                 }
             }
         }
@@ -293,7 +358,12 @@ impl<'g> Parser<'g> {
         if let (Some(Value::String(text)), Kind::Float | Kind::Double) = (&default, kind) {
             default = Some(parse_java_double(text)?);
         }
+        let forward_reference = self
+            .pending
+            .iter()
+            .any(|(placeholder, _)| *placeholder == ty);
         if self.validate_defaults
+            && !forward_reference
             && let Some(default) = &default
             && !valid_default(self.graph, ty, default)
         {
