@@ -718,3 +718,49 @@ fn logical_types_are_ignored() {
         |p: u32| format!(r#"{{"type":"bytes","logicalType":"decimal","precision":{p},"scale":2}}"#);
     assert_eq!(found(&d(12), &d(10)), vec![]);
 }
+
+/// Chains of named types defined through one another nest deeper than their JSON; parsing
+/// refuses chains past the depth limit, and checks up to it fit a 2 MiB (tokio worker) stack.
+#[test]
+fn deep_named_type_chains_are_bounded() {
+    fn chain(n: usize, leaf: &str) -> String {
+        // R0 { next: R1 }, R1 { next: R2 }, ...: each defined as a field of the root record,
+        // referenced before its definition.
+        let fields: Vec<String> = (1..=n)
+            .map(|i| {
+                let next = if i == n {
+                    format!(r#"{{"name":"v","type":"{leaf}"}}"#)
+                } else {
+                    format!(r#"{{"name":"next","type":"R{}"}}"#, i + 1)
+                };
+                format!(r#"{{"name":"f{i}","type":{{"type":"record","name":"R{i}","fields":[{next}]}}}}"#)
+            })
+            .collect();
+        format!(
+            r#"{{"type":"record","name":"R0","fields":[{{"name":"head","type":"R1"}},{}]}}"#,
+            fields.join(",")
+        )
+    }
+    let too_deep = AvroSchema::parse(&chain(300, "int"), &[], ParseOptions::default());
+    assert!(
+        too_deep
+            .as_ref()
+            .is_err_and(|e| e.message.contains("deeper than")),
+        "{too_deep:?}"
+    );
+    let result = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let reader = parse(&chain(250, "long"));
+            let writer = parse(&chain(250, "int"));
+            let back = incompatibilities(&reader, &writer, BACKWARD);
+            let fwd = incompatibilities(&writer, &reader, BACKWARD);
+            (back.len(), fwd.len())
+        })
+        .expect("spawns")
+        .join()
+        .expect("no stack overflow");
+    // Every field f1..f250 (and head) reaches the int/long leaf; like Avro, each reuses the
+    // memoized pair result, so the one mismatch is listed once per root field.
+    assert_eq!(result, (0, 251));
+}

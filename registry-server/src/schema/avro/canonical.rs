@@ -7,40 +7,82 @@ use std::collections::HashSet;
 use super::json::{write_str, write_value};
 use super::model::{Graph, Named, Node, NodeId, Order, Props};
 
+/// Deepest nesting written (and so checked): chains of named types defined through one
+/// another can nest far deeper than the JSON text does, and recursion must stay bounded.
+pub(crate) const MAX_DEPTH: usize = 256;
+
 /// Writes `root` the way `Schema.toString(knownNames, false)` does; `known` holds the full
 /// names to write by name only (referenced types) and collects every name written.
-pub(crate) fn write(graph: &Graph, root: NodeId, known: &mut HashSet<String>, out: &mut String) {
-    write_node(graph, root, known, None, out);
-}
-
-/// `Schema.toString()` of a sub-schema on its own (used in error messages).
-pub(crate) fn write_inline(graph: &Graph, id: NodeId, out: &mut String) {
-    write_node(graph, id, &mut HashSet::new(), None, out);
-}
-
-fn write_node(
+///
+/// # Errors
+/// When the schema nests deeper than [`MAX_DEPTH`].
+pub(crate) fn write(
     graph: &Graph,
-    id: NodeId,
+    root: NodeId,
     known: &mut HashSet<String>,
-    space: Option<&str>,
     out: &mut String,
-) {
+) -> Result<(), String> {
+    let mut w = Writer {
+        graph,
+        known,
+        out,
+        too_deep: false,
+    };
+    w.node(root, None, 0);
+    if w.too_deep {
+        return Err(format!("schema nests deeper than {MAX_DEPTH} levels"));
+    }
+    Ok(())
+}
+
+/// `Schema.toString()` of a sub-schema on its own (used in error messages; cut off past
+/// [`MAX_DEPTH`]).
+pub(crate) fn write_inline(graph: &Graph, id: NodeId, out: &mut String) {
+    let mut known = HashSet::new();
+    let mut w = Writer {
+        graph,
+        known: &mut known,
+        out,
+        too_deep: false,
+    };
+    w.node(id, None, 0);
+}
+
+struct Writer<'a> {
+    graph: &'a Graph,
+    known: &'a mut HashSet<String>,
+    out: &'a mut String,
+    too_deep: bool,
+}
+
+impl Writer<'_> {
+    fn node(&mut self, id: NodeId, space: Option<&str>, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        let (graph, depth) = (self.graph, depth + 1);
+        write_node(self, graph, id, space, depth);
+    }
+}
+
+fn write_node(w: &mut Writer<'_>, graph: &Graph, id: NodeId, space: Option<&str>, depth: usize) {
     let node = graph.node(id);
     if let Some(named) = node.named()
-        && !known.insert(named.name.full())
+        && !w.known.insert(named.name.full())
     {
-        write_str(out, &named.name.qualified_in(space));
+        write_str(w.out, &named.name.qualified_in(space));
         return;
     }
     match node {
         Node::Primitive { kind, props } => {
             if props.is_empty() {
-                write_str(out, kind.name());
+                write_str(w.out, kind.name());
             } else {
-                out.push_str("{\"type\":");
-                write_str(out, kind.name());
-                write_props(props, out);
-                out.push('}');
+                w.out.push_str("{\"type\":");
+                write_str(w.out, kind.name());
+                write_props(props, w.out);
+                w.out.push('}');
             }
         }
         Node::Record {
@@ -48,104 +90,104 @@ fn write_node(
             fields,
             is_error,
         } => {
-            out.push_str(if *is_error {
+            w.out.push_str(if *is_error {
                 "{\"type\":\"error\""
             } else {
                 "{\"type\":\"record\""
             });
-            write_name(named, space, out);
-            write_doc(named.doc.as_deref(), out);
-            out.push_str(",\"fields\":[");
+            write_name(named, space, w.out);
+            write_doc(named.doc.as_deref(), w.out);
+            w.out.push_str(",\"fields\":[");
             let inner = named.name.space.as_deref();
             for (i, field) in fields.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    w.out.push(',');
                 }
-                out.push_str("{\"name\":");
-                write_str(out, &field.name);
-                out.push_str(",\"type\":");
-                write_node(graph, field.ty, known, inner, out);
-                write_doc(field.doc.as_deref(), out);
+                w.out.push_str("{\"name\":");
+                write_str(w.out, &field.name);
+                w.out.push_str(",\"type\":");
+                w.node(field.ty, inner, depth);
+                write_doc(field.doc.as_deref(), w.out);
                 if let Some(default) = &field.default {
-                    out.push_str(",\"default\":");
-                    write_value(out, default);
+                    w.out.push_str(",\"default\":");
+                    write_value(w.out, default);
                 }
                 if field.order != Order::Ascending {
-                    out.push_str(",\"order\":");
-                    write_str(out, field.order.name());
+                    w.out.push_str(",\"order\":");
+                    write_str(w.out, field.order.name());
                 }
                 if !field.aliases.is_empty() {
-                    out.push_str(",\"aliases\":[");
+                    w.out.push_str(",\"aliases\":[");
                     for (i, alias) in field.aliases.iter().enumerate() {
                         if i > 0 {
-                            out.push(',');
+                            w.out.push(',');
                         }
-                        write_str(out, alias);
+                        write_str(w.out, alias);
                     }
-                    out.push(']');
+                    w.out.push(']');
                 }
-                write_props(&field.props, out);
-                out.push('}');
+                write_props(&field.props, w.out);
+                w.out.push('}');
             }
-            out.push(']');
-            write_props(&named.props, out);
-            write_aliases(named, out);
-            out.push('}');
+            w.out.push(']');
+            write_props(&named.props, w.out);
+            write_aliases(named, w.out);
+            w.out.push('}');
         }
         Node::Enum {
             named,
             symbols,
             default,
         } => {
-            out.push_str("{\"type\":\"enum\"");
-            write_name(named, space, out);
-            write_doc(named.doc.as_deref(), out);
-            out.push_str(",\"symbols\":[");
+            w.out.push_str("{\"type\":\"enum\"");
+            write_name(named, space, w.out);
+            write_doc(named.doc.as_deref(), w.out);
+            w.out.push_str(",\"symbols\":[");
             for (i, symbol) in symbols.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    w.out.push(',');
                 }
-                write_str(out, symbol);
+                write_str(w.out, symbol);
             }
-            out.push(']');
+            w.out.push(']');
             if let Some(default) = default {
-                out.push_str(",\"default\":");
-                write_str(out, default);
+                w.out.push_str(",\"default\":");
+                write_str(w.out, default);
             }
-            write_props(&named.props, out);
-            write_aliases(named, out);
-            out.push('}');
+            write_props(&named.props, w.out);
+            write_aliases(named, w.out);
+            w.out.push('}');
         }
         Node::Fixed { named, size } => {
-            out.push_str("{\"type\":\"fixed\"");
-            write_name(named, space, out);
-            write_doc(named.doc.as_deref(), out);
-            out.push_str(&format!(",\"size\":{size}"));
-            write_props(&named.props, out);
-            write_aliases(named, out);
-            out.push('}');
+            w.out.push_str("{\"type\":\"fixed\"");
+            write_name(named, space, w.out);
+            write_doc(named.doc.as_deref(), w.out);
+            w.out.push_str(&format!(",\"size\":{size}"));
+            write_props(&named.props, w.out);
+            write_aliases(named, w.out);
+            w.out.push('}');
         }
         Node::Array { items, props } => {
-            out.push_str("{\"type\":\"array\",\"items\":");
-            write_node(graph, *items, known, space, out);
-            write_props(props, out);
-            out.push('}');
+            w.out.push_str("{\"type\":\"array\",\"items\":");
+            w.node(*items, space, depth);
+            write_props(props, w.out);
+            w.out.push('}');
         }
         Node::Map { values, props } => {
-            out.push_str("{\"type\":\"map\",\"values\":");
-            write_node(graph, *values, known, space, out);
-            write_props(props, out);
-            out.push('}');
+            w.out.push_str("{\"type\":\"map\",\"values\":");
+            w.node(*values, space, depth);
+            write_props(props, w.out);
+            w.out.push('}');
         }
         Node::Union { branches } => {
-            out.push('[');
+            w.out.push('[');
             for (i, branch) in branches.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    w.out.push(',');
                 }
-                write_node(graph, *branch, known, space, out);
+                w.node(*branch, space, depth);
             }
-            out.push(']');
+            w.out.push(']');
         }
     }
 }

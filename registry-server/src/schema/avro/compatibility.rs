@@ -68,6 +68,7 @@ pub(crate) fn check(
         reader,
         writer,
         memo: HashMap::new(),
+        depth: 0,
     };
     let found = checker.fresh(reader_root, writer_root)?;
     Ok(found.as_ref().clone())
@@ -77,6 +78,8 @@ struct Checker<'a> {
     reader: &'a Graph,
     writer: &'a Graph,
     memo: HashMap<(NodeId, NodeId), Memo>,
+    /// Nesting of `get` calls in progress.
+    depth: usize,
 }
 
 impl Checker<'_> {
@@ -87,7 +90,15 @@ impl Checker<'_> {
     }
 
     fn get(&mut self, token: &str, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Outcome {
+        if self.depth > 2 * canonical::MAX_DEPTH {
+            // Parsing bounds nesting; this only guards the stack against the unexpected.
+            return Err(Aborted(format!(
+                "schemas nest deeper than {} levels",
+                canonical::MAX_DEPTH
+            )));
+        }
         location.push(token.to_owned());
+        self.depth += 1;
         let result = match self.memo.get(&(r, w)) {
             Some(Memo::InProgress) => Ok(Rc::new(Vec::new())),
             Some(Memo::Done(found)) => Ok(Rc::clone(found)),
@@ -98,6 +109,7 @@ impl Checker<'_> {
                 Ok(found)
             }
         };
+        self.depth -= 1;
         location.pop();
         result
     }

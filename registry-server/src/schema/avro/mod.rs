@@ -81,9 +81,10 @@ impl AvroSchema {
             normalize::normalize(&mut graph);
         }
         let mut canonical = String::new();
-        canonical::write(&graph, root, &mut known, &mut canonical);
+        canonical::write(&graph, root, &mut known, &mut canonical).map_err(|e| invalid(&e))?;
         let mut resolved = String::new();
-        canonical::write(&graph, root, &mut HashSet::new(), &mut resolved);
+        canonical::write(&graph, root, &mut HashSet::new(), &mut resolved)
+            .map_err(|e| invalid(&e))?;
         Ok(AvroSchema {
             inner: Arc::new(Inner {
                 graph,
