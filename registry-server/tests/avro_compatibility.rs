@@ -764,3 +764,32 @@ fn deep_named_type_chains_are_bounded() {
     // memoized pair result, so the one mismatch is listed once per root field.
     assert_eq!(result, (0, 251));
 }
+
+/// Named types shared at every level make memoized findings recur exponentially often; the
+/// list is capped instead of exhausting memory.
+#[test]
+fn shared_types_do_not_multiply_findings_without_bound() {
+    fn doubling(depth: usize, leaf: &str) -> String {
+        let mut fields = vec![format!(
+            r#"{{"name":"f0","type":{{"type":"record","name":"T0","fields":[{{"name":"v","type":"{leaf}"}}]}}}}"#
+        )];
+        for i in 1..=depth {
+            let prev = i - 1;
+            fields.push(format!(
+                r#"{{"name":"f{i}","type":{{"type":"record","name":"T{i}","fields":[{{"name":"a","type":"T{prev}"}},{{"name":"b","type":"T{prev}"}}]}}}}"#
+            ));
+        }
+        format!(
+            r#"{{"type":"record","name":"Root","fields":[{}]}}"#,
+            fields.join(",")
+        )
+    }
+    let reader = parse(&doubling(40, "int"));
+    let writer = parse(&doubling(40, "long"));
+    let found = incompatibilities(&reader, &writer, BACKWARD);
+    assert!(
+        !found.is_empty() && found.len() <= 10_000,
+        "{}",
+        found.len()
+    );
+}

@@ -325,8 +325,14 @@ impl Checker<'_> {
     }
 }
 
+/// Most findings kept for one pair: memoized results are reused wherever a pair recurs, so
+/// a schema whose named types are shared at every level could otherwise multiply one
+/// finding exponentially (Avro Java runs out of memory there).
+const MAX_FINDINGS: usize = 10_000;
+
 fn extend(out: &mut Vec<Found>, more: &[Found]) {
-    out.extend_from_slice(more);
+    let room = MAX_FINDINGS.saturating_sub(out.len());
+    out.extend_from_slice(&more[..more.len().min(room)]);
 }
 
 fn found(kind: IncompatibilityType, location: &[String], message: String) -> Found {
