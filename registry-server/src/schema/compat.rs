@@ -149,3 +149,42 @@ fn utf16_prefix(s: &str, units: usize) -> &str {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_prefix_counts_java_chars_and_never_splits_a_char() {
+        assert_eq!(utf16_prefix("abc", 2), "ab");
+        assert_eq!(utf16_prefix("abc", 5), "abc");
+        // 'é' is one UTF-16 unit, '😀' two.
+        assert_eq!(utf16_prefix("é😀x", 2), "é");
+        assert_eq!(utf16_prefix("é😀x", 3), "é😀");
+    }
+
+    #[test]
+    fn none_and_empty_history_are_always_compatible() {
+        let schema = ParsedSchema::parse(
+            crate::domain::SchemaType::Avro,
+            "\"int\"",
+            &[],
+            super::super::ParseOptions::default(),
+        )
+        .expect("parses");
+        let other = ParsedSchema::parse(
+            crate::domain::SchemaType::Avro,
+            "\"string\"",
+            &[],
+            super::super::ParseOptions::default(),
+        )
+        .expect("parses");
+        let previous = [PreviousVersion {
+            version: Some(1),
+            schema: &other,
+        }];
+        assert!(check(CompatibilityLevel::None, &schema, &previous).is_compatible());
+        assert!(check(CompatibilityLevel::FullTransitive, &schema, &[]).is_compatible());
+        assert!(!check(CompatibilityLevel::Backward, &schema, &previous).is_compatible());
+    }
+}

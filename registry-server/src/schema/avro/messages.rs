@@ -63,3 +63,18 @@ fn substitute(message: &str, labels: Labels<'_>) -> String {
     out.push_str(rest);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitute_fills_the_two_placeholders_in_order() {
+        let labels = Labels {
+            reader: "new",
+            writer: "old",
+        };
+        assert_eq!(substitute("a %s b %s c", labels), "a new b old c");
+        assert_eq!(substitute("no placeholder", labels), "no placeholder");
+    }
+}
