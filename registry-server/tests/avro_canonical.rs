@@ -375,9 +375,15 @@ fn forward_references_resolve_and_are_written_at_first_use() {
     );
 }
 
-/// Avro 1.12 allows a name to be defined again when the definition is the same.
+/// Avro 1.12 allows a name to be defined again when the definition is equal (`equals`
+/// ignores docs and aliases); the first definition is the one kept.
 #[test]
 fn identical_redefinition_is_allowed() {
+    let text = r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"E","doc":"one","symbols":["X"]}},{"name":"b","type":{"symbols":["X"],"type":"enum","name":"E","doc":"two"}}]}"#;
+    assert_eq!(
+        canonical(text),
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"E","doc":"one","symbols":["X"]}},{"name":"b","type":"E"}]}"#
+    );
     let text = r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":1}},{"name":"b","type":{"type":"fixed","name":"F","size":1}}]}"#;
     assert_eq!(
         canonical(text),

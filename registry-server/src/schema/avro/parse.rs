@@ -37,7 +37,7 @@ const FIELD_RESERVED: &[&str] = &["default", "doc", "name", "order", "type", "al
 pub(crate) struct Parser<'g> {
     graph: &'g mut Graph,
     names: HashMap<String, NodeId>,
-    /// The JSON each name was defined by, so an identical redefinition is allowed.
+    /// What each name was defined by ([`identity`]), so an equal redefinition is allowed.
     definitions: HashMap<String, Value>,
     names_check: NameCheck,
     validate_defaults: bool,
@@ -251,7 +251,7 @@ impl<'g> Parser<'g> {
             return Err(format!("Schemas may not be named after primitives: {full}"));
         }
         if let Some(&existing) = self.names.get(&full) {
-            if self.definitions.get(&full) == Some(value) {
+            if self.definitions.get(&full) == Some(&identity(value)) {
                 return Ok(Err(existing));
             }
             return Err(format!("Can't redefine: {full}"));
@@ -280,7 +280,7 @@ impl<'g> Parser<'g> {
     fn define(&mut self, named: &Named, value: &Value, id: NodeId) {
         let full = named.name.full();
         self.names.insert(full.clone(), id);
-        self.definitions.insert(full, value.clone());
+        self.definitions.insert(full, identity(value));
     }
 
     fn parse_record(
@@ -517,6 +517,21 @@ fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A definition as Avro Java's `Schema.equals` sees it: docs and aliases don't count, key
+/// order doesn't matter (JSON object equality ignores it).
+fn identity(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| k.as_str() != "doc" && k.as_str() != "aliases")
+                .map(|(k, v)| (k.clone(), identity(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(identity).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Non-reserved keys in document order.
