@@ -1,5 +1,6 @@
-//! Compact JSON output the way Jackson writes it, so canonical strings match Avro Java byte
-//! for byte (string escapes with upper-case hex, doubles in `Double.toString` notation).
+//! JSON the way Avro Java's Jackson reads and writes it: compact output matching byte for
+//! byte (string escapes with upper-case hex, doubles in `Double.toString` notation), and
+//! input with comments allowed.
 
 use serde_json::Value;
 
@@ -123,6 +124,56 @@ pub(crate) fn java_float(f: f32) -> String {
         };
         format!("{mantissa}E{exponent}")
     }
+}
+
+/// Blanks out `/* */` and `//` comments outside strings (Jackson's `ALLOW_COMMENTS`).
+pub(crate) fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('/') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                for skipped in chars.by_ref() {
+                    if skipped == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for skipped in chars.by_ref() {
+                    if prev == '*' && skipped == '/' {
+                        break;
+                    }
+                    prev = skipped;
+                }
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -1,16 +1,18 @@
 //! Avro: parsing with references, Confluent's canonical string, and compatibility.
 //!
-//! Parsing follows Avro Java's `Schema.Parser` as Confluent configures it ([`parse`]) into a
-//! name-resolved graph ([`model`]); the stored string is Java's `Schema.toString()`
-//! ([`canonical`]), optionally after Confluent's normalization ([`normalize`]); the checker
-//! is a port of Java's `SchemaCompatibility` ([`compatibility`]) whose findings are rendered
-//! as Confluent's `Difference` strings ([`messages`]).
+//! Parsing follows Avro Java's `Schema.Parser` as Confluent configures it (`parse`, with
+//! `names` and `defaults` validation) into a name-resolved graph (`model`); the stored string is Java's `Schema.toString()`
+//! (`canonical`), optionally after Confluent's normalization (`normalize`); the checker
+//! is a port of Java's `SchemaCompatibility` (`compatibility`) whose findings are rendered
+//! as Confluent's `Difference` strings (`messages`).
 
 mod canonical;
 mod compatibility;
+mod defaults;
 mod json;
 mod messages;
 mod model;
+mod names;
 mod normalize;
 mod parse;
 
@@ -19,7 +21,8 @@ use std::sync::Arc;
 
 use super::{Dependency, Incompatibility, Labels, ParseOptions, SchemaError};
 use model::{Graph, NodeId};
-use parse::{NameCheck, Parser};
+use names::NameCheck;
+use parse::Parser;
 
 /// A parsed Avro schema: its graph (references included), its root and its strings.
 #[derive(Debug, Clone)]

@@ -5,19 +5,10 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::json;
+use super::defaults::{parse_java_double, valid_default};
+use super::json::{self, strip_comments};
 use super::model::{Field, Graph, Kind, Name, Named, Node, NodeId, Order, Props};
-
-/// Which of Avro Java's name validators applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NameCheck {
-    /// `NameValidator.STRICT_VALIDATOR`: ASCII names, namespaces checked too.
-    Strict,
-    /// `NameValidator.UTF_VALIDATOR` on simple names, field names and symbols only.
-    Utf,
-    /// `NameValidator.NO_VALIDATION`.
-    Off,
-}
+use super::names::{NameCheck, strict_name, utf_name};
 
 const SCHEMA_RESERVED: &[&str] = &[
     "doc",
@@ -469,56 +460,6 @@ impl<'g> Parser<'g> {
     }
 }
 
-/// Blanks out `/* */` and `//` comments outside strings (Jackson's `ALLOW_COMMENTS`).
-fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('/') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                if let Some(next) = chars.next() {
-                    out.push(next);
-                }
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match (c, chars.peek()) {
-            ('"', _) => {
-                in_string = true;
-                out.push(c);
-            }
-            ('/', Some('/')) => {
-                for skipped in chars.by_ref() {
-                    if skipped == '\n' {
-                        out.push('\n');
-                        break;
-                    }
-                }
-            }
-            ('/', Some('*')) => {
-                chars.next();
-                let mut prev = ' ';
-                for skipped in chars.by_ref() {
-                    if prev == '*' && skipped == '/' {
-                        break;
-                    }
-                    prev = skipped;
-                }
-                out.push(' ');
-            }
-            _ => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// A definition as Avro Java's `Schema.equals` sees it: docs and aliases don't count, key
 /// order doesn't matter (JSON object equality ignores it).
 fn identity(value: &Value) -> Value {
@@ -556,99 +497,4 @@ fn parse_aliases(aliases: &Value, owner: &Value) -> Result<Vec<String>, String> 
         }
     }
     Ok(out)
-}
-
-/// `Double.parseDouble` for textual float/double defaults; non-finite values stay textual,
-/// which is how Jackson writes them back.
-fn parse_java_double(text: &str) -> Result<Value, String> {
-    let trimmed = text.trim();
-    let parsed: f64 = match trimmed {
-        "NaN" => f64::NAN,
-        "Infinity" | "+Infinity" => f64::INFINITY,
-        "-Infinity" => f64::NEG_INFINITY,
-        _ => trimmed
-            .trim_end_matches(['d', 'D', 'f', 'F'])
-            .parse()
-            .ok()
-            .filter(|f: &f64| f.is_finite() || trimmed.contains(['e', 'E']))
-            .ok_or_else(|| format!("For input string: \"{text}\""))?,
-    };
-    Ok(match serde_json::Number::from_f64(parsed) {
-        Some(n) => Value::Number(n),
-        None if parsed.is_nan() => Value::String("NaN".to_owned()),
-        None if parsed > 0.0 => Value::String("Infinity".to_owned()),
-        None => Value::String("-Infinity".to_owned()),
-    })
-}
-
-fn strict_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return Err("Empty name".to_owned());
-    };
-    if !(first.is_ascii_alphabetic() || first == '_') {
-        return Err(format!("Illegal initial character: {name}"));
-    }
-    if chars.any(|c| !(c.is_ascii_alphanumeric() || c == '_')) {
-        return Err(format!("Illegal character in: {name}"));
-    }
-    Ok(())
-}
-
-fn utf_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return Err("Empty name".to_owned());
-    };
-    if !(first.is_alphabetic() || first == '_') {
-        return Err(format!("Illegal initial character: {name}"));
-    }
-    if chars.any(|c| !(c.is_alphanumeric() || c == '_')) {
-        return Err(format!("Illegal character in: {name}"));
-    }
-    Ok(())
-}
-
-/// Avro Java's `Schema.isValidDefault`.
-pub(crate) fn valid_default(graph: &Graph, ty: NodeId, value: &Value) -> bool {
-    match graph.node(ty) {
-        Node::Primitive { kind, .. } => match kind {
-            Kind::String | Kind::Bytes => value.is_string(),
-            Kind::Int => value.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-            Kind::Long => value.is_i64(),
-            Kind::Float | Kind::Double => {
-                value.is_number()
-                    || matches!(value.as_str(), Some("NaN" | "Infinity" | "-Infinity"))
-            }
-            Kind::Boolean => value.is_boolean(),
-            Kind::Null => value.is_null(),
-            _ => false,
-        },
-        Node::Enum { .. } | Node::Fixed { .. } => value.is_string(),
-        Node::Array { items, .. } => value
-            .as_array()
-            .is_some_and(|elems| elems.iter().all(|e| valid_default(graph, *items, e))),
-        Node::Map { values, .. } => value
-            .as_object()
-            .is_some_and(|map| map.values().all(|v| valid_default(graph, *values, v))),
-        Node::Union { branches } => branches.iter().any(|b| valid_default(graph, *b, value)),
-        Node::Record { fields, .. } => {
-            let Some(obj) = value.as_object() else {
-                return false;
-            };
-            fields.iter().all(
-                |field| match obj.get(&field.name).or(field.default.as_ref()) {
-                    Some(v) => valid_value(graph, field.ty, v),
-                    None => false,
-                },
-            )
-        }
-    }
-}
-
-fn valid_value(graph: &Graph, ty: NodeId, value: &Value) -> bool {
-    match graph.node(ty) {
-        Node::Union { branches } => branches.iter().any(|b| valid_default(graph, *b, value)),
-        _ => valid_default(graph, ty, value),
-    }
 }
