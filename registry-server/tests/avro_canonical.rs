@@ -390,3 +390,63 @@ fn identical_redefinition_is_allowed() {
         r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":1}},{"name":"b","type":"F"}]}"#
     );
 }
+
+/// Confluent AvroSchemaTest.testNonAsciiUtf8NamesAccepted: stored schemas (validation off)
+/// take Unicode names, field names and symbols (UTF validator).
+#[test]
+fn non_ascii_names_accepted_without_validation() {
+    let text = r#"{"type":"record","name":"Café","namespace":"a.b","fields":[{"name":"naïve","type":"string"},{"name":"e","type":{"type":"enum","name":"Σ","symbols":["Α","Β"]}}]}"#;
+    let schema = AvroSchema::parse(text, &[], PLAIN).expect("parses");
+    assert_eq!(schema.full_name().as_deref(), Some("a.b.Café"));
+    assert_eq!(schema.canonical(), text);
+    // New-schema validation is ASCII-only (STRICT_VALIDATOR).
+    assert_eq!(
+        error(text, NEW),
+        "Invalid schema of type AVRO, details: Illegal character in: Café"
+    );
+}
+
+/// Confluent AvroSchemaTest.testInvalidDefaultDuringNormalize: a bad default is refused
+/// when validating, with or without normalization.
+#[test]
+fn invalid_default_refused_when_normalizing() {
+    let text = r#"{"namespace": "namespace", "type": "record", "name": "test", "fields": [{"name": "string_default", "type": "string", "default": null}]}"#;
+    assert_eq!(
+        error(text, NORMALIZE),
+        "Invalid schema of type AVRO, details: Invalid default for field string_default: null not a \"string\""
+    );
+}
+
+/// Confluent AvroSchemaTest.testNamespace: a top-level union of two records sharing a simple
+/// name in different namespaces.
+#[test]
+fn union_of_same_named_records_in_two_namespaces() {
+    let text = r#"[{"name":"sampleRecord","namespace":"com.example.mynamespace1","type":"record","fields":[{"name":"my_field1","type":"string"},{"type":"int","name":"my_field2"}]},{"name":"sampleRecord","namespace":"com.example.mynamespace2","type":"record","fields":[{"name":"my_field1","type":"double"},{"type":"int","name":"my_field2"}]}]"#;
+    assert_eq!(
+        canonical(text),
+        r#"[{"type":"record","name":"sampleRecord","namespace":"com.example.mynamespace1","fields":[{"name":"my_field1","type":"string"},{"name":"my_field2","type":"int"}]},{"type":"record","name":"sampleRecord","namespace":"com.example.mynamespace2","fields":[{"name":"my_field1","type":"double"},{"name":"my_field2","type":"int"}]}]"#
+    );
+    let schema = AvroSchema::parse(text, &[], PLAIN).expect("parses");
+    assert_eq!(schema.full_name(), None);
+}
+
+/// Confluent AvroSchemaTest.testUnionWithDefault / testEnumWithDefault / testArrayWithDoc:
+/// defaults and nested docs are part of the stored string.
+#[test]
+fn defaults_and_nested_docs_distinguish_schemas() {
+    let union = |default: &str| {
+        format!(
+            r#"{{"type":"record","name":"test","namespace":"namespace","fields":[{{"name":"union","type":["string","int"]{default}}}]}}"#
+        )
+    };
+    assert_ne!(canonical(&union("")), canonical(&union(r#","default":"""#)));
+    let suit = r#"{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"]}"#;
+    let suit_default = r#"{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"],"default":"HEARTS"}"#;
+    assert_ne!(canonical(suit), canonical(suit_default));
+    let array = |doc: &str| {
+        format!(
+            r#"{{"type":"array","items":{{"type":"record","name":"top","doc":"{doc}","fields":[{{"name":"field1","type":"string"}}]}}}}"#
+        )
+    };
+    assert_ne!(canonical(&array("test")), canonical(&array("test2")));
+}

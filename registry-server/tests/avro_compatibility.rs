@@ -793,3 +793,12 @@ fn shared_types_do_not_multiply_findings_without_bound() {
         found.len()
     );
 }
+
+/// Confluent AvroSchemaTest.testEnumCompatibility: dropping a symbol is not backward
+/// compatible.
+#[test]
+fn enum_symbol_removed_is_incompatible() {
+    let suit = r#"{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"]}"#;
+    let suit2 = r#"{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS"]}"#;
+    assert_single(suit2, suit, "MISSING_ENUM_SYMBOLS", "[CLUBS]", "/symbols");
+}
