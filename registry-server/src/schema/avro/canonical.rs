@@ -89,6 +89,7 @@ fn write_node(w: &mut Writer<'_>, graph: &Graph, id: NodeId, space: Option<&str>
             named,
             fields,
             is_error,
+            ..
         } => {
             w.out.push_str(if *is_error {
                 "{\"type\":\"error\""

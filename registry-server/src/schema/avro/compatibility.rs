@@ -263,7 +263,9 @@ impl Checker<'_> {
                 fields: rfields, ..
             },
             Node::Record {
-                fields: wfields, ..
+                fields: wfields,
+                positions: wpositions,
+                ..
             },
         ) = (self.reader.node(r), self.writer.node(w))
         else {
@@ -272,16 +274,14 @@ impl Checker<'_> {
         loc.push("fields".to_owned());
         for (pos, rfield) in rfields.iter().enumerate() {
             loc.push(pos.to_string());
-            let mut matches: Vec<usize> = wfields
-                .iter()
-                .position(|wf| wf.name == rfield.name)
-                .into_iter()
-                .collect();
-            for alias in &rfield.aliases {
-                if let Some(i) = wfields.iter().position(|wf| &wf.name == alias) {
-                    matches.push(i);
-                }
-            }
+            let mut matches: Vec<usize> =
+                wpositions.get(&rfield.name).copied().into_iter().collect();
+            matches.extend(
+                rfield
+                    .aliases
+                    .iter()
+                    .filter_map(|a| wpositions.get(a).copied()),
+            );
             match matches.as_slice() {
                 [] => {
                     if rfield.default.is_none() {

@@ -1,6 +1,8 @@
 //! The parsed Avro schema graph: an arena of nodes where every use of a named type points at
 //! its single definition, so references and recursive types are plain edges.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 /// Index of a node in [`Graph::nodes`].
@@ -194,6 +196,8 @@ pub(crate) enum Node {
     Record {
         named: Named,
         fields: Vec<Field>,
+        /// Field name → position in `fields` (Avro Java's `getField`).
+        positions: HashMap<String, usize>,
         is_error: bool,
     },
     Enum {

@@ -31,6 +31,7 @@ pub(crate) fn normalize(graph: &mut Graph) {
                 named,
                 fields,
                 is_error,
+                ..
             } => {
                 *is_error = false;
                 sort_props(&mut named.props, &logical_keys);

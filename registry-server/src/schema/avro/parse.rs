@@ -293,14 +293,16 @@ impl<'g> Parser<'g> {
         let id = self.graph.push(Node::Record {
             named: named.clone(),
             fields: Vec::new(),
+            positions: HashMap::new(),
             is_error,
         });
         self.define(&named, value, id);
         let space = named.name.space.clone();
         let mut fields: Vec<Field> = Vec::with_capacity(fields_json.len());
+        let mut positions: HashMap<String, usize> = HashMap::with_capacity(fields_json.len());
         for field_json in fields_json {
             let field = self.parse_field(field_json, space.as_deref())?;
-            if let Some(pos) = fields.iter().position(|f| f.name == field.name) {
+            if let Some(&pos) = positions.get(&field.name) {
                 let kind = |f: &Field| self.graph.node(f.ty).kind().constant();
                 return Err(format!(
                     "Duplicate field {name} in record {full}: {name} type:{} pos:{} and {name} type:{} pos:{pos}.",
@@ -311,10 +313,17 @@ impl<'g> Parser<'g> {
                     full = named.name.full(),
                 ));
             }
+            positions.insert(field.name.clone(), fields.len());
             fields.push(field);
         }
-        if let Node::Record { fields: slot, .. } = &mut self.graph.nodes[id] {
+        if let Node::Record {
+            fields: slot,
+            positions: index,
+            ..
+        } = &mut self.graph.nodes[id]
+        {
             *slot = fields;
+            *index = positions;
         }
         Ok(id)
     }
