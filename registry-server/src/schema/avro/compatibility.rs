@@ -3,6 +3,7 @@
 //! location; results are memoized per (reader node, writer node) pair, and a pair met again
 //! while still being checked counts as compatible, so recursive types terminate.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -51,6 +52,12 @@ pub(crate) struct Aborted(pub(crate) String);
 
 type Outcome = Result<Rc<Vec<Found>>, Aborted>;
 
+/// One reference token of a location (mostly static names, so no allocation).
+type Token = Cow<'static, str>;
+
+/// The location stack, root first.
+type Location = Vec<Token>;
+
 enum Memo {
     InProgress,
     Done(Rc<Vec<Found>>),
@@ -86,10 +93,10 @@ impl Checker<'_> {
     /// A check started with its own location stack (Avro's two-argument `getCompatibility`).
     fn fresh(&mut self, r: NodeId, w: NodeId) -> Outcome {
         let mut location = Vec::new();
-        self.get("", r, w, &mut location)
+        self.get(Token::Borrowed(""), r, w, &mut location)
     }
 
-    fn get(&mut self, token: &str, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Outcome {
+    fn get(&mut self, token: Token, r: NodeId, w: NodeId, location: &mut Location) -> Outcome {
         if self.depth > 2 * canonical::MAX_DEPTH {
             // Parsing bounds nesting; this only guards the stack against the unexpected.
             return Err(Aborted(format!(
@@ -97,7 +104,7 @@ impl Checker<'_> {
                 canonical::MAX_DEPTH
             )));
         }
-        location.push(token.to_owned());
+        location.push(token);
         self.depth += 1;
         let result = match self.memo.get(&(r, w)) {
             Some(Memo::InProgress) => Ok(Rc::new(Vec::new())),
@@ -118,7 +125,7 @@ impl Checker<'_> {
         &mut self,
         r: NodeId,
         w: NodeId,
-        loc: &mut Vec<String>,
+        loc: &mut Location,
     ) -> Result<Vec<Found>, Aborted> {
         let (reader, writer) = (self.reader.node(r), self.writer.node(w));
         let (rk, wk) = (reader.kind(), writer.kind());
@@ -126,15 +133,21 @@ impl Checker<'_> {
         if rk == wk {
             match (reader, writer) {
                 (Node::Array { items: ri, .. }, Node::Array { items: wi, .. }) => {
-                    extend(&mut out, &self.get("items", *ri, *wi, loc)?);
+                    extend(
+                        &mut out,
+                        &self.get(Token::Borrowed("items"), *ri, *wi, loc)?,
+                    );
                 }
                 (Node::Map { values: rv, .. }, Node::Map { values: wv, .. }) => {
-                    extend(&mut out, &self.get("values", *rv, *wv, loc)?);
+                    extend(
+                        &mut out,
+                        &self.get(Token::Borrowed("values"), *rv, *wv, loc)?,
+                    );
                 }
                 (Node::Fixed { size: rs, .. }, Node::Fixed { size: ws, .. }) => {
                     self.check_names(r, w, loc, &mut out);
                     if rs != ws {
-                        loc.push("size".to_owned());
+                        loc.push(Token::Borrowed("size"));
                         out.push(found(
                             IncompatibilityType::FixedSizeMismatch,
                             loc,
@@ -156,7 +169,7 @@ impl Checker<'_> {
                         wsyms.iter().filter(|s| !rsyms.contains(s)).collect();
                     let reader_default = rdef.as_ref().is_some_and(|d| rsyms.contains(d));
                     if !missing.is_empty() && !reader_default {
-                        loc.push("symbols".to_owned());
+                        loc.push(Token::Borrowed("symbols"));
                         let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
                         out.push(found(
                             IncompatibilityType::MissingEnumSymbols,
@@ -172,7 +185,7 @@ impl Checker<'_> {
                 }
                 (Node::Union { .. }, Node::Union { branches }) => {
                     for (i, &branch) in branches.iter().enumerate() {
-                        loc.push(i.to_string());
+                        loc.push(Token::Owned(i.to_string()));
                         if !self.fresh(r, branch)?.is_empty() {
                             let kind = self.writer.node(branch).kind();
                             out.push(found(
@@ -190,7 +203,10 @@ impl Checker<'_> {
         }
         if let Node::Union { branches } = writer {
             for (i, &branch) in branches.iter().enumerate() {
-                extend(&mut out, &self.get(&i.to_string(), r, branch, loc)?);
+                extend(
+                    &mut out,
+                    &self.get(Token::Owned(i.to_string()), r, branch, loc)?,
+                );
             }
             return Ok(out);
         }
@@ -233,7 +249,7 @@ impl Checker<'_> {
     }
 
     /// Unqualified names equal, or the writer's full name among the reader's aliases.
-    fn check_names(&self, r: NodeId, w: NodeId, loc: &mut Vec<String>, out: &mut Vec<Found>) {
+    fn check_names(&self, r: NodeId, w: NodeId, loc: &mut Location, out: &mut Vec<Found>) {
         let (Some(rn), Some(wn)) = (self.reader.node(r).named(), self.writer.node(w).named())
         else {
             return;
@@ -242,7 +258,7 @@ impl Checker<'_> {
         if rn.name.name == wn.name.name || rn.alias_full_names().contains(&writer_full) {
             return;
         }
-        loc.push("name".to_owned());
+        loc.push(Token::Borrowed("name"));
         out.push(found(
             IncompatibilityType::NameMismatch,
             loc,
@@ -255,7 +271,7 @@ impl Checker<'_> {
         &mut self,
         r: NodeId,
         w: NodeId,
-        loc: &mut Vec<String>,
+        loc: &mut Location,
         out: &mut Vec<Found>,
     ) -> Result<(), Aborted> {
         let (
@@ -271,9 +287,9 @@ impl Checker<'_> {
         else {
             return Ok(());
         };
-        loc.push("fields".to_owned());
+        loc.push(Token::Borrowed("fields"));
         for (pos, rfield) in rfields.iter().enumerate() {
-            loc.push(pos.to_string());
+            loc.push(Token::Owned(pos.to_string()));
             let mut matches: Vec<usize> =
                 wpositions.get(&rfield.name).copied().into_iter().collect();
             matches.extend(
@@ -294,7 +310,7 @@ impl Checker<'_> {
                         );
                         if enum_default {
                             // Avro compares the enum with the writer record itself here.
-                            extend(out, &self.get("type", rfield.ty, w, loc)?);
+                            extend(out, &self.get(Token::Borrowed("type"), rfield.ty, w, loc)?);
                         } else {
                             out.push(found(
                                 IncompatibilityType::ReaderFieldMissingDefaultValue,
@@ -306,7 +322,10 @@ impl Checker<'_> {
                 }
                 [one] => {
                     let wty = wfields[*one].ty;
-                    extend(out, &self.get("type", rfield.ty, wty, loc)?);
+                    extend(
+                        out,
+                        &self.get(Token::Borrowed("type"), rfield.ty, wty, loc)?,
+                    );
                 }
                 _ => {
                     let mut writer_text = String::new();
@@ -335,7 +354,7 @@ fn extend(out: &mut Vec<Found>, more: &[Found]) {
     out.extend_from_slice(&more[..more.len().min(room)]);
 }
 
-fn found(kind: IncompatibilityType, location: &[String], message: String) -> Found {
+fn found(kind: IncompatibilityType, location: &[Token], message: String) -> Found {
     Found {
         kind,
         location: pointer(location),
@@ -344,7 +363,7 @@ fn found(kind: IncompatibilityType, location: &[String], message: String) -> Fou
 }
 
 /// Avro's `Incompatibility.getLocation()`: the root token dropped, JSON-pointer escaping.
-fn pointer(location: &[String]) -> String {
+fn pointer(location: &[Token]) -> String {
     let mut s = String::from("/");
     for (i, token) in location.iter().skip(1).enumerate() {
         if i > 0 {
