@@ -26,7 +26,8 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
     let registry = Arc::new(Registry::new(Arc::clone(&store), settings));
     // Other nodes' hard deletes reach this node's caches (PostgreSQL only). The task lives
     // as long as the runtime.
-    let _listener = store.spawn_change_listener(Arc::clone(&registry) as Arc<dyn crate::store::ChangeSink>);
+    let _listener =
+        store.spawn_change_listener(Arc::clone(&registry) as Arc<dyn crate::store::ChangeSink>);
     let state = AppState {
         registry,
         metrics: crate::telemetry::metrics_handle(),
