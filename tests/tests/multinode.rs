@@ -204,3 +204,49 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
     drop((node_a, node_b));
     postgres::drop_database_detached(name);
 }
+
+/// Config and mode are cached per node; a change on one node reaches the other's cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
+async fn a_config_change_on_one_node_reaches_the_other_nodes_cache() {
+    let (url, name) = postgres::create_database().await;
+    let bin = env!("CARGO_BIN_EXE_sr-under-test");
+    let node_a = ServerProcess::start(bin, &url).await;
+    let node_b = ServerProcess::start(bin, &url).await;
+    let client = reqwest::Client::new();
+    let on_b = format!("{}/config", node_b.base);
+    assert_eq!(
+        get_json(&client, &on_b).await,
+        json!({"compatibilityLevel": "BACKWARD"})
+    );
+    let put = client
+        .put(format!("{}/config", node_a.base))
+        .json(&json!({"compatibility": "FULL"}))
+        .send()
+        .await;
+    assert!(put.is_ok_and(|r| r.status().is_success()));
+    let mode = client
+        .put(format!("{}/mode", node_a.base))
+        .json(&json!({"mode": "READONLY"}))
+        .send()
+        .await;
+    assert!(mode.is_ok_and(|r| r.status().is_success()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let config = get_json(&client, &on_b).await;
+        let mode = get_json(&client, &format!("{}/mode", node_b.base)).await;
+        if config == json!({"compatibilityLevel": "FULL"}) && mode == json!({"mode": "READONLY"}) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "node B still answers {config} / {mode}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    drop((node_a, node_b));
+    postgres::drop_database_detached(name);
+}

@@ -63,7 +63,7 @@ impl Registry {
             Value::from(self.settings.default_compatibility.as_str()),
         );
         for scope in scopes_of(subject).iter().rev() {
-            if let Some(Value::Object(stored)) = self.store.config(scope).await? {
+            if let Some(Value::Object(stored)) = self.stored_config(scope).await? {
                 for (key, value) in stored {
                     if !value.is_null() {
                         merged.insert(key, value);
@@ -96,7 +96,7 @@ impl Registry {
         if scope == GLOBAL_SCOPE || default_to_global {
             return Ok(Value::Object(self.effective_config(subject).await?));
         }
-        match self.store.config(&scope).await? {
+        match self.stored_config(&scope).await? {
             Some(Value::Object(mut stored)) => {
                 // A subject config without a level reports the server default, as Confluent does.
                 stored
@@ -116,7 +116,7 @@ impl Registry {
     ) -> Result<Value, ApiError> {
         self.ensure_writable(subject).await?;
         let scope = scope_key(subject);
-        let mut stored = match self.store.config(&scope).await? {
+        let mut stored = match self.stored_config(&scope).await? {
             Some(Value::Object(map)) => map,
             _ => Map::new(),
         };
@@ -145,6 +145,7 @@ impl Registry {
         self.store
             .put_config(&scope, &Value::Object(stored.clone()))
             .await?;
+        self.forget_settings(&scope).await;
         Ok(as_update_shape(&stored))
     }
 
@@ -153,6 +154,7 @@ impl Registry {
         self.ensure_writable(subject).await?;
         let scope = scope_key(subject);
         let old = self.store.delete_config(&scope).await?;
+        self.forget_settings(&scope).await;
         match old {
             Some(Value::Object(mut map)) => {
                 map.entry(LEVEL_KEY)
@@ -176,7 +178,7 @@ impl Registry {
         if scope == GLOBAL_SCOPE || default_to_global {
             return self.effective_mode(subject).await;
         }
-        match self.store.mode(&scope).await? {
+        match self.stored_mode(&scope).await? {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None => Err(ApiError::subject_mode_not_found(&scope)),
         }
@@ -192,6 +194,7 @@ impl Registry {
         let scope = scope_key(subject);
         let Some(mode) = mode else {
             self.store.delete_mode(&scope).await?;
+            self.forget_settings(&scope).await;
             return Ok(());
         };
         let mode: Mode = mode
@@ -208,13 +211,16 @@ impl Registry {
             ));
         }
         self.store.put_mode(&scope, mode.as_str()).await?;
+        self.forget_settings(&scope).await;
         Ok(())
     }
 
     /// `DELETE /mode[/{subject}]`: answers the mode that was removed.
     pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
         let scope = scope_key(subject);
-        match self.store.delete_mode(&scope).await? {
+        let old = self.store.delete_mode(&scope).await?;
+        self.forget_settings(&scope).await;
+        match old {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),
             None => Err(ApiError::subject_not_found(&scope)),

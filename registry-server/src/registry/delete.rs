@@ -59,6 +59,7 @@ impl Registry {
         if permanent {
             self.forget_schema(&deleted.context, deleted.schema_id)
                 .await;
+            self.forget_settings(subject.as_str()).await;
         }
         Ok(deleted.version)
     }
@@ -118,6 +119,7 @@ impl Registry {
             for record in &removed {
                 self.forget_schema(&record.context, record.schema_id).await;
             }
+            self.forget_settings(subject.as_str()).await;
         }
         Ok(removed.iter().map(|v| v.version).collect())
     }

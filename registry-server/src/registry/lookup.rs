@@ -17,10 +17,6 @@ impl Registry {
         normalize: bool,
         deleted: bool,
     ) -> Result<RegisteredSchema, ApiError> {
-        let versions = self.store.versions(subject.as_str()).await?;
-        if !versions.iter().any(|v| deleted || !v.deleted) {
-            return Err(ApiError::subject_not_found(subject.as_str()));
-        }
         let config = self.effective_config(Some(subject)).await?;
         let normalize =
             normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
@@ -90,6 +86,11 @@ impl Registry {
             .max_by_key(|(v, _)| (!v.deleted, v.version));
         if let Some((version, schema)) = best {
             return Ok(RegisteredSchema::from_version(version, schema.clone()));
+        }
+        // A miss: 40401 when the subject shows no versions, else look for an equivalent.
+        let versions = self.store.versions(subject.as_str()).await?;
+        if !versions.iter().any(|v| deleted || !v.deleted) {
+            return Err(ApiError::subject_not_found(subject.as_str()));
         }
         // Equivalence: the same text and references, whatever metadata the stored one carries.
         let all = self.store.versions_with_schemas(subject.as_str()).await?;

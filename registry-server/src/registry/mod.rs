@@ -57,6 +57,10 @@ pub struct Registry {
     /// Identity digests of submitted schema texts without references, by the exact request
     /// (type, normalize, metadata, rule set, text): a producer's repeated lookup skips parsing.
     digests: moka::sync::Cache<String, Arc<SubmittedDigest>>,
+    /// Stored config and mode per scope (`None` = nothing stored). Invalidated by this
+    /// node's writes and by other nodes' notifications; the TTL is a backstop.
+    configs: moka::future::Cache<String, Option<serde_json::Value>>,
+    modes: moka::future::Cache<String, Option<String>>,
 }
 
 /// What a lookup needs of a parsed submission.
@@ -86,6 +90,14 @@ impl Registry {
                     u32::try_from(key.len() + value.canonical.len()).unwrap_or(u32::MAX)
                 })
                 .max_capacity(64 * 1024 * 1024)
+                .build(),
+            configs: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            modes: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
                 .build(),
         }
     }
@@ -145,13 +157,38 @@ impl Registry {
             .map_err(|e: Arc<ApiError>| (*e).clone())
     }
 
+    /// The config stored for `scope`, through the cache.
+    pub(crate) async fn stored_config(
+        &self,
+        scope: &str,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        self.configs
+            .try_get_with_by_ref(scope, self.store.config(scope))
+            .await
+            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+    }
+
+    /// The mode stored for `scope`, through the cache.
+    pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, ApiError> {
+        self.modes
+            .try_get_with_by_ref(scope, self.store.mode(scope))
+            .await
+            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+    }
+
+    /// Forgets cached config and mode of `scope` (after this node changed them).
+    pub(crate) async fn forget_settings(&self, scope: &str) {
+        self.configs.invalidate(scope).await;
+        self.modes.invalidate(scope).await;
+    }
+
     /// The mode in force for `subject` (subject → context → global → READWRITE).
     pub(crate) async fn effective_mode(
         &self,
         subject: Option<&SubjectName>,
     ) -> Result<Mode, ApiError> {
         for scope in scopes_of(subject) {
-            if let Some(mode) = self.store.mode(&scope).await? {
+            if let Some(mode) = self.stored_mode(&scope).await? {
                 return mode
                     .parse()
                     .map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
@@ -179,6 +216,11 @@ impl Registry {
 /// names (it disappears), so only they invalidate; a resync drops everything.
 impl crate::store::ChangeSink for Registry {
     fn changed(&self, kind: &str, context: Option<&str>, id: Option<i32>) {
+        if kind == "settings" {
+            self.configs.invalidate_all();
+            self.modes.invalidate_all();
+            return;
+        }
         if !kind.starts_with("hard_delete") {
             return;
         }
@@ -197,6 +239,8 @@ impl crate::store::ChangeSink for Registry {
     fn resync(&self) {
         self.rendered.invalidate_all();
         self.parsed.invalidate_all();
+        self.configs.invalidate_all();
+        self.modes.invalidate_all();
     }
 }
 

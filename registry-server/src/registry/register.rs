@@ -248,20 +248,19 @@ impl Registry {
             (None, Some(id)) => id,
             (None, None) => tx.next_id(context).await?,
         };
-        let schema = match tx.schema(context, id).await? {
+        // The row exists when the id was found by digest (or named by IMPORT and already
+        // used); otherwise it is new.
+        let known = existing_id == Some(id) && prepared.requested_id.is_none();
+        let stored = if known {
+            None
+        } else {
+            tx.schema(context, id).await?
+        };
+        let schema = match stored {
             Some(stored) => stored,
+            None if known => record_of(context, id, prepared),
             None => {
-                let record = SchemaRecord {
-                    context: context.to_owned(),
-                    id,
-                    schema_type: prepared.parsed.schema_type(),
-                    schema: prepared.parsed.canonical().to_owned(),
-                    hash: prepared.hash.clone(),
-                    references: prepared.references.clone(),
-                    metadata: prepared.metadata.clone(),
-                    rule_set: prepared.rule_set.clone(),
-                    created_at: now_millis(),
-                };
+                let record = record_of(context, id, prepared);
                 tx.insert_schema(&record).await?;
                 record
             }
@@ -345,5 +344,20 @@ impl Registry {
             error.code = self.settings.incompatible_error_code;
             Err(error.into())
         }
+    }
+}
+
+/// The schema record of `id` holding the prepared schema.
+fn record_of(context: &str, id: i32, prepared: &Prepared) -> SchemaRecord {
+    SchemaRecord {
+        context: context.to_owned(),
+        id,
+        schema_type: prepared.parsed.schema_type(),
+        schema: prepared.parsed.canonical().to_owned(),
+        hash: prepared.hash.clone(),
+        references: prepared.references.clone(),
+        metadata: prepared.metadata.clone(),
+        rule_set: prepared.rule_set.clone(),
+        created_at: now_millis(),
     }
 }

@@ -254,7 +254,7 @@ macro_rules! impl_sql_store {
                     .bind(config.to_string())
                     .execute(&self.pool)
                     .await?;
-                Ok(())
+                self.announce_settings(scope).await
             }
 
             async fn delete_config(
@@ -265,6 +265,7 @@ macro_rules! impl_sql_store {
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
+                self.announce_settings(scope).await?;
                 row.map(|(text,)| {
                     serde_json::from_str(&text)
                         .map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}")))
@@ -286,7 +287,7 @@ macro_rules! impl_sql_store {
                     .bind(mode)
                     .execute(&self.pool)
                     .await?;
-                Ok(())
+                self.announce_settings(scope).await
             }
 
             async fn delete_mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
@@ -294,6 +295,7 @@ macro_rules! impl_sql_store {
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
+                self.announce_settings(scope).await?;
                 Ok(row.map(|(m,)| m))
             }
 
