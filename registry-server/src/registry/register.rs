@@ -184,25 +184,24 @@ impl Registry {
     ) -> Result<RegisteredSchema, WriteError> {
         let context = subject.context();
         let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
-        let versions = tx.versions(subject.as_str()).await?;
-        let next_version = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
+        // Narrow reads: a subject may have thousands of versions.
+        let next_version = tx.max_version(subject.as_str()).await? + 1;
         tx.lock_key(&format!("schema:{context}:{}", prepared.hash))
             .await?;
         let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
 
         // Another writer may have registered it since the fast path looked.
-        if prepared.requested_id.is_none()
-            && prepared.requested_version.is_none()
-            && let Some(live) = versions
-                .iter()
-                .rev()
-                .find(|v| !v.deleted && same_schema_ids.contains(&v.schema_id))
-        {
-            let schema = tx
-                .schema(context, live.schema_id)
-                .await?
-                .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
-            return Ok(RegisteredSchema::from_version(live, schema));
+        if prepared.requested_id.is_none() && prepared.requested_version.is_none() {
+            for id in &same_schema_ids {
+                let carrying = tx.versions_with_id(subject.as_str(), *id).await?;
+                if let Some(live) = carrying.iter().rev().find(|v| !v.deleted) {
+                    let schema = tx
+                        .schema(context, live.schema_id)
+                        .await?
+                        .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
+                    return Ok(RegisteredSchema::from_version(live, schema));
+                }
+            }
         }
 
         let existing_id = match prepared.requested_id {
@@ -220,8 +219,14 @@ impl Registry {
             None => same_schema_ids.first().copied(),
         };
 
-        if !policy.mode.is_import_like() && !policy.force {
-            self.check_against_live(subject, &versions, &mut *tx, prepared, policy)
+        if !policy.mode.is_import_like()
+            && !policy.force
+            && policy.level != crate::domain::CompatibilityLevel::None
+        {
+            let live = tx
+                .live_versions(subject.as_str(), !policy.level.is_transitive())
+                .await?;
+            self.check_against_live(subject, &live, &mut *tx, prepared, policy)
                 .await?;
         }
 
@@ -235,11 +240,14 @@ impl Registry {
             }
             _ => next_version,
         };
-        if let Some(clash) = versions.iter().find(|v| v.version == version) {
-            // IMPORT may rewrite a version, as a later record of Confluent's log would.
-            tx.remove_version(subject.as_str(), clash.version).await?;
+        // Only IMPORT can name a version that exists; it rewrites it, as a later record of
+        // Confluent's log would.
+        if policy.mode.is_import_like() && tx.version(subject.as_str(), version).await?.is_some() {
+            tx.remove_version(subject.as_str(), version).await?;
         }
 
+        // A freshly issued id has no row and no versions yet.
+        let fresh = prepared.requested_id.is_none() && existing_id.is_none();
         let id = match (prepared.requested_id, existing_id) {
             (Some(id), _) => {
                 tx.observe_id(context, id).await?;
@@ -251,7 +259,7 @@ impl Registry {
         // The row exists when the id was found by digest (or named by IMPORT and already
         // used); otherwise it is new.
         let known = existing_id == Some(id) && prepared.requested_id.is_none();
-        let stored = if known {
+        let stored = if known || fresh {
             None
         } else {
             tx.schema(context, id).await?
@@ -268,10 +276,12 @@ impl Registry {
 
         // Soft-deleted versions of this subject with the same id are tombstoned, unless
         // something still references them.
-        for old in versions
-            .iter()
-            .filter(|v| v.deleted && v.schema_id == id && v.version != version)
-        {
+        let same_id = if fresh {
+            Vec::new()
+        } else {
+            tx.versions_with_id(subject.as_str(), id).await?
+        };
+        for old in same_id.iter().filter(|v| v.deleted && v.version != version) {
             if tx
                 .referrers(subject.as_str(), old.version)
                 .await?

@@ -131,6 +131,19 @@ pub trait WriteTx: Send {
     /// Serializes registrations of one schema text across subjects (so it gets one id).
     async fn lock_key(&mut self, key: &str) -> StoreResult<()>;
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
+    /// The highest version number of `subject`, soft-deleted included (0 when none).
+    async fn max_version(&mut self, subject: &str) -> StoreResult<i32>;
+    /// The live versions of `subject`, ascending; only the latest when `latest_only`.
+    async fn live_versions(
+        &mut self,
+        subject: &str,
+        latest_only: bool,
+    ) -> StoreResult<Vec<VersionRecord>>;
+    /// The versions of `subject` (soft-deleted included) carrying schema `id`.
+    async fn versions_with_id(&mut self, subject: &str, id: i32)
+    -> StoreResult<Vec<VersionRecord>>;
+    /// Version `version` of `subject`, soft-deleted or not.
+    async fn version(&mut self, subject: &str, version: i32) -> StoreResult<Option<VersionRecord>>;
     async fn schema(&mut self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>>;
     /// Ids whose schema has identity digest `hash` in `context`, ascending.
     async fn ids_with_hash(&mut self, context: &str, hash: &str) -> StoreResult<Vec<i32>>;

@@ -36,6 +36,16 @@ pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, sch
      FROM schemas WHERE hash = $1 ORDER BY context, id";
 pub(super) const ALL_VERSIONS_WITH_SCHEMAS: &str =
     version_schema_select!(" ORDER BY v.subject, v.version");
+pub(super) const MAX_VERSION: &str =
+    "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
+pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version";
+pub(super) const LATEST_LIVE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version DESC LIMIT 1";
+pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND schema_id = $2 ORDER BY version";
+pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND version = $2";
 pub(super) const USAGES: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
      FROM subject_versions WHERE context = $1 AND schema_id = $2 ORDER BY subject, version";
 pub(super) const REFERRERS: &str = "SELECT DISTINCT r.context, r.schema_id, \
@@ -327,6 +337,54 @@ macro_rules! impl_sql_store {
                 Ok(sqlx::query_as($crate::store::sql::VERSIONS)
                     .bind(subject)
                     .fetch_all(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn max_version(&mut self, subject: &str) -> $crate::store::StoreResult<i32> {
+                let (max,): (i32,) = sqlx::query_as($crate::store::sql::MAX_VERSION)
+                    .bind(subject)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(max)
+            }
+
+            async fn live_versions(
+                &mut self,
+                subject: &str,
+                latest_only: bool,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                let sql = if latest_only {
+                    $crate::store::sql::LATEST_LIVE_VERSION
+                } else {
+                    $crate::store::sql::LIVE_VERSIONS
+                };
+                Ok(sqlx::query_as(sql)
+                    .bind(subject)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn versions_with_id(
+                &mut self,
+                subject: &str,
+                id: i32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::VERSIONS_WITH_ID)
+                    .bind(subject)
+                    .bind(id)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn version(
+                &mut self,
+                subject: &str,
+                version: i32,
+            ) -> $crate::store::StoreResult<Option<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::ONE_VERSION)
+                    .bind(subject)
+                    .bind(version)
+                    .fetch_optional(&mut *self.tx)
                     .await?)
             }
 

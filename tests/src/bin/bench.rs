@@ -7,7 +7,7 @@
 //! 3. Registration throughput, 8 concurrent clients, on SQLite and (when `TEST_DATABASE_URL`
 //!    is set; a fresh database is created from it) PostgreSQL (budgets 2,000/s and 1,000/s).
 //!
-//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N]`
+//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects]`
 //! Client and servers share the machine's cores; the ratios compare like with like.
 
 use std::sync::Arc;
@@ -23,6 +23,9 @@ const CONNECTIONS: usize = 32;
 const WRITERS: usize = 8;
 
 struct Options {
+    skip_reads: bool,
+    /// Register each schema under a subject of its own (no long version lists).
+    fresh_subjects: bool,
     seconds: u64,
     registrations: usize,
     postgres: bool,
@@ -30,6 +33,8 @@ struct Options {
 
 fn options() -> Options {
     let mut options = Options {
+        skip_reads: false,
+        fresh_subjects: false,
         seconds: 5,
         registrations: 4_000,
         postgres: std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()),
@@ -39,6 +44,16 @@ fn options() -> Options {
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
+            "--skip-reads" => {
+                options.skip_reads = true;
+                i += 1;
+                continue;
+            }
+            "--fresh-subjects" => {
+                options.fresh_subjects = true;
+                i += 1;
+                continue;
+            }
             "--seconds" => options.seconds = value.parse().unwrap_or(options.seconds),
             "--registrations" => {
                 options.registrations = value.parse().unwrap_or(options.registrations)
@@ -192,7 +207,7 @@ async fn reads(seconds: u64) {
 
 /// Registrations per second: `total` distinct schemas, `WRITERS` concurrent clients, each
 /// writer on its own subject (NONE compatibility, so the check is not what is measured).
-async fn registrations(backend: Backend, total: usize) -> f64 {
+async fn registrations(backend: Backend, total: usize, fresh_subjects: bool) -> f64 {
     let app = spawn_app_with(backend, |args| {
         args.log = "error".into();
         args.database_max_connections = 16;
@@ -212,7 +227,11 @@ async fn registrations(backend: Backend, total: usize) -> f64 {
                     r#"{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":"int"}}]}}"#
                 );
                 let response = client
-                    .post(format!("{base}/subjects/bench-{writer}/versions"))
+                    .post(if fresh_subjects {
+                        format!("{base}/subjects/bench-{i}/versions")
+                    } else {
+                        format!("{base}/subjects/bench-{writer}/versions")
+                    })
                     .json(&json!({ "schema": schema }))
                     .send()
                     .await
@@ -239,11 +258,23 @@ async fn main() {
     if cfg!(debug_assertions) {
         eprintln!("warning: a debug build; run with --release for meaningful figures");
     }
-    reads(options.seconds).await;
-    let sqlite = registrations(Backend::Sqlite, options.registrations).await;
+    if !options.skip_reads {
+        reads(options.seconds).await;
+    }
+    let sqlite = registrations(
+        Backend::Sqlite,
+        options.registrations,
+        options.fresh_subjects,
+    )
+    .await;
     println!("register, {WRITERS} clients  SQLite     {sqlite:>9.0} /s (budget ≥ 2000)");
     if options.postgres {
-        let pg = registrations(Backend::Postgres, options.registrations).await;
+        let pg = registrations(
+            Backend::Postgres,
+            options.registrations,
+            options.fresh_subjects,
+        )
+        .await;
         println!("register, {WRITERS} clients  PostgreSQL {pg:>9.0} /s (budget ≥ 1000)");
     } else {
         println!("register, PostgreSQL: not measured (set TEST_DATABASE_URL)");
