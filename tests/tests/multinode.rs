@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use registry_tests::postgres;
-use registry_tests::process::{ServerProcess, get_json};
+use registry_tests::process::{ServerProcess, get_json, post_json};
 use serde_json::{Value, json};
 
 const WRITERS: usize = 8;
@@ -169,17 +169,13 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
         .expect("json");
     let id = registered["id"].as_i64().expect("id");
     let by_id = format!("{}/schemas/ids/{id}", node_b.base);
-    // Twice, so node B serves it from its cache.
+    let lookup = format!("{}/subjects/gone", node_b.base);
+    // Twice, so node B serves both from its caches.
     for _ in 0..2 {
-        assert!(
-            client
-                .get(&by_id)
-                .send()
-                .await
-                .expect("reachable")
-                .status()
-                .is_success()
-        );
+        let status = client.get(&by_id).send().await.expect("reachable").status();
+        assert!(status.is_success());
+        let (looked_up, _) = post_json(&client, &lookup, &json!({"schema": schema})).await;
+        assert!(looked_up.is_success());
     }
     for path in ["/subjects/gone", "/subjects/gone?permanent=true"] {
         let deleted = client
@@ -192,12 +188,13 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let status = client.get(&by_id).send().await.expect("reachable").status();
-        if status == reqwest::StatusCode::NOT_FOUND {
+        let (looked_up, _) = post_json(&client, &lookup, &json!({"schema": schema})).await;
+        if status == reqwest::StatusCode::NOT_FOUND && looked_up == reqwest::StatusCode::NOT_FOUND {
             break;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "node B still serves a hard-deleted id"
+            "node B still serves a deleted schema ({status}, {looked_up})"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
