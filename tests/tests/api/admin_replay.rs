@@ -1,5 +1,5 @@
 //! Replays the REST exchanges krabka recorded from a real Confluent Schema Registry 7.4.0
-//! (../shared/conformance/krabka/admin_rest.json; see its PROVENANCE.md): config, register,
+//! (tests/fixtures/krabka/admin_rest.json; see its PROVENANCE.md): config, register,
 //! soft and hard deletes, READONLY and IMPORT modes, `/schemas`, referencedby.
 //!
 //! The recording keeps responses, not request bodies; the bodies below are the ones the
@@ -9,10 +9,7 @@
 use registry_tests::{TestApp, both_backends};
 use serde_json::{Value, json};
 
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/conformance/krabka/admin_rest.json"
-);
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/krabka/admin_rest.json");
 
 fn schema(name: &str) -> String {
     format!(r#"{{"type":"record","name":"{name}","fields":[]}}"#)
