@@ -3,11 +3,15 @@
 
 mod check;
 mod client;
+mod dump;
+mod export;
+mod import;
 mod judge;
 mod offline;
 mod online;
 mod output;
 mod project;
+mod register;
 mod target;
 
 use clap::{Parser, Subcommand};
@@ -29,6 +33,12 @@ pub enum Command {
     /// Check schema files for compatibility, offline or against a registry (exit 0
     /// compatible, 1 incompatible, 2 error).
     Check(check::CheckArgs),
+    /// Register schema files under subjects; prints ids and versions.
+    Register(register::RegisterArgs),
+    /// Export every subject, version, id, config and mode of a registry into a JSON file.
+    Export(export::ExportArgs),
+    /// Import an export file into a registry (IMPORT mode), preserving ids and versions.
+    Import(import::ImportArgs),
 }
 
 /// Exit code of a command that could not run (usage, file, schema or network error).
@@ -57,6 +67,9 @@ pub async fn run(cli: Cli) -> i32 {
             }
         },
         Command::Check(args) => gate_exit(check::run(args).await),
+        Command::Register(args) => gate_exit(register::run(args).await),
+        Command::Export(args) => gate_exit(export::run(args).await),
+        Command::Import(args) => gate_exit(import::run(args).await),
     }
 }
 
