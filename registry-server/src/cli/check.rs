@@ -126,15 +126,17 @@ pub fn references(files: &[String], subjects: &[String]) -> anyhow::Result<Vec<R
         out.push(ReferenceSpec::parse_flag(raw)?);
     }
     for raw in subjects {
-        let Some((name, target)) = raw.split_once('=').filter(|(n, t)| !n.trim().is_empty() && !t.trim().is_empty()) else {
+        let Some((name, target)) = raw
+            .split_once('=')
+            .filter(|(n, t)| !n.trim().is_empty() && !t.trim().is_empty())
+        else {
             anyhow::bail!("--reference-subject {raw}: expected NAME=SUBJECT[@VERSION]");
         };
         let (subject, version) = match target.rsplit_once('@') {
             Some((subject, version)) => {
-                let version = version
-                    .trim()
-                    .parse::<i32>()
-                    .with_context(|| format!("--reference-subject {raw}: version {version} is not a number"))?;
+                let version = version.trim().parse::<i32>().with_context(|| {
+                    format!("--reference-subject {raw}: version {version} is not a number")
+                })?;
                 (subject.trim(), Some(version))
             }
             None => (target.trim(), None),

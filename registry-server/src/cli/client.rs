@@ -120,7 +120,11 @@ impl RegistryClient {
     }
 
     /// `GET path`, answering `None` for a 404 carrying one of `absent_codes`.
-    pub async fn get_optional(&self, path: &str, absent_codes: &[i64]) -> Result<Option<Value>, ClientError> {
+    pub async fn get_optional(
+        &self,
+        path: &str,
+        absent_codes: &[i64],
+    ) -> Result<Option<Value>, ClientError> {
         match self.get(path).await {
             Ok(value) => Ok(Some(value)),
             Err(error) if error.code().is_some_and(|c| absent_codes.contains(&c)) => Ok(None),
@@ -128,16 +132,26 @@ impl RegistryClient {
         }
     }
 
-    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, ClientError> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ClientError> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.http.request(method.clone(), &url).header("Accept", MEDIA_TYPE);
+        let mut request = self
+            .http
+            .request(method.clone(), &url)
+            .header("Accept", MEDIA_TYPE);
         request = match &self.auth {
             Auth::None => request,
             Auth::Basic(user, password) => request.basic_auth(user, password.as_deref()),
             Auth::Bearer(token) => request.bearer_auth(token),
         };
         if let Some(body) = body {
-            request = request.header("Content-Type", MEDIA_TYPE).body(body.to_string());
+            request = request
+                .header("Content-Type", MEDIA_TYPE)
+                .body(body.to_string());
         }
         let response = request.send().await.map_err(|e| ClientError::Network {
             url: self.base.clone(),
@@ -150,7 +164,10 @@ impl RegistryClient {
         })?;
         let parsed: Result<Value, _> = serde_json::from_str(&text);
         if status.is_success() {
-            return parsed.map_err(|e| ClientError::Body { url, reason: e.to_string() });
+            return parsed.map_err(|e| ClientError::Body {
+                url,
+                reason: e.to_string(),
+            });
         }
         let body = parsed.unwrap_or(Value::Null);
         let code = body.get("error_code").and_then(Value::as_i64);
@@ -158,7 +175,13 @@ impl RegistryClient {
             .get("message")
             .and_then(Value::as_str)
             .map_or_else(|| first_line(&text), str::to_owned);
-        Err(ClientError::Api { method, url, status, code, message })
+        Err(ClientError::Api {
+            method,
+            url,
+            status,
+            code,
+            message,
+        })
     }
 }
 
@@ -179,7 +202,11 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default().trim();
-    if line.is_empty() { "(empty body)".to_owned() } else { line.chars().take(200).collect() }
+    if line.is_empty() {
+        "(empty body)".to_owned()
+    } else {
+        line.chars().take(200).collect()
+    }
 }
 
 /// Percent-encodes one path segment (a subject name may hold `/`, spaces, non-ASCII).

@@ -38,7 +38,8 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<i32> {
     if args.output.as_os_str() == "-" {
         println!("{text}");
     } else {
-        std::fs::write(&args.output, format!("{text}\n")).with_context(|| format!("writing {}", args.output.display()))?;
+        std::fs::write(&args.output, format!("{text}\n"))
+            .with_context(|| format!("writing {}", args.output.display()))?;
         let versions: usize = dump.subjects.iter().map(|s| s.versions.len()).sum();
         eprintln!(
             "exported {} subject(s), {versions} version(s) from {} to {}",
@@ -55,12 +56,27 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<i32> {
 /// # Errors
 /// When a request fails.
 pub async fn read_registry(client: &RegistryClient) -> anyhow::Result<Dump> {
-    let config = client.get("/config").await.context("reading the global config")?;
-    let mode = client.get("/mode").await.context("reading the global mode")?;
-    let names = strings(&client.get("/subjects?deleted=true").await.context("listing subjects")?);
+    let config = client
+        .get("/config")
+        .await
+        .context("reading the global config")?;
+    let mode = client
+        .get("/mode")
+        .await
+        .context("reading the global mode")?;
+    let names = strings(
+        &client
+            .get("/subjects?deleted=true")
+            .await
+            .context("listing subjects")?,
+    );
     let mut subjects = Vec::with_capacity(names.len());
     for subject in names {
-        subjects.push(read_subject(client, &subject).await.with_context(|| format!("exporting subject {subject}"))?);
+        subjects.push(
+            read_subject(client, &subject)
+                .await
+                .with_context(|| format!("exporting subject {subject}"))?,
+        );
     }
     Ok(Dump {
         format: FORMAT.to_owned(),
@@ -73,11 +89,20 @@ pub async fn read_registry(client: &RegistryClient) -> anyhow::Result<Dump> {
 
 async fn read_subject(client: &RegistryClient, subject: &str) -> anyhow::Result<SubjectDump> {
     let path = segment(subject);
-    let live: HashSet<i64> = match client.get_optional(&format!("/subjects/{path}/versions"), &[SUBJECT_NOT_FOUND]).await? {
+    let live: HashSet<i64> = match client
+        .get_optional(&format!("/subjects/{path}/versions"), &[SUBJECT_NOT_FOUND])
+        .await?
+    {
         Some(list) => numbers(&list).into_iter().collect(),
         None => HashSet::new(),
     };
-    let all = match client.get_optional(&format!("/subjects/{path}/versions?deleted=true"), &[SUBJECT_NOT_FOUND]).await? {
+    let all = match client
+        .get_optional(
+            &format!("/subjects/{path}/versions?deleted=true"),
+            &[SUBJECT_NOT_FOUND],
+        )
+        .await?
+    {
         Some(list) => numbers(&list),
         None => Vec::new(),
     };
@@ -89,9 +114,17 @@ async fn read_subject(client: &RegistryClient, subject: &str) -> anyhow::Result<
             .with_context(|| format!("reading version {number}"))?;
         versions.push(version_of(&body, number, !live.contains(&number))?);
     }
-    let config = client.get_optional(&format!("/config/{path}"), &[SUBJECT_CONFIG_NOT_FOUND, SUBJECT_NOT_FOUND]).await?;
+    let config = client
+        .get_optional(
+            &format!("/config/{path}"),
+            &[SUBJECT_CONFIG_NOT_FOUND, SUBJECT_NOT_FOUND],
+        )
+        .await?;
     let mode = client
-        .get_optional(&format!("/mode/{path}"), &[SUBJECT_MODE_NOT_FOUND, SUBJECT_NOT_FOUND])
+        .get_optional(
+            &format!("/mode/{path}"),
+            &[SUBJECT_MODE_NOT_FOUND, SUBJECT_NOT_FOUND],
+        )
         .await?
         .and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned));
     Ok(SubjectDump {
@@ -104,20 +137,32 @@ async fn read_subject(client: &RegistryClient, subject: &str) -> anyhow::Result<
 
 fn version_of(body: &Value, number: i64, deleted: bool) -> anyhow::Result<VersionDump> {
     let int = |key: &str| -> anyhow::Result<i32> {
-        let value = body.get(key).and_then(Value::as_i64).with_context(|| format!("version {number} has no {key}"))?;
-        i32::try_from(value).with_context(|| format!("version {number}: {key} {value} out of range"))
+        let value = body
+            .get(key)
+            .and_then(Value::as_i64)
+            .with_context(|| format!("version {number} has no {key}"))?;
+        i32::try_from(value)
+            .with_context(|| format!("version {number}: {key} {value} out of range"))
     };
     let references = body
         .get("references")
         .and_then(Value::as_array)
-        .map(|list| list.iter().map(|r| serde_json::from_value::<ReferenceDump>(r.clone())).collect::<Result<Vec<_>, _>>())
+        .map(|list| {
+            list.iter()
+                .map(|r| serde_json::from_value::<ReferenceDump>(r.clone()))
+                .collect::<Result<Vec<_>, _>>()
+        })
         .transpose()
         .with_context(|| format!("version {number}: unreadable references"))?
         .unwrap_or_default();
     Ok(VersionDump {
         version: int("version")?,
         id: int("id")?,
-        schema_type: body.get("schemaType").and_then(Value::as_str).unwrap_or("AVRO").to_owned(),
+        schema_type: body
+            .get("schemaType")
+            .and_then(Value::as_str)
+            .unwrap_or("AVRO")
+            .to_owned(),
         schema: body
             .get("schema")
             .and_then(Value::as_str)
@@ -131,9 +176,18 @@ fn version_of(body: &Value, number: i64, deleted: bool) -> anyhow::Result<Versio
 }
 
 fn strings(list: &Value) -> Vec<String> {
-    list.as_array().map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+    list.as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn numbers(list: &Value) -> Vec<i64> {
-    list.as_array().map(|l| l.iter().filter_map(Value::as_i64).collect()).unwrap_or_default()
+    list.as_array()
+        .map(|l| l.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
 }

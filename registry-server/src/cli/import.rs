@@ -29,11 +29,20 @@ pub struct ImportArgs {
 /// # Errors
 /// An unreadable file, a registry that refuses a step or cannot be reached (exit code 2).
 pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let dump: Dump =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a schema-registry export file", args.file.display()))?;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let dump: Dump = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a schema-registry export file",
+            args.file.display()
+        )
+    })?;
     if dump.format != FORMAT {
-        anyhow::bail!("{} has format {}, this build reads {FORMAT}", args.file.display(), dump.format);
+        anyhow::bail!(
+            "{} has format {}, this build reads {FORMAT}",
+            args.file.display(),
+            dump.format
+        );
     }
     let client = RegistryClient::new(&args.connection)?;
     let previous = client
@@ -44,35 +53,59 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
         .and_then(Value::as_str)
         .unwrap_or("READWRITE")
         .to_owned();
-    put_mode(&client, None, "IMPORT").await.context("switching the registry to IMPORT mode")?;
+    put_mode(&client, None, "IMPORT")
+        .await
+        .context("switching the registry to IMPORT mode")?;
     let imported = import_all(&client, &dump).await;
     let restored = put_mode(&client, None, &previous).await;
     let count = imported?;
     restored.with_context(|| format!("restoring the global mode {previous}"))?;
-    eprintln!("imported {} subject(s), {count} version(s) into {}", dump.subjects.len(), client.base());
+    eprintln!(
+        "imported {} subject(s), {count} version(s) into {}",
+        dump.subjects.len(),
+        client.base()
+    );
     Ok(0)
 }
 
 async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usize> {
     let order = ordered(dump);
     for &(subject, version) in &order {
-        register(client, subject, version)
-            .await
-            .with_context(|| format!("importing {} version {} (id {})", subject.subject, version.version, version.id))?;
+        register(client, subject, version).await.with_context(|| {
+            format!(
+                "importing {} version {} (id {})",
+                subject.subject, version.version, version.id
+            )
+        })?;
     }
     for &(subject, version) in order.iter().rev().filter(|(_, v)| v.deleted) {
         client
-            .delete(&format!("/subjects/{}/versions/{}", segment(&subject.subject), version.version))
+            .delete(&format!(
+                "/subjects/{}/versions/{}",
+                segment(&subject.subject),
+                version.version
+            ))
             .await
-            .with_context(|| format!("soft-deleting {} version {}", subject.subject, version.version))?;
+            .with_context(|| {
+                format!(
+                    "soft-deleting {} version {}",
+                    subject.subject, version.version
+                )
+            })?;
     }
     if let Some(config) = &dump.config {
-        client.put("/config", &config_update(config)).await.context("restoring the global config")?;
+        client
+            .put("/config", &config_update(config))
+            .await
+            .context("restoring the global config")?;
     }
     for subject in &dump.subjects {
         if let Some(config) = &subject.config {
             client
-                .put(&format!("/config/{}", segment(&subject.subject)), &config_update(config))
+                .put(
+                    &format!("/config/{}", segment(&subject.subject)),
+                    &config_update(config),
+                )
                 .await
                 .with_context(|| format!("restoring the config of {}", subject.subject))?;
         }
@@ -87,7 +120,11 @@ async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usiz
     Ok(order.len())
 }
 
-async fn register(client: &RegistryClient, subject: &SubjectDump, version: &VersionDump) -> anyhow::Result<()> {
+async fn register(
+    client: &RegistryClient,
+    subject: &SubjectDump,
+    version: &VersionDump,
+) -> anyhow::Result<()> {
     let mut body = json!({
         "schema": version.schema,
         "schemaType": version.schema_type,
@@ -103,15 +140,28 @@ async fn register(client: &RegistryClient, subject: &SubjectDump, version: &Vers
     if let Some(rule_set) = &version.rule_set {
         body["ruleSet"] = rule_set.clone();
     }
-    let answer = client.post(&format!("/subjects/{}/versions", segment(&subject.subject)), &body).await?;
+    let answer = client
+        .post(
+            &format!("/subjects/{}/versions", segment(&subject.subject)),
+            &body,
+        )
+        .await?;
     let id = answer.get("id").and_then(Value::as_i64);
     if id != Some(i64::from(version.id)) {
-        anyhow::bail!("the registry answered id {} instead of {}", id.map_or("none".to_owned(), |i| i.to_string()), version.id);
+        anyhow::bail!(
+            "the registry answered id {} instead of {}",
+            id.map_or("none".to_owned(), |i| i.to_string()),
+            version.id
+        );
     }
     Ok(())
 }
 
-async fn put_mode(client: &RegistryClient, subject: Option<&str>, mode: &str) -> anyhow::Result<()> {
+async fn put_mode(
+    client: &RegistryClient,
+    subject: Option<&str>,
+    mode: &str,
+) -> anyhow::Result<()> {
     let path = match subject {
         Some(subject) => format!("/mode/{}?force=true", segment(subject)),
         None => "/mode?force=true".to_owned(),
@@ -128,7 +178,11 @@ fn config_update(config: &Value) -> Value {
             if value.is_null() {
                 continue;
             }
-            let key = if key == "compatibilityLevel" { "compatibility" } else { key.as_str() };
+            let key = if key == "compatibilityLevel" {
+                "compatibility"
+            } else {
+                key.as_str()
+            };
             out.insert(key.to_owned(), value.clone());
         }
     }
@@ -138,10 +192,16 @@ fn config_update(config: &Value) -> Value {
 /// Every version in an order where referenced versions come first, otherwise by id, subject
 /// and version (the order they were first registered in, for ids a registry issued).
 fn ordered(dump: &Dump) -> Vec<(&SubjectDump, &VersionDump)> {
-    let nodes: Vec<(&SubjectDump, &VersionDump)> =
-        dump.subjects.iter().flat_map(|s| s.versions.iter().map(move |v| (s, v))).collect();
-    let index: HashMap<(&str, i32), usize> =
-        nodes.iter().enumerate().map(|(i, (s, v))| ((s.subject.as_str(), v.version), i)).collect();
+    let nodes: Vec<(&SubjectDump, &VersionDump)> = dump
+        .subjects
+        .iter()
+        .flat_map(|s| s.versions.iter().map(move |v| (s, v)))
+        .collect();
+    let index: HashMap<(&str, i32), usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, (s, v))| ((s.subject.as_str(), v.version), i))
+        .collect();
     let mut waiting = vec![0usize; nodes.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for (i, (_, version)) in nodes.iter().enumerate() {
@@ -154,8 +214,18 @@ fn ordered(dump: &Dump) -> Vec<(&SubjectDump, &VersionDump)> {
             }
         }
     }
-    let key = |i: usize| (nodes[i].1.id, nodes[i].0.subject.as_str(), nodes[i].1.version, i);
-    let mut ready: BinaryHeap<Reverse<_>> = (0..nodes.len()).filter(|&i| waiting[i] == 0).map(|i| Reverse(key(i))).collect();
+    let key = |i: usize| {
+        (
+            nodes[i].1.id,
+            nodes[i].0.subject.as_str(),
+            nodes[i].1.version,
+            i,
+        )
+    };
+    let mut ready: BinaryHeap<Reverse<_>> = (0..nodes.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(|i| Reverse(key(i)))
+        .collect();
     let mut out = Vec::with_capacity(nodes.len());
     let mut done = vec![false; nodes.len()];
     while let Some(Reverse((_, _, _, i))) = ready.pop() {
@@ -220,13 +290,24 @@ mod tests {
                 },
             ],
         };
-        let order: Vec<(String, i32)> = ordered(&dump).into_iter().map(|(s, v)| (s.subject.clone(), v.version)).collect();
-        assert_eq!(order, vec![("a".to_owned(), 2), ("b".to_owned(), 1), ("a".to_owned(), 1)]);
+        let order: Vec<(String, i32)> = ordered(&dump)
+            .into_iter()
+            .map(|(s, v)| (s.subject.clone(), v.version))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                ("a".to_owned(), 2),
+                ("b".to_owned(), 1),
+                ("a".to_owned(), 1)
+            ]
+        );
     }
 
     #[test]
     fn config_update_renames_the_level_and_drops_nulls() {
-        let update = config_update(&json!({"compatibilityLevel": "FULL", "normalize": true, "alias": null}));
+        let update =
+            config_update(&json!({"compatibilityLevel": "FULL", "normalize": true, "alias": null}));
         assert_eq!(update, json!({"compatibility": "FULL", "normalize": true}));
     }
 }

@@ -18,7 +18,11 @@ pub struct Verdict {
 
 /// Checks `new` against `previous` (version number and schema, oldest first) under `level`.
 #[must_use]
-pub fn judge(level: CompatibilityLevel, new: &ParsedSchema, previous: &[(i32, ParsedSchema)]) -> Verdict {
+pub fn judge(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous: &[(i32, ParsedSchema)],
+) -> Verdict {
     let versions: Vec<PreviousVersion<'_>> = previous
         .iter()
         .map(|(version, schema)| PreviousVersion {
@@ -34,8 +38,12 @@ pub fn judge(level: CompatibilityLevel, new: &ParsedSchema, previous: &[(i32, Pa
         };
     }
     let (fallback, old_version) = issues_from_messages(&report.messages);
-    let failing = old_version.and_then(|v| previous.iter().find(|(n, _)| *n == v)).map(|(_, s)| s);
-    let mut issues = failing.map(|old| located(level, new, old)).unwrap_or_default();
+    let failing = old_version
+        .and_then(|v| previous.iter().find(|(n, _)| *n == v))
+        .map(|(_, s)| s);
+    let mut issues = failing
+        .map(|old| located(level, new, old))
+        .unwrap_or_default();
     if issues.is_empty() {
         issues = fallback;
     }

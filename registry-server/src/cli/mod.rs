@@ -50,7 +50,10 @@ fn gate_exit(result: anyhow::Result<i32>) -> i32 {
         Ok(code) => code,
         Err(error) => {
             let text = format!("{error:#}");
-            eprintln!("schema-registry: {}", text.split_whitespace().collect::<Vec<_>>().join(" "));
+            eprintln!(
+                "schema-registry: {}",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             EXIT_ERROR
         }
     }

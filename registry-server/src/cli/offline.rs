@@ -21,7 +21,10 @@ pub fn check(target: &Target, project: &[Target]) -> anyhow::Result<CheckOutcome
     let mut previous = Vec::with_capacity(target.against.len());
     for (index, file) in target.against.iter().enumerate() {
         let version = i32::try_from(index + 1).context("too many previous versions")?;
-        previous.push((version, parse_file(target.schema_type, file, &dependencies, false)?));
+        previous.push((
+            version,
+            parse_file(target.schema_type, file, &dependencies, false)?,
+        ));
     }
     let level = target.level.unwrap_or(CompatibilityLevel::Backward);
     let verdict = judge(level, &new, &previous);
@@ -68,7 +71,8 @@ pub fn parse_text(
         validate,
         normalize: false,
     };
-    ParsedSchema::parse(schema_type, text, dependencies, options).map_err(|e| anyhow::anyhow!("{}", one_line(&e.message)))
+    ParsedSchema::parse(schema_type, text, dependencies, options)
+        .map_err(|e| anyhow::anyhow!("{}", one_line(&e.message)))
 }
 
 fn one_line(text: &str) -> String {

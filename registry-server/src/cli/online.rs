@@ -25,15 +25,27 @@ const VERSION_NOT_FOUND: i64 = 40402;
 ///
 /// # Errors
 /// No subject, an unreadable file, an invalid schema, a registry error or an unreachable one.
-pub async fn check(client: &RegistryClient, target: &Target, version: Option<&str>) -> anyhow::Result<CheckOutcome> {
+pub async fn check(
+    client: &RegistryClient,
+    target: &Target,
+    version: Option<&str>,
+) -> anyhow::Result<CheckOutcome> {
     let Some(subject) = target.subject.as_deref() else {
-        anyhow::bail!("{}: --subject is required to check against a registry", target.file.display());
+        anyhow::bail!(
+            "{}: --subject is required to check against a registry",
+            target.file.display()
+        );
     };
     let text = read_schema(&target.file)?;
     if target.references.is_empty() {
         // A local parse gives a clear message before any request.
-        parse_text(target.schema_type, &text, &[], true)
-            .with_context(|| format!("{} is not a valid {} schema", target.file.display(), target.schema_type))?;
+        parse_text(target.schema_type, &text, &[], true).with_context(|| {
+            format!(
+                "{} is not a valid {} schema",
+                target.file.display(),
+                target.schema_type
+            )
+        })?;
     }
     let mut outcome = CheckOutcome {
         subject: Some(subject.to_owned()),
@@ -41,7 +53,10 @@ pub async fn check(client: &RegistryClient, target: &Target, version: Option<&st
         schema_type: target.schema_type.to_string(),
         level: target.level.map(|l| l.to_string()),
         against: client.base().to_owned(),
-        compared: version.map_or_else(|| "the versions its level names".to_owned(), |v| format!("version {v}")),
+        compared: version.map_or_else(
+            || "the versions its level names".to_owned(),
+            |v| format!("version {v}"),
+        ),
         compatible: true,
         old_version: None,
         incompatibilities: Vec::new(),
@@ -51,8 +66,14 @@ pub async fn check(client: &RegistryClient, target: &Target, version: Option<&st
         let history = live_history(client, subject, target.schema_type).await?;
         let references = request_references(target)?;
         let dependencies = resolve(client, &references).await?;
-        let new = parse_text(target.schema_type, &text, &dependencies, true)
-            .with_context(|| format!("{} is not a valid {} schema", target.file.display(), target.schema_type))?;
+        let new =
+            parse_text(target.schema_type, &text, &dependencies, true).with_context(|| {
+                format!(
+                    "{} is not a valid {} schema",
+                    target.file.display(),
+                    target.schema_type
+                )
+            })?;
         let verdict = judge(level, &new, &history);
         outcome.compared = format!("{} live version(s), checked locally", history.len());
         outcome.compatible = verdict.compatible;
@@ -68,8 +89,15 @@ pub async fn check(client: &RegistryClient, target: &Target, version: Option<&st
         body["references"] = Value::Array(references);
     }
     let path = match version {
-        Some(v) => format!("/compatibility/subjects/{}/versions/{}?verbose=true", segment(subject), segment(v)),
-        None => format!("/compatibility/subjects/{}/versions?verbose=true", segment(subject)),
+        Some(v) => format!(
+            "/compatibility/subjects/{}/versions/{}?verbose=true",
+            segment(subject),
+            segment(v)
+        ),
+        None => format!(
+            "/compatibility/subjects/{}/versions?verbose=true",
+            segment(subject)
+        ),
     };
     let answer = match client.post(&path, &body).await {
         Ok(answer) => answer,
@@ -79,13 +107,24 @@ pub async fn check(client: &RegistryClient, target: &Target, version: Option<&st
         }
         Err(e) => return Err(describe(e, target)),
     };
-    let compatible = answer.get("is_compatible").and_then(Value::as_bool).with_context(|| {
-        format!("{} answered a compatibility check without is_compatible: {answer}", client.base())
-    })?;
+    let compatible = answer
+        .get("is_compatible")
+        .and_then(Value::as_bool)
+        .with_context(|| {
+            format!(
+                "{} answered a compatibility check without is_compatible: {answer}",
+                client.base()
+            )
+        })?;
     let messages: Vec<String> = answer
         .get("messages")
         .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let (issues, old_version) = issues_from_messages(&messages);
     outcome.compatible = compatible;
@@ -98,8 +137,16 @@ pub async fn check(client: &RegistryClient, target: &Target, version: Option<&st
 /// An error of a check request, named after the file; 42201 is an invalid schema.
 fn describe(error: ClientError, target: &Target) -> anyhow::Error {
     match &error {
-        ClientError::Api { code: Some(42201), message, .. } => {
-            anyhow::anyhow!("{} is not a valid {} schema: {message}", target.file.display(), target.schema_type)
+        ClientError::Api {
+            code: Some(42201),
+            message,
+            ..
+        } => {
+            anyhow::anyhow!(
+                "{} is not a valid {} schema: {message}",
+                target.file.display(),
+                target.schema_type
+            )
         }
         _ => anyhow::Error::new(error).context(format!("checking {}", target.file.display())),
     }
@@ -111,7 +158,10 @@ fn describe(error: ClientError, target: &Target) -> anyhow::Error {
 /// When the registry cannot be asked.
 pub async fn effective_level(client: &RegistryClient, subject: &str) -> anyhow::Result<String> {
     let config = client
-        .get(&format!("/config/{}?defaultToGlobal=true", segment(subject)))
+        .get(&format!(
+            "/config/{}?defaultToGlobal=true",
+            segment(subject)
+        ))
         .await
         .with_context(|| format!("reading the compatibility level of {subject}"))?;
     Ok(config
@@ -122,7 +172,11 @@ pub async fn effective_level(client: &RegistryClient, subject: &str) -> anyhow::
 }
 
 fn request_references(target: &Target) -> anyhow::Result<Vec<Value>> {
-    target.references.iter().map(super::target::ReferenceSpec::to_request).collect()
+    target
+        .references
+        .iter()
+        .map(super::target::ReferenceSpec::to_request)
+        .collect()
 }
 
 /// The live versions of `subject` parsed with their references, oldest first.
@@ -132,28 +186,44 @@ async fn live_history(
     schema_type: SchemaType,
 ) -> anyhow::Result<Vec<(i32, crate::schema::ParsedSchema)>> {
     let listed = client
-        .get_optional(&format!("/subjects/{}/versions", segment(subject)), &[SUBJECT_NOT_FOUND])
+        .get_optional(
+            &format!("/subjects/{}/versions", segment(subject)),
+            &[SUBJECT_NOT_FOUND],
+        )
         .await
         .with_context(|| format!("listing the versions of {subject}"))?
         .unwrap_or_else(|| json!([]));
-    let numbers: Vec<i64> = listed.as_array().map(|l| l.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+    let numbers: Vec<i64> = listed
+        .as_array()
+        .map(|l| l.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
     let mut history = Vec::with_capacity(numbers.len());
     for number in numbers {
         let version = client
             .get(&format!("/subjects/{}/versions/{number}", segment(subject)))
             .await
             .with_context(|| format!("reading {subject} version {number}"))?;
-        let references = version.get("references").and_then(Value::as_array).cloned().unwrap_or_default();
+        let references = version
+            .get("references")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let dependencies = resolve(client, &references).await?;
         let stored_type = version
             .get("schemaType")
             .and_then(Value::as_str)
             .and_then(|t| t.parse().ok())
             .unwrap_or(SchemaType::Avro);
-        let text = version.get("schema").and_then(Value::as_str).unwrap_or_default();
+        let text = version
+            .get("schema")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let parsed = parse_text(stored_type, text, &dependencies, false)
             .with_context(|| format!("parsing {subject} version {number} as {schema_type}"))?;
-        history.push((i32::try_from(number).context("version number out of range")?, parsed));
+        history.push((
+            i32::try_from(number).context("version number out of range")?,
+            parsed,
+        ));
     }
     Ok(history)
 }
@@ -166,8 +236,14 @@ fn resolve<'a>(
     Box::pin(async move {
         let mut out: Vec<Dependency> = Vec::new();
         for reference in references {
-            let name = reference.get("name").and_then(Value::as_str).unwrap_or_default();
-            let subject = reference.get("subject").and_then(Value::as_str).unwrap_or_default();
+            let name = reference
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let subject = reference
+                .get("subject")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let version = match reference.get("version").and_then(Value::as_i64) {
                 Some(v) if v > 0 => v.to_string(),
                 _ => "latest".to_owned(),
@@ -179,16 +255,29 @@ fn resolve<'a>(
                 )
                 .await
                 .with_context(|| format!("resolving reference {name}"))?
-                .with_context(|| format!("reference {name}: {subject} version {version} is not in the registry"))?;
-            let nested = found.get("references").and_then(Value::as_array).cloned().unwrap_or_default();
+                .with_context(|| {
+                    format!("reference {name}: {subject} version {version} is not in the registry")
+                })?;
+            let nested = found
+                .get("references")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for dependency in resolve(client, &nested).await? {
                 if !out.iter().any(|d| d.name == dependency.name) {
                     out.push(dependency);
                 }
             }
-            let schema = found.get("schema").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let schema = found
+                .get("schema")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             if !out.iter().any(|d| d.name == name) {
-                out.push(Dependency { name: name.to_owned(), schema });
+                out.push(Dependency {
+                    name: name.to_owned(),
+                    schema,
+                });
             }
         }
         Ok(out)

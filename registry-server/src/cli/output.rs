@@ -58,7 +58,8 @@ pub fn render(outcomes: &[CheckOutcome], format: Format) -> String {
                 compatible: outcomes.iter().all(|o| o.compatible),
                 results: outcomes,
             };
-            serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+            serde_json::to_string_pretty(&report)
+                .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
         }
         Format::Human => human(outcomes),
     }
@@ -67,7 +68,11 @@ pub fn render(outcomes: &[CheckOutcome], format: Format) -> String {
 fn human(outcomes: &[CheckOutcome]) -> String {
     let mut out = String::new();
     for outcome in outcomes {
-        let verdict = if outcome.compatible { "compatible" } else { "INCOMPATIBLE" };
+        let verdict = if outcome.compatible {
+            "compatible"
+        } else {
+            "INCOMPATIBLE"
+        };
         let subject = outcome.subject.as_deref().unwrap_or("(no subject)");
         let level = outcome.level.as_deref().unwrap_or("the subject's level");
         out.push_str(&format!(
@@ -79,7 +84,11 @@ fn human(outcomes: &[CheckOutcome]) -> String {
         }
         for issue in &outcome.incompatibilities {
             // Confluent's message names the kind already.
-            let location = issue.path.as_deref().map(|p| format!("at {p}: ")).unwrap_or_default();
+            let location = issue
+                .path
+                .as_deref()
+                .map(|p| format!("at {p}: "))
+                .unwrap_or_default();
             out.push_str(&format!("  - {location}{}\n", issue.message));
         }
     }
@@ -142,7 +151,10 @@ mod tests {
         assert_eq!(issues.len(), 2);
         assert_eq!(issues[0].kind.as_deref(), Some("TYPE_CHANGED"));
         assert_eq!(issues[0].path.as_deref(), Some("#/properties/age"));
-        assert_eq!(issues[1].kind.as_deref(), Some("READER_FIELD_MISSING_DEFAULT_VALUE"));
+        assert_eq!(
+            issues[1].kind.as_deref(),
+            Some("READER_FIELD_MISSING_DEFAULT_VALUE")
+        );
         assert_eq!(issues[1].path.as_deref(), Some("/fields/1"));
     }
 }

@@ -61,11 +61,20 @@ struct ReferenceEntry {
 /// # Errors
 /// When the file cannot be read or parsed, or an entry names an unknown type or level.
 pub fn load(path: &Path) -> anyhow::Result<Vec<Target>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading project file {}", path.display()))?;
-    let project: ProjectFile =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("project file {}: {}", path.display(), one_line(&e.to_string())))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading project file {}", path.display()))?;
+    let project: ProjectFile = toml::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "project file {}: {}",
+            path.display(),
+            one_line(&e.to_string())
+        )
+    })?;
     if project.schemas.is_empty() {
-        anyhow::bail!("project file {} maps no schemas (add [[schemas]] entries)", path.display());
+        anyhow::bail!(
+            "project file {} maps no schemas (add [[schemas]] entries)",
+            path.display()
+        );
     }
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut targets = Vec::with_capacity(project.schemas.len());
@@ -73,7 +82,12 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Target>> {
         let file = dir.join(&entry.file);
         let context = || format!("project file {}, subject {}", path.display(), entry.subject);
         let schema_type = parse_type(entry.schema_type.as_deref(), &file).with_context(context)?;
-        let level = entry.level.as_deref().map(parse_level).transpose().with_context(context)?;
+        let level = entry
+            .level
+            .as_deref()
+            .map(parse_level)
+            .transpose()
+            .with_context(context)?;
         let references = entry
             .references
             .into_iter()

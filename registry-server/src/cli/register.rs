@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::check::references;
 use super::client::{ClientError, ConnectionArgs, RegistryClient, segment};
 use super::output::Format;
-use super::target::{Target, parse_type, read_schema};
 use super::project;
+use super::target::{Target, parse_type, read_schema};
 
 /// Register schema files under subjects (FILE... --subject S, or the project file's entries).
 #[derive(Debug, clap::Args)]
@@ -49,24 +49,58 @@ pub async fn run(args: RegisterArgs) -> anyhow::Result<i32> {
         let subject = target.subject.as_deref().unwrap_or_default();
         let text = read_schema(&target.file)?;
         let mut body = json!({ "schema": text, "schemaType": target.schema_type.as_str() });
-        let refs = target.references.iter().map(super::target::ReferenceSpec::to_request).collect::<anyhow::Result<Vec<_>>>()?;
+        let refs = target
+            .references
+            .iter()
+            .map(super::target::ReferenceSpec::to_request)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         if !refs.is_empty() {
             body["references"] = Value::Array(refs);
         }
-        let query = if args.normalize { "?normalize=true" } else { "" };
-        let answer = match client.post(&format!("/subjects/{}/versions{query}", segment(subject)), &body).await {
+        let query = if args.normalize {
+            "?normalize=true"
+        } else {
+            ""
+        };
+        let answer = match client
+            .post(
+                &format!("/subjects/{}/versions{query}", segment(subject)),
+                &body,
+            )
+            .await
+        {
             Ok(answer) => answer,
-            Err(ClientError::Api { status, message, .. }) if status.as_u16() == 409 => {
+            Err(ClientError::Api {
+                status, message, ..
+            }) if status.as_u16() == 409 => {
                 print_registered(&registered, args.format);
-                eprintln!("schema-registry: {} is incompatible with subject {subject}: {message}", target.file.display());
+                eprintln!(
+                    "schema-registry: {} is incompatible with subject {subject}: {message}",
+                    target.file.display()
+                );
                 return Ok(1);
             }
-            Err(ClientError::Api { code: Some(42201), message, .. }) => {
-                anyhow::bail!("{} is not a valid {} schema: {message}", target.file.display(), target.schema_type)
+            Err(ClientError::Api {
+                code: Some(42201),
+                message,
+                ..
+            }) => {
+                anyhow::bail!(
+                    "{} is not a valid {} schema: {message}",
+                    target.file.display(),
+                    target.schema_type
+                )
             }
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("registering {}", target.file.display()))),
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("registering {}", target.file.display()))
+                );
+            }
         };
-        let id = answer.get("id").and_then(Value::as_i64).with_context(|| format!("registry answered no id: {answer}"))?;
+        let id = answer
+            .get("id")
+            .and_then(Value::as_i64)
+            .with_context(|| format!("registry answered no id: {answer}"))?;
         let version = match answer.get("version").and_then(Value::as_i64) {
             Some(version) => version,
             // Older registries answer only the id: look the version up.

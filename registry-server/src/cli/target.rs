@@ -39,12 +39,14 @@ impl ReferenceSpec {
     /// When there is no `=` or either side is empty.
     pub fn parse_flag(raw: &str) -> anyhow::Result<Self> {
         match raw.split_once('=') {
-            Some((name, file)) if !name.trim().is_empty() && !file.trim().is_empty() => Ok(ReferenceSpec {
-                name: name.trim().to_owned(),
-                subject: None,
-                version: None,
-                file: Some(PathBuf::from(file.trim())),
-            }),
+            Some((name, file)) if !name.trim().is_empty() && !file.trim().is_empty() => {
+                Ok(ReferenceSpec {
+                    name: name.trim().to_owned(),
+                    subject: None,
+                    version: None,
+                    file: Some(PathBuf::from(file.trim())),
+                })
+            }
             _ => anyhow::bail!("--reference {raw}: expected NAME=FILE"),
         }
     }
@@ -55,7 +57,10 @@ impl ReferenceSpec {
     /// When the reference names no subject (the registry could not resolve it).
     pub fn to_request(&self) -> anyhow::Result<Value> {
         let Some(subject) = &self.subject else {
-            anyhow::bail!("reference {} names no subject; a registry resolves references by subject and version", self.name);
+            anyhow::bail!(
+                "reference {} names no subject; a registry resolves references by subject and version",
+                self.name
+            );
         };
         Ok(json!({ "name": self.name, "subject": subject, "version": self.version.unwrap_or(-1) }))
     }
@@ -74,10 +79,18 @@ pub fn parse_type(explicit: Option<&str>, file: &Path) -> anyhow::Result<SchemaT
             other => anyhow::bail!("unknown schema type {other} (expected AVRO or JSON)"),
         };
     }
-    match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("avsc") => Ok(SchemaType::Avro),
         Some("json") => Ok(SchemaType::Json),
-        _ => anyhow::bail!("cannot tell the schema type of {} from its extension (.avsc or .json); pass --type", file.display()),
+        _ => anyhow::bail!(
+            "cannot tell the schema type of {} from its extension (.avsc or .json); pass --type",
+            file.display()
+        ),
     }
 }
 
@@ -105,7 +118,10 @@ pub fn read_schema(file: &Path) -> anyhow::Result<String> {
 /// # Errors
 /// When a reference has no file and no project entry, a file cannot be read, or references
 /// form a cycle.
-pub fn offline_dependencies(target: &Target, project: &[Target]) -> anyhow::Result<Vec<Dependency>> {
+pub fn offline_dependencies(
+    target: &Target,
+    project: &[Target],
+) -> anyhow::Result<Vec<Dependency>> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = Vec::new();
@@ -121,10 +137,11 @@ fn collect(
     stack: &mut Vec<PathBuf>,
 ) -> anyhow::Result<()> {
     for reference in references {
-        let entry = reference
-            .subject
-            .as_deref()
-            .and_then(|subject| project.iter().find(|t| t.subject.as_deref() == Some(subject)));
+        let entry = reference.subject.as_deref().and_then(|subject| {
+            project
+                .iter()
+                .find(|t| t.subject.as_deref() == Some(subject))
+        });
         let file = match (&reference.file, entry) {
             (Some(file), _) => file.clone(),
             (None, Some(entry)) => entry.file.clone(),
@@ -146,7 +163,10 @@ fn collect(
             stack.pop();
         }
         let schema = read_schema(&file).with_context(|| format!("reference {}", reference.name))?;
-        out.push(Dependency { name: reference.name.clone(), schema });
+        out.push(Dependency {
+            name: reference.name.clone(),
+            schema,
+        });
     }
     Ok(())
 }
@@ -157,9 +177,18 @@ mod tests {
 
     #[test]
     fn type_from_flag_or_extension() {
-        assert_eq!(parse_type(Some("avro"), Path::new("x.txt")).ok(), Some(SchemaType::Avro));
-        assert_eq!(parse_type(None, Path::new("a/b.avsc")).ok(), Some(SchemaType::Avro));
-        assert_eq!(parse_type(None, Path::new("b.JSON")).ok(), Some(SchemaType::Json));
+        assert_eq!(
+            parse_type(Some("avro"), Path::new("x.txt")).ok(),
+            Some(SchemaType::Avro)
+        );
+        assert_eq!(
+            parse_type(None, Path::new("a/b.avsc")).ok(),
+            Some(SchemaType::Avro)
+        );
+        assert_eq!(
+            parse_type(None, Path::new("b.JSON")).ok(),
+            Some(SchemaType::Json)
+        );
         assert!(parse_type(None, Path::new("b.proto")).is_err());
     }
 
