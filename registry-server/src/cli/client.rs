@@ -77,7 +77,7 @@ impl RegistryClient {
     /// A client for `args.url`.
     ///
     /// # Errors
-    /// When no URL is given or it is not an `http://` URL this build can reach.
+    /// When no URL is given or it is not an `http://` or `https://` URL.
     pub fn new(args: &ConnectionArgs) -> anyhow::Result<Self> {
         let Some(url) = args.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
             anyhow::bail!("no registry URL: pass --url or set SCHEMA_REGISTRY_URL");
@@ -86,6 +86,8 @@ impl RegistryClient {
         if !base.starts_with("http://") && !base.starts_with("https://") {
             anyhow::bail!("registry URL {base} must start with http:// or https://");
         }
+        // https: rustls on ring, installed once per process (a second install is a no-op error).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(args.timeout_secs.max(1)))
             .build()
