@@ -86,8 +86,6 @@ impl RegistryClient {
         if !base.starts_with("http://") && !base.starts_with("https://") {
             anyhow::bail!("registry URL {base} must start with http:// or https://");
         }
-        // https: rustls on ring, installed once per process (a second install is a no-op error).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(args.timeout_secs.max(1)))
             .build()
