@@ -712,6 +712,12 @@ async fn populate(app: &TestApp) {
         json!({"schemaType": "JSON", "schema": read("user.v1.json")}),
     )
     .await;
+    // A subject in another context: ids there are counted separately.
+    post(
+        ":.eu:users-value",
+        json!({"schemaType": "JSON", "schema": read("user.v2.json")}),
+    )
+    .await;
     app.delete("/subjects/users-value/versions/1")
         .await
         .assert_ok();
@@ -752,7 +758,7 @@ async fn snapshot(app: &TestApp) -> Value {
         "/subjects?deleted=true".to_owned(),
         answer(subjects.clone()),
     );
-    let mut ids = std::collections::BTreeSet::new();
+    let mut ids = std::collections::BTreeSet::new(); // (subject, id): ids are per context
     for subject in subjects
         .body
         .as_array()
@@ -778,13 +784,13 @@ async fn snapshot(app: &TestApp) -> Value {
         {
             let path = format!("/subjects/{subject}/versions/{version}?deleted=true");
             let body = app.get(&path).await;
-            ids.insert(body.body["id"].as_i64().expect("id"));
+            ids.insert((subject.to_owned(), body.body["id"].as_i64().expect("id")));
             out.insert(path, answer(body));
         }
         out.insert(path, answer(versions));
     }
-    for id in ids {
-        let path = format!("/schemas/ids/{id}");
+    for (subject, id) in ids {
+        let path = format!("/schemas/ids/{id}?subject={subject}");
         out.insert(path.clone(), answer(app.get(&path).await));
     }
     Value::Object(out)
@@ -814,6 +820,10 @@ async fn export_then_import_reproduces_ids_versions_configs_and_modes() {
         json!("READONLY")
     );
     assert_eq!(before["/config/customer-value"]["status"], json!(404));
+    assert_eq!(
+        before["/subjects/:.eu:users-value/versions/1?deleted=true"]["body"]["id"],
+        json!(1)
+    );
 
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("export.json");
@@ -823,7 +833,7 @@ async fn export_then_import_reproduces_ids_versions_configs_and_modes() {
     assert!(
         exported
             .stderr
-            .contains("exported 5 subject(s), 7 version(s)"),
+            .contains("exported 6 subject(s), 8 version(s)"),
         "{}",
         exported.stderr
     );
@@ -859,4 +869,135 @@ async fn export_then_import_reproduces_ids_versions_configs_and_modes() {
     cli(&["import", "--url", &target.base, "user.v1.json"])
         .await
         .assert_one_line_error("not a schema-registry export file");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_repository_against_a_registry() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let url = app.base.as_str();
+    // The project's entries registered in file order (customer before the orders that reference it).
+    let registered = cli(&["register", "--config", "repo-ok/schemas.toml", "--url", url]).await;
+    assert_eq!(
+        registered.code, 0,
+        "{}{}",
+        registered.stdout, registered.stderr
+    );
+    assert_eq!(
+        registered.stdout.lines().count(),
+        4,
+        "{}",
+        registered.stdout
+    );
+    assert!(
+        registered
+            .stdout
+            .contains("as subject orders-value version 1 id 3"),
+        "{}",
+        registered.stdout
+    );
+    let order = app.get("/subjects/orders-value/versions/1").await;
+    assert_eq!(
+        order.assert_ok()["references"][0]["subject"],
+        json!("customer-value")
+    );
+
+    let ok = cli(&["check", "--config", "repo-ok/schemas.toml", "--url", url]).await;
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let broken = cli(&[
+        "check",
+        "--config",
+        "repo-broken/schemas.toml",
+        "--url",
+        url,
+        "--format",
+        "json",
+    ])
+    .await;
+    assert_eq!(broken.code, 1, "{}{}", broken.stdout, broken.stderr);
+    let report: Value = serde_json::from_str(&broken.stdout).expect("json output");
+    let verdicts: Vec<bool> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["compatible"].as_bool().unwrap_or(true))
+        .collect();
+    assert_eq!(verdicts, vec![true, true, false, false]);
+    assert_eq!(report["results"][2]["against"], json!(url));
+    assert_eq!(
+        report["results"][2]["incompatibilities"][0]["path"],
+        json!("#/properties/id")
+    );
+}
+
+/// A registry stand-in that answers only requests carrying `expected` as Authorization.
+async fn guarded_registry(expected: &'static str) -> String {
+    use axum::http::{HeaderMap, StatusCode, Uri};
+    let handler = move |headers: HeaderMap, uri: Uri| async move {
+        let authorized =
+            headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(expected);
+        if !authorized {
+            let body = json!({"error_code": 401, "message": "Unauthorized"}).to_string();
+            return (StatusCode::UNAUTHORIZED, body);
+        }
+        let body = if uri.path().starts_with("/config/") {
+            json!({"compatibilityLevel": "FULL"})
+        } else {
+            json!({"is_compatible": true, "messages": []})
+        };
+        (StatusCode::OK, body.to_string())
+    };
+    let router = axum::Router::new().fallback(handler);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_and_bearer_auth_are_sent() {
+    let basic = guarded_registry("Basic YWxpY2U6c2VjcmV0").await;
+    let args = [
+        "check",
+        "user.v2.json",
+        "--subject",
+        "users-value",
+        "--url",
+        basic.as_str(),
+    ];
+    let run = cli(&[&args[..], &["--user", "alice", "--password", "secret"]].concat()).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("JSON FULL"), "{}", run.stdout);
+    cli(&args)
+        .await
+        .assert_one_line_error("401 Unauthorized: Unauthorized");
+
+    let bearer = guarded_registry("Bearer tok123").await;
+    let args = [
+        "check",
+        "user.v2.json",
+        "--subject",
+        "users-value",
+        "--url",
+        bearer.as_str(),
+    ];
+    let run = cli(&[&args[..], &["--token", "tok123"]].concat()).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // The environment works as the flags do.
+    let output = tokio::process::Command::new(BINARY)
+        .args(args)
+        .current_dir(fixtures())
+        .env("SCHEMA_REGISTRY_TOKEN", "tok123")
+        .output()
+        .await
+        .expect("run the cli");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
