@@ -132,6 +132,16 @@ impl RegistryClient {
         }
     }
 
+    /// `GET path`, answering `None` for any 404: settings a registry may not serve at all
+    /// (modes, subject configs) or not have for this subject.
+    pub async fn get_setting(&self, path: &str) -> Result<Option<Value>, ClientError> {
+        match self.get(path).await {
+            Ok(value) => Ok(Some(value)),
+            Err(ClientError::Api { status, .. }) if status == StatusCode::NOT_FOUND => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     async fn send(
         &self,
         method: Method,

@@ -14,8 +14,6 @@ use super::client::{ConnectionArgs, RegistryClient, segment};
 use super::dump::{Dump, FORMAT, ReferenceDump, SubjectDump, VersionDump};
 
 const SUBJECT_NOT_FOUND: i64 = 40401;
-const SUBJECT_CONFIG_NOT_FOUND: i64 = 40408;
-const SUBJECT_MODE_NOT_FOUND: i64 = 40409;
 
 /// Export every subject, version, id, config and mode of a registry into one JSON file.
 #[derive(Debug, clap::Args)]
@@ -61,7 +59,7 @@ pub async fn read_registry(client: &RegistryClient) -> anyhow::Result<Dump> {
         .await
         .context("reading the global config")?;
     let mode = client
-        .get("/mode")
+        .get_setting("/mode")
         .await
         .context("reading the global mode")?;
     let names = strings(
@@ -82,7 +80,7 @@ pub async fn read_registry(client: &RegistryClient) -> anyhow::Result<Dump> {
         format: FORMAT.to_owned(),
         source: client.base().to_owned(),
         config: Some(config),
-        mode: mode.get("mode").and_then(Value::as_str).map(str::to_owned),
+        mode: mode.and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned)),
         subjects,
     })
 }
@@ -114,18 +112,15 @@ async fn read_subject(client: &RegistryClient, subject: &str) -> anyhow::Result<
             .with_context(|| format!("reading version {number}"))?;
         versions.push(version_of(&body, number, !live.contains(&number))?);
     }
+    // 40408 / 40409 (or a registry without the endpoint): the subject inherits.
     let config = client
-        .get_optional(
-            &format!("/config/{path}"),
-            &[SUBJECT_CONFIG_NOT_FOUND, SUBJECT_NOT_FOUND],
-        )
-        .await?;
+        .get_setting(&format!("/config/{path}"))
+        .await
+        .context("reading its config")?;
     let mode = client
-        .get_optional(
-            &format!("/mode/{path}"),
-            &[SUBJECT_MODE_NOT_FOUND, SUBJECT_NOT_FOUND],
-        )
-        .await?
+        .get_setting(&format!("/mode/{path}"))
+        .await
+        .context("reading its mode")?
         .and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned));
     Ok(SubjectDump {
         subject: subject.to_owned(),

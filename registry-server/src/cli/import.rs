@@ -15,6 +15,8 @@ use serde_json::{Map, Value, json};
 use super::client::{ConnectionArgs, RegistryClient, segment};
 use super::dump::{Dump, FORMAT, SubjectDump, VersionDump};
 
+const VERSION_SOFT_DELETED: i64 = 40406;
+
 /// Import an export file into a registry, preserving ids and versions.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -79,19 +81,21 @@ async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usiz
         })?;
     }
     for &(subject, version) in order.iter().rev().filter(|(_, v)| v.deleted) {
-        client
-            .delete(&format!(
-                "/subjects/{}/versions/{}",
-                segment(&subject.subject),
-                version.version
-            ))
-            .await
-            .with_context(|| {
-                format!(
+        let path = format!(
+            "/subjects/{}/versions/{}",
+            segment(&subject.subject),
+            version.version
+        );
+        match client.delete(&path).await {
+            // 40406: soft-deleted already (an import run again).
+            Err(e) if e.code() != Some(VERSION_SOFT_DELETED) => {
+                return Err(anyhow::Error::new(e).context(format!(
                     "soft-deleting {} version {}",
                     subject.subject, version.version
-                )
-            })?;
+                )));
+            }
+            _ => {}
+        }
     }
     if let Some(config) = &dump.config {
         client

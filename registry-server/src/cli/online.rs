@@ -36,6 +36,11 @@ pub async fn check(
             target.file.display()
         );
     };
+    if target.level.is_some() && version.is_some() {
+        anyhow::bail!(
+            "--level and --against-version cannot be combined: the registry checks one version at the subject's level"
+        );
+    }
     let text = read_schema(&target.file)?;
     if target.references.is_empty() {
         // A local parse gives a clear message before any request.
@@ -62,7 +67,7 @@ pub async fn check(
         incompatibilities: Vec::new(),
         messages: Vec::new(),
     };
-    if let Some(level) = target.level.filter(|_| version.is_none()) {
+    if let Some(level) = target.level {
         let history = live_history(client, subject, target.schema_type).await?;
         let references = request_references(target)?;
         let dependencies = resolve(client, &references).await?;

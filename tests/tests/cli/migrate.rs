@@ -196,6 +196,10 @@ async fn export_then_import_reproduces_ids_versions_configs_and_modes() {
     for (path, value) in before {
         assert_eq!(Some(value), after.get(path), "{path}");
     }
+    // Importing the same file again changes nothing.
+    let again = cli(&["import", "--url", &target.base, &file_arg]).await;
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert_eq!(&snapshot(&target).await, &Value::Object(after.clone()));
     // The target left IMPORT mode, and new registrations continue after the highest id.
     assert_eq!(target.get("/mode").await.body, json!({"mode": "READWRITE"}));
     let next = target

@@ -133,6 +133,35 @@ async fn online_check_uses_the_subjects_level_and_the_registry_verdict() {
         backward.stdout
     );
 
+    // One version only, at the subject's level.
+    let one = cli(&[
+        "check",
+        "user.v1.json",
+        "--subject",
+        "users-value",
+        "--url",
+        url,
+        "--against-version",
+        "1",
+    ])
+    .await;
+    assert_eq!(one.code, 0, "{}{}", one.stdout, one.stderr);
+    assert!(one.stdout.contains("against version 1"), "{}", one.stdout);
+    let both = cli(&[
+        "check",
+        "user.v1.json",
+        "--subject",
+        "users-value",
+        "--url",
+        url,
+        "--against-version",
+        "1",
+        "--level",
+        "NONE",
+    ])
+    .await;
+    both.assert_one_line_error("cannot be combined");
+
     // A subject without versions accepts anything.
     let fresh = cli(&[
         "check",
