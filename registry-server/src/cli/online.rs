@@ -15,7 +15,7 @@ use super::judge::judge;
 use super::offline::parse_text;
 use super::output::{CheckOutcome, issues_from_messages};
 use super::target::{Target, read_schema};
-use crate::domain::SchemaType;
+use crate::domain::{CompatibilityLevel, SchemaType};
 use crate::schema::Dependency;
 
 const SUBJECT_NOT_FOUND: i64 = 40401;
@@ -68,24 +68,7 @@ pub async fn check(
         messages: Vec::new(),
     };
     if let Some(level) = target.level {
-        let history = live_history(client, subject, target.schema_type).await?;
-        let references = request_references(target)?;
-        let dependencies = resolve(client, &references).await?;
-        let new =
-            parse_text(target.schema_type, &text, &dependencies, true).with_context(|| {
-                format!(
-                    "{} is not a valid {} schema",
-                    target.file.display(),
-                    target.schema_type
-                )
-            })?;
-        let verdict = judge(level, &new, &history);
-        outcome.compared = format!("{} live version(s), checked locally", history.len());
-        outcome.compatible = verdict.compatible;
-        outcome.old_version = verdict.old_version;
-        outcome.incompatibilities = verdict.issues;
-        outcome.messages = verdict.messages;
-        return Ok(outcome);
+        return locally(client, target, subject, level, &text, outcome).await;
     }
     outcome.level = Some(effective_level(client, subject).await?);
     let mut body = json!({ "schema": text, "schemaType": target.schema_type.as_str() });
@@ -136,6 +119,34 @@ pub async fn check(
     outcome.old_version = old_version;
     outcome.incompatibilities = issues;
     outcome.messages = messages;
+    Ok(outcome)
+}
+
+/// `--level` online: the live versions fetched and checked here with the server's engine.
+async fn locally(
+    client: &RegistryClient,
+    target: &Target,
+    subject: &str,
+    level: CompatibilityLevel,
+    text: &str,
+    mut outcome: CheckOutcome,
+) -> anyhow::Result<CheckOutcome> {
+    let history = live_history(client, subject, target.schema_type).await?;
+    let references = request_references(target)?;
+    let dependencies = resolve(client, &references).await?;
+    let new = parse_text(target.schema_type, text, &dependencies, true).with_context(|| {
+        format!(
+            "{} is not a valid {} schema",
+            target.file.display(),
+            target.schema_type
+        )
+    })?;
+    let verdict = judge(level, &new, &history);
+    outcome.compared = format!("{} live version(s), checked locally", history.len());
+    outcome.compatible = verdict.compatible;
+    outcome.old_version = verdict.old_version;
+    outcome.incompatibilities = verdict.issues;
+    outcome.messages = verdict.messages;
     Ok(outcome)
 }
 
