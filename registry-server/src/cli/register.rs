@@ -46,81 +46,90 @@ pub async fn run(args: RegisterArgs) -> anyhow::Result<i32> {
     let client = RegistryClient::new(&args.connection)?;
     let mut registered = Vec::new();
     for target in &targets {
-        let subject = target.subject.as_deref().unwrap_or_default();
-        let text = read_schema(&target.file)?;
-        let mut body = json!({ "schema": text, "schemaType": target.schema_type.as_str() });
-        let refs = target
-            .references
-            .iter()
-            .map(super::target::ReferenceSpec::to_request)
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        if !refs.is_empty() {
-            body["references"] = Value::Array(refs);
-        }
-        let query = if args.normalize {
-            "?normalize=true"
-        } else {
-            ""
-        };
-        let answer = match client
-            .post(
-                &format!("/subjects/{}/versions{query}", segment(subject)),
-                &body,
-            )
-            .await
-        {
-            Ok(answer) => answer,
-            Err(ClientError::Api {
-                status, message, ..
-            }) if status.as_u16() == 409 => {
+        match register(&client, target, args.normalize).await? {
+            Registered::Stored(entry) => registered.push(entry),
+            Registered::Incompatible(message) => {
                 print_registered(&registered, args.format);
                 eprintln!(
-                    "schema-registry: {} is incompatible with subject {subject}: {message}",
-                    target.file.display()
+                    "schema-registry: {} is incompatible with subject {}: {message}",
+                    target.file.display(),
+                    target.subject.as_deref().unwrap_or_default()
                 );
                 return Ok(1);
             }
-            Err(ClientError::Api {
-                code: Some(42201),
-                message,
-                ..
-            }) => {
-                anyhow::bail!(
-                    "{} is not a valid {} schema: {message}",
-                    target.file.display(),
-                    target.schema_type
-                )
-            }
-            Err(e) => {
-                return Err(
-                    anyhow::Error::new(e).context(format!("registering {}", target.file.display()))
-                );
-            }
-        };
-        let id = answer
-            .get("id")
-            .and_then(Value::as_i64)
-            .with_context(|| format!("registry answered no id: {answer}"))?;
-        let version = match answer.get("version").and_then(Value::as_i64) {
-            Some(version) => version,
-            // Older registries answer only the id: look the version up.
-            None => client
-                .post(&format!("/subjects/{}{query}", segment(subject)), &body)
-                .await
-                .with_context(|| format!("looking up the version of {}", target.file.display()))?
-                .get("version")
-                .and_then(Value::as_i64)
-                .unwrap_or_default(),
-        };
-        registered.push(json!({
-            "subject": subject,
-            "file": target.file.display().to_string(),
-            "id": id,
-            "version": version,
-        }));
+        }
     }
     print_registered(&registered, args.format);
     Ok(0)
+}
+
+/// What the registry did with one file.
+enum Registered {
+    /// `{subject, file, id, version}`.
+    Stored(Value),
+    /// Refused (409) with this message.
+    Incompatible(String),
+}
+
+async fn register(
+    client: &RegistryClient,
+    target: &Target,
+    normalize: bool,
+) -> anyhow::Result<Registered> {
+    let subject = target.subject.as_deref().unwrap_or_default();
+    let text = read_schema(&target.file)?;
+    let mut body = json!({ "schema": text, "schemaType": target.schema_type.as_str() });
+    let refs = target
+        .references
+        .iter()
+        .map(super::target::ReferenceSpec::to_request)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if !refs.is_empty() {
+        body["references"] = Value::Array(refs);
+    }
+    let query = if normalize { "?normalize=true" } else { "" };
+    let path = format!("/subjects/{}/versions{query}", segment(subject));
+    let answer = match client.post(&path, &body).await {
+        Ok(answer) => answer,
+        Err(ClientError::Api {
+            status, message, ..
+        }) if status.as_u16() == 409 => return Ok(Registered::Incompatible(message)),
+        Err(ClientError::Api {
+            code: Some(42201),
+            message,
+            ..
+        }) => anyhow::bail!(
+            "{} is not a valid {} schema: {message}",
+            target.file.display(),
+            target.schema_type
+        ),
+        Err(e) => {
+            return Err(
+                anyhow::Error::new(e).context(format!("registering {}", target.file.display()))
+            );
+        }
+    };
+    let id = answer
+        .get("id")
+        .and_then(Value::as_i64)
+        .with_context(|| format!("registry answered no id: {answer}"))?;
+    let version = match answer.get("version").and_then(Value::as_i64) {
+        Some(version) => version,
+        // Older registries answer only the id: look the version up.
+        None => client
+            .post(&format!("/subjects/{}{query}", segment(subject)), &body)
+            .await
+            .with_context(|| format!("looking up the version of {}", target.file.display()))?
+            .get("version")
+            .and_then(Value::as_i64)
+            .unwrap_or_default(),
+    };
+    Ok(Registered::Stored(json!({
+        "subject": subject,
+        "file": target.file.display().to_string(),
+        "id": id,
+        "version": version,
+    })))
 }
 
 fn print_registered(registered: &[Value], format: Format) {
