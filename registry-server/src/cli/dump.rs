@@ -20,6 +20,28 @@ pub struct Dump {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     pub subjects: Vec<SubjectDump>,
+    /// Contexts other than the default one that have a config or mode of their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<ContextDump>,
+}
+
+/// A context's own config and mode (`/config/:.ctx:`, `/mode/:.ctx:`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextDump {
+    /// The context name, e.g. `.eu`.
+    pub context: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+}
+
+impl ContextDump {
+    /// The name the REST API uses for the context as a whole: `:.eu:`.
+    #[must_use]
+    pub fn scope(&self) -> String {
+        format!(":{}:", self.context)
+    }
 }
 
 /// One subject with its own config and mode (absent when it inherits them).

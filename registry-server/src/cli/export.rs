@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use serde_json::Value;
 
 use super::client::{ConnectionArgs, RegistryClient, segment};
-use super::dump::{Dump, FORMAT, ReferenceDump, SubjectDump, VersionDump};
+use super::dump::{ContextDump, Dump, FORMAT, ReferenceDump, SubjectDump, VersionDump};
 
 const SUBJECT_NOT_FOUND: i64 = 40401;
 
@@ -76,9 +76,11 @@ pub async fn read_registry(client: &RegistryClient) -> anyhow::Result<Dump> {
                 .with_context(|| format!("exporting subject {subject}"))?,
         );
     }
+    let contexts = read_contexts(client, &subjects).await?;
     Ok(Dump {
         format: FORMAT.to_owned(),
         source: client.base().to_owned(),
+        contexts,
         config: Some(config),
         mode: mode.and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned)),
         subjects,
@@ -128,6 +130,51 @@ async fn read_subject(client: &RegistryClient, subject: &str) -> anyhow::Result<
         mode,
         versions,
     })
+}
+
+/// The non-default contexts with a config or mode of their own. `GET /contexts` names them;
+/// a registry without it has only the contexts its subjects' names (`:.ctx:name`) show.
+async fn read_contexts(
+    client: &RegistryClient,
+    subjects: &[SubjectDump],
+) -> anyhow::Result<Vec<ContextDump>> {
+    let mut names: Vec<String> = match client.get_setting("/contexts").await {
+        Ok(Some(list)) => strings(&list),
+        _ => Vec::new(),
+    };
+    for subject in subjects {
+        if let Some((context, _)) = subject
+            .subject
+            .strip_prefix(':')
+            .and_then(|r| r.split_once(':'))
+        {
+            names.push(context.to_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    let mut out = Vec::new();
+    for context in names.into_iter().filter(|c| c != "." && c.starts_with('.')) {
+        let mut dump = ContextDump {
+            context,
+            config: None,
+            mode: None,
+        };
+        let scope = segment(&dump.scope());
+        dump.config = client
+            .get_setting(&format!("/config/{scope}"))
+            .await
+            .with_context(|| format!("reading the config of context {}", dump.context))?;
+        dump.mode = client
+            .get_setting(&format!("/mode/{scope}"))
+            .await
+            .with_context(|| format!("reading the mode of context {}", dump.context))?
+            .and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned));
+        if dump.config.is_some() || dump.mode.is_some() {
+            out.push(dump);
+        }
+    }
+    Ok(out)
 }
 
 fn version_of(body: &Value, number: i64, deleted: bool) -> anyhow::Result<VersionDump> {

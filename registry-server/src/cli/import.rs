@@ -121,6 +121,26 @@ async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usiz
                 .with_context(|| format!("restoring the mode of {}", subject.subject))?;
         }
     }
+    for context in &dump.contexts {
+        let scope = context.scope();
+        if let Some(config) = &context.config {
+            client
+                .put(
+                    &format!("/config/{}", segment(&scope)),
+                    &config_update(config),
+                )
+                .await
+                .with_context(|| format!("restoring the config of context {}", context.context))?;
+        }
+    }
+    // Context modes last: a read-only context would refuse the steps above.
+    for context in &dump.contexts {
+        if let Some(mode) = &context.mode {
+            put_mode(client, Some(&context.scope()), mode)
+                .await
+                .with_context(|| format!("restoring the mode of context {}", context.context))?;
+        }
+    }
     Ok(order.len())
 }
 
@@ -279,6 +299,7 @@ mod tests {
             source: String::new(),
             config: None,
             mode: None,
+            contexts: Vec::new(),
             subjects: vec![
                 SubjectDump {
                     subject: "a".to_owned(),

@@ -79,6 +79,13 @@ async fn populate(app: &TestApp) {
     app.put("/mode/payments-value", &json!({"mode": "READONLY"}))
         .await
         .assert_ok();
+    // A context's own config and mode.
+    app.put("/config/:.eu:", &json!({"compatibility": "FULL"}))
+        .await
+        .assert_ok();
+    app.put("/mode/:.eu:?force=true", &json!({"mode": "IMPORT"}))
+        .await
+        .assert_ok();
 }
 
 /// Everything the round trip must preserve, read through the REST API (`ts` left out).
@@ -93,6 +100,9 @@ async fn snapshot(app: &TestApp) -> Value {
     let mut out = serde_json::Map::new();
     out.insert("/config".to_owned(), answer(app.get("/config").await));
     out.insert("/mode".to_owned(), answer(app.get("/mode").await));
+    for path in ["/config/:.eu:", "/mode/:.eu:"] {
+        out.insert(path.to_owned(), answer(app.get(path).await));
+    }
     let subjects = app.get("/subjects?deleted=true").await;
     out.insert(
         "/subjects?deleted=true".to_owned(),
@@ -160,6 +170,11 @@ async fn export_then_import_reproduces_ids_versions_configs_and_modes() {
         json!("READONLY")
     );
     assert_eq!(before["/config/customer-value"]["status"], json!(404));
+    assert_eq!(
+        before["/config/:.eu:"]["body"]["compatibilityLevel"],
+        json!("FULL")
+    );
+    assert_eq!(before["/mode/:.eu:"]["body"]["mode"], json!("IMPORT"));
     assert_eq!(
         before["/subjects/:.eu:users-value/versions/1?deleted=true"]["body"]["id"],
         json!(1)
