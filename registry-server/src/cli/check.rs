@@ -1,6 +1,6 @@
 //! `schema-registry check`: the CI gate. Exit 0 compatible, 1 incompatible, 2 anything else.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -97,13 +97,25 @@ fn targets(args: &CheckArgs) -> anyhow::Result<(Vec<Target>, Vec<Target>)> {
         }
         return Ok((entries.clone(), entries));
     }
-    let project = match &args.config {
-        Some(path) => project::load(path)?,
-        None => Vec::new(),
+    // Without --subject, a FILE the project file maps is checked as its entry says.
+    let project = match project::locate(args.config.as_deref()) {
+        Some(path) if args.config.is_some() || args.subject.is_none() => project::load(&path)?,
+        _ => Vec::new(),
     };
     let references = references(&args.references, &args.reference_subjects)?;
     let mut targets = Vec::with_capacity(args.files.len());
     for file in &args.files {
+        if args.subject.is_none()
+            && let Some(entry) = project.iter().find(|e| same_file(&e.file, file))
+        {
+            let mut target = entry.clone();
+            target.level = level.or(target.level);
+            if !args.against.is_empty() {
+                target.against.clone_from(&args.against);
+            }
+            targets.push(target);
+            continue;
+        }
         targets.push(Target {
             subject: args.subject.clone(),
             file: file.clone(),
@@ -114,6 +126,14 @@ fn targets(args: &CheckArgs) -> anyhow::Result<(Vec<Target>, Vec<Target>)> {
         });
     }
     Ok((targets, project))
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// `--reference NAME=FILE` and `--reference-subject NAME=SUBJECT[@VERSION]`, merged by name.

@@ -278,3 +278,27 @@ async fn project_file_checks_a_whole_repository() {
         json!("#/properties/id")
     );
 }
+
+#[tokio::test]
+async fn a_file_the_project_maps_is_checked_as_its_entry_says() {
+    // Subject, history and references come from `schemas.toml` in the current directory.
+    let run = cli_in(
+        &fixtures().join("repo-broken"),
+        &["check", "../order.broken-id.json"],
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "INCOMPATIBLE: subject orders-value, file ../order.broken-id.json, JSON BACKWARD"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("checked 1 schema file(s): 0 compatible, 1 incompatible\n"),
+        "{}",
+        run.stdout
+    );
+}
