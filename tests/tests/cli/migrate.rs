@@ -229,3 +229,34 @@ async fn export_then_import_reproduces_ids_versions_configs_and_modes() {
         .await
         .assert_one_line_error("not a schema-registry export file");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_import_says_why_and_puts_the_mode_back() {
+    let source = spawn_app(Backend::Sqlite).await;
+    source
+        .post(
+            "/subjects/a-value/versions",
+            &json!({"schema": "\"string\""}),
+        )
+        .await
+        .assert_ok();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("export.json").display().to_string();
+    assert_eq!(
+        cli(&["export", "--url", &source.base, "-o", &file])
+            .await
+            .code,
+        0
+    );
+
+    // Id 1 is taken by another schema on the target.
+    let target = spawn_app(Backend::Sqlite).await;
+    target
+        .post("/subjects/b-value/versions", &json!({"schema": "\"long\""}))
+        .await
+        .assert_ok();
+    cli(&["import", "--url", &target.base, &file])
+        .await
+        .assert_one_line_error("importing a-value version 1 (id 1)");
+    assert_eq!(target.get("/mode").await.body, json!({"mode": "READWRITE"}));
+}
