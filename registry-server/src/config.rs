@@ -65,7 +65,8 @@ impl ServeArgs {
 }
 
 fn parse_level(raw: &str) -> Result<CompatibilityLevel, String> {
-    raw.parse().map_err(|e: crate::domain::InvalidCompatibilityLevel| e.to_string())
+    raw.parse()
+        .map_err(|e: crate::domain::InvalidCompatibilityLevel| e.to_string())
 }
 
 fn parse_incompatible_code(raw: &str) -> Result<u32, String> {

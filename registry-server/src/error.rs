@@ -54,7 +54,9 @@ impl ApiError {
     pub fn subject_soft_deleted(subject: &str) -> Self {
         Self::new(
             40404,
-            format!("Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"),
+            format!(
+                "Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"
+            ),
         )
     }
     pub fn subject_not_soft_deleted(subject: &str) -> Self {
@@ -66,13 +68,17 @@ impl ApiError {
     pub fn version_soft_deleted(subject: &str, version: i32) -> Self {
         Self::new(
             40406,
-            format!("Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently"),
+            format!(
+                "Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently"
+            ),
         )
     }
     pub fn version_not_soft_deleted(subject: &str, version: i32) -> Self {
         Self::new(
             40407,
-            format!("Subject '{subject}' Version {version} was not deleted first before being permanently deleted"),
+            format!(
+                "Subject '{subject}' Version {version} was not deleted first before being permanently deleted"
+            ),
         )
     }
     pub fn subject_config_not_found(subject: &str) -> Self {
@@ -82,7 +88,10 @@ impl ApiError {
         )
     }
     pub fn subject_mode_not_found(subject: &str) -> Self {
-        Self::new(40409, format!("Subject '{subject}' does not have subject-level mode configured"))
+        Self::new(
+            40409,
+            format!("Subject '{subject}' does not have subject-level mode configured"),
+        )
     }
     /// 409: the schema is incompatible; `messages` as in spec §5.2.
     pub fn incompatible(subject: &str, messages: &[String]) -> Self {
@@ -112,11 +121,16 @@ impl ApiError {
     pub fn reference_exists(subject: &str, version: i32) -> Self {
         Self::new(
             42206,
-            format!("One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={subject},version={version}}}."),
+            format!(
+                "One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={subject},version={version}}}."
+            ),
         )
     }
     pub fn invalid_subject(subject: &str) -> Self {
-        Self::new(42208, format!("The specified subject '{subject}' is not a valid."))
+        Self::new(
+            42208,
+            format!("The specified subject '{subject}' is not a valid."),
+        )
     }
     /// 50001, for store failures (the cause is logged, not returned).
     pub fn store(error: &StoreError) -> Self {
@@ -162,10 +176,25 @@ mod tests {
 
     #[test]
     fn status_is_the_family_of_the_code() {
-        assert_eq!(ApiError::subject_not_found("s").status, StatusCode::NOT_FOUND);
-        assert_eq!(ApiError::incompatible("s", &[]).status, StatusCode::CONFLICT);
-        assert_eq!(ApiError::invalid_schema("x").status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(ApiError::new(415, "x").status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        assert_eq!(ApiError::new(50001, "x").status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            ApiError::subject_not_found("s").status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            ApiError::incompatible("s", &[]).status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            ApiError::invalid_schema("x").status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            ApiError::new(415, "x").status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            ApiError::new(50001, "x").status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

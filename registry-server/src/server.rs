@@ -23,7 +23,11 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
         default_compatibility: args.default_compatibility,
         incompatible_error_code: args.incompatible_error_code,
     };
-    let registry = Arc::new(Registry::new(store, settings));
+    let registry = Arc::new(Registry::new(Arc::clone(&store), settings));
+    // Other nodes' hard deletes reach this node's caches (PostgreSQL only). The task lives
+    // as long as the runtime.
+    let _listener =
+        store.spawn_change_listener(Arc::clone(&registry) as Arc<dyn crate::store::ChangeSink>);
     let state = AppState {
         registry,
         metrics: crate::telemetry::metrics_handle(),
@@ -41,8 +45,14 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
 ///
 /// # Errors
 /// The listener fails.
-pub async fn serve(listener: TcpListener, router: axum::Router, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 

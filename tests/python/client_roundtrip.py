@@ -65,6 +65,7 @@ def main(base_url):
     expect_error(409, lambda: client.register_schema("users-value", Schema(broken, "AVRO")))
     v2_id = client.register_schema("users-value", Schema(USER_V2, "AVRO"))
     expect(v2_id != schema_id, "a new schema gets a new id")
+    client.clear_latest_caches()  # the client caches "latest" like Confluent's clients do
     expect(client.get_latest_version("users-value").version == 2, "v2 is latest")
 
     # Config.

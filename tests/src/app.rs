@@ -68,8 +68,12 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut ServeArgs
     };
     let mut args = test_args(&database_url);
     adjust(&mut args);
-    let router = registry_server::server::build(&args).await.expect("server builds");
-    let listener = tokio::net::TcpListener::bind(args.listen).await.expect("bind 127.0.0.1:0");
+    let router = registry_server::server::build(&args)
+        .await
+        .expect("server builds");
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local addr");
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -110,20 +114,39 @@ impl Answer {
 
     #[must_use]
     pub fn message(&self) -> &str {
-        self.body.get("message").and_then(Value::as_str).unwrap_or_default()
+        self.body
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 
     /// Asserts a Confluent error body with `code` and the HTTP status of its family.
     #[track_caller]
     pub fn assert_error(&self, code: i64) {
-        assert_eq!(self.error_code(), Some(code), "expected error {code}, got {} {}", self.status, self.text);
+        assert_eq!(
+            self.error_code(),
+            Some(code),
+            "expected error {code}, got {} {}",
+            self.status,
+            self.text
+        );
         let family = if code >= 10_000 { code / 100 } else { code };
-        assert_eq!(i64::from(self.status.as_u16()), family, "status of {}", self.text);
+        assert_eq!(
+            i64::from(self.status.as_u16()),
+            family,
+            "status of {}",
+            self.text
+        );
     }
 
     #[track_caller]
     pub fn assert_ok(&self) -> &Value {
-        assert_eq!(self.status, StatusCode::OK, "expected 200, got {}", self.text);
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "expected 200, got {}",
+            self.text
+        );
         &self.body
     }
 }
@@ -183,8 +206,11 @@ impl TestApp {
 
     /// Registers an Avro schema text under `subject`; answers the response.
     pub async fn register(&self, subject: &str, schema: &str) -> Answer {
-        self.post(&format!("/subjects/{subject}/versions"), &serde_json::json!({ "schema": schema }))
-            .await
+        self.post(
+            &format!("/subjects/{subject}/versions"),
+            &serde_json::json!({ "schema": schema }),
+        )
+        .await
     }
 
     /// Registers and answers the id, asserting success.
@@ -193,7 +219,9 @@ impl TestApp {
     /// When the registration is refused.
     pub async fn register_id(&self, subject: &str, schema: &str) -> i64 {
         let answer = self.register(subject, schema).await;
-        answer.assert_ok()["id"].as_i64().expect("id in register response")
+        answer.assert_ok()["id"]
+            .as_i64()
+            .expect("id in register response")
     }
 
     /// Stops the server and forgets its database.
@@ -220,5 +248,8 @@ pub fn record(name: &str, fields: &[(&str, &str)]) -> String {
         .iter()
         .map(|(n, t)| format!(r#"{{"name":"{n}","type":{t}}}"#))
         .collect();
-    format!(r#"{{"type":"record","name":"{name}","fields":[{}]}}"#, fields.join(","))
+    format!(
+        r#"{{"type":"record","name":"{name}","fields":[{}]}}"#,
+        fields.join(",")
+    )
 }

@@ -7,7 +7,10 @@
 use registry_tests::{Backend, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(not(python_interop), ignore = "set INTEROP_PYTHON to a Python with confluent-kafka")]
+#[cfg_attr(
+    not(python_interop),
+    ignore = "set INTEROP_PYTHON to a Python with confluent-kafka"
+)]
 async fn confluent_python_client_round_trip() {
     let python = std::env::var("INTEROP_PYTHON").expect("INTEROP_PYTHON");
     for backend in backends() {
@@ -21,7 +24,10 @@ async fn confluent_python_client_round_trip() {
             .expect("run python");
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{backend:?}: python client failed\n{stdout}\n{stderr}");
+        assert!(
+            output.status.success(),
+            "{backend:?}: python client failed\n{stdout}\n{stderr}"
+        );
         assert!(stdout.contains("python client round trip: ok"), "{stdout}");
     }
 }

@@ -13,7 +13,10 @@ fn is_avro(schema_type: &SchemaType) -> bool {
     *schema_type == SchemaType::Avro
 }
 
-fn schema_type_name<S: serde::Serializer>(schema_type: &SchemaType, serializer: S) -> Result<S::Ok, S::Error> {
+fn schema_type_name<S: serde::Serializer>(
+    schema_type: &SchemaType,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(schema_type.as_str())
 }
 
@@ -95,6 +98,7 @@ pub fn json<T: Serialize>(body: &T) -> axum::response::Response {
     use axum::response::IntoResponse;
     match serde_json::to_vec(body) {
         Ok(bytes) => bytes.into_response(),
-        Err(e) => crate::error::ApiError::new(50001, format!("Error rendering response: {e}")).into_response(),
+        Err(e) => crate::error::ApiError::new(50001, format!("Error rendering response: {e}"))
+            .into_response(),
     }
 }

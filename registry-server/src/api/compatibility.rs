@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 
+use super::AppState;
 use super::bodies::json;
 use super::extract::{ApiJson, ApiPath, Params, subject_for_read, version};
-use super::AppState;
 use super::routes::Routes;
 use crate::error::ApiError;
 use crate::registry::SchemaRequest;
@@ -14,8 +14,14 @@ use crate::schema::compat::CompatibilityReport;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .post("/compatibility/subjects/{subject}/versions", against_subject)
-        .post("/compatibility/subjects/{subject}/versions/{version}", against_version)
+        .post(
+            "/compatibility/subjects/{subject}/versions",
+            against_subject,
+        )
+        .post(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            against_version,
+        )
 }
 
 #[derive(Serialize)]
@@ -60,7 +66,13 @@ async fn against_version(
     let verbose = params.flag("verbose");
     let report = state
         .registry
-        .check_compatibility(&subject, Some(version), &request, params.flag("normalize"), verbose)
+        .check_compatibility(
+            &subject,
+            Some(version),
+            &request,
+            params.flag("normalize"),
+            verbose,
+        )
         .await?;
     Ok(answer(&report, verbose))
 }

@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::response::Response;
 
+use super::AppState;
 use super::bodies::json;
 use super::extract::{ApiJson, ApiPath, Params, subject_for_read};
-use super::AppState;
 use super::routes::Routes;
 use crate::error::ApiError;
 use crate::registry::ConfigUpdate;
@@ -22,11 +22,19 @@ pub fn routes() -> Routes {
 
 /// GET /config
 async fn get_global(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    Ok(json(&state.registry.get_config(None, params.flag("defaultToGlobal")).await?))
+    Ok(json(
+        &state
+            .registry
+            .get_config(None, params.flag("defaultToGlobal"))
+            .await?,
+    ))
 }
 
 /// PUT /config
-async fn put_global(State(state): State<AppState>, ApiJson(update): ApiJson<ConfigUpdate>) -> Result<Response, ApiError> {
+async fn put_global(
+    State(state): State<AppState>,
+    ApiJson(update): ApiJson<ConfigUpdate>,
+) -> Result<Response, ApiError> {
     Ok(json(&state.registry.put_config(None, update).await?))
 }
 
@@ -42,7 +50,12 @@ async fn get_subject(
     params: Params,
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
-    Ok(json(&state.registry.get_config(Some(&subject), params.flag("defaultToGlobal")).await?))
+    Ok(json(
+        &state
+            .registry
+            .get_config(Some(&subject), params.flag("defaultToGlobal"))
+            .await?,
+    ))
 }
 
 /// PUT /config/{subject}: the subject need not exist.
@@ -52,11 +65,16 @@ async fn put_subject(
     ApiJson(update): ApiJson<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
-    Ok(json(&state.registry.put_config(Some(&subject), update).await?))
+    Ok(json(
+        &state.registry.put_config(Some(&subject), update).await?,
+    ))
 }
 
 /// DELETE /config/{subject}
-async fn delete_subject(State(state): State<AppState>, ApiPath(subject): ApiPath<String>) -> Result<Response, ApiError> {
+async fn delete_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     Ok(json(&state.registry.delete_config(Some(&subject)).await?))
 }

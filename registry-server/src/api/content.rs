@@ -14,7 +14,11 @@ use crate::error::ApiError;
 pub const DEFAULT_MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// Response types in order of server preference.
-const RESPONSE_TYPES: [&str; 3] = [DEFAULT_MEDIA_TYPE, "application/vnd.schemaregistry+json", "application/json"];
+const RESPONSE_TYPES: [&str; 3] = [
+    DEFAULT_MEDIA_TYPE,
+    "application/vnd.schemaregistry+json",
+    "application/json",
+];
 
 /// Request body types accepted besides none at all.
 const REQUEST_TYPES: [&str; 4] = [
@@ -34,9 +38,11 @@ pub async fn negotiate(request: Request, next: Next) -> Response {
     }
     if matches!(*request.method(), Method::POST | Method::PUT)
         && let Some(content_type) = request.headers().get(CONTENT_TYPE)
-        && !content_type
-            .to_str()
-            .is_ok_and(|ct| REQUEST_TYPES.iter().any(|t| essence(ct).eq_ignore_ascii_case(t)))
+        && !content_type.to_str().is_ok_and(|ct| {
+            REQUEST_TYPES
+                .iter()
+                .any(|t| essence(ct).eq_ignore_ascii_case(t))
+        })
     {
         return ApiError::new(415, "HTTP 415 Unsupported Media Type").into_response();
     }
@@ -49,7 +55,9 @@ pub async fn negotiate(request: Request, next: Next) -> Response {
         Some(Err(_)) => DEFAULT_MEDIA_TYPE,
     };
     let mut response = next.run(request).await;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(chosen));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(chosen));
     response
 }
 
@@ -72,7 +80,10 @@ fn choose(accept: &str) -> Option<&'static str> {
             continue;
         }
         for (rank, candidate) in RESPONSE_TYPES.iter().enumerate() {
-            let matches = pattern == *candidate || pattern == "*/*" || pattern == "*" || pattern == "application/*";
+            let matches = pattern == *candidate
+                || pattern == "*/*"
+                || pattern == "*"
+                || pattern == "application/*";
             if matches && best.is_none_or(|(bq, br)| q > bq || (q == bq && rank < br)) {
                 best = Some((q, rank));
             }

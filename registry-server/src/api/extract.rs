@@ -30,13 +30,18 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
-            if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(413, "HTTP 413 Request Entity Too Large")
-            } else {
-                ApiError::new(400, format!("Failed to read request body: {}", e.body_text()))
-            }
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e: BytesRejection| {
+                if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(413, "HTTP 413 Request Entity Too Large")
+                } else {
+                    ApiError::new(
+                        400,
+                        format!("Failed to read request body: {}", e.body_text()),
+                    )
+                }
+            })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::new(422, "Request body is missing"));
         }
@@ -78,7 +83,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        Ok(Params(form_urlencoded::parse(query.as_bytes()).into_owned().collect()))
+        Ok(Params(
+            form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+        ))
     }
 }
 
@@ -86,13 +95,18 @@ impl Params {
     /// The last value given for `name`.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Confluent's boolean: only a case-insensitive `true` is true.
     #[must_use]
     pub fn flag(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        self.get(name)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     }
 
     /// An integer parameter; a non-integer is a 404, as a JAX-RS conversion failure is.
@@ -100,7 +114,9 @@ impl Params {
     /// # Errors
     /// 404 when the value is not an integer.
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        self.get(name).map(|v| v.trim().parse::<i64>().map_err(|_| not_found())).transpose()
+        self.get(name)
+            .map(|v| v.trim().parse::<i64>().map_err(|_| not_found()))
+            .transpose()
     }
 
     /// `offset`/`limit` applied to a list (limit ≤ 0 means everything).

@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::AppState;
 use super::bodies::json;
 use super::extract::Params;
-use super::AppState;
 use super::routes::Routes;
 use crate::error::ApiError;
 
@@ -53,7 +53,9 @@ async fn live() -> Response {
 /// GET /health/ready: the database answers.
 async fn ready(State(state): State<AppState>) -> Response {
     match state.registry.store().ping().await {
-        Ok(()) => json(&serde_json::json!({"status": "UP", "backend": state.registry.store().backend()})),
+        Ok(()) => {
+            json(&serde_json::json!({"status": "UP", "backend": state.registry.store().backend()}))
+        }
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             let mut response = json(&serde_json::json!({"status": "DOWN"}));

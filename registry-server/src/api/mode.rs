@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::AppState;
 use super::bodies::json;
 use super::extract::{ApiJson, ApiPath, Params, subject_for_read};
-use super::AppState;
 use super::routes::Routes;
 use crate::domain::SubjectName;
 use crate::error::ApiError;
@@ -26,11 +26,20 @@ fn mode_body(mode: crate::domain::Mode) -> Response {
 }
 
 /// Reads `{"mode": M}`; `null` (or absent) clears. Answers the body as sent, as Confluent echoes it.
-async fn put(state: &AppState, subject: Option<&SubjectName>, body: Value, force: bool) -> Result<Response, ApiError> {
+async fn put(
+    state: &AppState,
+    subject: Option<&SubjectName>,
+    body: Value,
+    force: bool,
+) -> Result<Response, ApiError> {
     let mode = match body.get("mode") {
         None | Some(Value::Null) => None,
         Some(Value::String(mode)) => Some(mode.as_str()),
-        Some(_) => return Err(ApiError::invalid_mode(crate::domain::InvalidMode.to_string())),
+        Some(_) => {
+            return Err(ApiError::invalid_mode(
+                crate::domain::InvalidMode.to_string(),
+            ));
+        }
     };
     state.registry.put_mode(subject, mode, force).await?;
     Ok(json(&body))
@@ -38,11 +47,20 @@ async fn put(state: &AppState, subject: Option<&SubjectName>, body: Value, force
 
 /// GET /mode
 async fn get_global(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    Ok(mode_body(state.registry.get_mode(None, params.flag("defaultToGlobal")).await?))
+    Ok(mode_body(
+        state
+            .registry
+            .get_mode(None, params.flag("defaultToGlobal"))
+            .await?,
+    ))
 }
 
 /// PUT /mode
-async fn put_global(State(state): State<AppState>, params: Params, ApiJson(body): ApiJson<Value>) -> Result<Response, ApiError> {
+async fn put_global(
+    State(state): State<AppState>,
+    params: Params,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Response, ApiError> {
     put(&state, None, body, params.flag("force")).await
 }
 
@@ -58,7 +76,12 @@ async fn get_subject(
     params: Params,
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
-    Ok(mode_body(state.registry.get_mode(Some(&subject), params.flag("defaultToGlobal")).await?))
+    Ok(mode_body(
+        state
+            .registry
+            .get_mode(Some(&subject), params.flag("defaultToGlobal"))
+            .await?,
+    ))
 }
 
 /// PUT /mode/{subject}
@@ -73,7 +96,10 @@ async fn put_subject(
 }
 
 /// DELETE /mode/{subject}
-async fn delete_subject(State(state): State<AppState>, ApiPath(subject): ApiPath<String>) -> Result<Response, ApiError> {
+async fn delete_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     Ok(mode_body(state.registry.delete_mode(Some(&subject)).await?))
 }

@@ -39,7 +39,13 @@ impl Routes {
     verb!(put, PUT, PUT);
     verb!(delete, DELETE, DELETE);
 
-    fn add<H, T>(mut self, path: &'static str, filter: MethodFilter, method: Method, handler: H) -> Self
+    fn add<H, T>(
+        mut self,
+        path: &'static str,
+        filter: MethodFilter,
+        method: Method,
+        handler: H,
+    ) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -57,7 +63,6 @@ impl Routes {
         self
     }
 
-    #[must_use]
     pub fn into_parts(self) -> (Router<AppState>, Vec<(Method, &'static str)>) {
         (self.router, self.table)
     }

@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
+use super::AppState;
 use super::bodies::{SchemaBody, SchemaStringBody, SubjectVersionBody, json};
 use super::extract::{ApiPath, Params, not_found, subject_for_read};
-use super::AppState;
 use super::routes::Routes;
 use crate::domain::{DEFAULT_CONTEXT, SubjectName};
 use crate::error::ApiError;
@@ -36,7 +36,11 @@ fn subject_param(params: &Params) -> Result<Option<SubjectName>, ApiError> {
     params.get("subject").map(subject_for_read).transpose()
 }
 
-fn string_body(record: &SchemaRecord, version: Option<&VersionRecord>, max_id: Option<i32>) -> Response {
+fn string_body(
+    record: &SchemaRecord,
+    version: Option<&VersionRecord>,
+    max_id: Option<i32>,
+) -> Response {
     let schema = RegisteredSchema::from_schema(record.clone());
     json(&SchemaStringBody {
         subject: version.map(|v| v.subject.as_str()),
@@ -70,7 +74,11 @@ async fn types() -> Response {
 }
 
 /// GET /schemas/ids/{id}
-async fn by_id(State(state): State<AppState>, ApiPath(raw_id): ApiPath<String>, params: Params) -> Result<Response, ApiError> {
+async fn by_id(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
     let fetch_max_id = params.flag("fetchMaxId");
@@ -81,7 +89,13 @@ async fn by_id(State(state): State<AppState>, ApiPath(raw_id): ApiPath<String>, 
     }
     let (record, version) = state.registry.schema_by_id(id, subject.as_ref()).await?;
     let max_id = if fetch_max_id {
-        Some(state.registry.store().max_schema_id(&record.context).await?)
+        Some(
+            state
+                .registry
+                .store()
+                .max_schema_id(&record.context)
+                .await?,
+        )
     } else {
         None
     };
@@ -94,7 +108,10 @@ async fn by_id(State(state): State<AppState>, ApiPath(raw_id): ApiPath<String>, 
         .await
         .map_err(|e| ApiError::new(50001, format!("Error rendering response: {e}")))?;
     if parts.status.is_success() {
-        state.registry.rendered_by_id().insert(cache_key, bytes.clone());
+        state
+            .registry
+            .rendered_by_id()
+            .insert(cache_key, bytes.clone());
     }
     Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
 }
@@ -112,20 +129,34 @@ async fn by_id_schema(
 }
 
 /// GET /schemas/ids/{id}/subjects
-async fn id_subjects(State(state): State<AppState>, ApiPath(raw_id): ApiPath<String>, params: Params) -> Result<Response, ApiError> {
+async fn id_subjects(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
-    let versions = state.registry.versions_of_id(id, subject.as_ref(), params.flag("deleted")).await?;
+    let versions = state
+        .registry
+        .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
+        .await?;
     let mut subjects: Vec<String> = versions.into_iter().map(|v| v.subject).collect();
     subjects.dedup();
     Ok(json(&params.paginate(subjects)?))
 }
 
 /// GET /schemas/ids/{id}/versions
-async fn id_versions(State(state): State<AppState>, ApiPath(raw_id): ApiPath<String>, params: Params) -> Result<Response, ApiError> {
+async fn id_versions(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
-    let versions = state.registry.versions_of_id(id, subject.as_ref(), params.flag("deleted")).await?;
+    let versions = state
+        .registry
+        .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
+        .await?;
     let bodies: Vec<SubjectVersionBody<'_>> = versions
         .iter()
         .map(|v| SubjectVersionBody {
@@ -137,7 +168,10 @@ async fn id_versions(State(state): State<AppState>, ApiPath(raw_id): ApiPath<Str
 }
 
 /// GET /schemas/guids/{guid}
-async fn by_guid(State(state): State<AppState>, ApiPath(guid): ApiPath<String>) -> Result<Response, ApiError> {
+async fn by_guid(
+    State(state): State<AppState>,
+    ApiPath(guid): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let record = state.registry.schema_by_guid(&guid).await?;
     Ok(string_body(&record, None, None))
 }
@@ -149,8 +183,15 @@ struct ContextIdBody {
 }
 
 /// GET /schemas/guids/{guid}/ids
-async fn guid_ids(State(state): State<AppState>, ApiPath(guid): ApiPath<String>) -> Result<Response, ApiError> {
-    let hash: String = guid.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
+async fn guid_ids(
+    State(state): State<AppState>,
+    ApiPath(guid): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let hash: String = guid
+        .chars()
+        .filter(|c| *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
     let records = state.registry.store().schemas_with_hash(&hash).await?;
     let ids: Vec<ContextIdBody> = records
         .into_iter()

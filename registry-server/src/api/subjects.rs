@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+use super::AppState;
 use super::bodies::{SchemaBody, json};
 use super::extract::{ApiJson, ApiPath, Params, subject_for_read, subject_for_write, version};
-use super::AppState;
 use super::routes::Routes;
 use crate::error::ApiError;
 use crate::registry::{SchemaRequest, SubjectPrefix, VersionsQuery};
@@ -19,8 +19,14 @@ pub fn routes() -> Routes {
         .post("/subjects/{subject}/versions", register)
         .get("/subjects/{subject}/versions/{version}", get_version)
         .delete("/subjects/{subject}/versions/{version}", delete_version)
-        .get("/subjects/{subject}/versions/{version}/schema", get_version_schema)
-        .get("/subjects/{subject}/versions/{version}/referencedby", referenced_by)
+        .get(
+            "/subjects/{subject}/versions/{version}/schema",
+            get_version_schema,
+        )
+        .get(
+            "/subjects/{subject}/versions/{version}/referencedby",
+            referenced_by,
+        )
 }
 
 fn versions_query(params: &Params) -> VersionsQuery {
@@ -32,9 +38,15 @@ fn versions_query(params: &Params) -> VersionsQuery {
 }
 
 /// GET /subjects
-async fn list_subjects(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn list_subjects(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
-    let subjects = state.registry.list_subjects(&prefix, versions_query(&params)).await?;
+    let subjects = state
+        .registry
+        .list_subjects(&prefix, versions_query(&params))
+        .await?;
     Ok(json(&params.paginate(subjects)?))
 }
 
@@ -48,7 +60,12 @@ async fn lookup(
     let subject = subject_for_read(&subject)?;
     let found = state
         .registry
-        .lookup(&subject, &request, params.flag("normalize"), params.flag("deleted"))
+        .lookup(
+            &subject,
+            &request,
+            params.flag("normalize"),
+            params.flag("deleted"),
+        )
         .await?;
     Ok(json(&SchemaBody::of(&found)))
 }
@@ -60,7 +77,10 @@ async fn delete_subject(
     params: Params,
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
-    let versions = state.registry.delete_subject(&subject, params.flag("permanent")).await?;
+    let versions = state
+        .registry
+        .delete_subject(&subject, params.flag("permanent"))
+        .await?;
     Ok(json(&versions))
 }
 
@@ -71,7 +91,10 @@ async fn list_versions(
     params: Params,
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
-    let versions = state.registry.list_versions(&subject, versions_query(&params)).await?;
+    let versions = state
+        .registry
+        .list_versions(&subject, versions_query(&params))
+        .await?;
     Ok(json(&params.paginate(versions)?))
 }
 
@@ -85,7 +108,12 @@ async fn register(
     let subject = subject_for_write(&subject)?;
     let registered = state
         .registry
-        .register(&subject, request, params.flag("normalize"), params.flag("force"))
+        .register(
+            &subject,
+            request,
+            params.flag("normalize"),
+            params.flag("force"),
+        )
         .await?;
     let mut body = SchemaBody::of(&registered);
     body.subject = None;
@@ -100,7 +128,10 @@ async fn get_version(
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     let version = version(&raw_version)?;
-    let schema = state.registry.get_version(&subject, version, params.flag("deleted")).await?;
+    let schema = state
+        .registry
+        .get_version(&subject, version, params.flag("deleted"))
+        .await?;
     Ok(json(&SchemaBody::of(&schema)))
 }
 
@@ -112,7 +143,10 @@ async fn get_version_schema(
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     let version = version(&raw_version)?;
-    let schema = state.registry.get_version(&subject, version, params.flag("deleted")).await?;
+    let schema = state
+        .registry
+        .get_version(&subject, version, params.flag("deleted"))
+        .await?;
     Ok(schema.schema.into_response())
 }
 
@@ -124,7 +158,10 @@ async fn referenced_by(
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     let version = version(&raw_version)?;
-    let ids = state.registry.referenced_by(&subject, version, params.flag("deleted")).await?;
+    let ids = state
+        .registry
+        .referenced_by(&subject, version, params.flag("deleted"))
+        .await?;
     Ok(json(&params.paginate(ids)?))
 }
 
@@ -136,6 +173,9 @@ async fn delete_version(
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     let version = version(&raw_version)?;
-    let deleted = state.registry.delete_version(&subject, version, params.flag("permanent")).await?;
+    let deleted = state
+        .registry
+        .delete_version(&subject, version, params.flag("permanent"))
+        .await?;
     Ok(json(&deleted))
 }

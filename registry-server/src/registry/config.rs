@@ -19,7 +19,10 @@ const LEVEL_KEY: &str = "compatibilityLevel";
 
 /// The level named by an effective config, or `default`.
 #[must_use]
-pub fn effective_level_of(config: &Map<String, Value>, default: CompatibilityLevel) -> CompatibilityLevel {
+pub fn effective_level_of(
+    config: &Map<String, Value>,
+    default: CompatibilityLevel,
+) -> CompatibilityLevel {
     config
         .get(LEVEL_KEY)
         .and_then(Value::as_str)
@@ -38,7 +41,11 @@ fn scope_key(subject: Option<&SubjectName>) -> String {
 fn as_update_shape(stored: &Map<String, Value>) -> Value {
     let mut out = Map::new();
     for (key, value) in stored {
-        let key = if key == LEVEL_KEY { "compatibility" } else { key.as_str() };
+        let key = if key == LEVEL_KEY {
+            "compatibility"
+        } else {
+            key.as_str()
+        };
         out.insert(key.to_owned(), value.clone());
     }
     Value::Object(out)
@@ -46,11 +53,17 @@ fn as_update_shape(stored: &Map<String, Value>) -> Value {
 
 impl Registry {
     /// The effective config of `subject` (or the global one), server default included.
-    pub async fn effective_config(&self, subject: Option<&SubjectName>) -> Result<Map<String, Value>, ApiError> {
+    pub async fn effective_config(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<Map<String, Value>, ApiError> {
         let mut merged = Map::new();
-        merged.insert(LEVEL_KEY.to_owned(), Value::from(self.settings.default_compatibility.as_str()));
+        merged.insert(
+            LEVEL_KEY.to_owned(),
+            Value::from(self.settings.default_compatibility.as_str()),
+        );
         for scope in scopes_of(subject).iter().rev() {
-            if let Some(Value::Object(stored)) = self.store.config(scope).await? {
+            if let Some(Value::Object(stored)) = self.stored_config(scope).await? {
                 for (key, value) in stored {
                     if !value.is_null() {
                         merged.insert(key, value);
@@ -62,18 +75,28 @@ impl Registry {
     }
 
     /// The level that applies to `subject`.
-    pub async fn effective_level(&self, subject: &SubjectName) -> Result<CompatibilityLevel, ApiError> {
+    pub async fn effective_level(
+        &self,
+        subject: &SubjectName,
+    ) -> Result<CompatibilityLevel, ApiError> {
         let config = self.effective_config(Some(subject)).await?;
-        Ok(effective_level_of(&config, self.settings.default_compatibility))
+        Ok(effective_level_of(
+            &config,
+            self.settings.default_compatibility,
+        ))
     }
 
     /// `GET /config[/{subject}]`.
-    pub async fn get_config(&self, subject: Option<&SubjectName>, default_to_global: bool) -> Result<Value, ApiError> {
+    pub async fn get_config(
+        &self,
+        subject: Option<&SubjectName>,
+        default_to_global: bool,
+    ) -> Result<Value, ApiError> {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
             return Ok(Value::Object(self.effective_config(subject).await?));
         }
-        match self.store.config(&scope).await? {
+        match self.stored_config(&scope).await? {
             Some(Value::Object(mut stored)) => {
                 // A subject config without a level reports the server default, as Confluent does.
                 stored
@@ -86,15 +109,23 @@ impl Registry {
     }
 
     /// `PUT /config[/{subject}]`: a partial update; answers the stored result.
-    pub async fn put_config(&self, subject: Option<&SubjectName>, update: ConfigUpdate) -> Result<Value, ApiError> {
+    pub async fn put_config(
+        &self,
+        subject: Option<&SubjectName>,
+        update: ConfigUpdate,
+    ) -> Result<Value, ApiError> {
         self.ensure_writable(subject).await?;
         let scope = scope_key(subject);
-        let mut stored = match self.store.config(&scope).await? {
+        let mut stored = match self.stored_config(&scope).await? {
             Some(Value::Object(map)) => map,
             _ => Map::new(),
         };
         for (key, value) in update {
-            let key = if key == "compatibility" || key == LEVEL_KEY { LEVEL_KEY.to_owned() } else { key };
+            let key = if key == "compatibility" || key == LEVEL_KEY {
+                LEVEL_KEY.to_owned()
+            } else {
+                key
+            };
             if value.is_null() {
                 stored.remove(&key);
                 continue;
@@ -111,7 +142,10 @@ impl Registry {
             };
             stored.insert(key, value);
         }
-        self.store.put_config(&scope, &Value::Object(stored.clone())).await?;
+        self.store
+            .put_config(&scope, &Value::Object(stored.clone()))
+            .await?;
+        self.forget_settings(&scope).await;
         Ok(as_update_shape(&stored))
     }
 
@@ -120,66 +154,94 @@ impl Registry {
         self.ensure_writable(subject).await?;
         let scope = scope_key(subject);
         let old = self.store.delete_config(&scope).await?;
+        self.forget_settings(&scope).await;
         match old {
             Some(Value::Object(mut map)) => {
                 map.entry(LEVEL_KEY)
                     .or_insert_with(|| Value::from(self.settings.default_compatibility.as_str()));
                 Ok(Value::Object(map))
             }
-            _ if scope == GLOBAL_SCOPE => Ok(serde_json::json!({ LEVEL_KEY: self.settings.default_compatibility.as_str() })),
+            _ if scope == GLOBAL_SCOPE => {
+                Ok(serde_json::json!({ LEVEL_KEY: self.settings.default_compatibility.as_str() }))
+            }
             _ => Err(ApiError::subject_not_found(&scope)),
         }
     }
 
     /// `GET /mode[/{subject}]`.
-    pub async fn get_mode(&self, subject: Option<&SubjectName>, default_to_global: bool) -> Result<Mode, ApiError> {
+    pub async fn get_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        default_to_global: bool,
+    ) -> Result<Mode, ApiError> {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
             return self.effective_mode(subject).await;
         }
-        match self.store.mode(&scope).await? {
+        match self.stored_mode(&scope).await? {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None => Err(ApiError::subject_mode_not_found(&scope)),
         }
     }
 
     /// `PUT /mode[/{subject}]`: `None` clears the mode of the scope.
-    pub async fn put_mode(&self, subject: Option<&SubjectName>, mode: Option<&str>, force: bool) -> Result<(), ApiError> {
+    pub async fn put_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Option<&str>,
+        force: bool,
+    ) -> Result<(), ApiError> {
         let scope = scope_key(subject);
         let Some(mode) = mode else {
             self.store.delete_mode(&scope).await?;
+            self.forget_settings(&scope).await;
             return Ok(());
         };
-        let mode: Mode = mode.parse().map_err(|e: crate::domain::InvalidMode| ApiError::invalid_mode(e.to_string()))?;
+        let mode: Mode = mode
+            .parse()
+            .map_err(|e: crate::domain::InvalidMode| ApiError::invalid_mode(e.to_string()))?;
         if mode == Mode::Forward && scope != GLOBAL_SCOPE {
-            return Err(ApiError::invalid_mode("Forward mode only supported on global level"));
+            return Err(ApiError::invalid_mode(
+                "Forward mode only supported on global level",
+            ));
         }
         if mode.is_import_like() && !force && self.scope_has_live_subjects(subject).await? {
-            return Err(ApiError::operation_not_permitted("Cannot import since found existing subjects"));
+            return Err(ApiError::operation_not_permitted(
+                "Cannot import since found existing subjects",
+            ));
         }
         self.store.put_mode(&scope, mode.as_str()).await?;
+        self.forget_settings(&scope).await;
         Ok(())
     }
 
     /// `DELETE /mode[/{subject}]`: answers the mode that was removed.
     pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
         let scope = scope_key(subject);
-        match self.store.delete_mode(&scope).await? {
+        let old = self.store.delete_mode(&scope).await?;
+        self.forget_settings(&scope).await;
+        match old {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),
             None => Err(ApiError::subject_not_found(&scope)),
         }
     }
 
-    async fn scope_has_live_subjects(&self, subject: Option<&SubjectName>) -> Result<bool, ApiError> {
+    async fn scope_has_live_subjects(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<bool, ApiError> {
         let subjects = self.store.subjects().await?;
         Ok(match subject {
             None => subjects.iter().any(|s| s.live > 0),
             Some(scope) if scope.is_context_scope() => subjects.iter().any(|s| {
                 s.live > 0
-                    && SubjectName::parse_lenient(&s.subject).is_ok_and(|name| name.context() == scope.context())
+                    && SubjectName::parse_lenient(&s.subject)
+                        .is_ok_and(|name| name.context() == scope.context())
             }),
-            Some(scope) => subjects.iter().any(|s| s.live > 0 && s.subject == scope.as_str()),
+            Some(scope) => subjects
+                .iter()
+                .any(|s| s.live > 0 && s.subject == scope.as_str()),
         })
     }
 }

@@ -12,7 +12,12 @@ use crate::store::{Event, VersionRecord, WriteTx};
 
 impl Registry {
     /// `DELETE /subjects/{subject}/versions/{version}`: answers the version deleted.
-    pub async fn delete_version(&self, subject: &SubjectName, version: VersionRef, permanent: bool) -> Result<i32, ApiError> {
+    pub async fn delete_version(
+        &self,
+        subject: &SubjectName,
+        version: VersionRef,
+        permanent: bool,
+    ) -> Result<i32, ApiError> {
         self.ensure_writable(Some(subject)).await?;
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
@@ -21,7 +26,11 @@ impl Registry {
             let referrers = tx.referrers(subject.as_str(), target.version).await?;
             if permanent {
                 if !target.deleted {
-                    return Err(ApiError::version_not_soft_deleted(subject.as_str(), target.version).into());
+                    return Err(ApiError::version_not_soft_deleted(
+                        subject.as_str(),
+                        target.version,
+                    )
+                    .into());
                 }
                 if !referrers.is_empty() {
                     return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
@@ -32,26 +41,35 @@ impl Registry {
                 }
             } else {
                 if target.deleted {
-                    return Err(ApiError::version_soft_deleted(subject.as_str(), target.version).into());
+                    return Err(
+                        ApiError::version_soft_deleted(subject.as_str(), target.version).into(),
+                    );
                 }
                 if referrers.iter().any(|r| !r.all_deleted) {
                     return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
                 }
                 tx.mark_deleted(subject.as_str(), target.version).await?;
             }
-            tx.append_event(&event(subject, Some(target), permanent)).await?;
+            tx.append_event(&event(subject, Some(target), permanent))
+                .await?;
             tx.commit().await?;
             Ok::<_, WriteError>(target.clone())
         })
         .await?;
         if permanent {
-            self.forget_schema(&deleted.context, deleted.schema_id).await;
+            self.forget_schema(&deleted.context, deleted.schema_id)
+                .await;
+            self.forget_settings(subject.as_str()).await;
         }
         Ok(deleted.version)
     }
 
     /// `DELETE /subjects/{subject}`: answers the versions deleted, ascending.
-    pub async fn delete_subject(&self, subject: &SubjectName, permanent: bool) -> Result<Vec<i32>, ApiError> {
+    pub async fn delete_subject(
+        &self,
+        subject: &SubjectName,
+        permanent: bool,
+    ) -> Result<Vec<i32>, ApiError> {
         self.ensure_writable(Some(subject)).await?;
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
@@ -101,6 +119,7 @@ impl Registry {
             for record in &removed {
                 self.forget_schema(&record.context, record.schema_id).await;
             }
+            self.forget_settings(subject.as_str()).await;
         }
         Ok(removed.iter().map(|v| v.version).collect())
     }
@@ -122,12 +141,17 @@ fn pick_for_delete<'a>(
     };
     match found {
         Some(record) => Ok(record),
-        None if version == VersionRef::Latest && !permanent => Err(ApiError::subject_not_found(subject.as_str())),
+        None if version == VersionRef::Latest && !permanent => {
+            Err(ApiError::subject_not_found(subject.as_str()))
+        }
         None => Err(ApiError::version_not_found(version.as_number())),
     }
 }
 
-async fn forget_subject_settings(tx: &mut dyn WriteTx, subject: &SubjectName) -> Result<(), WriteError> {
+async fn forget_subject_settings(
+    tx: &mut dyn WriteTx,
+    subject: &SubjectName,
+) -> Result<(), WriteError> {
     tx.delete_config(subject.as_str()).await?;
     tx.delete_mode(subject.as_str()).await?;
     Ok(())

@@ -17,25 +17,69 @@ impl Registry {
         normalize: bool,
         deleted: bool,
     ) -> Result<RegisteredSchema, ApiError> {
-        let versions = self.store.versions(subject.as_str()).await?;
-        if !versions.iter().any(|v| deleted || !v.deleted) {
-            return Err(ApiError::subject_not_found(subject.as_str()));
-        }
         let config = self.effective_config(Some(subject)).await?;
-        let normalize = normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
+        let normalize =
+            normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
             return Err(ApiError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let (references, dependencies) = self.resolve_request_references(subject, requested).await?;
-        let parsed = ParsedSchema::parse(schema_type, text, &dependencies, ParseOptions { validate: false, normalize })
-            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
-        let hash =
-            SchemaDigest::compute(parsed.canonical(), &references, request.metadata(), request.rule_set()).to_hex();
+        let cache_key = requested.is_empty().then(|| {
+            format!(
+                "{schema_type}|{normalize}|{}|{}|{text}",
+                request
+                    .metadata()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                request
+                    .rule_set()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )
+        });
+        let cached = cache_key
+            .as_ref()
+            .and_then(|key| self.submitted_digests().get(key));
+        let (digest, references) = match cached {
+            Some(digest) => (digest, Vec::new()),
+            None => {
+                let (references, dependencies) =
+                    self.resolve_request_references(subject, requested).await?;
+                let parsed = ParsedSchema::parse(
+                    schema_type,
+                    text,
+                    &dependencies,
+                    ParseOptions {
+                        validate: false,
+                        normalize,
+                    },
+                )
+                .map_err(|e| {
+                    ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message))
+                })?;
+                let hash = SchemaDigest::compute(
+                    parsed.canonical(),
+                    &references,
+                    request.metadata(),
+                    request.rule_set(),
+                )
+                .to_hex();
+                let digest = std::sync::Arc::new(super::SubmittedDigest {
+                    canonical: parsed.canonical().to_owned(),
+                    hash,
+                });
+                if let Some(key) = cache_key {
+                    self.submitted_digests()
+                        .insert(key, std::sync::Arc::clone(&digest));
+                }
+                (digest, references)
+            }
+        };
+        let hash = &digest.hash;
 
-        let by_hash = self.store.find_by_hash(subject.as_str(), &hash).await?;
+        let by_hash = self.store.find_by_hash(subject.as_str(), hash).await?;
         let best = by_hash
             .iter()
             .filter(|(v, _)| deleted || !v.deleted)
@@ -43,12 +87,21 @@ impl Registry {
         if let Some((version, schema)) = best {
             return Ok(RegisteredSchema::from_version(version, schema.clone()));
         }
+        // A miss: 40401 when the subject shows no versions, else look for an equivalent.
+        let versions = self.store.versions(subject.as_str()).await?;
+        if !versions.iter().any(|v| deleted || !v.deleted) {
+            return Err(ApiError::subject_not_found(subject.as_str()));
+        }
         // Equivalence: the same text and references, whatever metadata the stored one carries.
         let all = self.store.versions_with_schemas(subject.as_str()).await?;
         all.into_iter()
             .rev()
             .filter(|(v, _)| deleted || !v.deleted)
-            .find(|(_, s)| s.schema_type == schema_type && s.schema == parsed.canonical() && s.references == references)
+            .find(|(_, s)| {
+                s.schema_type == schema_type
+                    && s.schema == digest.canonical
+                    && s.references == references
+            })
             .map(|(v, s)| RegisteredSchema::from_version(&v, s))
             .ok_or_else(ApiError::schema_not_found)
     }
@@ -102,7 +155,12 @@ impl Registry {
         Ok(compat::check(level, &parsed, &previous))
     }
 
-    async fn parse_new(&self, subject: &SubjectName, request: &SchemaRequest, normalize: bool) -> Result<ParsedSchema, ApiError> {
+    async fn parse_new(
+        &self,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        normalize: bool,
+    ) -> Result<ParsedSchema, ApiError> {
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
@@ -110,7 +168,15 @@ impl Registry {
         }
         let requested = request.references.as_deref().unwrap_or_default();
         let (_, dependencies) = self.resolve_request_references(subject, requested).await?;
-        ParsedSchema::parse(schema_type, text, &dependencies, ParseOptions { validate: true, normalize })
-            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
+        ParsedSchema::parse(
+            schema_type,
+            text,
+            &dependencies,
+            ParseOptions {
+                validate: true,
+                normalize,
+            },
+        )
+        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
     }
 }

@@ -54,6 +54,20 @@ pub struct Registry {
     parsed: moka::future::Cache<(String, i32), Arc<ParsedSchema>>,
     /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot path.
     rendered: moka::sync::Cache<(String, i32), bytes::Bytes>,
+    /// Identity digests of submitted schema texts without references, by the exact request
+    /// (type, normalize, metadata, rule set, text): a producer's repeated lookup skips parsing.
+    digests: moka::sync::Cache<String, Arc<SubmittedDigest>>,
+    /// Stored config and mode per scope (`None` = nothing stored). Invalidated by this
+    /// node's writes and by other nodes' notifications; the TTL is a backstop.
+    configs: moka::future::Cache<String, Option<serde_json::Value>>,
+    modes: moka::future::Cache<String, Option<String>>,
+}
+
+/// What a lookup needs of a parsed submission.
+#[derive(Debug)]
+pub(crate) struct SubmittedDigest {
+    pub canonical: String,
+    pub hash: String,
 }
 
 impl Registry {
@@ -71,7 +85,25 @@ impl Registry {
                 .weigher(|_, body: &bytes::Bytes| u32::try_from(body.len()).unwrap_or(u32::MAX))
                 .max_capacity(256 * 1024 * 1024)
                 .build(),
+            digests: moka::sync::Cache::builder()
+                .weigher(|key: &String, value: &Arc<SubmittedDigest>| {
+                    u32::try_from(key.len() + value.canonical.len()).unwrap_or(u32::MAX)
+                })
+                .max_capacity(64 * 1024 * 1024)
+                .build(),
+            configs: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            modes: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
         }
+    }
+
+    pub(crate) fn submitted_digests(&self) -> &moka::sync::Cache<String, Arc<SubmittedDigest>> {
+        &self.digests
     }
 
     /// The cache of rendered by-id bodies (invalidated when an id is freed).
@@ -98,32 +130,78 @@ impl Registry {
     }
 
     /// Parses a stored schema (its references resolved), cached by (context, id).
-    pub(crate) async fn parse_stored(&self, owner: &SubjectName, record: &SchemaRecord) -> Result<Arc<ParsedSchema>, ApiError> {
+    pub(crate) async fn parse_stored(
+        &self,
+        owner: &SubjectName,
+        record: &SchemaRecord,
+    ) -> Result<Arc<ParsedSchema>, ApiError> {
         let key = (record.context.clone(), record.id);
         self.parsed
             .try_get_with(key, async {
-                let dependencies = self.resolve_stored_references(owner, &record.references).await?;
+                let dependencies = self
+                    .resolve_stored_references(owner, &record.references)
+                    .await?;
                 // Stored schemas are never re-validated; only parsed.
-                let parsed = ParsedSchema::parse(record.schema_type, &record.schema, &dependencies, ParseOptions::default())
-                    .map_err(|e| ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message)))?;
+                let parsed = ParsedSchema::parse(
+                    record.schema_type,
+                    &record.schema,
+                    &dependencies,
+                    ParseOptions::default(),
+                )
+                .map_err(|e| {
+                    ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message))
+                })?;
                 Ok::<_, ApiError>(Arc::new(parsed))
             })
             .await
             .map_err(|e: Arc<ApiError>| (*e).clone())
     }
 
+    /// The config stored for `scope`, through the cache.
+    pub(crate) async fn stored_config(
+        &self,
+        scope: &str,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        self.configs
+            .try_get_with_by_ref(scope, self.store.config(scope))
+            .await
+            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+    }
+
+    /// The mode stored for `scope`, through the cache.
+    pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, ApiError> {
+        self.modes
+            .try_get_with_by_ref(scope, self.store.mode(scope))
+            .await
+            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+    }
+
+    /// Forgets cached config and mode of `scope` (after this node changed them).
+    pub(crate) async fn forget_settings(&self, scope: &str) {
+        self.configs.invalidate(scope).await;
+        self.modes.invalidate(scope).await;
+    }
+
     /// The mode in force for `subject` (subject → context → global → READWRITE).
-    pub(crate) async fn effective_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
+    pub(crate) async fn effective_mode(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<Mode, ApiError> {
         for scope in scopes_of(subject) {
-            if let Some(mode) = self.store.mode(&scope).await? {
-                return mode.parse().map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
+            if let Some(mode) = self.stored_mode(&scope).await? {
+                return mode
+                    .parse()
+                    .map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
             }
         }
         Ok(Mode::ReadWrite)
     }
 
     /// 42205 when `subject` is in a read-only mode.
-    pub(crate) async fn ensure_writable(&self, subject: Option<&SubjectName>) -> Result<(), ApiError> {
+    pub(crate) async fn ensure_writable(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<(), ApiError> {
         if self.effective_mode(subject).await?.is_read_only() {
             let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
             return Err(ApiError::operation_not_permitted(format!(
@@ -138,6 +216,11 @@ impl Registry {
 /// names (it disappears), so only they invalidate; a resync drops everything.
 impl crate::store::ChangeSink for Registry {
     fn changed(&self, kind: &str, context: Option<&str>, id: Option<i32>) {
+        if kind == "settings" {
+            self.configs.invalidate_all();
+            self.modes.invalidate_all();
+            return;
+        }
         if !kind.starts_with("hard_delete") {
             return;
         }
@@ -145,7 +228,9 @@ impl crate::store::ChangeSink for Registry {
             (Some(context), Some(id)) => {
                 let key = (context.to_owned(), id);
                 self.rendered.invalidate(&key);
-                self.parsed.invalidate_entries_if(move |k, _| *k == key).ok();
+                self.parsed
+                    .invalidate_entries_if(move |k, _| *k == key)
+                    .ok();
             }
             _ => self.resync(),
         }
@@ -154,6 +239,8 @@ impl crate::store::ChangeSink for Registry {
     fn resync(&self) {
         self.rendered.invalidate_all();
         self.parsed.invalidate_all();
+        self.configs.invalidate_all();
+        self.modes.invalidate_all();
     }
 }
 
@@ -199,7 +286,10 @@ where
             Err(WriteError::Store(other)) => return Err(ApiError::store(&other)),
         }
     }
-    Err(last.map_or_else(|| ApiError::new(50001, "Error in the backend datastore"), |e| ApiError::store(&e)))
+    Err(last.map_or_else(
+        || ApiError::new(50001, "Error in the backend datastore"),
+        |e| ApiError::store(&e),
+    ))
 }
 
 /// A failure inside a write transaction: an answer for the client, or a store error that

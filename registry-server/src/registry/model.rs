@@ -42,9 +42,9 @@ impl SchemaRequest {
     pub fn schema_type(&self) -> Result<SchemaType, crate::error::ApiError> {
         match &self.schema_type {
             None => Ok(SchemaType::Avro),
-            Some(name) => name
-                .parse()
-                .map_err(|e: crate::domain::UnknownSchemaType| crate::error::ApiError::invalid_schema(e.to_string())),
+            Some(name) => name.parse().map_err(|e: crate::domain::UnknownSchemaType| {
+                crate::error::ApiError::invalid_schema(e.to_string())
+            }),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Reads: schemas by id or guid, subjects, versions, references, contexts (spec §3.2–3.3, §4.5).
 
-use super::model::{RegisteredSchema, VersionsQuery};
 use super::Registry;
+use super::model::{RegisteredSchema, VersionsQuery};
 use crate::domain::{DEFAULT_CONTEXT, SubjectName, VersionRef};
 use crate::error::ApiError;
 use crate::store::{SchemaRecord, VersionRecord};
@@ -42,7 +42,9 @@ impl SubjectPrefix {
             SubjectPrefix::All => true,
             SubjectPrefix::Name(prefix) => subject.starts_with(prefix.as_str()),
             SubjectPrefix::Context { context, prefix } => SubjectName::parse_lenient(subject)
-                .is_ok_and(|name| name.context() == context && name.local_name().starts_with(prefix.as_str())),
+                .is_ok_and(|name| {
+                    name.context() == context && name.local_name().starts_with(prefix.as_str())
+                }),
         }
     }
 }
@@ -75,10 +77,17 @@ impl Registry {
 
     /// `GET /schemas/guids/{guid}`.
     pub async fn schema_by_guid(&self, guid: &str) -> Result<SchemaRecord, ApiError> {
-        let hash: String = guid.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
+        let hash: String = guid
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
         let mut found = self.store.schemas_with_hash(&hash).await?;
         found.sort_by_key(|s| (s.context != DEFAULT_CONTEXT, s.context.clone(), s.id));
-        found.into_iter().next().ok_or_else(|| ApiError::schema_id_not_found(guid))
+        found
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::schema_id_not_found(guid))
     }
 
     /// `GET /schemas/ids/{id}/versions`: the subject-versions carrying `id`.
@@ -89,14 +98,25 @@ impl Registry {
         deleted: bool,
     ) -> Result<Vec<VersionRecord>, ApiError> {
         let (record, _) = self.schema_by_id(id, subject).await.map_err(|e| {
-            if e.code == 40403 { ApiError::schema_not_found() } else { e }
+            if e.code == 40403 {
+                ApiError::schema_not_found()
+            } else {
+                e
+            }
         })?;
         let usages = self.store.usages(&record.context, id).await?;
-        Ok(usages.into_iter().filter(|v| deleted || !v.deleted).collect())
+        Ok(usages
+            .into_iter()
+            .filter(|v| deleted || !v.deleted)
+            .collect())
     }
 
     /// `GET /subjects`.
-    pub async fn list_subjects(&self, prefix: &SubjectPrefix, query: VersionsQuery) -> Result<Vec<String>, ApiError> {
+    pub async fn list_subjects(
+        &self,
+        prefix: &SubjectPrefix,
+        query: VersionsQuery,
+    ) -> Result<Vec<String>, ApiError> {
         let mut subjects: Vec<String> = self
             .store
             .subjects()
@@ -119,7 +139,11 @@ impl Registry {
     }
 
     /// `GET /subjects/{subject}/versions`.
-    pub async fn list_versions(&self, subject: &SubjectName, query: VersionsQuery) -> Result<Vec<i32>, ApiError> {
+    pub async fn list_versions(
+        &self,
+        subject: &SubjectName,
+        query: VersionsQuery,
+    ) -> Result<Vec<i32>, ApiError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let any_live = versions.iter().any(|v| !v.deleted);
         if versions.is_empty() || (!any_live && !query.deleted && !query.deleted_only) {
@@ -134,7 +158,13 @@ impl Registry {
                     query.deleted || query.deleted_as_negative || !v.deleted
                 }
             })
-            .map(|v| if query.deleted_as_negative && v.deleted { -v.version } else { v.version })
+            .map(|v| {
+                if query.deleted_as_negative && v.deleted {
+                    -v.version
+                } else {
+                    v.version
+                }
+            })
             .collect())
     }
 
@@ -151,13 +181,20 @@ impl Registry {
         }
         let found = match version {
             VersionRef::Latest => versions.iter().rev().find(|v| !v.deleted),
-            VersionRef::Number(n) => versions.iter().find(|v| v.version == n && (deleted || !v.deleted)),
+            VersionRef::Number(n) => versions
+                .iter()
+                .find(|v| v.version == n && (deleted || !v.deleted)),
         };
         found.ok_or_else(|| ApiError::version_not_found(version.as_number()))
     }
 
     /// `GET /subjects/{subject}/versions/{version}`.
-    pub async fn get_version(&self, subject: &SubjectName, version: VersionRef, deleted: bool) -> Result<RegisteredSchema, ApiError> {
+    pub async fn get_version(
+        &self,
+        subject: &SubjectName,
+        version: VersionRef,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, ApiError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let record = Self::pick_version(subject, &versions, version, deleted)?;
         let schema = self
@@ -169,7 +206,12 @@ impl Registry {
     }
 
     /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of referring schemas.
-    pub async fn referenced_by(&self, subject: &SubjectName, version: VersionRef, deleted: bool) -> Result<Vec<i32>, ApiError> {
+    pub async fn referenced_by(
+        &self,
+        subject: &SubjectName,
+        version: VersionRef,
+        deleted: bool,
+    ) -> Result<Vec<i32>, ApiError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let record = Self::pick_version(subject, &versions, version, deleted)?;
         let mut ids: Vec<i32> = self
@@ -214,7 +256,13 @@ impl Registry {
     /// `GET /contexts`: `.` first, then the named contexts.
     pub async fn contexts(&self) -> Result<Vec<String>, ApiError> {
         let mut contexts = vec![DEFAULT_CONTEXT.to_owned()];
-        contexts.extend(self.store.contexts().await?.into_iter().filter(|c| c != DEFAULT_CONTEXT));
+        contexts.extend(
+            self.store
+                .contexts()
+                .await?
+                .into_iter()
+                .filter(|c| c != DEFAULT_CONTEXT),
+        );
         Ok(contexts)
     }
 }

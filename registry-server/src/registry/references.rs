@@ -33,7 +33,9 @@ impl Registry {
             let found = if reference.version == -1 {
                 versions.iter().rev().find(|v| !v.deleted)
             } else {
-                versions.iter().find(|v| v.version == reference.version && !v.deleted)
+                versions
+                    .iter()
+                    .find(|v| v.version == reference.version && !v.deleted)
             };
             let Some(found) = found else {
                 return Err(ApiError::invalid_schema(format!(
@@ -62,12 +64,16 @@ impl Registry {
         let mut stack: Vec<Frame> = vec![Frame::expand(referrer.clone(), references.to_vec())];
         loop {
             if stack.len() > MAX_DEPTH {
-                return Err(ApiError::invalid_schema("Invalid schema, details: references nest too deeply"));
+                return Err(ApiError::invalid_schema(
+                    "Invalid schema, details: references nest too deeply",
+                ));
             }
             let Some(frame) = stack.last_mut() else { break };
             let Some(next) = frame.pending.pop() else {
                 let done = stack.pop();
-                if let Some(Frame { emit: Some(dep), .. }) = done
+                if let Some(Frame {
+                    emit: Some(dep), ..
+                }) = done
                     && seen.insert(dep.name.clone())
                 {
                     out.push(dep);
@@ -79,7 +85,8 @@ impl Registry {
                 continue;
             }
             let subject_text = owner.qualify_reference(&next.subject);
-            let subject = SubjectName::parse_lenient(&subject_text).map_err(|e| ApiError::invalid_subject(&e.0))?;
+            let subject = SubjectName::parse_lenient(&subject_text)
+                .map_err(|e| ApiError::invalid_subject(&e.0))?;
             let versions = self.store.versions(subject.as_str()).await?;
             let Some(record) = versions.iter().find(|v| v.version == next.version) else {
                 return Err(ApiError::invalid_schema(format!(

@@ -46,11 +46,22 @@ impl Registry {
         let config = self.effective_config(Some(subject)).await?;
         let mode = self.effective_mode(Some(subject)).await?;
         let import = mode.is_import_like();
-        let normalize = !import && (normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true));
+        let normalize = !import
+            && (normalize
+                || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true));
         if request.schema_is_blank() {
             self.fill_from_latest(subject, &mut request).await?;
         }
-        let prepared = self.prepare(subject, &request, ParseOptions { validate: !import, normalize }).await?;
+        let prepared = self
+            .prepare(
+                subject,
+                &request,
+                ParseOptions {
+                    validate: !import,
+                    normalize,
+                },
+            )
+            .await?;
 
         if let Some(existing) = self.already_registered(subject, &prepared).await? {
             return Ok(existing);
@@ -80,7 +91,11 @@ impl Registry {
     }
 
     /// A blank `schema` re-registers the latest live schema (to add metadata or rules).
-    async fn fill_from_latest(&self, subject: &SubjectName, request: &mut SchemaRequest) -> Result<(), ApiError> {
+    async fn fill_from_latest(
+        &self,
+        subject: &SubjectName,
+        request: &mut SchemaRequest,
+    ) -> Result<(), ApiError> {
         let versions = self.store.versions_with_schemas(subject.as_str()).await?;
         let Some((_, latest)) = versions.into_iter().rev().find(|(v, _)| !v.deleted) else {
             return Err(ApiError::invalid_schema("Empty schema"));
@@ -107,19 +122,31 @@ impl Registry {
         Ok(())
     }
 
-    async fn prepare(&self, subject: &SubjectName, request: &SchemaRequest, options: ParseOptions) -> Result<Prepared, ApiError> {
+    async fn prepare(
+        &self,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        options: ParseOptions,
+    ) -> Result<Prepared, ApiError> {
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
             return Err(ApiError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let (references, dependencies) = self.resolve_request_references(subject, requested).await?;
+        let (references, dependencies) =
+            self.resolve_request_references(subject, requested).await?;
         let parsed = ParsedSchema::parse(schema_type, text, &dependencies, options)
             .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
         let metadata = request.metadata().cloned();
         let rule_set = request.rule_set().cloned();
-        let hash = SchemaDigest::compute(parsed.canonical(), &references, metadata.as_ref(), rule_set.as_ref()).to_hex();
+        let hash = SchemaDigest::compute(
+            parsed.canonical(),
+            &references,
+            metadata.as_ref(),
+            rule_set.as_ref(),
+        )
+        .to_hex();
         Ok(Prepared {
             parsed,
             references,
@@ -132,8 +159,15 @@ impl Registry {
     }
 
     /// The fast path: the same schema is already a live version of the subject.
-    async fn already_registered(&self, subject: &SubjectName, prepared: &Prepared) -> Result<Option<RegisteredSchema>, ApiError> {
-        let matches = self.store.find_by_hash(subject.as_str(), &prepared.hash).await?;
+    async fn already_registered(
+        &self,
+        subject: &SubjectName,
+        prepared: &Prepared,
+    ) -> Result<Option<RegisteredSchema>, ApiError> {
+        let matches = self
+            .store
+            .find_by_hash(subject.as_str(), &prepared.hash)
+            .await?;
         let found = matches.into_iter().rev().find(|(v, _)| {
             !v.deleted
                 && prepared.requested_id.is_none_or(|id| id == v.schema_id)
@@ -150,17 +184,24 @@ impl Registry {
     ) -> Result<RegisteredSchema, WriteError> {
         let context = subject.context();
         let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
-        let versions = tx.versions(subject.as_str()).await?;
-        let next_version = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
-        tx.lock_key(&format!("schema:{context}:{}", prepared.hash)).await?;
+        // Narrow reads: a subject may have thousands of versions.
+        let next_version = tx.max_version(subject.as_str()).await? + 1;
+        tx.lock_key(&format!("schema:{context}:{}", prepared.hash))
+            .await?;
         let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
 
         // Another writer may have registered it since the fast path looked.
-        if prepared.requested_id.is_none() && prepared.requested_version.is_none()
-            && let Some(live) = versions.iter().rev().find(|v| !v.deleted && same_schema_ids.contains(&v.schema_id))
-        {
-            let schema = tx.schema(context, live.schema_id).await?.ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
-            return Ok(RegisteredSchema::from_version(live, schema));
+        if prepared.requested_id.is_none() && prepared.requested_version.is_none() {
+            for id in &same_schema_ids {
+                let carrying = tx.versions_with_id(subject.as_str(), *id).await?;
+                if let Some(live) = carrying.iter().rev().find(|v| !v.deleted) {
+                    let schema = tx
+                        .schema(context, live.schema_id)
+                        .await?
+                        .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
+                    return Ok(RegisteredSchema::from_version(live, schema));
+                }
+            }
         }
 
         let existing_id = match prepared.requested_id {
@@ -178,22 +219,35 @@ impl Registry {
             None => same_schema_ids.first().copied(),
         };
 
-        if !policy.mode.is_import_like() && !policy.force {
-            self.check_against_live(subject, &versions, &mut *tx, prepared, policy).await?;
+        if !policy.mode.is_import_like()
+            && !policy.force
+            && policy.level != crate::domain::CompatibilityLevel::None
+        {
+            let live = tx
+                .live_versions(subject.as_str(), !policy.level.is_transitive())
+                .await?;
+            self.check_against_live(subject, &live, &mut *tx, prepared, policy)
+                .await?;
         }
 
         let version = match prepared.requested_version {
             Some(v) if policy.mode.is_import_like() => v,
             Some(v) if v != next_version => {
-                return Err(ApiError::invalid_schema("Version is not one more than previous version").into());
+                return Err(ApiError::invalid_schema(
+                    "Version is not one more than previous version",
+                )
+                .into());
             }
             _ => next_version,
         };
-        if let Some(clash) = versions.iter().find(|v| v.version == version) {
-            // IMPORT may rewrite a version, as a later record of Confluent's log would.
-            tx.remove_version(subject.as_str(), clash.version).await?;
+        // Only IMPORT can name a version that exists; it rewrites it, as a later record of
+        // Confluent's log would.
+        if policy.mode.is_import_like() && tx.version(subject.as_str(), version).await?.is_some() {
+            tx.remove_version(subject.as_str(), version).await?;
         }
 
+        // A freshly issued id has no row and no versions yet.
+        let fresh = prepared.requested_id.is_none() && existing_id.is_none();
         let id = match (prepared.requested_id, existing_id) {
             (Some(id), _) => {
                 tx.observe_id(context, id).await?;
@@ -202,20 +256,19 @@ impl Registry {
             (None, Some(id)) => id,
             (None, None) => tx.next_id(context).await?,
         };
-        let schema = match tx.schema(context, id).await? {
+        // The row exists when the id was found by digest (or named by IMPORT and already
+        // used); otherwise it is new.
+        let known = existing_id == Some(id) && prepared.requested_id.is_none();
+        let stored = if known || fresh {
+            None
+        } else {
+            tx.schema(context, id).await?
+        };
+        let schema = match stored {
             Some(stored) => stored,
+            None if known => record_of(context, id, prepared),
             None => {
-                let record = SchemaRecord {
-                    context: context.to_owned(),
-                    id,
-                    schema_type: prepared.parsed.schema_type(),
-                    schema: prepared.parsed.canonical().to_owned(),
-                    hash: prepared.hash.clone(),
-                    references: prepared.references.clone(),
-                    metadata: prepared.metadata.clone(),
-                    rule_set: prepared.rule_set.clone(),
-                    created_at: now_millis(),
-                };
+                let record = record_of(context, id, prepared);
                 tx.insert_schema(&record).await?;
                 record
             }
@@ -223,8 +276,17 @@ impl Registry {
 
         // Soft-deleted versions of this subject with the same id are tombstoned, unless
         // something still references them.
-        for old in versions.iter().filter(|v| v.deleted && v.schema_id == id && v.version != version) {
-            if tx.referrers(subject.as_str(), old.version).await?.is_empty() {
+        let same_id = if fresh {
+            Vec::new()
+        } else {
+            tx.versions_with_id(subject.as_str(), id).await?
+        };
+        for old in same_id.iter().filter(|v| v.deleted && v.version != version) {
+            if tx
+                .referrers(subject.as_str(), old.version)
+                .await?
+                .is_empty()
+            {
                 tx.remove_version(subject.as_str(), old.version).await?;
             }
         }
@@ -266,7 +328,8 @@ impl Registry {
         let needed: &[&VersionRecord] = if policy.level.is_transitive() {
             &live
         } else {
-            live.split_last().map_or(&[], |(last, _)| std::slice::from_ref(last))
+            live.split_last()
+                .map_or(&[], |(last, _)| std::slice::from_ref(last))
         };
         let mut parsed = Vec::with_capacity(needed.len());
         for version in needed {
@@ -291,5 +354,20 @@ impl Registry {
             error.code = self.settings.incompatible_error_code;
             Err(error.into())
         }
+    }
+}
+
+/// The schema record of `id` holding the prepared schema.
+fn record_of(context: &str, id: i32, prepared: &Prepared) -> SchemaRecord {
+    SchemaRecord {
+        context: context.to_owned(),
+        id,
+        schema_type: prepared.parsed.schema_type(),
+        schema: prepared.parsed.canonical().to_owned(),
+        hash: prepared.hash.clone(),
+        references: prepared.references.clone(),
+        metadata: prepared.metadata.clone(),
+        rule_set: prepared.rule_set.clone(),
+        created_at: now_millis(),
     }
 }

@@ -56,10 +56,12 @@ impl SchemaDigest {
     #[must_use]
     pub fn to_hex(&self) -> String {
         use std::fmt::Write as _;
-        self.0.iter().fold(String::with_capacity(32), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+        self.0
+            .iter()
+            .fold(String::with_capacity(32), |mut out, byte| {
+                let _ = write!(out, "{byte:02x}");
+                out
+            })
     }
 
     /// The digest as Confluent's `guid` (a UUID string from the two big-endian halves).
@@ -127,7 +129,12 @@ fn hash_metadata(md: &mut Md5, metadata: &serde_json::Value) {
 
 fn hash_rule_set(md: &mut Md5, rule_set: &serde_json::Value) {
     for group in ["migrationRules", "domainRules", "encodingRules"] {
-        for rule in rule_set.get(group).and_then(serde_json::Value::as_array).into_iter().flatten() {
+        for rule in rule_set
+            .get(group)
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             hash_rule(md, rule);
         }
     }

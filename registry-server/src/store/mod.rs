@@ -41,9 +41,13 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_owned())
+            }
             // PostgreSQL deadlock / serialization failure: safe to retry like a conflict.
-            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")) => {
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
+            {
                 StoreError::Conflict(db.message().to_owned())
             }
             _ => StoreError::Database(error),
@@ -70,9 +74,16 @@ pub trait Store: Send + Sync + 'static {
     /// Every version record of `subject` (soft-deleted included), ascending.
     async fn versions(&self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
     /// Every version record of `subject` with its schema, ascending.
-    async fn versions_with_schemas(&self, subject: &str) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    async fn versions_with_schemas(
+        &self,
+        subject: &str,
+    ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
     /// The versions of `subject` whose schema has identity digest `hash`, ascending.
-    async fn find_by_hash(&self, subject: &str, hash: &str) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    async fn find_by_hash(
+        &self,
+        subject: &str,
+        hash: &str,
+    ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
     /// Schemas with identity digest `hash` in any context (for `/schemas/guids`), by context then id.
     async fn schemas_with_hash(&self, hash: &str) -> StoreResult<Vec<SchemaRecord>>;
     /// Every version record of every subject with its schema, by subject then version.
@@ -100,7 +111,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Starts delivering other nodes' committed changes to `sink` (PostgreSQL); `None` when
     /// this backend has no other nodes (SQLite).
-    fn spawn_change_listener(&self, sink: std::sync::Arc<dyn ChangeSink>) -> Option<tokio::task::JoinHandle<()>>;
+    fn spawn_change_listener(
+        &self,
+        sink: std::sync::Arc<dyn ChangeSink>,
+    ) -> Option<tokio::task::JoinHandle<()>>;
 }
 
 /// Receives changes committed by other registry nodes, to drop what it caches.
@@ -117,6 +131,19 @@ pub trait WriteTx: Send {
     /// Serializes registrations of one schema text across subjects (so it gets one id).
     async fn lock_key(&mut self, key: &str) -> StoreResult<()>;
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
+    /// The highest version number of `subject`, soft-deleted included (0 when none).
+    async fn max_version(&mut self, subject: &str) -> StoreResult<i32>;
+    /// The live versions of `subject`, ascending; only the latest when `latest_only`.
+    async fn live_versions(
+        &mut self,
+        subject: &str,
+        latest_only: bool,
+    ) -> StoreResult<Vec<VersionRecord>>;
+    /// The versions of `subject` (soft-deleted included) carrying schema `id`.
+    async fn versions_with_id(&mut self, subject: &str, id: i32)
+    -> StoreResult<Vec<VersionRecord>>;
+    /// Version `version` of `subject`, soft-deleted or not.
+    async fn version(&mut self, subject: &str, version: i32) -> StoreResult<Option<VersionRecord>>;
     async fn schema(&mut self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>>;
     /// Ids whose schema has identity digest `hash` in `context`, ascending.
     async fn ids_with_hash(&mut self, context: &str, hash: &str) -> StoreResult<Vec<i32>>;
@@ -142,9 +169,13 @@ pub trait WriteTx: Send {
 /// [`StoreError::UnsupportedUrl`] for other schemes; connection or migration failures.
 pub async fn connect(url: &str, max_connections: u32) -> StoreResult<std::sync::Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
-        Ok(std::sync::Arc::new(SqliteStore::connect(url, max_connections).await?))
+        Ok(std::sync::Arc::new(
+            SqliteStore::connect(url, max_connections).await?,
+        ))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(PostgresStore::connect(url, max_connections).await?))
+        Ok(std::sync::Arc::new(
+            PostgresStore::connect(url, max_connections).await?,
+        ))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }

@@ -53,7 +53,10 @@ impl PostgresStore {
 
     /// Listens on [`EVENTS_CHANNEL`] and hands every notification to `sink`; after a
     /// reconnect (notifications sent meanwhile are lost) asks `sink` to resync.
-    fn listen_for_changes(&self, sink: Arc<dyn super::ChangeSink>) -> Option<tokio::task::JoinHandle<()>> {
+    fn listen_for_changes(
+        &self,
+        sink: Arc<dyn super::ChangeSink>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
         let pool = self.pool.clone();
         Some(tokio::spawn(async move {
             loop {
@@ -89,8 +92,21 @@ impl PostgresStore {
         }))
     }
 
+    /// Tells other nodes that the config or mode of `scope` changed.
+    async fn announce_settings(&self, scope: &str) -> StoreResult<()> {
+        let payload = serde_json::json!({"kind": "settings", "scope": scope});
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(EVENTS_CHANNEL)
+            .bind(payload.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
-        let mut tx = PostgresTx { tx: self.pool.begin().await? };
+        let mut tx = PostgresTx {
+            tx: self.pool.begin().await?,
+        };
         // A fixed order over keys keeps two multi-key writers from deadlocking.
         let mut keys = lock_keys.to_vec();
         keys.sort_unstable();
@@ -134,9 +150,15 @@ fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
         sink.resync();
         return;
     };
-    let kind = event.get("kind").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let kind = event
+        .get("kind")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
     let context = event.get("context").and_then(serde_json::Value::as_str);
-    let id = event.get("id").and_then(serde_json::Value::as_i64).and_then(|id| i32::try_from(id).ok());
+    let id = event
+        .get("id")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|id| i32::try_from(id).ok());
     sink.changed(kind, context, id);
 }
 

@@ -101,8 +101,16 @@ impl TryFrom<SchemaRow> for SchemaRecord {
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("schema {} type: {e}", row.id)))?,
             references: parse_json(&row.refs, "references")?,
-            metadata: row.metadata.as_deref().map(|m| parse_json(m, "metadata")).transpose()?,
-            rule_set: row.rule_set.as_deref().map(|r| parse_json(r, "rule set")).transpose()?,
+            metadata: row
+                .metadata
+                .as_deref()
+                .map(|m| parse_json(m, "metadata"))
+                .transpose()?,
+            rule_set: row
+                .rule_set
+                .as_deref()
+                .map(|r| parse_json(r, "rule set"))
+                .transpose()?,
             context: row.context,
             id: row.id,
             schema: row.schema_text,
@@ -132,8 +140,15 @@ impl TryFrom<VersionSchemaRow> for (VersionRecord, SchemaRecord) {
 }
 
 /// Encodes the JSON columns of a schema for insertion.
-pub(super) fn encode_json_columns(schema: &SchemaRecord) -> Result<(String, Option<String>, Option<String>), StoreError> {
+pub(super) fn encode_json_columns(
+    schema: &SchemaRecord,
+) -> Result<(String, Option<String>, Option<String>), StoreError> {
     let encode = |v: &serde_json::Value| v.to_string();
-    let refs = serde_json::to_string(&schema.references).map_err(|e| StoreError::Corrupt(format!("references: {e}")))?;
-    Ok((refs, schema.metadata.as_ref().map(encode), schema.rule_set.as_ref().map(encode)))
+    let refs = serde_json::to_string(&schema.references)
+        .map_err(|e| StoreError::Corrupt(format!("references: {e}")))?;
+    Ok((
+        refs,
+        schema.metadata.as_ref().map(encode),
+        schema.rule_set.as_ref().map(encode),
+    ))
 }

@@ -28,12 +28,24 @@ macro_rules! version_schema_select {
         )
     };
 }
-pub(super) const VERSIONS_WITH_SCHEMAS: &str = version_schema_select!(" WHERE v.subject = $1 ORDER BY v.version");
+pub(super) const VERSIONS_WITH_SCHEMAS: &str =
+    version_schema_select!(" WHERE v.subject = $1 ORDER BY v.version");
 pub(super) const FIND_BY_HASH: &str =
     version_schema_select!(" WHERE v.subject = $1 AND s.hash = $2 ORDER BY v.version");
 pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
      FROM schemas WHERE hash = $1 ORDER BY context, id";
-pub(super) const ALL_VERSIONS_WITH_SCHEMAS: &str = version_schema_select!(" ORDER BY v.subject, v.version");
+pub(super) const ALL_VERSIONS_WITH_SCHEMAS: &str =
+    version_schema_select!(" ORDER BY v.subject, v.version");
+pub(super) const MAX_VERSION: &str =
+    "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
+pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version";
+pub(super) const LATEST_LIVE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version DESC LIMIT 1";
+pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND schema_id = $2 ORDER BY version";
+pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND version = $2";
 pub(super) const USAGES: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
      FROM subject_versions WHERE context = $1 AND schema_id = $2 ORDER BY subject, version";
 pub(super) const REFERRERS: &str = "SELECT DISTINCT r.context, r.schema_id, \
@@ -50,7 +62,8 @@ pub(super) const MODE: &str = "SELECT mode FROM modes WHERE scope = $1";
 pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode";
 pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1 RETURNING mode";
-pub(super) const IDS_WITH_HASH: &str = "SELECT id FROM schemas WHERE context = $1 AND hash = $2 ORDER BY id";
+pub(super) const IDS_WITH_HASH: &str =
+    "SELECT id FROM schemas WHERE context = $1 AND hash = $2 ORDER BY id";
 pub(super) const NEXT_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, 1) \
      ON CONFLICT (context) DO UPDATE SET max_id = id_high_water.max_id + 1 RETURNING max_id";
 pub(super) const OBSERVE_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, $2) \
@@ -63,12 +76,14 @@ pub(super) const INSERT_REF: &str = "INSERT INTO schema_refs (context, schema_id
      VALUES ($1, $2, $3, $4, $5, $6)";
 pub(super) const INSERT_VERSION: &str = "INSERT INTO subject_versions \
      (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-pub(super) const MARK_DELETED: &str = "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2";
+pub(super) const MARK_DELETED: &str =
+    "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2";
 pub(super) const REMOVE_VERSION: &str =
     "DELETE FROM subject_versions WHERE subject = $1 AND version = $2 RETURNING context, schema_id";
 pub(super) const SCHEMA_IN_USE: &str =
     "SELECT CAST(COUNT(*) AS BIGINT) FROM subject_versions WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA_REFS: &str = "DELETE FROM schema_refs WHERE context = $1 AND schema_id = $2";
+pub(super) const DELETE_SCHEMA_REFS: &str =
+    "DELETE FROM schema_refs WHERE context = $1 AND schema_id = $2";
 pub(super) const DELETE_SCHEMA: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2";
 pub(super) const DELETE_CONFIG_IN_TX: &str = "DELETE FROM configs WHERE scope = $1";
 pub(super) const DELETE_MODE_IN_TX: &str = "DELETE FROM modes WHERE scope = $1";
@@ -93,38 +108,61 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
-            async fn schema(&self, context: &str, id: i32) -> $crate::store::StoreResult<Option<$crate::store::SchemaRecord>> {
-                let row: Option<$crate::store::records::SchemaRow> = sqlx::query_as($crate::store::sql::SCHEMA_BY_ID)
-                    .bind(context)
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?;
+            async fn schema(
+                &self,
+                context: &str,
+                id: i32,
+            ) -> $crate::store::StoreResult<Option<$crate::store::SchemaRecord>> {
+                let row: Option<$crate::store::records::SchemaRow> =
+                    sqlx::query_as($crate::store::sql::SCHEMA_BY_ID)
+                        .bind(context)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
                 row.map($crate::store::SchemaRecord::try_from).transpose()
             }
 
             async fn max_schema_id(&self, context: &str) -> $crate::store::StoreResult<i32> {
-                let (max,): (i32,) = sqlx::query_as($crate::store::sql::MAX_ID).bind(context).fetch_one(&self.pool).await?;
+                let (max,): (i32,) = sqlx::query_as($crate::store::sql::MAX_ID)
+                    .bind(context)
+                    .fetch_one(&self.pool)
+                    .await?;
                 Ok(max)
             }
 
-            async fn subjects(&self) -> $crate::store::StoreResult<Vec<$crate::store::SubjectSummary>> {
+            async fn subjects(
+                &self,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::SubjectSummary>> {
                 let mut subjects: Vec<$crate::store::SubjectSummary> =
-                    sqlx::query_as($crate::store::sql::SUBJECTS).fetch_all(&self.pool).await?;
+                    sqlx::query_as($crate::store::sql::SUBJECTS)
+                        .fetch_all(&self.pool)
+                        .await?;
                 // Sorted here, by bytes: a database collation would order differently per backend.
                 subjects.sort_by(|a, b| a.subject.cmp(&b.subject));
                 Ok(subjects)
             }
 
-            async fn versions(&self, subject: &str) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::VERSIONS).bind(subject).fetch_all(&self.pool).await?)
+            async fn versions(
+                &self,
+                subject: &str,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::VERSIONS)
+                    .bind(subject)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn versions_with_schemas(
                 &self,
                 subject: &str,
-            ) -> $crate::store::StoreResult<Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>> {
+            ) -> $crate::store::StoreResult<
+                Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
+            > {
                 let rows: Vec<$crate::store::records::VersionSchemaRow> =
-                    sqlx::query_as($crate::store::sql::VERSIONS_WITH_SCHEMAS).bind(subject).fetch_all(&self.pool).await?;
+                    sqlx::query_as($crate::store::sql::VERSIONS_WITH_SCHEMAS)
+                        .bind(subject)
+                        .fetch_all(&self.pool)
+                        .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
@@ -132,77 +170,149 @@ macro_rules! impl_sql_store {
                 &self,
                 subject: &str,
                 hash: &str,
-            ) -> $crate::store::StoreResult<Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>> {
-                let rows: Vec<$crate::store::records::VersionSchemaRow> = sqlx::query_as($crate::store::sql::FIND_BY_HASH)
-                    .bind(subject)
-                    .bind(hash)
-                    .fetch_all(&self.pool)
-                    .await?;
+            ) -> $crate::store::StoreResult<
+                Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
+            > {
+                let rows: Vec<$crate::store::records::VersionSchemaRow> =
+                    sqlx::query_as($crate::store::sql::FIND_BY_HASH)
+                        .bind(subject)
+                        .bind(hash)
+                        .fetch_all(&self.pool)
+                        .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            async fn schemas_with_hash(&self, hash: &str) -> $crate::store::StoreResult<Vec<$crate::store::SchemaRecord>> {
+            async fn schemas_with_hash(
+                &self,
+                hash: &str,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::SchemaRecord>> {
                 let rows: Vec<$crate::store::records::SchemaRow> =
-                    sqlx::query_as($crate::store::sql::SCHEMAS_WITH_HASH).bind(hash).fetch_all(&self.pool).await?;
-                rows.into_iter().map($crate::store::SchemaRecord::try_from).collect()
+                    sqlx::query_as($crate::store::sql::SCHEMAS_WITH_HASH)
+                        .bind(hash)
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map($crate::store::SchemaRecord::try_from)
+                    .collect()
             }
 
             async fn all_versions_with_schemas(
                 &self,
-            ) -> $crate::store::StoreResult<Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>> {
+            ) -> $crate::store::StoreResult<
+                Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
+            > {
                 let rows: Vec<$crate::store::records::VersionSchemaRow> =
-                    sqlx::query_as($crate::store::sql::ALL_VERSIONS_WITH_SCHEMAS).fetch_all(&self.pool).await?;
+                    sqlx::query_as($crate::store::sql::ALL_VERSIONS_WITH_SCHEMAS)
+                        .fetch_all(&self.pool)
+                        .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            async fn usages(&self, context: &str, id: i32) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::USAGES).bind(context).bind(id).fetch_all(&self.pool).await?)
+            async fn usages(
+                &self,
+                context: &str,
+                id: i32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::USAGES)
+                    .bind(context)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
-            async fn referrers(&self, subject: &str, version: i32) -> $crate::store::StoreResult<Vec<$crate::store::Referrer>> {
-                Ok(sqlx::query_as($crate::store::sql::REFERRERS).bind(subject).bind(version).fetch_all(&self.pool).await?)
+            async fn referrers(
+                &self,
+                subject: &str,
+                version: i32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Referrer>> {
+                Ok(sqlx::query_as($crate::store::sql::REFERRERS)
+                    .bind(subject)
+                    .bind(version)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn contexts(&self) -> $crate::store::StoreResult<Vec<String>> {
-                let rows: Vec<(String,)> = sqlx::query_as($crate::store::sql::CONTEXTS).fetch_all(&self.pool).await?;
+                let rows: Vec<(String,)> = sqlx::query_as($crate::store::sql::CONTEXTS)
+                    .fetch_all(&self.pool)
+                    .await?;
                 Ok(rows.into_iter().map(|(c,)| c).collect())
             }
 
-            async fn config(&self, scope: &str) -> $crate::store::StoreResult<Option<serde_json::Value>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::CONFIG).bind(scope).fetch_optional(&self.pool).await?;
-                row.map(|(text,)| serde_json::from_str(&text).map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}"))))
-                    .transpose()
+            async fn config(
+                &self,
+                scope: &str,
+            ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
+                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::CONFIG)
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(text,)| {
+                    serde_json::from_str(&text)
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}")))
+                })
+                .transpose()
             }
 
-            async fn put_config(&self, scope: &str, config: &serde_json::Value) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::PUT_CONFIG).bind(scope).bind(config.to_string()).execute(&self.pool).await?;
-                Ok(())
+            async fn put_config(
+                &self,
+                scope: &str,
+                config: &serde_json::Value,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query($crate::store::sql::PUT_CONFIG)
+                    .bind(scope)
+                    .bind(config.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                self.announce_settings(scope).await
             }
 
-            async fn delete_config(&self, scope: &str) -> $crate::store::StoreResult<Option<serde_json::Value>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as($crate::store::sql::DELETE_CONFIG).bind(scope).fetch_optional(&self.pool).await?;
-                row.map(|(text,)| serde_json::from_str(&text).map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}"))))
-                    .transpose()
+            async fn delete_config(
+                &self,
+                scope: &str,
+            ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
+                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::DELETE_CONFIG)
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                self.announce_settings(scope).await?;
+                row.map(|(text,)| {
+                    serde_json::from_str(&text)
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}")))
+                })
+                .transpose()
             }
 
             async fn mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::MODE).bind(scope).fetch_optional(&self.pool).await?;
+                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::MODE)
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
                 Ok(row.map(|(m,)| m))
             }
 
             async fn put_mode(&self, scope: &str, mode: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::PUT_MODE).bind(scope).bind(mode).execute(&self.pool).await?;
-                Ok(())
+                sqlx::query($crate::store::sql::PUT_MODE)
+                    .bind(scope)
+                    .bind(mode)
+                    .execute(&self.pool)
+                    .await?;
+                self.announce_settings(scope).await
             }
 
             async fn delete_mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as($crate::store::sql::DELETE_MODE).bind(scope).fetch_optional(&self.pool).await?;
+                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::DELETE_MODE)
+                    .bind(scope)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                self.announce_settings(scope).await?;
                 Ok(row.map(|(m,)| m))
             }
 
-            async fn begin_write(&self, lock_keys: &[&str]) -> $crate::store::StoreResult<Box<dyn $crate::store::WriteTx>> {
+            async fn begin_write(
+                &self,
+                lock_keys: &[&str],
+            ) -> $crate::store::StoreResult<Box<dyn $crate::store::WriteTx>> {
                 Ok(Box::new(self.open_write(lock_keys).await?))
             }
 
@@ -220,37 +330,118 @@ macro_rules! impl_sql_store {
                 self.take_lock(key).await
             }
 
-            async fn versions(&mut self, subject: &str) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::VERSIONS).bind(subject).fetch_all(&mut *self.tx).await?)
+            async fn versions(
+                &mut self,
+                subject: &str,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::VERSIONS)
+                    .bind(subject)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
             }
 
-            async fn schema(&mut self, context: &str, id: i32) -> $crate::store::StoreResult<Option<$crate::store::SchemaRecord>> {
-                let row: Option<$crate::store::records::SchemaRow> = sqlx::query_as($crate::store::sql::SCHEMA_BY_ID)
-                    .bind(context)
-                    .bind(id)
-                    .fetch_optional(&mut *self.tx)
+            async fn max_version(&mut self, subject: &str) -> $crate::store::StoreResult<i32> {
+                let (max,): (i32,) = sqlx::query_as($crate::store::sql::MAX_VERSION)
+                    .bind(subject)
+                    .fetch_one(&mut *self.tx)
                     .await?;
+                Ok(max)
+            }
+
+            async fn live_versions(
+                &mut self,
+                subject: &str,
+                latest_only: bool,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                let sql = if latest_only {
+                    $crate::store::sql::LATEST_LIVE_VERSION
+                } else {
+                    $crate::store::sql::LIVE_VERSIONS
+                };
+                Ok(sqlx::query_as(sql)
+                    .bind(subject)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn versions_with_id(
+                &mut self,
+                subject: &str,
+                id: i32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::VERSIONS_WITH_ID)
+                    .bind(subject)
+                    .bind(id)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn version(
+                &mut self,
+                subject: &str,
+                version: i32,
+            ) -> $crate::store::StoreResult<Option<$crate::store::VersionRecord>> {
+                Ok(sqlx::query_as($crate::store::sql::ONE_VERSION)
+                    .bind(subject)
+                    .bind(version)
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn schema(
+                &mut self,
+                context: &str,
+                id: i32,
+            ) -> $crate::store::StoreResult<Option<$crate::store::SchemaRecord>> {
+                let row: Option<$crate::store::records::SchemaRow> =
+                    sqlx::query_as($crate::store::sql::SCHEMA_BY_ID)
+                        .bind(context)
+                        .bind(id)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
                 row.map($crate::store::SchemaRecord::try_from).transpose()
             }
 
-            async fn ids_with_hash(&mut self, context: &str, hash: &str) -> $crate::store::StoreResult<Vec<i32>> {
-                let rows: Vec<(i32,)> =
-                    sqlx::query_as($crate::store::sql::IDS_WITH_HASH).bind(context).bind(hash).fetch_all(&mut *self.tx).await?;
+            async fn ids_with_hash(
+                &mut self,
+                context: &str,
+                hash: &str,
+            ) -> $crate::store::StoreResult<Vec<i32>> {
+                let rows: Vec<(i32,)> = sqlx::query_as($crate::store::sql::IDS_WITH_HASH)
+                    .bind(context)
+                    .bind(hash)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
                 Ok(rows.into_iter().map(|(id,)| id).collect())
             }
 
             async fn next_id(&mut self, context: &str) -> $crate::store::StoreResult<i32> {
-                let (id,): (i32,) = sqlx::query_as($crate::store::sql::NEXT_ID).bind(context).fetch_one(&mut *self.tx).await?;
+                let (id,): (i32,) = sqlx::query_as($crate::store::sql::NEXT_ID)
+                    .bind(context)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
                 Ok(id)
             }
 
-            async fn observe_id(&mut self, context: &str, id: i32) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::OBSERVE_ID).bind(context).bind(id).execute(&mut *self.tx).await?;
+            async fn observe_id(
+                &mut self,
+                context: &str,
+                id: i32,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query($crate::store::sql::OBSERVE_ID)
+                    .bind(context)
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 
-            async fn insert_schema(&mut self, schema: &$crate::store::SchemaRecord) -> $crate::store::StoreResult<()> {
-                let (refs, metadata, rule_set) = $crate::store::records::encode_json_columns(schema)?;
+            async fn insert_schema(
+                &mut self,
+                schema: &$crate::store::SchemaRecord,
+            ) -> $crate::store::StoreResult<()> {
+                let (refs, metadata, rule_set) =
+                    $crate::store::records::encode_json_columns(schema)?;
                 sqlx::query($crate::store::sql::INSERT_SCHEMA)
                     .bind(&schema.context)
                     .bind(schema.id)
@@ -277,7 +468,10 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
-            async fn insert_version(&mut self, version: &$crate::store::VersionRecord) -> $crate::store::StoreResult<()> {
+            async fn insert_version(
+                &mut self,
+                version: &$crate::store::VersionRecord,
+            ) -> $crate::store::StoreResult<()> {
                 sqlx::query($crate::store::sql::INSERT_VERSION)
                     .bind(&version.subject)
                     .bind(version.version)
@@ -290,17 +484,30 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
-            async fn mark_deleted(&mut self, subject: &str, version: i32) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::MARK_DELETED).bind(subject).bind(version).execute(&mut *self.tx).await?;
+            async fn mark_deleted(
+                &mut self,
+                subject: &str,
+                version: i32,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query($crate::store::sql::MARK_DELETED)
+                    .bind(subject)
+                    .bind(version)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 
-            async fn remove_version(&mut self, subject: &str, version: i32) -> $crate::store::StoreResult<()> {
-                let removed: Option<(String, i32)> = sqlx::query_as($crate::store::sql::REMOVE_VERSION)
-                    .bind(subject)
-                    .bind(version)
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
+            async fn remove_version(
+                &mut self,
+                subject: &str,
+                version: i32,
+            ) -> $crate::store::StoreResult<()> {
+                let removed: Option<(String, i32)> =
+                    sqlx::query_as($crate::store::sql::REMOVE_VERSION)
+                        .bind(subject)
+                        .bind(version)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
                 let Some((context, schema_id)) = removed else {
                     return Ok(());
                 };
@@ -310,27 +517,52 @@ macro_rules! impl_sql_store {
                     .fetch_one(&mut *self.tx)
                     .await?;
                 if in_use == 0 {
-                    sqlx::query($crate::store::sql::DELETE_SCHEMA_REFS).bind(&context).bind(schema_id).execute(&mut *self.tx).await?;
-                    sqlx::query($crate::store::sql::DELETE_SCHEMA).bind(&context).bind(schema_id).execute(&mut *self.tx).await?;
+                    sqlx::query($crate::store::sql::DELETE_SCHEMA_REFS)
+                        .bind(&context)
+                        .bind(schema_id)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    sqlx::query($crate::store::sql::DELETE_SCHEMA)
+                        .bind(&context)
+                        .bind(schema_id)
+                        .execute(&mut *self.tx)
+                        .await?;
                 }
                 Ok(())
             }
 
-            async fn referrers(&mut self, subject: &str, version: i32) -> $crate::store::StoreResult<Vec<$crate::store::Referrer>> {
-                Ok(sqlx::query_as($crate::store::sql::REFERRERS).bind(subject).bind(version).fetch_all(&mut *self.tx).await?)
+            async fn referrers(
+                &mut self,
+                subject: &str,
+                version: i32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Referrer>> {
+                Ok(sqlx::query_as($crate::store::sql::REFERRERS)
+                    .bind(subject)
+                    .bind(version)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
             }
 
             async fn delete_config(&mut self, scope: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::DELETE_CONFIG_IN_TX).bind(scope).execute(&mut *self.tx).await?;
+                sqlx::query($crate::store::sql::DELETE_CONFIG_IN_TX)
+                    .bind(scope)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 
             async fn delete_mode(&mut self, scope: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::DELETE_MODE_IN_TX).bind(scope).execute(&mut *self.tx).await?;
+                sqlx::query($crate::store::sql::DELETE_MODE_IN_TX)
+                    .bind(scope)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 
-            async fn append_event(&mut self, event: &$crate::store::Event) -> $crate::store::StoreResult<()> {
+            async fn append_event(
+                &mut self,
+                event: &$crate::store::Event,
+            ) -> $crate::store::StoreResult<()> {
                 sqlx::query($crate::store::sql::APPEND_EVENT)
                     .bind($crate::store::now_millis())
                     .bind(event.kind)

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Sqlite;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::sql::impl_sql_store;
@@ -56,7 +58,11 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(&url)
             .map_err(|e| StoreError::UnsupportedUrl(format!("{url}: {e}")))?
             .create_if_missing(true)
-            .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+            .journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
             .synchronous(match synchronous {
                 Synchronous::Normal => SqliteSynchronous::Normal,
                 Synchronous::Full => SqliteSynchronous::Full,
@@ -77,16 +83,27 @@ impl SqliteStore {
     }
 
     #[allow(clippy::unused_self)]
-    fn listen_for_changes(&self, _sink: Arc<dyn super::ChangeSink>) -> Option<tokio::task::JoinHandle<()>> {
+    fn listen_for_changes(
+        &self,
+        _sink: Arc<dyn super::ChangeSink>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
         // One node: every change is made (and cached) here.
         None
+    }
+
+    #[allow(clippy::unused_async)]
+    async fn announce_settings(&self, _scope: &str) -> StoreResult<()> {
+        Ok(())
     }
 
     async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
         // SQLite has one writer: the whole database is the lock.
         let writer = Arc::clone(&self.writer).lock_owned().await;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(SqliteTx { tx, _writer: writer })
+        Ok(SqliteTx {
+            tx,
+            _writer: writer,
+        })
     }
 }
 
@@ -115,13 +132,21 @@ fn split_synchronous(url: &str) -> StoreResult<(String, Synchronous)> {
                 synchronous = match value.to_ascii_lowercase().as_str() {
                     "full" => Synchronous::Full,
                     "normal" => Synchronous::Normal,
-                    other => return Err(StoreError::UnsupportedUrl(format!("synchronous={other}: use full or normal"))),
+                    other => {
+                        return Err(StoreError::UnsupportedUrl(format!(
+                            "synchronous={other}: use full or normal"
+                        )));
+                    }
                 };
             }
             _ => rest.push(pair),
         }
     }
-    let url = if rest.is_empty() { base.to_owned() } else { format!("{base}?{}", rest.join("&")) };
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
     Ok((url, synchronous))
 }
 

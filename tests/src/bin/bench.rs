@@ -7,7 +7,7 @@
 //! 3. Registration throughput, 8 concurrent clients, on SQLite and (when `TEST_DATABASE_URL`
 //!    is set; a fresh database is created from it) PostgreSQL (budgets 2,000/s and 1,000/s).
 //!
-//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N]`
+//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects]`
 //! Client and servers share the machine's cores; the ratios compare like with like.
 
 use std::sync::Arc;
@@ -23,6 +23,9 @@ const CONNECTIONS: usize = 32;
 const WRITERS: usize = 8;
 
 struct Options {
+    skip_reads: bool,
+    /// Register each schema under a subject of its own (no long version lists).
+    fresh_subjects: bool,
     seconds: u64,
     registrations: usize,
     postgres: bool,
@@ -30,6 +33,8 @@ struct Options {
 
 fn options() -> Options {
     let mut options = Options {
+        skip_reads: false,
+        fresh_subjects: false,
         seconds: 5,
         registrations: 4_000,
         postgres: std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()),
@@ -39,8 +44,20 @@ fn options() -> Options {
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
+            "--skip-reads" => {
+                options.skip_reads = true;
+                i += 1;
+                continue;
+            }
+            "--fresh-subjects" => {
+                options.fresh_subjects = true;
+                i += 1;
+                continue;
+            }
             "--seconds" => options.seconds = value.parse().unwrap_or(options.seconds),
-            "--registrations" => options.registrations = value.parse().unwrap_or(options.registrations),
+            "--registrations" => {
+                options.registrations = value.parse().unwrap_or(options.registrations)
+            }
             other => eprintln!("ignoring unknown argument {other}"),
         }
         i += 2;
@@ -50,13 +67,22 @@ fn options() -> Options {
 
 /// Requests per second over `seconds`, `CONNECTIONS` concurrent loops, each response checked.
 async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) -> f64 {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()
+        .expect("client");
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (client, url, body, expected, done, stop) =
-            (client.clone(), url.clone(), body.clone(), expected.clone(), Arc::clone(&done), Arc::clone(&stop));
+        let (client, url, body, expected, done, stop) = (
+            client.clone(),
+            url.clone(),
+            body.clone(),
+            expected.clone(),
+            Arc::clone(&done),
+            Arc::clone(&stop),
+        );
         tasks.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let request = match &body {
@@ -66,7 +92,13 @@ async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) 
                         .body(body.clone()),
                     None => client.get(&url),
                 };
-                let bytes = request.send().await.expect("request").bytes().await.expect("body");
+                let bytes = request
+                    .send()
+                    .await
+                    .expect("request")
+                    .bytes()
+                    .await
+                    .expect("body");
                 assert_eq!(bytes.len(), expected.len(), "the answer changed under load");
                 done.fetch_add(1, Ordering::Relaxed);
             }
@@ -94,11 +126,23 @@ async fn bare_server(path: &'static str, body: Bytes) -> String {
         path,
         get({
             let body = body.clone();
-            move || async move { ([("content-type", "application/vnd.schemaregistry.v1+json")], body) }
+            move || async move {
+                (
+                    [("content-type", "application/vnd.schemaregistry.v1+json")],
+                    body,
+                )
+            }
         })
-        .merge(post(move || async move { ([("content-type", "application/vnd.schemaregistry.v1+json")], body) })),
+        .merge(post(move || async move {
+            (
+                [("content-type", "application/vnd.schemaregistry.v1+json")],
+                body,
+            )
+        })),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -108,33 +152,70 @@ async fn bare_server(path: &'static str, body: Bytes) -> String {
 
 async fn reads(seconds: u64) {
     let app = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
-    let schema = record("Bench", &[("a", r#""int""#), ("b", r#""string""#), ("c", r#"{"type":"array","items":"long"}"#)]);
+    let schema = record(
+        "Bench",
+        &[
+            ("a", r#""int""#),
+            ("b", r#""string""#),
+            ("c", r#"{"type":"array","items":"long"}"#),
+        ],
+    );
     let id = app.register_id("bench-value", &schema).await;
     let by_id_path = format!("/schemas/ids/{id}");
     let ours = Bytes::from(app.get(&by_id_path).await.text);
     let bare = bare_server("/schemas/ids/{id}", ours.clone()).await;
 
     let baseline = load(format!("{bare}{by_id_path}"), None, ours.clone(), seconds).await;
-    let registry = load(format!("{}{by_id_path}", app.base), None, ours.clone(), seconds).await;
-    println!("GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.80)", registry / baseline);
+    let registry = load(
+        format!("{}{by_id_path}", app.base),
+        None,
+        ours.clone(),
+        seconds,
+    )
+    .await;
+    println!(
+        "GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.80)",
+        registry / baseline
+    );
 
     let lookup_body = json!({ "schema": schema }).to_string();
-    let found = Bytes::from(app.post("/subjects/bench-value", &json!({ "schema": schema })).await.text);
+    let found = Bytes::from(
+        app.post("/subjects/bench-value", &json!({ "schema": schema }))
+            .await
+            .text,
+    );
     let bare_lookup = bare_server("/subjects/{subject}", found.clone()).await;
-    let baseline = load(format!("{bare_lookup}/subjects/bench-value"), Some(lookup_body.clone()), found.clone(), seconds).await;
-    let registry = load(format!("{}/subjects/bench-value", app.base), Some(lookup_body), found, seconds).await;
-    println!("POST /subjects/{{s}} lookup bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.50)", registry / baseline);
+    let baseline = load(
+        format!("{bare_lookup}/subjects/bench-value"),
+        Some(lookup_body.clone()),
+        found.clone(),
+        seconds,
+    )
+    .await;
+    let registry = load(
+        format!("{}/subjects/bench-value", app.base),
+        Some(lookup_body),
+        found,
+        seconds,
+    )
+    .await;
+    println!(
+        "POST /subjects/{{s}} lookup bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.50)",
+        registry / baseline
+    );
 }
 
 /// Registrations per second: `total` distinct schemas, `WRITERS` concurrent clients, each
 /// writer on its own subject (NONE compatibility, so the check is not what is measured).
-async fn registrations(backend: Backend, total: usize) -> f64 {
+async fn registrations(backend: Backend, total: usize, fresh_subjects: bool) -> f64 {
     let app = spawn_app_with(backend, |args| {
         args.log = "error".into();
         args.database_max_connections = 16;
     })
     .await;
-    app.put("/config", &json!({"compatibility": "NONE"})).await.assert_ok();
+    app.put("/config", &json!({"compatibility": "NONE"}))
+        .await
+        .assert_ok();
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -142,14 +223,24 @@ async fn registrations(backend: Backend, total: usize) -> f64 {
         let (client, base) = (client.clone(), app.base.clone());
         tasks.push(tokio::spawn(async move {
             for i in (writer..total).step_by(WRITERS) {
-                let schema = format!(r#"{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":"int"}}]}}"#);
+                let schema = format!(
+                    r#"{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":"int"}}]}}"#
+                );
                 let response = client
-                    .post(format!("{base}/subjects/bench-{writer}/versions"))
+                    .post(if fresh_subjects {
+                        format!("{base}/subjects/bench-{i}/versions")
+                    } else {
+                        format!("{base}/subjects/bench-{writer}/versions")
+                    })
                     .json(&json!({ "schema": schema }))
                     .send()
                     .await
                     .expect("request");
-                assert!(response.status().is_success(), "registration failed: {}", response.status());
+                assert!(
+                    response.status().is_success(),
+                    "registration failed: {}",
+                    response.status()
+                );
             }
         }));
     }
@@ -167,11 +258,23 @@ async fn main() {
     if cfg!(debug_assertions) {
         eprintln!("warning: a debug build; run with --release for meaningful figures");
     }
-    reads(options.seconds).await;
-    let sqlite = registrations(Backend::Sqlite, options.registrations).await;
+    if !options.skip_reads {
+        reads(options.seconds).await;
+    }
+    let sqlite = registrations(
+        Backend::Sqlite,
+        options.registrations,
+        options.fresh_subjects,
+    )
+    .await;
     println!("register, {WRITERS} clients  SQLite     {sqlite:>9.0} /s (budget ≥ 2000)");
     if options.postgres {
-        let pg = registrations(Backend::Postgres, options.registrations).await;
+        let pg = registrations(
+            Backend::Postgres,
+            options.registrations,
+            options.fresh_subjects,
+        )
+        .await;
         println!("register, {WRITERS} clients  PostgreSQL {pg:>9.0} /s (budget ≥ 1000)");
     } else {
         println!("register, PostgreSQL: not measured (set TEST_DATABASE_URL)");

@@ -9,7 +9,10 @@
 use registry_tests::{TestApp, both_backends};
 use serde_json::{Value, json};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance/krabka/admin_rest.json");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/conformance/krabka/admin_rest.json"
+);
 
 fn schema(name: &str) -> String {
     format!(r#"{{"type":"record","name":"{name}","fields":[]}}"#)
@@ -27,7 +30,9 @@ fn request_for(op: &str) -> Option<Value> {
         "mode_i_import" => json!({"mode": "IMPORT"}),
         "register_i_import" => json!({"schema": schema("I"), "id": 42, "version": 5}),
         "register_import_conflicting_id" => json!({"schema": schema("J"), "id": 42, "version": 6}),
-        "register_import_conflicting_version" => json!({"schema": schema("C"), "id": 43, "version": 5}),
+        "register_import_conflicting_version" => {
+            json!({"schema": schema("C"), "id": 43, "version": 5})
+        }
         _ => return None,
     })
 }
@@ -36,7 +41,9 @@ fn request_for(op: &str) -> Option<Value> {
 fn expected_message(op: &str, recorded: &str) -> String {
     match op {
         "register_r_readonly" => "Subject r in context . is in read-only mode".to_owned(),
-        "register_import_conflicting_id" => "Overwrite new schema with id 42 in context . is not permitted.".to_owned(),
+        "register_import_conflicting_id" => {
+            "Overwrite new schema with id 42 in context . is not permitted.".to_owned()
+        }
         _ => recorded.to_owned(),
     }
 }
@@ -45,7 +52,9 @@ fn assert_subset(expected: &Value, actual: &Value, op: &str) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (key, value) in e {
-                let got = a.get(key).unwrap_or_else(|| panic!("{op}: missing `{key}` in {actual}"));
+                let got = a
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{op}: missing `{key}` in {actual}"));
                 assert_subset(value, got, op);
             }
         }
@@ -60,15 +69,26 @@ fn assert_subset(expected: &Value, actual: &Value, op: &str) {
 }
 
 async fn replays_confluent_admin_exchanges(app: TestApp) {
-    let steps: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture")).expect("fixture json");
+    let steps: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture"))
+            .expect("fixture json");
     assert_eq!(steps.len(), 28, "the whole recording is replayed");
     for step in steps {
         let op = step["op"].as_str().expect("op");
-        let method: reqwest::Method = step["method"].as_str().expect("method").parse().expect("method");
+        let method: reqwest::Method = step["method"]
+            .as_str()
+            .expect("method")
+            .parse()
+            .expect("method");
         let path = step["path"].as_str().expect("path");
         let answer = app.call(method, path, request_for(op).as_ref()).await;
         let expected_status = step["status"].as_u64().expect("status");
-        assert_eq!(u64::from(answer.status.as_u16()), expected_status, "{op}: {}", answer.text);
+        assert_eq!(
+            u64::from(answer.status.as_u16()),
+            expected_status,
+            "{op}: {}",
+            answer.text
+        );
         let expected = &step["body"];
         if let Some(code) = expected.get("error_code") {
             assert_eq!(answer.body["error_code"], *code, "{op}");
