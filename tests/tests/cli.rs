@@ -2,8 +2,8 @@
 //! offline and against a spawned server: exit codes, human and JSON output, project files,
 //! and an export/import round trip that must reproduce ids, versions and configs exactly.
 //!
-//! Verdict-sensitive checks use JSON Schema fixtures (the final engine); Avro is used only for
-//! a clearly incompatible change (a field's type int → string).
+//! Fixtures are under `tests/fixtures/cli/`: JSON Schema and Avro versions of a few records,
+//! and two project files (`repo-ok`, `repo-broken`) mapping them to subjects.
 
 #[path = "cli/errors.rs"]
 mod errors;

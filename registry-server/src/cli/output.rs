@@ -115,7 +115,7 @@ pub fn issues_from_messages(messages: &[String]) -> (Vec<Issue>, Option<i32>) {
         } else {
             issues.push(Issue {
                 kind: quoted_after(message, "errorType:"),
-                path: quoted_after(message, "at path "),
+                path: quoted_after(message, "path "),
                 message: message.clone(),
             });
         }
@@ -142,13 +142,14 @@ mod tests {
         let messages = vec![
             "{errorType:\"TYPE_CHANGED\", description:\"The type of a property at path '#/properties/age' in the new schema does not match'}".to_owned(),
             "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'a' at path '/fields/1' in the new schema has no default value'}".to_owned(),
+            "{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/1/type') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: STRING not compatible with writer type: INT'}".to_owned(),
             "{oldSchemaVersion: 3}".to_owned(),
             "{oldSchema: '{}'}".to_owned(),
             "{validateFields: 'false', compatibility: 'BACKWARD'}".to_owned(),
         ];
         let (issues, version) = issues_from_messages(&messages);
         assert_eq!(version, Some(3));
-        assert_eq!(issues.len(), 2);
+        assert_eq!(issues.len(), 3);
         assert_eq!(issues[0].kind.as_deref(), Some("TYPE_CHANGED"));
         assert_eq!(issues[0].path.as_deref(), Some("#/properties/age"));
         assert_eq!(
@@ -156,5 +157,7 @@ mod tests {
             Some("READER_FIELD_MISSING_DEFAULT_VALUE")
         );
         assert_eq!(issues[1].path.as_deref(), Some("/fields/1"));
+        assert_eq!(issues[2].kind.as_deref(), Some("TYPE_MISMATCH"));
+        assert_eq!(issues[2].path.as_deref(), Some("/fields/1/type"));
     }
 }

@@ -182,8 +182,49 @@ async fn offline_avro_field_type_change_exits_1() {
     assert!(run.stdout.starts_with(
         "INCOMPATIBLE: subject (no subject), file payment.broken-amount.avsc, AVRO BACKWARD"
     ));
+    assert!(
+        run.stdout.contains(
+            "  - at /fields/1/type: {errorType:'TYPE_MISMATCH', description:'The type (path \
+             '/fields/1/type') of a field in the new schema does not match with the old schema', \
+             additionalInfo:'reader type: STRING not compatible with writer type: INT'}\n"
+        ),
+        "{}",
+        run.stdout
+    );
     let same = cli(&["check", "payment.v1.avsc", "--against", "payment.v1.avsc"]).await;
     assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+}
+
+#[tokio::test]
+async fn offline_avro_rules_follow_the_level() {
+    // A new field with a default: backward compatible.
+    let run = cli(&["check", "payment.v2.avsc", "--against", "payment.v1.avsc"]).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // Without a default: the new reader cannot fill it from old data (backward only).
+    let run = cli(&[
+        "check",
+        "payment.no-default.avsc",
+        "--against",
+        "payment.v1.avsc",
+        "--format",
+        "json",
+    ])
+    .await;
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("json output");
+    let issue = &report["results"][0]["incompatibilities"][0];
+    assert_eq!(issue["kind"], json!("READER_FIELD_MISSING_DEFAULT_VALUE"));
+    assert_eq!(issue["path"], json!("/fields/2"));
+    let forward = cli(&[
+        "check",
+        "payment.no-default.avsc",
+        "--against",
+        "payment.v1.avsc",
+        "--level",
+        "FORWARD",
+    ])
+    .await;
+    assert_eq!(forward.code, 0, "{}{}", forward.stdout, forward.stderr);
 }
 
 #[tokio::test]

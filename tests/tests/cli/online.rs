@@ -402,3 +402,66 @@ async fn basic_and_bearer_auth_are_sent() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_avro_verdicts_name_the_field() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let url = app.base.as_str();
+    let registered = cli(&[
+        "register",
+        "payment.v1.avsc",
+        "payment.v2.avsc",
+        "--subject",
+        "payments-value",
+        "--url",
+        url,
+    ])
+    .await;
+    assert_eq!(
+        registered.code, 0,
+        "{}{}",
+        registered.stdout, registered.stderr
+    );
+    assert!(
+        registered
+            .stdout
+            .contains("payment.v2.avsc as subject payments-value version 2 id 2"),
+        "{}",
+        registered.stdout
+    );
+    let run = cli(&[
+        "check",
+        "payment.broken-amount.avsc",
+        "--subject",
+        "payments-value",
+        "--url",
+        url,
+        "--format",
+        "json",
+    ])
+    .await;
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("json output");
+    let result = &report["results"][0];
+    assert_eq!(result["level"], json!("BACKWARD"));
+    assert_eq!(result["oldVersion"], json!(2));
+    assert_eq!(
+        result["incompatibilities"][0]["kind"],
+        json!("TYPE_MISMATCH")
+    );
+    assert_eq!(
+        result["incompatibilities"][0]["path"],
+        json!("/fields/1/type")
+    );
+    // Dropping the defaulted field again is backward compatible.
+    let back = cli(&[
+        "check",
+        "payment.v1.avsc",
+        "--subject",
+        "payments-value",
+        "--url",
+        url,
+    ])
+    .await;
+    assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
+}
