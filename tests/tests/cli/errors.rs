@@ -76,3 +76,33 @@ async fn usage_errors_exit_2() {
         .await
         .assert_one_line_error("nothing to check");
 }
+
+#[tokio::test]
+async fn offline_flag_ignores_the_registry_in_the_environment() {
+    let url = format!("http://127.0.0.1:{}", registry_tests::process::free_port());
+    let run = |extra: &'static [&'static str]| {
+        let url = url.clone();
+        async move {
+            tokio::process::Command::new(super::BINARY)
+                .arg("check")
+                .args(extra)
+                .current_dir(super::fixtures().join("repo-ok"))
+                .env("SCHEMA_REGISTRY_URL", url)
+                .output()
+                .await
+                .expect("run the cli")
+        }
+    };
+    let offline = run(&["--offline"]).await;
+    assert_eq!(
+        offline.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+    let online = run(&[]).await;
+    assert_eq!(online.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&online.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("registry unreachable"), "{stderr}");
+}
