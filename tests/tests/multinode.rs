@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use registry_tests::postgres;
-use registry_tests::process::{ServerProcess, get_json};
+use registry_tests::process::{ServerProcess, get_json, post_json};
 use serde_json::{Value, json};
 
 const WRITERS: usize = 8;
@@ -169,38 +169,44 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
         .expect("json");
     let id = registered["id"].as_i64().expect("id");
     let by_id = format!("{}/schemas/ids/{id}", node_b.base);
-    // Twice, so node B serves it from its cache.
+    let lookup = format!("{}/subjects/gone", node_b.base);
+    // Twice, so node B serves both from its caches.
     for _ in 0..2 {
-        assert!(
-            client
-                .get(&by_id)
-                .send()
-                .await
-                .expect("reachable")
-                .status()
-                .is_success()
-        );
+        let status = client.get(&by_id).send().await.expect("reachable").status();
+        assert!(status.is_success());
+        let (looked_up, _) = post_json(&client, &lookup, &json!({"schema": schema})).await;
+        assert!(looked_up.is_success());
     }
-    for path in ["/subjects/gone", "/subjects/gone?permanent=true"] {
-        let deleted = client
-            .delete(format!("{}{path}", node_a.base))
+    // A soft delete on A: B's cached lookup answer goes (no resync involved).
+    delete(&client, &format!("{}/subjects/gone", node_a.base)).await;
+    eventually(|| async {
+        post_json(&client, &lookup, &json!({"schema": schema}))
+            .await
+            .0
+            == reqwest::StatusCode::NOT_FOUND
+    })
+    .await;
+    assert!(
+        client
+            .get(&by_id)
             .send()
             .await
-            .expect("reachable");
-        assert!(deleted.status().is_success(), "{path}");
-    }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let status = client.get(&by_id).send().await.expect("reachable").status();
-        if status == reqwest::StatusCode::NOT_FOUND {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "node B still serves a hard-deleted id"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+            .expect("reachable")
+            .status()
+            .is_success(),
+        "soft-deleted ids stay readable"
+    );
+    // A permanent delete on A frees the id: B's cached body goes.
+    delete(
+        &client,
+        &format!("{}/subjects/gone?permanent=true", node_a.base),
+    )
+    .await;
+    eventually(|| async {
+        client.get(&by_id).send().await.expect("reachable").status()
+            == reqwest::StatusCode::NOT_FOUND
+    })
+    .await;
     drop((node_a, node_b));
     postgres::drop_database_detached(name);
 }
@@ -249,4 +255,29 @@ async fn a_config_change_on_one_node_reaches_the_other_nodes_cache() {
     }
     drop((node_a, node_b));
     postgres::drop_database_detached(name);
+}
+
+async fn delete(client: &reqwest::Client, url: &str) {
+    let deleted = client.delete(url).send().await.expect("reachable");
+    assert!(
+        deleted.status().is_success(),
+        "DELETE {url}: {}",
+        deleted.status()
+    );
+}
+
+/// Polls `check` until it holds, for at most 10 s.
+async fn eventually<F, Fut>(mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other node did not catch up within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

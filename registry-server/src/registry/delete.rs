@@ -19,6 +19,7 @@ impl Registry {
         permanent: bool,
     ) -> Result<i32, ApiError> {
         self.ensure_writable(Some(subject)).await?;
+        let _forget = ForgetLookups(self, subject.as_str());
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             let versions = tx.versions(subject.as_str()).await?;
@@ -71,6 +72,7 @@ impl Registry {
         permanent: bool,
     ) -> Result<Vec<i32>, ApiError> {
         self.ensure_writable(Some(subject)).await?;
+        let _forget = ForgetLookups(self, subject.as_str());
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             let versions = tx.versions(subject.as_str()).await?;
@@ -122,6 +124,15 @@ impl Registry {
             self.forget_settings(subject.as_str()).await;
         }
         Ok(removed.iter().map(|v| v.version).collect())
+    }
+}
+
+/// Drops the subject's cached lookups when the delete ends, whatever its outcome.
+struct ForgetLookups<'a>(&'a Registry, &'a str);
+
+impl Drop for ForgetLookups<'_> {
+    fn drop(&mut self) {
+        self.0.forget_lookups(self.1);
     }
 }
 

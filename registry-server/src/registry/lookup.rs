@@ -78,6 +78,12 @@ impl Registry {
             }
         };
         let hash = &digest.hash;
+        // Taken before reading: a write to the subject detaches it, so a stale read can
+        // never land in the live cache.
+        let answers = self.subject_lookups(subject.as_str());
+        if let Some(found) = answers.get(hash, deleted) {
+            return Ok(found);
+        }
 
         let by_hash = self.store.find_by_hash(subject.as_str(), hash).await?;
         let best = by_hash
@@ -85,7 +91,9 @@ impl Registry {
             .filter(|(v, _)| deleted || !v.deleted)
             .max_by_key(|(v, _)| (!v.deleted, v.version));
         if let Some((version, schema)) = best {
-            return Ok(RegisteredSchema::from_version(version, schema.clone()));
+            let found = RegisteredSchema::from_version(version, schema.clone());
+            answers.put(hash, deleted, &found);
+            return Ok(found);
         }
         // A miss: 40401 when the subject shows no versions, else look for an equivalent.
         let versions = self.store.versions(subject.as_str()).await?;

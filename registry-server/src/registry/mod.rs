@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use config::{ConfigUpdate, effective_level_of};
+use model::RegisteredSchema as Answer;
 pub use model::{ReferenceRequest, RegisteredSchema, SchemaRequest, VersionsQuery};
 
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
@@ -60,7 +61,34 @@ pub struct Registry {
     /// Stored config and mode per scope (`None` = nothing stored). Invalidated by this
     /// node's writes and by other nodes' notifications; the TTL is a backstop.
     configs: moka::future::Cache<String, Option<serde_json::Value>>,
+    /// Positive lookup answers per subject, keyed by (digest, `deleted`). A subject's
+    /// entry is dropped whole on any write to it, here or (by notification) on another node.
+    lookups: moka::sync::Cache<String, Arc<SubjectLookups>>,
     modes: moka::future::Cache<String, Option<String>>,
+}
+
+/// Lookup answers of one subject.
+#[derive(Debug, Default)]
+pub(crate) struct SubjectLookups(
+    std::sync::RwLock<std::collections::HashMap<(String, bool), Answer>>,
+);
+
+/// Answers kept per subject, at most.
+const LOOKUPS_PER_SUBJECT: usize = 256;
+
+impl SubjectLookups {
+    pub(crate) fn get(&self, hash: &str, deleted: bool) -> Option<Answer> {
+        let map = self.0.read().ok()?;
+        map.get(&(hash.to_owned(), deleted)).cloned()
+    }
+
+    pub(crate) fn put(&self, hash: &str, deleted: bool, found: &Answer) {
+        if let Ok(mut map) = self.0.write()
+            && map.len() < LOOKUPS_PER_SUBJECT
+        {
+            map.insert((hash.to_owned(), deleted), found.clone());
+        }
+    }
 }
 
 /// What a lookup needs of a parsed submission.
@@ -91,6 +119,7 @@ impl Registry {
                 })
                 .max_capacity(64 * 1024 * 1024)
                 .build(),
+            lookups: moka::sync::Cache::builder().max_capacity(10_000).build(),
             configs: moka::future::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
@@ -176,6 +205,17 @@ impl Registry {
             .map_err(|e: Arc<StoreError>| ApiError::store(&e))
     }
 
+    /// The lookup answers cached for `subject` (an entry that a write may detach).
+    pub(crate) fn subject_lookups(&self, subject: &str) -> Arc<SubjectLookups> {
+        self.lookups
+            .get_with_by_ref(subject, || Arc::new(SubjectLookups::default()))
+    }
+
+    /// Drops the lookup answers of `subject` (after a write to it).
+    pub(crate) fn forget_lookups(&self, subject: &str) {
+        self.lookups.invalidate(subject);
+    }
+
     /// Forgets cached config and mode of `scope` (after this node changed them).
     pub(crate) async fn forget_settings(&self, scope: &str) {
         self.configs.invalidate(scope).await;
@@ -215,7 +255,16 @@ impl Registry {
 /// Drops what other nodes' changes make stale. Only hard deletes change what an id
 /// names (it disappears), so only they invalidate; a resync drops everything.
 impl crate::store::ChangeSink for Registry {
-    fn changed(&self, kind: &str, context: Option<&str>, id: Option<i32>) {
+    fn changed(&self, change: &crate::store::Change<'_>) {
+        let crate::store::Change {
+            kind,
+            subject,
+            context,
+            id,
+        } = *change;
+        if let Some(subject) = subject {
+            self.forget_lookups(subject);
+        }
         if kind == "settings" {
             self.configs.invalidate_all();
             self.modes.invalidate_all();
@@ -237,6 +286,7 @@ impl crate::store::ChangeSink for Registry {
     }
 
     fn resync(&self) {
+        self.lookups.invalidate_all();
         self.rendered.invalidate_all();
         self.parsed.invalidate_all();
         self.configs.invalidate_all();

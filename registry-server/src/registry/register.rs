@@ -87,7 +87,10 @@ impl Registry {
             force,
             level: effective_level_of(&config, self.settings.default_compatibility),
         };
-        with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await
+        let registered =
+            with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await;
+        self.forget_lookups(subject.as_str());
+        registered
     }
 
     /// A blank `schema` re-registers the latest live schema (to add metadata or rules).

@@ -117,10 +117,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> Option<tokio::task::JoinHandle<()>>;
 }
 
+/// A change committed by another node: what kind, and what it names (if anything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change<'a> {
+    pub kind: &'a str,
+    pub subject: Option<&'a str>,
+    pub context: Option<&'a str>,
+    pub id: Option<i32>,
+}
+
 /// Receives changes committed by other registry nodes, to drop what it caches.
 pub trait ChangeSink: Send + Sync + 'static {
-    /// A change announced by another node (`id` is `None` when it names no single schema).
-    fn changed(&self, kind: &str, context: Option<&str>, id: Option<i32>);
+    /// A change announced by another node.
+    fn changed(&self, change: &Change<'_>);
     /// Notifications may have been missed (the listener reconnected): drop every cache.
     fn resync(&self);
 }

@@ -155,11 +155,17 @@ fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
         .and_then(serde_json::Value::as_str)
         .unwrap_or_default();
     let context = event.get("context").and_then(serde_json::Value::as_str);
+    let subject = event.get("subject").and_then(serde_json::Value::as_str);
     let id = event
         .get("id")
         .and_then(serde_json::Value::as_i64)
         .and_then(|id| i32::try_from(id).ok());
-    sink.changed(kind, context, id);
+    sink.changed(&super::Change {
+        kind,
+        subject,
+        context,
+        id,
+    });
 }
 
 impl_sql_store!(PostgresStore, PostgresTx, Postgres, "postgres");
