@@ -176,7 +176,10 @@ impl RegistryClient {
         if status.is_success() {
             return parsed.map_err(|e| ClientError::Body {
                 url,
-                reason: e.to_string(),
+                reason: format!(
+                    "{e}; it begins {:?} (is this a schema registry URL?)",
+                    first_line(&text)
+                ),
             });
         }
         let body = parsed.unwrap_or(Value::Null);
