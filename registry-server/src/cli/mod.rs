@@ -1,4 +1,18 @@
-//! The `schema-registry` command line: `serve` (and the CI gate commands as they land).
+//! The `schema-registry` command line: `serve`, and the CI gate commands `check`,
+//! `register`, `export` and `import`.
+
+mod check;
+mod client;
+mod dump;
+mod export;
+mod import;
+mod judge;
+mod offline;
+mod online;
+mod output;
+mod project;
+mod register;
+mod target;
 
 use clap::{Parser, Subcommand};
 
@@ -16,6 +30,33 @@ pub struct Cli {
 pub enum Command {
     /// Run the registry server (Confluent Schema Registry REST API).
     Serve(ServeArgs),
+    /// Check schema files for compatibility, offline or against a registry (exit 0
+    /// compatible, 1 incompatible, 2 error).
+    Check(check::CheckArgs),
+    /// Register schema files under subjects; prints ids and versions.
+    Register(register::RegisterArgs),
+    /// Export every subject, version, id, config and mode of a registry into a JSON file.
+    Export(export::ExportArgs),
+    /// Import an export file into a registry (IMPORT mode), preserving ids and versions.
+    Import(import::ImportArgs),
+}
+
+/// Exit code of a command that could not run (usage, file, schema or network error).
+const EXIT_ERROR: i32 = 2;
+
+/// Prints a gate command's error on one line and answers its exit code.
+fn gate_exit(result: anyhow::Result<i32>) -> i32 {
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            let text = format!("{error:#}");
+            eprintln!(
+                "schema-registry: {}",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            EXIT_ERROR
+        }
+    }
 }
 
 /// Runs the parsed command line; answers the process exit code.
@@ -28,6 +69,10 @@ pub async fn run(cli: Cli) -> i32 {
                 1
             }
         },
+        Command::Check(args) => gate_exit(check::run(args).await),
+        Command::Register(args) => gate_exit(register::run(args).await),
+        Command::Export(args) => gate_exit(export::run(args).await),
+        Command::Import(args) => gate_exit(import::run(args).await),
     }
 }
 
