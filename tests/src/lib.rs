@@ -14,7 +14,7 @@ pub use app::{Backend, TestApp, spawn_app};
 
 /// Declares async tests `fn name(app: TestApp)` once and instantiates them for both backends.
 ///
-/// ```ignore
+/// ```text
 /// async fn registers(app: TestApp) { /* ... */ }
 /// both_backends!(registers);
 /// ```
