@@ -353,7 +353,8 @@ impl AvroDeserializer {
         decode_fast(&w.fast, payload)
     }
 
-    /// Decodes into a `serde_json::Value` (records become objects, unions their branch's value).
+    /// Decodes into a `serde_json::Value`: records become objects, unions their branch's value,
+    /// `bytes`/`fixed` a string of code points 0–255 (Avro's JSON convention).
     pub async fn decode_json(
         &self,
         header: Option<&[u8]>,
@@ -361,11 +362,15 @@ impl AvroDeserializer {
     ) -> Result<serde_json::Value> {
         let (r, payload) = wire::decode_with_header(header, data)?;
         let w = self.writer(r).await?;
+        self.decode_json_with(&w, payload)
+    }
+
+    pub(crate) fn decode_json_with(&self, w: &Writer, payload: &[u8]) -> Result<serde_json::Value> {
         if w.resolve {
-            let v = self.resolve_value(&w, payload)?;
+            let v = self.resolve_value(w, payload)?;
             return serde_json::Value::try_from(v).map_err(|e| Error::Deserialize(e.to_string()));
         }
-        decode_fast(&w.fast, payload)
+        decode_fast::<crate::generic::AvroJson>(&w.fast, payload).map(|j| j.0)
     }
 
     /// Decodes into apache-avro's generic `Value` (resolved to the reader schema if one is set).
@@ -489,4 +494,9 @@ pub(crate) fn decode_fast<'a, T: Deserialize<'a>>(
 /// deserializer: the function the property tests hammer with hostile input.
 pub fn decode_datum<'a, T: Deserialize<'a>>(schema: &FastSchema, datum: &'a [u8]) -> Result<T> {
     decode_fast(schema, datum)
+}
+
+/// [`decode_datum`] into a generic JSON value (the conversion [`AvroDeserializer::decode_json`] uses).
+pub fn decode_datum_json(schema: &FastSchema, datum: &[u8]) -> Result<serde_json::Value> {
+    decode_fast::<crate::generic::AvroJson>(schema, datum).map(|j| j.0)
 }

@@ -154,13 +154,7 @@ impl Blocking<AvroDeserializer> {
         data: &[u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
-        let w = match self.0.cached_writer(r) {
-            Some(w) => w,
-            None => {
-                let de = self.0.clone();
-                block_on(async move { de.writer(r).await })??
-            }
-        };
+        let w = self.writer(r)?;
         self.0.decode_owned(&w, payload)
     }
 
@@ -171,21 +165,25 @@ impl Blocking<AvroDeserializer> {
         data: &'a [u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
-        let w = match self.0.cached_writer(r) {
-            Some(w) => w,
-            None => {
-                let de = self.0.clone();
-                block_on(async move { de.writer(r).await })??
-            }
-        };
+        let w = self.writer(r)?;
         crate::avro::decode_fast(w.fast_schema(), payload)
     }
 
     /// See [`AvroDeserializer::decode_json`].
     pub fn decode_json(&self, header: Option<&[u8]>, data: &[u8]) -> Result<serde_json::Value> {
-        let de = self.0.clone();
-        let (h, d) = (header.map(<[u8]>::to_vec), data.to_vec());
-        block_on(async move { de.decode_json(h.as_deref(), &d).await })?
+        let (r, payload) = wire::decode_with_header(header, data)?;
+        let w = self.writer(r)?;
+        self.0.decode_json_with(&w, payload)
+    }
+
+    fn writer(&self, r: wire::SchemaRef) -> Result<std::sync::Arc<crate::avro::Writer>> {
+        match self.0.cached_writer(r) {
+            Some(w) => Ok(w),
+            None => {
+                let de = self.0.clone();
+                block_on(async move { de.writer(r).await })?
+            }
+        }
     }
 }
 

@@ -144,6 +144,7 @@ pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod error;
+mod generic;
 pub mod json;
 pub mod schema;
 pub mod strategy;

@@ -66,6 +66,7 @@ pub fn record_name(schema: &Schema) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

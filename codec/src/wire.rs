@@ -220,6 +220,7 @@ pub fn decode_with_header<'a>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

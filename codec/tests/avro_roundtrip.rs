@@ -1,5 +1,6 @@
 //! Avro round trips through the mock registry: modes, strategies, framing forms, logical types,
 //! schema resolution, generic values and the blocking facade.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;

@@ -197,6 +197,7 @@ impl<C: RegistryClient> RegistryClient for CachedClient<C> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::sync::atomic::Ordering::SeqCst;
 

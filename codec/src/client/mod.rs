@@ -143,6 +143,7 @@ pub(crate) fn encode_path_segment(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::schema::SchemaReference;
