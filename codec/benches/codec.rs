@@ -12,7 +12,9 @@ use codec::{AvroDeserializer, AvroSerializer, Blocking, MockClient, Schema, Seri
 use criterion::{Criterion, criterion_group, criterion_main};
 use schema_registry_converter::async_impl::easy_avro::{EasyAvroDecoder, EasyAvroEncoder};
 use schema_registry_converter::async_impl::schema_registry::SrSettings;
-use schema_registry_converter::schema_registry_common::{SchemaType, SubjectNameStrategy, SuppliedSchema};
+use schema_registry_converter::schema_registry_common::{
+    SchemaType, SubjectNameStrategy, SuppliedSchema,
+};
 use serde::{Deserialize, Serialize};
 
 const SCHEMA: &str = r#"{"type":"record","name":"Payment","namespace":"bench","fields":[
@@ -73,25 +75,46 @@ fn start_stub(rt: &tokio::runtime::Runtime) -> String {
     let app = axum::Router::new()
         .route("/subjects/{s}/versions", post(|| async { r#"{"id":1}"# }))
         .route("/schemas/ids/{id}", get(move || async move { schema_body }));
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
     url
 }
 
 fn benches(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let value = record();
 
     // this crate, through the mock registry (the hot path never reaches it)
     let registry = Arc::new(MockClient::new());
-    let ours = AvroSerializer::<Payment>::new(registry.clone(), Schema::avro(SCHEMA), SerializerConfig::value()).unwrap();
+    let ours = AvroSerializer::<Payment>::new(
+        registry.clone(),
+        Schema::avro(SCHEMA),
+        SerializerConfig::value(),
+    )
+    .unwrap();
     let ours_blocking = Blocking::new(ours.clone());
     let de = AvroDeserializer::new(registry);
     let de_blocking = Blocking::new(de.clone());
-    let framed = rt.block_on(ours.serialize("payments", &value)).unwrap().payload;
-    assert_eq!(rt.block_on(de.deserialize::<Payment>(&framed)).unwrap(), value);
-    eprintln!("record: {} bytes framed, {} bytes datum", framed.len(), framed.len() - 5);
+    let framed = rt
+        .block_on(ours.serialize("payments", &value))
+        .unwrap()
+        .payload;
+    assert_eq!(
+        rt.block_on(de.deserialize::<Payment>(&framed)).unwrap(),
+        value
+    );
+    eprintln!(
+        "record: {} bytes framed, {} bytes datum",
+        framed.len(),
+        framed.len() - 5
+    );
 
     // raw serde_avro_fast: reused buffer and serializer config
     let fast: serde_avro_fast::Schema = SCHEMA.parse().unwrap();
@@ -105,9 +128,15 @@ fn benches(c: &mut Criterion) {
     let strategy = SubjectNameStrategy::TopicNameStrategyWithSchema(
         "payments".into(),
         false,
-        SuppliedSchema::new(Some("bench.Payment".into()), SchemaType::Avro, SCHEMA.into()),
+        SuppliedSchema::new(
+            Some("bench.Payment".into()),
+            SchemaType::Avro,
+            SCHEMA.into(),
+        ),
     );
-    let conv_bytes = rt.block_on(conv_enc.encode_struct(&value, &strategy)).unwrap();
+    let conv_bytes = rt
+        .block_on(conv_enc.encode_struct(&value, &strategy))
+        .unwrap();
     assert_eq!(conv_bytes, framed, "byte-identical framing and datum");
     let v = rt.block_on(conv_de.decode(Some(&framed))).unwrap().value;
     assert_eq!(apache_avro::from_value::<Payment>(&v).unwrap(), value);
@@ -124,35 +153,55 @@ fn benches(c: &mut Criterion) {
     g.bench_function("codec_blocking", |b| {
         b.iter(|| {
             buf.clear();
-            ours_blocking.serialize_into("payments", black_box(&value), &mut buf).unwrap();
+            ours_blocking
+                .serialize_into("payments", black_box(&value), &mut buf)
+                .unwrap();
             black_box(buf.len())
         })
     });
     g.bench_function("codec_async", |b| {
         b.iter(|| {
             buf.clear();
-            ready(&rt, ours.serialize_into("payments", black_box(&value), &mut buf)).unwrap();
+            ready(
+                &rt,
+                ours.serialize_into("payments", black_box(&value), &mut buf),
+            )
+            .unwrap();
             black_box(buf.len())
         })
     });
     g.bench_function("schema_registry_converter", |b| {
-        b.iter(|| black_box(ready(&rt, conv_enc.encode_struct(black_box(&value), &strategy)).unwrap()))
+        b.iter(|| {
+            black_box(ready(&rt, conv_enc.encode_struct(black_box(&value), &strategy)).unwrap())
+        })
     });
     g.finish();
 
     let mut g = c.benchmark_group("decode");
     g.bench_function("raw_serde_avro_fast", |b| {
-        b.iter(|| black_box(serde_avro_fast::from_datum_slice::<Payment>(black_box(&datum), &fast).unwrap()))
+        b.iter(|| {
+            black_box(
+                serde_avro_fast::from_datum_slice::<Payment>(black_box(&datum), &fast).unwrap(),
+            )
+        })
     });
     g.bench_function("codec_blocking", |b| {
-        b.iter(|| black_box(de_blocking.deserialize::<Payment>(black_box(&framed)).unwrap()))
+        b.iter(|| {
+            black_box(
+                de_blocking
+                    .deserialize::<Payment>(black_box(&framed))
+                    .unwrap(),
+            )
+        })
     });
     g.bench_function("codec_async", |b| {
         b.iter(|| black_box(ready(&rt, de.deserialize::<Payment>(black_box(&framed))).unwrap()))
     });
     g.bench_function("schema_registry_converter", |b| {
         b.iter(|| {
-            let v = ready(&rt, conv_de.decode(Some(black_box(&framed)))).unwrap().value;
+            let v = ready(&rt, conv_de.decode(Some(black_box(&framed))))
+                .unwrap()
+                .value;
             black_box(apache_avro::from_value::<Payment>(&v).unwrap())
         })
     });
