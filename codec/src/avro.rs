@@ -14,6 +14,7 @@ use serde_avro_fast::Schema as FastSchema;
 use crate::client::{RegistryClient, resolve_references};
 use crate::config::{Encoded, Framing, SchemaIdHeader, SchemaSelection, SerializerConfig, select};
 use crate::error::{Error, Result};
+use crate::hot::HotMap;
 use crate::schema::{Schema, SchemaType};
 use crate::strategy::record_name;
 use crate::wire::{self, SchemaGuid, SchemaRef};
@@ -83,7 +84,7 @@ pub(crate) struct SerInner {
     own_parsed: Option<Arc<FastSchema>>,
     record_name: Option<String>,
     config: SerializerConfig,
-    targets: Cache<String, Arc<Target>>,
+    targets: HotMap<String, Target>,
 }
 
 pub(crate) struct Target {
@@ -121,7 +122,7 @@ impl<T: Serialize + ?Sized> AvroSerializer<T> {
                 own: schema,
                 own_parsed,
                 config,
-                targets: Cache::new(PARSED_CACHE_CAPACITY),
+                targets: HotMap::new(PARSED_CACHE_CAPACITY),
             }),
             _t: PhantomData,
         })
@@ -159,10 +160,10 @@ impl<T: Serialize + ?Sized> AvroSerializer<T> {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<Option<SchemaIdHeader>> {
-        let target = match self.cached_target(topic) {
-            Some(t) => t,
-            None => self.inner.prepare(topic).await?,
-        };
+        if let Some(r) = self.serialize_cached_into(topic, value, out) {
+            return r;
+        }
+        let target = self.inner.prepare(topic).await?;
         encode(&target, value, out)
     }
 
@@ -178,16 +179,13 @@ impl<T: Serialize + ?Sized> AvroSerializer<T> {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Option<Result<Option<SchemaIdHeader>>> {
-        self.cached_target(topic).map(|t| encode(&t, value, out))
-    }
-
-    #[inline]
-    fn cached_target(&self, topic: &str) -> Option<Arc<Target>> {
-        let t = self.inner.targets.get(topic)?;
-        match t.expires {
-            Some(at) if Instant::now() >= at => None,
-            _ => Some(t),
-        }
+        self.inner
+            .targets
+            .with(topic, |t| match t.expires {
+                Some(at) if Instant::now() >= at => None,
+                _ => Some(encode(t, value, out)),
+            })
+            .flatten()
     }
 
     pub(crate) fn shared(&self) -> Arc<SerInner> {
@@ -263,8 +261,12 @@ pub struct AvroDeserializer {
 
 struct DeInner {
     client: Arc<dyn RegistryClient>,
+    /// loading caches: one registry fetch per id however many callers miss at once
     by_id: Cache<i32, Arc<Writer>>,
     by_guid: Cache<SchemaGuid, Arc<Writer>>,
+    /// what message decoding reads
+    hot_id: HotMap<i32, Writer>,
+    hot_guid: HotMap<SchemaGuid, Writer>,
     reader: Option<ReaderSchema>,
 }
 
@@ -319,6 +321,8 @@ impl AvroDeserializer {
                 client,
                 by_id: Cache::new(PARSED_CACHE_CAPACITY),
                 by_guid: Cache::new(PARSED_CACHE_CAPACITY),
+                hot_id: HotMap::new(PARSED_CACHE_CAPACITY),
+                hot_guid: HotMap::new(PARSED_CACHE_CAPACITY),
                 reader,
             }),
         }
@@ -337,6 +341,9 @@ impl AvroDeserializer {
         data: &[u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.with_cached(r, |w| self.decode_owned(w, payload)) {
+            return res;
+        }
         let w = self.writer(r).await?;
         self.decode_owned(&w, payload)
     }
@@ -349,6 +356,9 @@ impl AvroDeserializer {
         data: &'a [u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.with_cached(r, |w| decode_fast(&w.fast, payload)) {
+            return res;
+        }
         let w = self.writer(r).await?;
         decode_fast(&w.fast, payload)
     }
@@ -361,6 +371,9 @@ impl AvroDeserializer {
         data: &[u8],
     ) -> Result<serde_json::Value> {
         let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.with_cached(r, |w| self.decode_json_with(w, payload)) {
+            return res;
+        }
         let w = self.writer(r).await?;
         self.decode_json_with(&w, payload)
     }
@@ -417,37 +430,40 @@ impl AvroDeserializer {
         reader.read_value(&mut payload).map_err(de)
     }
 
-    /// Cache-only lookup of a writer schema.
-    pub(crate) fn cached_writer(&self, r: SchemaRef) -> Option<Arc<Writer>> {
+    /// Runs `f` with the cached writer schema, if there is one (the lock-free hot path).
+    #[inline]
+    pub(crate) fn with_cached<R>(&self, r: SchemaRef, f: impl FnOnce(&Writer) -> R) -> Option<R> {
         match r {
-            SchemaRef::Id(id) => self.inner.by_id.get(&id.0),
-            SchemaRef::Guid(g) => self.inner.by_guid.get(&g),
+            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, |w| f(w)),
+            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, |w| f(w)),
         }
     }
 
+    /// The writer schema, fetched and parsed once per id or GUID.
     pub(crate) async fn writer(&self, r: SchemaRef) -> Result<Arc<Writer>> {
-        if let Some(w) = self.cached_writer(r) {
-            return Ok(w);
-        }
         let inner = &*self.inner;
         match r {
             SchemaRef::Id(id) => {
-                inner
+                let w = inner
                     .by_id
                     .get_or_insert_async(&id.0, async {
                         let s = inner.client.schema_by_id(id).await?;
                         inner.load_writer(&s.schema).await
                     })
-                    .await
+                    .await?;
+                inner.hot_id.insert(id.0, w.clone());
+                Ok(w)
             }
             SchemaRef::Guid(g) => {
-                inner
+                let w = inner
                     .by_guid
                     .get_or_insert_async(&g, async {
                         let s = inner.client.schema_by_guid(g).await?;
                         inner.load_writer(&s.schema).await
                     })
-                    .await
+                    .await?;
+                inner.hot_guid.insert(g, w.clone());
+                Ok(w)
             }
         }
     }

@@ -154,6 +154,9 @@ impl Blocking<AvroDeserializer> {
         data: &[u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.0.with_cached(r, |w| self.0.decode_owned(w, payload)) {
+            return res;
+        }
         let w = self.writer(r)?;
         self.0.decode_owned(&w, payload)
     }
@@ -165,6 +168,12 @@ impl Blocking<AvroDeserializer> {
         data: &'a [u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self
+            .0
+            .with_cached(r, |w| crate::avro::decode_fast(w.fast_schema(), payload))
+        {
+            return res;
+        }
         let w = self.writer(r)?;
         crate::avro::decode_fast(w.fast_schema(), payload)
     }
@@ -172,18 +181,19 @@ impl Blocking<AvroDeserializer> {
     /// See [`AvroDeserializer::decode_json`].
     pub fn decode_json(&self, header: Option<&[u8]>, data: &[u8]) -> Result<serde_json::Value> {
         let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self
+            .0
+            .with_cached(r, |w| self.0.decode_json_with(w, payload))
+        {
+            return res;
+        }
         let w = self.writer(r)?;
         self.0.decode_json_with(&w, payload)
     }
 
     fn writer(&self, r: wire::SchemaRef) -> Result<std::sync::Arc<crate::avro::Writer>> {
-        match self.0.cached_writer(r) {
-            Some(w) => Ok(w),
-            None => {
-                let de = self.0.clone();
-                block_on(async move { de.writer(r).await })?
-            }
-        }
+        let de = self.0.clone();
+        block_on(async move { de.writer(r).await })?
     }
 }
 
@@ -203,13 +213,11 @@ impl Blocking<JsonDeserializer> {
         if !self.0.needs_registry() {
             return decode_with(None, payload);
         }
-        let v = match self.0.cached_validator(r) {
-            Some(v) => v,
-            None => {
-                let de = self.0.clone();
-                block_on(async move { de.validator(r).await })??
-            }
-        };
+        if let Some(res) = self.0.with_cached(r, |v| decode_with(Some(v), payload)) {
+            return res;
+        }
+        let de = self.0.clone();
+        let v = block_on(async move { de.validator(r).await })??;
         decode_with(Some(&v), payload)
     }
 }

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::client::RegistryClient;
 use crate::config::{Encoded, Framing, SchemaIdHeader, SchemaSelection, SerializerConfig, select};
 use crate::error::{Error, Result};
+use crate::hot::HotMap;
 use crate::schema::{Schema, SchemaType};
 use crate::strategy::record_name;
 use crate::wire::{self, SchemaGuid, SchemaRef};
@@ -57,7 +58,7 @@ pub(crate) struct JsonSerInner {
     own: Schema,
     record_name: Option<String>,
     config: SerializerConfig,
-    targets: Cache<String, Arc<JsonTarget>>,
+    targets: HotMap<String, JsonTarget>,
     validators: Cache<i32, Arc<Validator>>,
 }
 
@@ -85,7 +86,7 @@ impl<T: Serialize + ?Sized> JsonSerializer<T> {
                 record_name: record_name(&schema),
                 own: schema,
                 config,
-                targets: Cache::new(CACHE_CAPACITY),
+                targets: HotMap::new(CACHE_CAPACITY),
                 validators: Cache::new(CACHE_CAPACITY),
             }),
             _t: PhantomData,
@@ -106,10 +107,10 @@ impl<T: Serialize + ?Sized> JsonSerializer<T> {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<Option<SchemaIdHeader>> {
-        let t = match self.cached_target(topic) {
-            Some(t) => t,
-            None => self.inner.prepare(topic).await?,
-        };
+        if let Some(r) = self.serialize_cached_into(topic, value, out) {
+            return r;
+        }
+        let t = self.inner.prepare(topic).await?;
         encode(&t, value, out)
     }
 
@@ -125,15 +126,13 @@ impl<T: Serialize + ?Sized> JsonSerializer<T> {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Option<Result<Option<SchemaIdHeader>>> {
-        self.cached_target(topic).map(|t| encode(&t, value, out))
-    }
-
-    fn cached_target(&self, topic: &str) -> Option<Arc<JsonTarget>> {
-        let t = self.inner.targets.get(topic)?;
-        match t.expires {
-            Some(at) if Instant::now() >= at => None,
-            _ => Some(t),
-        }
+        self.inner
+            .targets
+            .with(topic, |t| match t.expires {
+                Some(at) if Instant::now() >= at => None,
+                _ => Some(encode(t, value, out)),
+            })
+            .flatten()
     }
 
     pub(crate) fn shared(&self) -> Arc<JsonSerInner> {
@@ -213,6 +212,8 @@ struct JsonDeInner {
     validate: bool,
     by_id: Cache<i32, Arc<Validator>>,
     by_guid: Cache<SchemaGuid, Arc<Validator>>,
+    hot_id: HotMap<i32, Validator>,
+    hot_guid: HotMap<SchemaGuid, Validator>,
 }
 
 impl JsonDeserializer {
@@ -224,6 +225,8 @@ impl JsonDeserializer {
                 validate,
                 by_id: Cache::new(CACHE_CAPACITY),
                 by_guid: Cache::new(CACHE_CAPACITY),
+                hot_id: HotMap::new(CACHE_CAPACITY),
+                hot_guid: HotMap::new(CACHE_CAPACITY),
             }),
         }
     }
@@ -240,11 +243,14 @@ impl JsonDeserializer {
         data: &[u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
-        let validator = match self.inner.validate {
-            true => Some(self.validator(r).await?),
-            false => None,
-        };
-        decode_with(validator.as_deref(), payload)
+        if !self.inner.validate {
+            return decode_with(None, payload);
+        }
+        if let Some(res) = self.with_cached(r, |v| decode_with(Some(v), payload)) {
+            return res;
+        }
+        let v = self.validator(r).await?;
+        decode_with(Some(&v), payload)
     }
 
     /// Decodes into a generic JSON value.
@@ -260,10 +266,14 @@ impl JsonDeserializer {
         self.inner.validate
     }
 
-    pub(crate) fn cached_validator(&self, r: SchemaRef) -> Option<Arc<Validator>> {
+    pub(crate) fn with_cached<R>(
+        &self,
+        r: SchemaRef,
+        f: impl FnOnce(&Validator) -> R,
+    ) -> Option<R> {
         match r {
-            SchemaRef::Id(id) => self.inner.by_id.get(&id.0),
-            SchemaRef::Guid(g) => self.inner.by_guid.get(&g),
+            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, |v| f(v)),
+            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, |v| f(v)),
         }
     }
 
@@ -271,20 +281,24 @@ impl JsonDeserializer {
         let inner = &*self.inner;
         match r {
             SchemaRef::Id(id) => {
-                inner
+                let v = inner
                     .by_id
                     .get_or_insert_async(&id.0, async {
                         compile(&inner.client.schema_by_id(id).await?.schema).map(Arc::new)
                     })
-                    .await
+                    .await?;
+                inner.hot_id.insert(id.0, v.clone());
+                Ok(v)
             }
             SchemaRef::Guid(g) => {
-                inner
+                let v = inner
                     .by_guid
                     .get_or_insert_async(&g, async {
                         compile(&inner.client.schema_by_guid(g).await?.schema).map(Arc::new)
                     })
-                    .await
+                    .await?;
+                inner.hot_guid.insert(g, v.clone());
+                Ok(v)
             }
         }
     }

@@ -145,6 +145,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 mod generic;
+mod hot;
 pub mod json;
 pub mod schema;
 pub mod strategy;
