@@ -434,8 +434,8 @@ impl AvroDeserializer {
     #[inline]
     pub(crate) fn with_cached<R>(&self, r: SchemaRef, f: impl FnOnce(&Writer) -> R) -> Option<R> {
         match r {
-            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, |w| f(w)),
-            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, |w| f(w)),
+            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, f),
+            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, f),
         }
     }
 

@@ -272,8 +272,8 @@ impl JsonDeserializer {
         f: impl FnOnce(&Validator) -> R,
     ) -> Option<R> {
         match r {
-            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, |v| f(v)),
-            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, |v| f(v)),
+            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, f),
+            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, f),
         }
     }
 
