@@ -92,7 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "order {i} -> partition {} offset {}",
                 delivery.partition, delivery.offset
             ),
-            Err((e, _)) => return Err(Box::new(e)),
+            Err((e, _)) => return Err(e.into()),
         }
     }
     Ok(())
