@@ -129,6 +129,24 @@
 //! # }).unwrap();
 //! ```
 //!
+//! # Caching and the hot path
+//!
+//! Wrap the HTTP client in [`CachedClient`] and share one `Arc` between producers and consumers:
+//! schemas by id are kept forever (bounded), registrations and lookups per
+//! (subject, schema, normalize), `latest` for 60 s; concurrent misses on one key make one request.
+//! On top of that every codec keeps what its message path needs (per topic: the framing and the
+//! parsed schema; per id: the parsed writer schema or compiled validator) in a map that readers
+//! consult without locks, so a cached encode or decode is the `serde_avro_fast` datum call plus
+//! a few nanoseconds, and allocates nothing but its output.
+//!
+//! Measured with `cargo bench -p codec` (10-field record, 104-byte datum, schema cached), in
+//! instructions per operation (valgrind; stable where wall-clock time on a shared VM is not):
+//!
+//! | | raw `serde_avro_fast` | this crate | `schema_registry_converter` 6 |
+//! |---|---:|---:|---:|
+//! | encode | 2,399 | 2,693 (1.12×) | 12,598 |
+//! | decode into a struct | 2,997 | 3,383 (1.13×) | 12,097 (with `from_value`) |
+//!
 //! # Errors
 //!
 //! Everything returns [`Error`]; registry failures keep Confluent's `error_code`
