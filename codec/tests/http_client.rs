@@ -346,3 +346,37 @@ async fn codec_round_trip_over_http_hits_the_registry_once_each_way() {
 fn seen_uris(seen: &Mutex<Vec<Seen>>) -> Vec<String> {
     seen.lock().unwrap().iter().map(|s| s.uri.clone()).collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_codecs_over_http_from_worker_and_plain_threads() {
+    let (url, _) = stub(None, |s, _| {
+        if s.method == "POST" {
+            (200, r#"{"id":3}"#.into())
+        } else {
+            (200, r#"{"schema":"\"string\""}"#.into())
+        }
+    })
+    .await;
+    let registry = Arc::new(CachedClient::new(HttpClient::new(&url).unwrap()));
+    let ser = codec::Blocking::new(
+        AvroSerializer::<str>::new(
+            registry,
+            Schema::avro(r#""string""#),
+            SerializerConfig::value(),
+        )
+        .unwrap(),
+    );
+    // on this runtime worker thread: must not panic
+    let bytes = ser.serialize("t", "hi").unwrap().payload;
+    assert_eq!(bytes, [0, 0, 0, 0, 3, 4, b'h', b'i']);
+    // on a plain thread, with a fresh client so the schema is fetched over HTTP
+    let url2 = url.clone();
+    let decoded = std::thread::spawn(move || {
+        let registry = Arc::new(CachedClient::new(HttpClient::new(&url2).unwrap()));
+        codec::Blocking::new(AvroDeserializer::new(registry)).deserialize::<String>(&bytes)
+    })
+    .join()
+    .unwrap()
+    .unwrap();
+    assert_eq!(decoded, "hi");
+}
