@@ -163,7 +163,8 @@ impl<T: Serialize + ?Sized> AvroSerializer<T> {
         if let Some(r) = self.serialize_cached_into(topic, value, out) {
             return r;
         }
-        let target = self.inner.prepare(topic).await?;
+        // boxed so the future callers poll on every message stays small
+        let target = Box::pin(self.inner.prepare(topic)).await?;
         encode(&target, value, out)
     }
 
@@ -344,7 +345,7 @@ impl AvroDeserializer {
         if let Some(res) = self.with_cached(r, |w| self.decode_owned(w, payload)) {
             return res;
         }
-        let w = self.writer(r).await?;
+        let w = Box::pin(self.writer(r)).await?;
         self.decode_owned(&w, payload)
     }
 
@@ -359,7 +360,7 @@ impl AvroDeserializer {
         if let Some(res) = self.with_cached(r, |w| decode_fast(&w.fast, payload)) {
             return res;
         }
-        let w = self.writer(r).await?;
+        let w = Box::pin(self.writer(r)).await?;
         decode_fast(&w.fast, payload)
     }
 
@@ -374,7 +375,7 @@ impl AvroDeserializer {
         if let Some(res) = self.with_cached(r, |w| self.decode_json_with(w, payload)) {
             return res;
         }
-        let w = self.writer(r).await?;
+        let w = Box::pin(self.writer(r)).await?;
         self.decode_json_with(&w, payload)
     }
 

@@ -110,7 +110,7 @@ impl<T: Serialize + ?Sized> JsonSerializer<T> {
         if let Some(r) = self.serialize_cached_into(topic, value, out) {
             return r;
         }
-        let t = self.inner.prepare(topic).await?;
+        let t = Box::pin(self.inner.prepare(topic)).await?;
         encode(&t, value, out)
     }
 
@@ -249,7 +249,7 @@ impl JsonDeserializer {
         if let Some(res) = self.with_cached(r, |v| decode_with(Some(v), payload)) {
             return res;
         }
-        let v = self.validator(r).await?;
+        let v = Box::pin(self.validator(r)).await?;
         decode_with(Some(&v), payload)
     }
 
