@@ -142,10 +142,10 @@
 //! Measured with `cargo bench -p codec` (10-field record, 104-byte datum, schema cached), in
 //! instructions per operation (valgrind; stable where wall-clock time on a shared VM is not):
 //!
-//! | | raw `serde_avro_fast` | this crate | `schema_registry_converter` 6 |
-//! |---|---:|---:|---:|
-//! | encode | 2,399 | 2,693 (1.12×) | 12,598 |
-//! | decode into a struct | 2,997 | 3,383 (1.13×) | 12,097 (with `from_value`) |
+//! | | raw `serde_avro_fast` | this crate, blocking | this crate, async | `schema_registry_converter` 6 |
+//! |---|---:|---:|---:|---:|
+//! | encode | 2,398 | 2,689 (1.12×) | 2,751 (1.15×) | 12,598 |
+//! | decode into a struct | 2,989 | 3,375 (1.13×) | 3,468 (1.16×) | 12,097 (with `from_value`) |
 //!
 //! # Errors
 //!
