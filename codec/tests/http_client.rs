@@ -380,3 +380,26 @@ async fn blocking_codecs_over_http_from_worker_and_plain_threads() {
     .unwrap();
     assert_eq!(decoded, "hi");
 }
+
+#[tokio::test]
+async fn oversized_answers_are_refused() {
+    let (url, _) = stub(None, |_, _| {
+        (200, format!(r#"{{"schema":"{}"}}"#, "x".repeat(4096)))
+    })
+    .await;
+    let mut cfg = fast(&url).retries(0, Duration::from_millis(1));
+    cfg.max_response_bytes = 1024;
+    let c = HttpClient::with_config(cfg).unwrap();
+    let err = c.schema_by_id(SchemaId(1)).await.unwrap_err();
+    assert!(err.to_string().contains("larger than 1024"), "{err}");
+    let ok = HttpClient::with_config(fast(&url)).unwrap();
+    assert_eq!(
+        ok.schema_by_id(SchemaId(1))
+            .await
+            .unwrap()
+            .schema
+            .schema
+            .len(),
+        4096
+    );
+}

@@ -57,6 +57,8 @@ pub struct HttpClientConfig {
     pub max_backoff: Duration,
     /// credentials
     pub auth: Option<Auth>,
+    /// largest response body accepted (a misbehaving registry cannot make us buffer more)
+    pub max_response_bytes: usize,
 }
 
 impl HttpClientConfig {
@@ -74,6 +76,7 @@ impl HttpClientConfig {
             retry_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
             auth: None,
+            max_response_bytes: 16 << 20,
         }
     }
 
@@ -193,7 +196,7 @@ impl HttpClient {
                     }
                 };
                 let status = resp.status();
-                let bytes = match resp.bytes().await {
+                let bytes = match read_body(resp, self.config.max_response_bytes).await {
                     Ok(b) => b,
                     Err(e) => {
                         last_err = Error::Transport(format!("{url}: reading body: {e}"));
@@ -202,7 +205,7 @@ impl HttpClient {
                 };
                 self.current.store(idx, Ordering::Relaxed);
                 if status.is_success() {
-                    return Ok(bytes.to_vec());
+                    return Ok(bytes);
                 }
                 let err = registry_error(status, &bytes);
                 if !retryable(status) {
@@ -228,6 +231,24 @@ impl HttpClient {
         let body = self.call(Method::POST, path, Some(req)).await?;
         parse_schema(&body, Some(schema))
     }
+}
+
+/// Reads a response body, refusing more than `limit` bytes.
+async fn read_body(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, String> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(format!("response larger than {limit} bytes"));
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
+        if out.len() + chunk.len() > limit {
+            return Err(format!("response larger than {limit} bytes"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 fn parse_schema(body: &[u8], fallback: Option<&Schema>) -> Result<Arc<RegisteredSchema>> {
