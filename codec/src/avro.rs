@@ -226,18 +226,23 @@ impl SerInner {
             (_, false) => Arc::new(parse_fast(client, &sel.registered.schema).await?),
         };
         let mut expires = None;
-        if let SchemaSelection::UseLatest { strict } = self.config.selection {
-            expires = Some(Instant::now() + self.config.latest_ttl);
-            if strict {
-                let (own, _) = parse_apache(client, &self.own).await?;
-                let (latest, _) = parse_apache(client, &sel.registered.schema).await?;
-                if let Err(e) =
-                    apache_avro::schema_compatibility::SchemaCompatibility::can_read(&own, &latest)
-                {
-                    return Err(Error::Config(format!(
-                        "Incompatible schema of type AVRO: latest version of subject {subject} cannot read the serializer's schema ({e}). Set strict to false to use it anyway"
-                    )));
-                }
+        let (strict, what) = match self.config.selection {
+            SchemaSelection::UseLatest { strict } => {
+                expires = Some(Instant::now() + self.config.latest_ttl);
+                (strict, format!("latest version of subject {subject}"))
+            }
+            SchemaSelection::UseId { id, strict } => (strict, format!("schema {id}")),
+            _ => (false, String::new()),
+        };
+        if strict {
+            let (own, _) = parse_apache(client, &self.own).await?;
+            let (target, _) = parse_apache(client, &sel.registered.schema).await?;
+            if let Err(e) =
+                apache_avro::schema_compatibility::SchemaCompatibility::can_read(&own, &target)
+            {
+                return Err(Error::Config(format!(
+                    "Incompatible schema of type AVRO: {what} cannot read the serializer's schema ({e}). Set strict to false to use it anyway"
+                )));
             }
         }
         let t = Arc::new(Target {

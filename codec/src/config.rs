@@ -21,8 +21,14 @@ pub enum SchemaSelection {
         /// check that latest can read data written with the serializer's schema
         strict: bool,
     },
-    /// always write this id (its schema is fetched and used to encode)
-    UseId(SchemaId),
+    /// always write this id (its schema is fetched and used to encode); with `strict`, that schema
+    /// must be able to read the serializer's schema (Confluent's `id.compatibility.strict`, Avro only)
+    UseId {
+        /// the id to write
+        id: SchemaId,
+        /// check that the id's schema can read data written with the serializer's schema
+        strict: bool,
+    },
     /// only look the schema up (`POST /subjects/{s}`); fails with 40403 if not registered
     LookupOnly,
 }
@@ -176,10 +182,10 @@ pub(crate) async fn select(
         }
         SchemaSelection::LookupOnly => (client.lookup(subject, own, config.normalize).await?, true),
         SchemaSelection::UseLatest { .. } => (client.latest_version(subject).await?, false),
-        SchemaSelection::UseId(id) => (client.schema_by_id(*id).await?, false),
+        SchemaSelection::UseId { id, .. } => (client.schema_by_id(*id).await?, false),
     };
     let id = match (&config.selection, registered.id) {
-        (SchemaSelection::UseId(id), _) => *id,
+        (SchemaSelection::UseId { id, .. }, _) => *id,
         (_, Some(id)) => id,
         (_, None) => {
             return Err(Error::Config(format!(

@@ -59,7 +59,7 @@
 //!     .strategy(SubjectNameStrategy::TopicRecordName)      // "<topic>-shop.Order"
 //!     .selection(SchemaSelection::UseLatest { strict: true }) // use.latest.version=true
 //!     .normalize(true);                                     // normalize.schemas=true
-//! let fixed = SerializerConfig::key().selection(SchemaSelection::UseId(SchemaId(42)));
+//! let fixed = SerializerConfig::key().selection(SchemaSelection::UseId { id: SchemaId(42), strict: true });
 //! let lookup_only = SerializerConfig::value().selection(SchemaSelection::LookupOnly);
 //! # let _ = (cfg, fixed, lookup_only);
 //! ```

@@ -221,12 +221,18 @@ async fn use_fixed_id() {
     reg.register("anything", &Schema::avro(ORDER), false)
         .await
         .unwrap();
-    let cfg = SerializerConfig::value().selection(SchemaSelection::UseId(SchemaId(1)));
+    let cfg = SerializerConfig::value().selection(SchemaSelection::UseId {
+        id: SchemaId(1),
+        strict: true,
+    });
     let ser = AvroSerializer::<Order>::new(reg.clone(), Schema::avro(ORDER), cfg).unwrap();
     let e = ser.serialize("orders", &order()).await.unwrap();
     assert_eq!(&e.payload[..5], &[0, 0, 0, 0, 1]);
     assert_eq!(reg.calls().register.load(SeqCst), 1);
-    let cfg = SerializerConfig::value().selection(SchemaSelection::UseId(SchemaId(99)));
+    let cfg = SerializerConfig::value().selection(SchemaSelection::UseId {
+        id: SchemaId(99),
+        strict: false,
+    });
     let ser = AvroSerializer::<Order>::new(reg.clone(), Schema::avro(ORDER), cfg).unwrap();
     assert_eq!(
         ser.serialize("orders", &order())
@@ -235,6 +241,23 @@ async fn use_fixed_id() {
             .error_code(),
         Some(40403)
     );
+    // strict: an id whose schema cannot read the serializer's schema is refused
+    reg.register(
+        "other",
+        &Schema::avro(
+            r#"{"type":"record","name":"shop.Order","fields":[{"name":"x","type":"int"}]}"#,
+        ),
+        false,
+    )
+    .await
+    .unwrap();
+    let strict = SerializerConfig::value().selection(SchemaSelection::UseId {
+        id: SchemaId(2),
+        strict: true,
+    });
+    let ser = AvroSerializer::<Order>::new(reg.clone(), Schema::avro(ORDER), strict).unwrap();
+    let err = ser.serialize("orders", &order()).await.unwrap_err();
+    assert!(err.to_string().contains("schema 2 cannot read"), "{err}");
 }
 
 #[tokio::test]
