@@ -6,6 +6,15 @@
 //! - [`schema`]: pure engines: parse, canonical form, identity hash, compatibility.
 //! - [`store`]: the `Store` trait with SQLite and PostgreSQL implementations.
 //! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
+//! - [`server`], [`config`], [`telemetry`], [`cli`]: process wiring.
 
+pub mod api;
+pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod error;
+pub mod registry;
 pub mod schema;
+pub mod server;
+pub mod store;
+pub mod telemetry;

@@ -1,1 +1,44 @@
-//! placeholder
+//! Test harness: `spawn_app(backend)` starts the real server on `127.0.0.1:0` over a fresh
+//! database (a temp SQLite file, or a new PostgreSQL database dropped afterwards) and
+//! returns a [`TestApp`] client.
+//!
+//! PostgreSQL tests are compiled with `#[ignore]` unless `TEST_DATABASE_URL` is set at
+//! build time (see `build.rs`); with it set, a database that cannot be reached fails the test.
+
+pub mod app;
+pub use app::spawn_app_with;
+pub mod postgres;
+pub mod process;
+
+pub use app::{Backend, TestApp, spawn_app};
+
+/// Declares async tests `fn name(app: TestApp)` once and instantiates them for both backends.
+///
+/// ```ignore
+/// async fn registers(app: TestApp) { /* ... */ }
+/// both_backends!(registers);
+/// ```
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::spawn_app($crate::Backend::Sqlite).await;
+                    super::$name(app).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+                async fn $name() {
+                    let app = $crate::spawn_app($crate::Backend::Postgres).await;
+                    super::$name(app).await;
+                }
+            )+
+        }
+    };
+}

@@ -6,11 +6,11 @@ mod schema_type;
 mod subject;
 mod version;
 
-pub use compatibility::CompatibilityLevel;
-pub use mode::Mode;
-pub use schema_type::SchemaType;
-pub use subject::{DEFAULT_CONTEXT, SubjectName};
-pub use version::VersionRef;
+pub use compatibility::{CompatibilityLevel, InvalidCompatibilityLevel};
+pub use mode::{InvalidMode, Mode};
+pub use schema_type::{SchemaType, UnknownSchemaType};
+pub use subject::{DEFAULT_CONTEXT, InvalidSubject, SubjectName};
+pub use version::{InvalidVersion, VersionRef};
 
 /// A global schema id (per context), as Confluent issues them: 1, 2, 3, ...
 pub type SchemaId = i32;

@@ -1,14 +1,23 @@
 //! The seven compatibility levels applied to a new schema and its previous versions, with
-//! Confluent's message list (spec §5.1–§5.2).
+//! Confluent's message list (spec §5.1–§5.2; Confluent's `CompatibilityChecker`,
+//! `SchemaValidatorBuilder` and `AbstractSchemaRegistry.isCompatibleWithPrevious`).
 //!
-//! INTERIM (completed by issue 3): messages carry the per-difference strings and the
-//! trailing version/schema/level entries.
+//! Versions are compared newest first; BACKWARD/FORWARD/FULL look at the newest only, the
+//! transitive levels at every one and stop at the first that fails. FULL lists the forward
+//! half (old reads new) first; only the backward half is followed by the version and schema
+//! entries. Any failure ends with the `{validateFields: ..., compatibility: ...}` entry.
 
 use super::{Labels, ParsedSchema};
 use crate::domain::CompatibilityLevel;
 
 /// The single message for a type switch under any level but NONE.
 pub const DIFFERENT_SCHEMA_TYPE: &str = "Incompatible because of different schema type";
+
+/// Longest old schema (in UTF-16 units, as Java counts) quoted whole in a message.
+const MAX_SCHEMA_SIZE_FOR_LOGGING: usize = 10 * 1024;
+
+const NEW: &str = "new";
+const OLD: &str = "old";
 
 /// A previous version to compare against.
 #[derive(Debug, Clone, Copy)]
@@ -31,59 +40,151 @@ impl CompatibilityReport {
     }
 }
 
-/// Checks `new` against `previous` (live versions, oldest first) under `level`.
+/// Checks `new` against `previous` (live versions, oldest first) under `level`, with
+/// `validateFields` reported as `false`.
 #[must_use]
 pub fn check(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     previous: &[PreviousVersion<'_>],
 ) -> CompatibilityReport {
-    if level == CompatibilityLevel::None || previous.is_empty() {
+    check_with_validate_fields(level, new, previous, false)
+}
+
+/// [`check`], printing `validate_fields` in the final entry (Confluent's `validateFields`
+/// config; the reserved-field checks themselves are not done here).
+#[must_use]
+pub fn check_with_validate_fields(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous: &[PreviousVersion<'_>],
+    validate_fields: bool,
+) -> CompatibilityReport {
+    if level == CompatibilityLevel::None {
         return CompatibilityReport::default();
     }
-    let compared: Vec<&PreviousVersion<'_>> = if level.is_transitive() {
-        previous.iter().rev().collect()
+    let newest_first = previous.iter().rev();
+    let take = if level.is_transitive() {
+        previous.len()
     } else {
-        previous.last().into_iter().collect()
+        1
     };
-    for prev in compared {
-        let mut messages = Vec::new();
-        if prev.schema.schema_type() != new.schema_type() {
-            messages.push(DIFFERENT_SCHEMA_TYPE.to_owned());
-        } else {
-            if level.checks_forward() {
-                let labels = Labels {
-                    reader: "old",
-                    writer: "new",
-                };
-                messages.extend(
-                    ParsedSchema::incompatibilities(prev.schema, new, labels)
-                        .into_iter()
-                        .map(|i| i.message),
-                );
-            }
-            if level.checks_backward() {
-                let labels = Labels {
-                    reader: "new",
-                    writer: "old",
-                };
-                messages.extend(
-                    ParsedSchema::incompatibilities(new, prev.schema, labels)
-                        .into_iter()
-                        .map(|i| i.message),
-                );
-            }
-        }
+    for prev in newest_first.take(take) {
+        let mut messages = compare(level, new, prev);
         if !messages.is_empty() {
-            if let Some(v) = prev.version {
-                messages.push(format!("{{oldSchemaVersion: {v}}}"));
-            }
-            messages.push(format!("{{oldSchema: '{}'}}", prev.schema.canonical()));
             messages.push(format!(
-                "{{validateFields: 'false', compatibility: '{level}'}}"
+                "{{validateFields: '{validate_fields}', compatibility: '{level}'}}"
             ));
             return CompatibilityReport { messages };
         }
     }
     CompatibilityReport::default()
+}
+
+/// The messages for one previous version (empty when compatible with it).
+fn compare(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    prev: &PreviousVersion<'_>,
+) -> Vec<String> {
+    if prev.schema.schema_type() != new.schema_type() {
+        return vec![DIFFERENT_SCHEMA_TYPE.to_owned()];
+    }
+    let mut messages = Vec::new();
+    if level.checks_forward() {
+        // Old reads new; in FULL this half never carries the version/schema entries.
+        let labels = Labels {
+            reader: OLD,
+            writer: NEW,
+        };
+        let found = ParsedSchema::incompatibilities(prev.schema, new, labels);
+        let append = !level.checks_backward();
+        messages.extend(render(found.into_iter().map(|i| i.message), prev, append));
+    }
+    if level.checks_backward() {
+        let labels = Labels {
+            reader: NEW,
+            writer: OLD,
+        };
+        let found = ParsedSchema::incompatibilities(new, prev.schema, labels);
+        messages.extend(render(found.into_iter().map(|i| i.message), prev, true));
+    }
+    messages
+}
+
+/// The difference strings, followed (when any and `append_schema`) by the old version and
+/// the old schema (`formatErrorMessages`).
+fn render(
+    found: impl Iterator<Item = String>,
+    prev: &PreviousVersion<'_>,
+    append_schema: bool,
+) -> Vec<String> {
+    let mut messages: Vec<String> = found.collect();
+    if messages.is_empty() || !append_schema {
+        return messages;
+    }
+    if let Some(version) = prev.version {
+        messages.push(format!("{{oldSchemaVersion: {version}}}"));
+    }
+    let old = prev.schema.canonical();
+    if old.encode_utf16().count() <= MAX_SCHEMA_SIZE_FOR_LOGGING {
+        messages.push(format!("{{oldSchema: '{old}'}}"));
+    } else {
+        messages.push(format!(
+            "{{oldSchema: <truncated> '{}...'}}",
+            utf16_prefix(old, MAX_SCHEMA_SIZE_FOR_LOGGING)
+        ));
+    }
+    messages
+}
+
+/// The longest prefix of `s` of at most `units` UTF-16 code units (never splitting a char).
+fn utf16_prefix(s: &str, units: usize) -> &str {
+    let mut count = 0;
+    for (at, c) in s.char_indices() {
+        count += c.len_utf16();
+        if count > units {
+            return &s[..at];
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_prefix_counts_java_chars_and_never_splits_a_char() {
+        assert_eq!(utf16_prefix("abc", 2), "ab");
+        assert_eq!(utf16_prefix("abc", 5), "abc");
+        // 'é' is one UTF-16 unit, '😀' two.
+        assert_eq!(utf16_prefix("é😀x", 2), "é");
+        assert_eq!(utf16_prefix("é😀x", 3), "é😀");
+    }
+
+    #[test]
+    fn none_and_empty_history_are_always_compatible() {
+        let schema = ParsedSchema::parse(
+            crate::domain::SchemaType::Avro,
+            "\"int\"",
+            &[],
+            super::super::ParseOptions::default(),
+        )
+        .expect("parses");
+        let other = ParsedSchema::parse(
+            crate::domain::SchemaType::Avro,
+            "\"string\"",
+            &[],
+            super::super::ParseOptions::default(),
+        )
+        .expect("parses");
+        let previous = [PreviousVersion {
+            version: Some(1),
+            schema: &other,
+        }];
+        assert!(check(CompatibilityLevel::None, &schema, &previous).is_compatible());
+        assert!(check(CompatibilityLevel::FullTransitive, &schema, &[]).is_compatible());
+        assert!(!check(CompatibilityLevel::Backward, &schema, &previous).is_compatible());
+    }
 }

@@ -1,52 +1,143 @@
 //! Avro: parsing with references, Confluent's canonical string, and compatibility.
 //!
-//! INTERIM (replaced by the Avro engine of issue 3): canonical form is compact JSON and the
-//! checker treats any difference as incompatible, so it never answers "compatible" for a
-//! change it does not understand.
+//! Parsing follows Avro Java's `Schema.Parser` as Confluent configures it (`parse`, with
+//! `names` and `defaults` validation) into a name-resolved graph (`model`); the stored string is Java's `Schema.toString()`
+//! (`canonical`), optionally after Confluent's normalization (`normalize`); the checker
+//! is a port of Java's `SchemaCompatibility` (`compatibility`) whose findings are rendered
+//! as Confluent's `Difference` strings (`messages`).
+
+mod canonical;
+mod compatibility;
+mod defaults;
+mod json;
+mod messages;
+mod model;
+mod names;
+mod normalize;
+mod parse;
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::{Dependency, Incompatibility, Labels, ParseOptions, SchemaError};
+use model::{Graph, NodeId};
+use names::NameCheck;
+use parse::Parser;
 
+/// A parsed Avro schema: its graph (references included), its root and its strings.
 #[derive(Debug, Clone)]
 pub struct AvroSchema {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    graph: Graph,
+    root: NodeId,
     canonical: String,
+    resolved: String,
 }
 
 impl AvroSchema {
+    /// Parses `text` after the `dependencies` (referenced schemas, in dependency order) so
+    /// their named types resolve; `options.validate` applies Confluent's new-schema checks
+    /// (strict names, defaults matching their types), `options.normalize` its normalization.
+    ///
     /// # Errors
-    /// [`SchemaError`] when the text is not valid Avro.
+    /// [`SchemaError`] with Confluent's 42201 text (`Invalid schema of type AVRO, details:
+    /// ...`) when the text or a dependency is not a valid Avro schema.
     pub fn parse(
         text: &str,
         dependencies: &[Dependency],
-        _options: ParseOptions,
+        options: ParseOptions,
     ) -> Result<Self, SchemaError> {
-        let deps: Vec<&str> = dependencies.iter().map(|d| d.schema.as_str()).collect();
-        apache_avro::Schema::parse_str_with_list(text, &deps)
-            .map_err(|e| SchemaError::new(format!("Invalid schema of type AVRO, details: {e}")))?;
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| SchemaError::new(format!("Invalid schema of type AVRO, details: {e}")))?;
+        let mut graph = Graph::default();
+        let mut known = HashSet::new();
+        let root = {
+            let mut parser = Parser::new(&mut graph, options.validate);
+            parser.set_name_check(if options.validate {
+                NameCheck::Strict
+            } else {
+                NameCheck::Off
+            });
+            let mut dep_roots = Vec::with_capacity(dependencies.len());
+            for dependency in dependencies {
+                // Confluent reports a broken reference with Avro's bare message.
+                let id = parser
+                    .parse_document(&dependency.schema)
+                    .map_err(|e| invalid(&e))?;
+                dep_roots.push(id);
+            }
+            if !options.validate {
+                // Confluent keeps name checks for stored schemas, on the main schema only.
+                parser.set_name_check(NameCheck::Utf);
+            }
+            let root = parser.parse_document(text).map_err(|e| invalid(&e))?;
+            for id in dep_roots {
+                if let Some(named) = parser.graph().node(id).named() {
+                    known.insert(named.name.full());
+                }
+            }
+            root
+        };
+        if options.normalize {
+            normalize::normalize(&mut graph);
+        }
+        let mut canonical = String::new();
+        canonical::write(&graph, root, &mut known, &mut canonical).map_err(|e| invalid(&e))?;
+        let mut resolved = String::new();
+        canonical::write(&graph, root, &mut HashSet::new(), &mut resolved)
+            .map_err(|e| invalid(&e))?;
         Ok(AvroSchema {
-            canonical: value.to_string(),
+            inner: Arc::new(Inner {
+                graph,
+                root,
+                canonical,
+                resolved,
+            }),
         })
     }
 
+    /// The string Confluent stores: Java's `Schema.toString()`, referenced types by name.
     #[must_use]
     pub fn canonical(&self) -> &str {
-        &self.canonical
+        &self.inner.canonical
+    }
+
+    /// The schema with referenced types inlined (`format=resolved`).
+    #[must_use]
+    pub fn resolved(&self) -> &str {
+        &self.inner.resolved
+    }
+
+    /// The full name of a record schema (Confluent's `AvroSchema.name()`), else `None`.
+    #[must_use]
+    pub fn full_name(&self) -> Option<String> {
+        match self.inner.graph.node(self.inner.root) {
+            model::Node::Record { named, .. } => Some(named.name.full()),
+            _ => None,
+        }
     }
 }
 
+fn invalid(details: &str) -> SchemaError {
+    SchemaError::new(format!("Invalid schema of type AVRO, details: {details}"))
+}
+
+/// Every incompatibility met when `reader` reads data written with `writer`, each rendered as
+/// Confluent lists it, with `labels` in place of the reader/writer placeholders.
 #[must_use]
 pub fn incompatibilities(
     reader: &AvroSchema,
     writer: &AvroSchema,
-    _labels: Labels<'_>,
+    labels: Labels<'_>,
 ) -> Vec<Incompatibility> {
-    if reader.canonical == writer.canonical {
-        return Vec::new();
+    let (r, w) = (&reader.inner, &writer.inner);
+    match compatibility::check(&r.graph, r.root, &w.graph, w.root) {
+        Ok(found) => found
+            .iter()
+            .map(|f| messages::difference(f, labels))
+            .collect(),
+        Err(aborted) => vec![messages::aborted(&aborted)],
     }
-    vec![Incompatibility {
-        kind: "TYPE_MISMATCH".to_owned(),
-        path: "/".to_owned(),
-        message: "schemas differ".to_owned(),
-    }]
 }

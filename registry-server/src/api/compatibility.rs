@@ -1,0 +1,78 @@
+//! `/compatibility`: would this schema be accepted? (spec §3.4)
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::AppState;
+use super::bodies::json;
+use super::extract::{ApiJson, ApiPath, Params, subject_for_read, version};
+use super::routes::Routes;
+use crate::error::ApiError;
+use crate::registry::SchemaRequest;
+use crate::schema::compat::CompatibilityReport;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .post(
+            "/compatibility/subjects/{subject}/versions",
+            against_subject,
+        )
+        .post(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            against_version,
+        )
+}
+
+#[derive(Serialize)]
+struct CheckBody<'a> {
+    is_compatible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    messages: Option<&'a [String]>,
+}
+
+fn answer(report: &CompatibilityReport, verbose: bool) -> Response {
+    json(&CheckBody {
+        is_compatible: report.is_compatible(),
+        messages: verbose.then_some(report.messages.as_slice()),
+    })
+}
+
+/// POST /compatibility/subjects/{subject}/versions: the check a registration would run.
+async fn against_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+    ApiJson(request): ApiJson<SchemaRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let verbose = params.flag("verbose");
+    let report = state
+        .registry
+        .check_compatibility(&subject, None, &request, params.flag("normalize"), verbose)
+        .await?;
+    Ok(answer(&report, verbose))
+}
+
+/// POST /compatibility/subjects/{subject}/versions/{version}: against that one version.
+async fn against_version(
+    State(state): State<AppState>,
+    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    params: Params,
+    ApiJson(request): ApiJson<SchemaRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let version = version(&raw_version)?;
+    let verbose = params.flag("verbose");
+    let report = state
+        .registry
+        .check_compatibility(
+            &subject,
+            Some(version),
+            &request,
+            params.flag("normalize"),
+            verbose,
+        )
+        .await?;
+    Ok(answer(&report, verbose))
+}

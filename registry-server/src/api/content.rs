@@ -1,0 +1,110 @@
+//! Media types (spec §1.1): requests may carry Confluent's JSON types, `application/json`,
+//! `application/octet-stream` or none (415 otherwise); responses take the best type the
+//! `Accept` header allows (406 when it allows none).
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::{HeaderValue, Method};
+
+use crate::error::ApiError;
+
+/// The default response media type.
+pub const DEFAULT_MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+
+/// Response types in order of server preference.
+const RESPONSE_TYPES: [&str; 3] = [
+    DEFAULT_MEDIA_TYPE,
+    "application/vnd.schemaregistry+json",
+    "application/json",
+];
+
+/// Request body types accepted besides none at all.
+const REQUEST_TYPES: [&str; 4] = [
+    DEFAULT_MEDIA_TYPE,
+    "application/vnd.schemaregistry+json",
+    "application/json",
+    "application/octet-stream",
+];
+
+/// Paths that answer their own media type (Prometheus text).
+const OWN_MEDIA_TYPE_PATHS: [&str; 1] = ["/metrics"];
+
+/// Checks `Content-Type` and `Accept`, and labels the response with the negotiated type.
+pub async fn negotiate(request: Request, next: Next) -> Response {
+    if OWN_MEDIA_TYPE_PATHS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    if matches!(*request.method(), Method::POST | Method::PUT)
+        && let Some(content_type) = request.headers().get(CONTENT_TYPE)
+        && !content_type.to_str().is_ok_and(|ct| {
+            REQUEST_TYPES
+                .iter()
+                .any(|t| essence(ct).eq_ignore_ascii_case(t))
+        })
+    {
+        return ApiError::new(415, "HTTP 415 Unsupported Media Type").into_response();
+    }
+    let chosen = match request.headers().get(ACCEPT).map(HeaderValue::to_str) {
+        None => DEFAULT_MEDIA_TYPE,
+        Some(Ok(accept)) => match choose(accept) {
+            Some(chosen) => chosen,
+            None => return ApiError::new(406, "HTTP 406 Not Acceptable").into_response(),
+        },
+        Some(Err(_)) => DEFAULT_MEDIA_TYPE,
+    };
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(chosen));
+    response
+}
+
+/// The media type without parameters (`application/json; charset=utf-8` → `application/json`).
+fn essence(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or_default().trim()
+}
+
+/// The best response type an `Accept` header allows: highest q, then server preference.
+fn choose(accept: &str) -> Option<&'static str> {
+    let mut best: Option<(f32, usize)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let pattern = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        for (rank, candidate) in RESPONSE_TYPES.iter().enumerate() {
+            let matches = pattern == *candidate
+                || pattern == "*/*"
+                || pattern == "*"
+                || pattern == "application/*";
+            if matches && best.is_none_or(|(bq, br)| q > bq || (q == bq && rank < br)) {
+                best = Some((q, rank));
+            }
+        }
+    }
+    best.map(|(_, rank)| RESPONSE_TYPES[rank])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_best_allowed_type() {
+        assert_eq!(choose("application/json"), Some("application/json"));
+        assert_eq!(choose("*/*"), Some(DEFAULT_MEDIA_TYPE));
+        assert_eq!(
+            choose("application/json;q=0.5, application/vnd.schemaregistry+json;q=0.9"),
+            Some("application/vnd.schemaregistry+json")
+        );
+        assert_eq!(choose("text/html"), None);
+        assert_eq!(choose("application/json;q=0"), None);
+    }
+}

@@ -1,0 +1,75 @@
+//! Root, metadata, contexts, health and metrics endpoints.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::bodies::json;
+use super::extract::Params;
+use super::routes::Routes;
+use crate::error::ApiError;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", root)
+        .post("/", root)
+        .get("/v1/metadata/id", cluster_id)
+        .get("/v1/metadata/version", server_version)
+        .get("/contexts", contexts)
+        .get("/health/live", live)
+        .get("/health/ready", ready)
+        .get("/metrics", metrics)
+}
+
+/// GET / (and POST /): `{}` once the server serves.
+async fn root() -> Response {
+    json(&serde_json::json!({}))
+}
+
+/// GET /v1/metadata/id
+async fn cluster_id() -> Response {
+    json(&serde_json::json!({
+        "scope": {"path": [], "clusters": {"schema-registry-cluster": "schema-registry"}}
+    }))
+}
+
+/// GET /v1/metadata/version
+async fn server_version() -> Response {
+    json(&serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "commitId": "unknown"}))
+}
+
+/// GET /contexts
+async fn contexts(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    let contexts = state.registry.contexts().await?;
+    Ok(json(&params.paginate(contexts)?))
+}
+
+/// GET /health/live: the process serves.
+async fn live() -> Response {
+    json(&serde_json::json!({"status": "UP"}))
+}
+
+/// GET /health/ready: the database answers.
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.registry.store().ping().await {
+        Ok(()) => {
+            json(&serde_json::json!({"status": "UP", "backend": state.registry.store().backend()}))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            let mut response = json(&serde_json::json!({"status": "DOWN"}));
+            *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            response
+        }
+    }
+}
+
+/// GET /metrics: Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,105 @@
+//! `/mode`: READWRITE, READONLY, IMPORT and FORWARD, global and per subject (spec §3.6).
+
+use axum::extract::State;
+use axum::response::Response;
+use serde_json::Value;
+
+use super::AppState;
+use super::bodies::json;
+use super::extract::{ApiJson, ApiPath, Params, subject_for_read};
+use super::routes::Routes;
+use crate::domain::SubjectName;
+use crate::error::ApiError;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/mode", get_global)
+        .put("/mode", put_global)
+        .delete("/mode", delete_global)
+        .get("/mode/{subject}", get_subject)
+        .put("/mode/{subject}", put_subject)
+        .delete("/mode/{subject}", delete_subject)
+}
+
+fn mode_body(mode: crate::domain::Mode) -> Response {
+    json(&serde_json::json!({ "mode": mode.as_str() }))
+}
+
+/// Reads `{"mode": M}`; `null` (or absent) clears. Answers the body as sent, as Confluent echoes it.
+async fn put(
+    state: &AppState,
+    subject: Option<&SubjectName>,
+    body: Value,
+    force: bool,
+) -> Result<Response, ApiError> {
+    let mode = match body.get("mode") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(mode)) => Some(mode.as_str()),
+        Some(_) => {
+            return Err(ApiError::invalid_mode(
+                crate::domain::InvalidMode.to_string(),
+            ));
+        }
+    };
+    state.registry.put_mode(subject, mode, force).await?;
+    Ok(json(&body))
+}
+
+/// GET /mode
+async fn get_global(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    Ok(mode_body(
+        state
+            .registry
+            .get_mode(None, params.flag("defaultToGlobal"))
+            .await?,
+    ))
+}
+
+/// PUT /mode
+async fn put_global(
+    State(state): State<AppState>,
+    params: Params,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Response, ApiError> {
+    put(&state, None, body, params.flag("force")).await
+}
+
+/// DELETE /mode
+async fn delete_global(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(mode_body(state.registry.delete_mode(None).await?))
+}
+
+/// GET /mode/{subject}
+async fn get_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    Ok(mode_body(
+        state
+            .registry
+            .get_mode(Some(&subject), params.flag("defaultToGlobal"))
+            .await?,
+    ))
+}
+
+/// PUT /mode/{subject}
+async fn put_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    put(&state, Some(&subject), body, params.flag("force")).await
+}
+
+/// DELETE /mode/{subject}
+async fn delete_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    Ok(mode_body(state.registry.delete_mode(Some(&subject)).await?))
+}

@@ -1,0 +1,204 @@
+//! `/schemas`: schemas by id and guid, their subjects and versions, types (spec §3.3).
+//!
+//! `GET /schemas/ids/{id}` is the consumers' hot path: ids are immutable, so the rendered
+//! body is cached and a hit is a map lookup plus a write of bytes.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use super::AppState;
+use super::bodies::{SchemaBody, SchemaStringBody, SubjectVersionBody, json};
+use super::extract::{ApiPath, Params, not_found, subject_for_read};
+use super::routes::Routes;
+use crate::domain::{DEFAULT_CONTEXT, SubjectName};
+use crate::error::ApiError;
+use crate::registry::{RegisteredSchema, SubjectPrefix};
+use crate::store::{SchemaRecord, VersionRecord};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/schemas", list_schemas)
+        .get("/schemas/types", types)
+        .get("/schemas/ids/{id}", by_id)
+        .get("/schemas/ids/{id}/schema", by_id_schema)
+        .get("/schemas/ids/{id}/subjects", id_subjects)
+        .get("/schemas/ids/{id}/versions", id_versions)
+        .get("/schemas/guids/{guid}", by_guid)
+        .get("/schemas/guids/{guid}/ids", guid_ids)
+}
+
+fn parse_id(raw: &str) -> Result<i32, ApiError> {
+    raw.trim().parse().map_err(|_| not_found())
+}
+
+fn subject_param(params: &Params) -> Result<Option<SubjectName>, ApiError> {
+    params.get("subject").map(subject_for_read).transpose()
+}
+
+fn string_body(
+    record: &SchemaRecord,
+    version: Option<&VersionRecord>,
+    max_id: Option<i32>,
+) -> Response {
+    let schema = RegisteredSchema::from_schema(record.clone());
+    json(&SchemaStringBody {
+        subject: version.map(|v| v.subject.as_str()),
+        version: version.map(|v| v.version),
+        schema: &schema.schema,
+        schema_type: schema.schema_type,
+        references: &schema.references,
+        metadata: schema.metadata.as_ref(),
+        rule_set: schema.rule_set.as_ref(),
+        guid: &schema.guid,
+        ts: schema.ts,
+        deleted: version.is_some_and(|v| v.deleted),
+        max_id,
+    })
+}
+
+/// GET /schemas
+async fn list_schemas(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
+    let schemas = state
+        .registry
+        .list_schemas(&prefix, params.flag("deleted"), params.flag("latestOnly"))
+        .await?;
+    let bodies: Vec<SchemaBody<'_>> = schemas.iter().map(SchemaBody::of).collect();
+    Ok(json(&params.paginate(bodies)?))
+}
+
+/// GET /schemas/types
+async fn types() -> Response {
+    json(&["JSON", "AVRO"])
+}
+
+/// GET /schemas/ids/{id}
+async fn by_id(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&raw_id)?;
+    let subject = subject_param(&params)?;
+    let fetch_max_id = params.flag("fetchMaxId");
+    let plain = subject.is_none() && !fetch_max_id;
+    let cache_key = (DEFAULT_CONTEXT.to_owned(), id);
+    if plain && let Some(body) = state.registry.rendered_by_id().get(&cache_key) {
+        return Ok(body.into_response());
+    }
+    let (record, version) = state.registry.schema_by_id(id, subject.as_ref()).await?;
+    let max_id = if fetch_max_id {
+        Some(
+            state
+                .registry
+                .store()
+                .max_schema_id(&record.context)
+                .await?,
+        )
+    } else {
+        None
+    };
+    let response = string_body(&record, version.as_ref(), max_id);
+    if !plain {
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes: Bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|e| ApiError::new(50001, format!("Error rendering response: {e}")))?;
+    if parts.status.is_success() {
+        state
+            .registry
+            .rendered_by_id()
+            .insert(cache_key, bytes.clone());
+    }
+    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// GET /schemas/ids/{id}/schema: the raw schema text.
+async fn by_id_schema(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&raw_id)?;
+    let subject = subject_param(&params)?;
+    let (record, _) = state.registry.schema_by_id(id, subject.as_ref()).await?;
+    Ok(record.schema.into_response())
+}
+
+/// GET /schemas/ids/{id}/subjects
+async fn id_subjects(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&raw_id)?;
+    let subject = subject_param(&params)?;
+    let versions = state
+        .registry
+        .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
+        .await?;
+    let mut subjects: Vec<String> = versions.into_iter().map(|v| v.subject).collect();
+    subjects.dedup();
+    Ok(json(&params.paginate(subjects)?))
+}
+
+/// GET /schemas/ids/{id}/versions
+async fn id_versions(
+    State(state): State<AppState>,
+    ApiPath(raw_id): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&raw_id)?;
+    let subject = subject_param(&params)?;
+    let versions = state
+        .registry
+        .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
+        .await?;
+    let bodies: Vec<SubjectVersionBody<'_>> = versions
+        .iter()
+        .map(|v| SubjectVersionBody {
+            subject: &v.subject,
+            version: v.version,
+        })
+        .collect();
+    Ok(json(&params.paginate(bodies)?))
+}
+
+/// GET /schemas/guids/{guid}
+async fn by_guid(
+    State(state): State<AppState>,
+    ApiPath(guid): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let record = state.registry.schema_by_guid(&guid).await?;
+    Ok(string_body(&record, None, None))
+}
+
+#[derive(serde::Serialize)]
+struct ContextIdBody {
+    context: String,
+    id: i32,
+}
+
+/// GET /schemas/guids/{guid}/ids
+async fn guid_ids(
+    State(state): State<AppState>,
+    ApiPath(guid): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let hash: String = guid
+        .chars()
+        .filter(|c| *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let records = state.registry.store().schemas_with_hash(&hash).await?;
+    let ids: Vec<ContextIdBody> = records
+        .into_iter()
+        .map(|r| ContextIdBody {
+            context: r.context,
+            id: r.id,
+        })
+        .collect();
+    Ok(json(&ids))
+}

@@ -1,0 +1,181 @@
+//! `/subjects`: list, register, look up, read and delete versions (spec §3.2).
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::bodies::{SchemaBody, json};
+use super::extract::{ApiJson, ApiPath, Params, subject_for_read, subject_for_write, version};
+use super::routes::Routes;
+use crate::error::ApiError;
+use crate::registry::{SchemaRequest, SubjectPrefix, VersionsQuery};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/subjects", list_subjects)
+        .post("/subjects/{subject}", lookup)
+        .delete("/subjects/{subject}", delete_subject)
+        .get("/subjects/{subject}/versions", list_versions)
+        .post("/subjects/{subject}/versions", register)
+        .get("/subjects/{subject}/versions/{version}", get_version)
+        .delete("/subjects/{subject}/versions/{version}", delete_version)
+        .get(
+            "/subjects/{subject}/versions/{version}/schema",
+            get_version_schema,
+        )
+        .get(
+            "/subjects/{subject}/versions/{version}/referencedby",
+            referenced_by,
+        )
+}
+
+fn versions_query(params: &Params) -> VersionsQuery {
+    VersionsQuery {
+        deleted: params.flag("deleted"),
+        deleted_only: params.flag("deletedOnly"),
+        deleted_as_negative: params.flag("deletedAsNegative"),
+    }
+}
+
+/// GET /subjects
+async fn list_subjects(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
+    let subjects = state
+        .registry
+        .list_subjects(&prefix, versions_query(&params))
+        .await?;
+    Ok(json(&params.paginate(subjects)?))
+}
+
+/// POST /subjects/{subject}: which version of the subject holds this schema.
+async fn lookup(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+    ApiJson(request): ApiJson<SchemaRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let found = state
+        .registry
+        .lookup(
+            &subject,
+            &request,
+            params.flag("normalize"),
+            params.flag("deleted"),
+        )
+        .await?;
+    Ok(json(&SchemaBody::of(&found)))
+}
+
+/// DELETE /subjects/{subject}
+async fn delete_subject(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let versions = state
+        .registry
+        .delete_subject(&subject, params.flag("permanent"))
+        .await?;
+    Ok(json(&versions))
+}
+
+/// GET /subjects/{subject}/versions
+async fn list_versions(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let versions = state
+        .registry
+        .list_versions(&subject, versions_query(&params))
+        .await?;
+    Ok(json(&params.paginate(versions)?))
+}
+
+/// POST /subjects/{subject}/versions: register.
+async fn register(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    params: Params,
+    ApiJson(request): ApiJson<SchemaRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_write(&subject)?;
+    let registered = state
+        .registry
+        .register(
+            &subject,
+            request,
+            params.flag("normalize"),
+            params.flag("force"),
+        )
+        .await?;
+    let mut body = SchemaBody::of(&registered);
+    body.subject = None;
+    Ok(json(&body))
+}
+
+/// GET /subjects/{subject}/versions/{version}
+async fn get_version(
+    State(state): State<AppState>,
+    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let version = version(&raw_version)?;
+    let schema = state
+        .registry
+        .get_version(&subject, version, params.flag("deleted"))
+        .await?;
+    Ok(json(&SchemaBody::of(&schema)))
+}
+
+/// GET /subjects/{subject}/versions/{version}/schema: the raw schema text.
+async fn get_version_schema(
+    State(state): State<AppState>,
+    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let version = version(&raw_version)?;
+    let schema = state
+        .registry
+        .get_version(&subject, version, params.flag("deleted"))
+        .await?;
+    Ok(schema.schema.into_response())
+}
+
+/// GET /subjects/{subject}/versions/{version}/referencedby
+async fn referenced_by(
+    State(state): State<AppState>,
+    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let version = version(&raw_version)?;
+    let ids = state
+        .registry
+        .referenced_by(&subject, version, params.flag("deleted"))
+        .await?;
+    Ok(json(&params.paginate(ids)?))
+}
+
+/// DELETE /subjects/{subject}/versions/{version}
+async fn delete_version(
+    State(state): State<AppState>,
+    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let subject = subject_for_read(&subject)?;
+    let version = version(&raw_version)?;
+    let deleted = state
+        .registry
+        .delete_version(&subject, version, params.flag("permanent"))
+        .await?;
+    Ok(json(&deleted))
+}

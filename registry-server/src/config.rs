@@ -1,0 +1,78 @@
+//! `schema-registry serve` settings: every flag also reads an `SR_*` environment variable.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::domain::CompatibilityLevel;
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Settings of the server.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SR_LISTEN", default_value = "127.0.0.1:8081")]
+    pub listen: SocketAddr,
+
+    /// Storage: `sqlite://PATH` (created and migrated at start; `?synchronous=full` to fsync
+    /// every commit) or `postgres://USER@HOST/DB` (several nodes may share it).
+    #[arg(long, env = "SR_DATABASE_URL", default_value = "sqlite://registry.db")]
+    pub database_url: String,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "SR_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// Compatibility level when neither the subject nor the global config sets one.
+    #[arg(long, env = "SR_DEFAULT_COMPATIBILITY", default_value = "BACKWARD", value_parser = parse_level)]
+    pub default_compatibility: CompatibilityLevel,
+
+    /// `error_code` for an incompatible schema: 409 (Confluent ≤ 8.0) or 40901 (later).
+    #[arg(long, env = "SR_INCOMPATIBLE_ERROR_CODE", default_value_t = 409, value_parser = parse_incompatible_code)]
+    pub incompatible_error_code: u32,
+
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, env = "SR_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Time limit of one request, in seconds.
+    #[arg(long, env = "SR_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+    pub request_timeout_secs: u64,
+
+    /// Log filter, e.g. `info` or `registry_server=debug,sqlx=warn`.
+    #[arg(long, env = "SR_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log format.
+    #[arg(long, env = "SR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    #[must_use]
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+fn parse_level(raw: &str) -> Result<CompatibilityLevel, String> {
+    raw.parse()
+        .map_err(|e: crate::domain::InvalidCompatibilityLevel| e.to_string())
+}
+
+fn parse_incompatible_code(raw: &str) -> Result<u32, String> {
+    match raw.trim() {
+        "409" => Ok(409),
+        "40901" => Ok(40901),
+        other => Err(format!("{other}: use 409 or 40901")),
+    }
+}

@@ -1,0 +1,247 @@
+//! Compatibility config and modes, per subject, per context and global (spec §3.5–3.6, §4.7–4.8).
+//!
+//! Config is stored as Confluent's GET shape (`compatibilityLevel`, `normalize`, ...); a PUT
+//! body uses `compatibility` for the level and is a partial update where JSON `null`
+//! clears a field. The effective config of a subject merges, field by field, the subject's
+//! own over its context's over the global one over the server default.
+
+use serde_json::{Map, Value};
+
+use super::{Registry, scopes_of};
+use crate::domain::{CompatibilityLevel, Mode, SubjectName};
+use crate::error::ApiError;
+use crate::store::GLOBAL_SCOPE;
+
+/// The fields of a config PUT body, as sent (`compatibility` for the level).
+pub type ConfigUpdate = Map<String, Value>;
+
+const LEVEL_KEY: &str = "compatibilityLevel";
+
+/// The level named by an effective config, or `default`.
+#[must_use]
+pub fn effective_level_of(
+    config: &Map<String, Value>,
+    default: CompatibilityLevel,
+) -> CompatibilityLevel {
+    config
+        .get(LEVEL_KEY)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn scope_key(subject: Option<&SubjectName>) -> String {
+    match subject {
+        Some(s) if !s.as_str().is_empty() => s.as_str().to_owned(),
+        _ => GLOBAL_SCOPE.to_owned(),
+    }
+}
+
+/// The PUT response shape: the stored config with `compatibility` for the level.
+fn as_update_shape(stored: &Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    for (key, value) in stored {
+        let key = if key == LEVEL_KEY {
+            "compatibility"
+        } else {
+            key.as_str()
+        };
+        out.insert(key.to_owned(), value.clone());
+    }
+    Value::Object(out)
+}
+
+impl Registry {
+    /// The effective config of `subject` (or the global one), server default included.
+    pub async fn effective_config(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let mut merged = Map::new();
+        merged.insert(
+            LEVEL_KEY.to_owned(),
+            Value::from(self.settings.default_compatibility.as_str()),
+        );
+        for scope in scopes_of(subject).iter().rev() {
+            if let Some(Value::Object(stored)) = self.stored_config(scope).await? {
+                for (key, value) in stored {
+                    if !value.is_null() {
+                        merged.insert(key, value);
+                    }
+                }
+            }
+        }
+        Ok(merged)
+    }
+
+    /// The level that applies to `subject`.
+    pub async fn effective_level(
+        &self,
+        subject: &SubjectName,
+    ) -> Result<CompatibilityLevel, ApiError> {
+        let config = self.effective_config(Some(subject)).await?;
+        Ok(effective_level_of(
+            &config,
+            self.settings.default_compatibility,
+        ))
+    }
+
+    /// `GET /config[/{subject}]`.
+    pub async fn get_config(
+        &self,
+        subject: Option<&SubjectName>,
+        default_to_global: bool,
+    ) -> Result<Value, ApiError> {
+        let scope = scope_key(subject);
+        if scope == GLOBAL_SCOPE || default_to_global {
+            return Ok(Value::Object(self.effective_config(subject).await?));
+        }
+        match self.stored_config(&scope).await? {
+            Some(Value::Object(mut stored)) => {
+                // A subject config without a level reports the server default, as Confluent does.
+                stored
+                    .entry(LEVEL_KEY)
+                    .or_insert_with(|| Value::from(self.settings.default_compatibility.as_str()));
+                Ok(Value::Object(stored))
+            }
+            _ => Err(ApiError::subject_config_not_found(&scope)),
+        }
+    }
+
+    /// `PUT /config[/{subject}]`: a partial update; answers the stored result.
+    pub async fn put_config(
+        &self,
+        subject: Option<&SubjectName>,
+        update: ConfigUpdate,
+    ) -> Result<Value, ApiError> {
+        self.ensure_writable(subject).await?;
+        let scope = scope_key(subject);
+        let mut stored = match self.stored_config(&scope).await? {
+            Some(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        for (key, value) in update {
+            let key = if key == "compatibility" || key == LEVEL_KEY {
+                LEVEL_KEY.to_owned()
+            } else {
+                key
+            };
+            if value.is_null() {
+                stored.remove(&key);
+                continue;
+            }
+            let value = if key == LEVEL_KEY {
+                let level: CompatibilityLevel = value
+                    .as_str()
+                    .ok_or_else(ApiError::invalid_compatibility_level)?
+                    .parse()
+                    .map_err(|_| ApiError::invalid_compatibility_level())?;
+                Value::from(level.as_str())
+            } else {
+                value
+            };
+            stored.insert(key, value);
+        }
+        self.store
+            .put_config(&scope, &Value::Object(stored.clone()))
+            .await?;
+        self.forget_settings(&scope).await;
+        Ok(as_update_shape(&stored))
+    }
+
+    /// `DELETE /config[/{subject}]`: answers the config that was removed.
+    pub async fn delete_config(&self, subject: Option<&SubjectName>) -> Result<Value, ApiError> {
+        self.ensure_writable(subject).await?;
+        let scope = scope_key(subject);
+        let old = self.store.delete_config(&scope).await?;
+        self.forget_settings(&scope).await;
+        match old {
+            Some(Value::Object(mut map)) => {
+                map.entry(LEVEL_KEY)
+                    .or_insert_with(|| Value::from(self.settings.default_compatibility.as_str()));
+                Ok(Value::Object(map))
+            }
+            _ if scope == GLOBAL_SCOPE => {
+                Ok(serde_json::json!({ LEVEL_KEY: self.settings.default_compatibility.as_str() }))
+            }
+            _ => Err(ApiError::subject_not_found(&scope)),
+        }
+    }
+
+    /// `GET /mode[/{subject}]`.
+    pub async fn get_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        default_to_global: bool,
+    ) -> Result<Mode, ApiError> {
+        let scope = scope_key(subject);
+        if scope == GLOBAL_SCOPE || default_to_global {
+            return self.effective_mode(subject).await;
+        }
+        match self.stored_mode(&scope).await? {
+            Some(mode) => Ok(mode.parse().unwrap_or_default()),
+            None => Err(ApiError::subject_mode_not_found(&scope)),
+        }
+    }
+
+    /// `PUT /mode[/{subject}]`: `None` clears the mode of the scope.
+    pub async fn put_mode(
+        &self,
+        subject: Option<&SubjectName>,
+        mode: Option<&str>,
+        force: bool,
+    ) -> Result<(), ApiError> {
+        let scope = scope_key(subject);
+        let Some(mode) = mode else {
+            self.store.delete_mode(&scope).await?;
+            self.forget_settings(&scope).await;
+            return Ok(());
+        };
+        let mode: Mode = mode
+            .parse()
+            .map_err(|e: crate::domain::InvalidMode| ApiError::invalid_mode(e.to_string()))?;
+        if mode == Mode::Forward && scope != GLOBAL_SCOPE {
+            return Err(ApiError::invalid_mode(
+                "Forward mode only supported on global level",
+            ));
+        }
+        if mode.is_import_like() && !force && self.scope_has_live_subjects(subject).await? {
+            return Err(ApiError::operation_not_permitted(
+                "Cannot import since found existing subjects",
+            ));
+        }
+        self.store.put_mode(&scope, mode.as_str()).await?;
+        self.forget_settings(&scope).await;
+        Ok(())
+    }
+
+    /// `DELETE /mode[/{subject}]`: answers the mode that was removed.
+    pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
+        let scope = scope_key(subject);
+        let old = self.store.delete_mode(&scope).await?;
+        self.forget_settings(&scope).await;
+        match old {
+            Some(mode) => Ok(mode.parse().unwrap_or_default()),
+            None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),
+            None => Err(ApiError::subject_not_found(&scope)),
+        }
+    }
+
+    async fn scope_has_live_subjects(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<bool, ApiError> {
+        let subjects = self.store.subjects().await?;
+        Ok(match subject {
+            None => subjects.iter().any(|s| s.live > 0),
+            Some(scope) if scope.is_context_scope() => subjects.iter().any(|s| {
+                s.live > 0
+                    && SubjectName::parse_lenient(&s.subject)
+                        .is_ok_and(|name| name.context() == scope.context())
+            }),
+            Some(scope) => subjects
+                .iter()
+                .any(|s| s.live > 0 && s.subject == scope.as_str()),
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! Soft and permanent deletes of versions and subjects (spec §4.5).
+//!
+//! A soft delete marks versions deleted; they keep their numbers, their ids stay readable,
+//! and they leave `latest` and compatibility checks. A permanent delete removes records that
+//! were soft-deleted first. Referenced versions cannot be deleted (42206); removing a
+//! subject's last record also removes its config and mode.
+
+use super::{Registry, WriteError, with_retries};
+use crate::domain::{SubjectName, VersionRef};
+use crate::error::ApiError;
+use crate::store::{Event, VersionRecord, WriteTx};
+
+impl Registry {
+    /// `DELETE /subjects/{subject}/versions/{version}`: answers the version deleted.
+    pub async fn delete_version(
+        &self,
+        subject: &SubjectName,
+        version: VersionRef,
+        permanent: bool,
+    ) -> Result<i32, ApiError> {
+        self.ensure_writable(Some(subject)).await?;
+        let _forget = ForgetLookups(self, subject.as_str());
+        let deleted = with_retries(|| async {
+            let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+            let versions = tx.versions(subject.as_str()).await?;
+            let target = pick_for_delete(subject, &versions, version, permanent)?;
+            let referrers = tx.referrers(subject.as_str(), target.version).await?;
+            if permanent {
+                if !target.deleted {
+                    return Err(ApiError::version_not_soft_deleted(
+                        subject.as_str(),
+                        target.version,
+                    )
+                    .into());
+                }
+                if !referrers.is_empty() {
+                    return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
+                }
+                tx.remove_version(subject.as_str(), target.version).await?;
+                if versions.len() == 1 {
+                    forget_subject_settings(&mut *tx, subject).await?;
+                }
+            } else {
+                if target.deleted {
+                    return Err(
+                        ApiError::version_soft_deleted(subject.as_str(), target.version).into(),
+                    );
+                }
+                if referrers.iter().any(|r| !r.all_deleted) {
+                    return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
+                }
+                tx.mark_deleted(subject.as_str(), target.version).await?;
+            }
+            tx.append_event(&event(subject, Some(target), permanent))
+                .await?;
+            tx.commit().await?;
+            Ok::<_, WriteError>(target.clone())
+        })
+        .await?;
+        if permanent {
+            self.forget_schema(&deleted.context, deleted.schema_id)
+                .await;
+            self.forget_settings(subject.as_str()).await;
+        }
+        Ok(deleted.version)
+    }
+
+    /// `DELETE /subjects/{subject}`: answers the versions deleted, ascending.
+    pub async fn delete_subject(
+        &self,
+        subject: &SubjectName,
+        permanent: bool,
+    ) -> Result<Vec<i32>, ApiError> {
+        self.ensure_writable(Some(subject)).await?;
+        let _forget = ForgetLookups(self, subject.as_str());
+        let removed = with_retries(|| async {
+            let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+            let versions = tx.versions(subject.as_str()).await?;
+            if versions.is_empty() {
+                return Err(ApiError::subject_not_found(subject.as_str()).into());
+            }
+            let live: Vec<&VersionRecord> = versions.iter().filter(|v| !v.deleted).collect();
+            let targets: Vec<&VersionRecord> = if permanent {
+                if !live.is_empty() {
+                    return Err(ApiError::subject_not_soft_deleted(subject.as_str()).into());
+                }
+                versions.iter().collect()
+            } else {
+                if live.is_empty() {
+                    return Err(ApiError::subject_soft_deleted(subject.as_str()).into());
+                }
+                live
+            };
+            for target in &targets {
+                let referrers = tx.referrers(subject.as_str(), target.version).await?;
+                let blocking = if permanent {
+                    !referrers.is_empty()
+                } else {
+                    referrers.iter().any(|r| !r.all_deleted)
+                };
+                if blocking {
+                    return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
+                }
+            }
+            for target in targets.iter().rev() {
+                if permanent {
+                    tx.remove_version(subject.as_str(), target.version).await?;
+                } else {
+                    tx.mark_deleted(subject.as_str(), target.version).await?;
+                }
+            }
+            if permanent {
+                forget_subject_settings(&mut *tx, subject).await?;
+            }
+            tx.append_event(&event(subject, None, permanent)).await?;
+            tx.commit().await?;
+            Ok::<_, WriteError>(targets.into_iter().cloned().collect::<Vec<_>>())
+        })
+        .await?;
+        if permanent {
+            for record in &removed {
+                self.forget_schema(&record.context, record.schema_id).await;
+            }
+            self.forget_settings(subject.as_str()).await;
+        }
+        Ok(removed.iter().map(|v| v.version).collect())
+    }
+}
+
+/// Drops the subject's cached lookups when the delete ends, whatever its outcome.
+struct ForgetLookups<'a>(&'a Registry, &'a str);
+
+impl Drop for ForgetLookups<'_> {
+    fn drop(&mut self) {
+        self.0.forget_lookups(self.1);
+    }
+}
+
+/// The version a delete targets: `latest` is the highest live version.
+fn pick_for_delete<'a>(
+    subject: &SubjectName,
+    versions: &'a [VersionRecord],
+    version: VersionRef,
+    permanent: bool,
+) -> Result<&'a VersionRecord, ApiError> {
+    if versions.is_empty() {
+        return Err(ApiError::subject_not_found(subject.as_str()));
+    }
+    let found = match version {
+        VersionRef::Latest => versions.iter().rev().find(|v| !v.deleted),
+        VersionRef::Number(n) => versions.iter().find(|v| v.version == n),
+    };
+    match found {
+        Some(record) => Ok(record),
+        None if version == VersionRef::Latest && !permanent => {
+            Err(ApiError::subject_not_found(subject.as_str()))
+        }
+        None => Err(ApiError::version_not_found(version.as_number())),
+    }
+}
+
+async fn forget_subject_settings(
+    tx: &mut dyn WriteTx,
+    subject: &SubjectName,
+) -> Result<(), WriteError> {
+    tx.delete_config(subject.as_str()).await?;
+    tx.delete_mode(subject.as_str()).await?;
+    Ok(())
+}
+
+fn event(subject: &SubjectName, version: Option<&VersionRecord>, permanent: bool) -> Event {
+    Event {
+        kind: match (version.is_some(), permanent) {
+            (true, false) => "soft_delete_version",
+            (true, true) => "hard_delete_version",
+            (false, false) => "soft_delete_subject",
+            (false, true) => "hard_delete_subject",
+        },
+        subject: Some(subject.as_str().to_owned()),
+        version: version.map(|v| v.version),
+        context: Some(subject.context().to_owned()),
+        schema_id: version.map(|v| v.schema_id),
+    }
+}

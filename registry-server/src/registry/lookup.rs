@@ -1,0 +1,190 @@
+//! Looking a schema up under a subject (spec §4.4) and the compatibility endpoint (§3.4).
+
+use super::model::{RegisteredSchema, SchemaRequest};
+use super::{Registry, wrap_schema_error};
+use crate::domain::{SubjectName, VersionRef};
+use crate::error::ApiError;
+use crate::schema::compat::{self, CompatibilityReport, PreviousVersion};
+use crate::schema::identity::SchemaDigest;
+use crate::schema::{ParseOptions, ParsedSchema};
+
+impl Registry {
+    /// `POST /subjects/{subject}`: the version of `subject` holding this schema.
+    pub async fn lookup(
+        &self,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        normalize: bool,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, ApiError> {
+        let config = self.effective_config(Some(subject)).await?;
+        let normalize =
+            normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
+        let schema_type = request.schema_type()?;
+        let text = request.schema.as_deref().unwrap_or_default();
+        if text.trim().is_empty() {
+            return Err(ApiError::invalid_schema("Empty schema"));
+        }
+        let requested = request.references.as_deref().unwrap_or_default();
+        let cache_key = requested.is_empty().then(|| {
+            format!(
+                "{schema_type}|{normalize}|{}|{}|{text}",
+                request
+                    .metadata()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                request
+                    .rule_set()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )
+        });
+        let cached = cache_key
+            .as_ref()
+            .and_then(|key| self.submitted_digests().get(key));
+        let (digest, references) = match cached {
+            Some(digest) => (digest, Vec::new()),
+            None => {
+                let (references, dependencies) =
+                    self.resolve_request_references(subject, requested).await?;
+                let parsed = ParsedSchema::parse(
+                    schema_type,
+                    text,
+                    &dependencies,
+                    ParseOptions {
+                        validate: false,
+                        normalize,
+                    },
+                )
+                .map_err(|e| {
+                    ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message))
+                })?;
+                let hash = SchemaDigest::compute(
+                    parsed.canonical(),
+                    &references,
+                    request.metadata(),
+                    request.rule_set(),
+                )
+                .to_hex();
+                let digest = std::sync::Arc::new(super::SubmittedDigest {
+                    canonical: parsed.canonical().to_owned(),
+                    hash,
+                });
+                if let Some(key) = cache_key {
+                    self.submitted_digests()
+                        .insert(key, std::sync::Arc::clone(&digest));
+                }
+                (digest, references)
+            }
+        };
+        let hash = &digest.hash;
+        // Taken before reading: a write to the subject detaches it, so a stale read can
+        // never land in the live cache.
+        let answers = self.subject_lookups(subject.as_str());
+        if let Some(found) = answers.get(hash, deleted) {
+            return Ok(found);
+        }
+
+        let by_hash = self.store.find_by_hash(subject.as_str(), hash).await?;
+        let best = by_hash
+            .iter()
+            .filter(|(v, _)| deleted || !v.deleted)
+            .max_by_key(|(v, _)| (!v.deleted, v.version));
+        if let Some((version, schema)) = best {
+            let found = RegisteredSchema::from_version(version, schema.clone());
+            answers.put(hash, deleted, &found);
+            return Ok(found);
+        }
+        // A miss: 40401 when the subject shows no versions, else look for an equivalent.
+        let versions = self.store.versions(subject.as_str()).await?;
+        if !versions.iter().any(|v| deleted || !v.deleted) {
+            return Err(ApiError::subject_not_found(subject.as_str()));
+        }
+        // Equivalence: the same text and references, whatever metadata the stored one carries.
+        let all = self.store.versions_with_schemas(subject.as_str()).await?;
+        all.into_iter()
+            .rev()
+            .filter(|(v, _)| deleted || !v.deleted)
+            .find(|(_, s)| {
+                s.schema_type == schema_type
+                    && s.schema == digest.canonical
+                    && s.references == references
+            })
+            .map(|(v, s)| RegisteredSchema::from_version(&v, s))
+            .ok_or_else(ApiError::schema_not_found)
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions[/{version}]`.
+    ///
+    /// With `verbose`, an invalid new schema is an incompatible answer carrying the
+    /// parse error rather than a 42201.
+    pub async fn check_compatibility(
+        &self,
+        subject: &SubjectName,
+        version: Option<VersionRef>,
+        request: &SchemaRequest,
+        normalize: bool,
+        verbose: bool,
+    ) -> Result<CompatibilityReport, ApiError> {
+        let versions = self.store.versions_with_schemas(subject.as_str()).await?;
+        let live: Vec<_> = versions.iter().filter(|(v, _)| !v.deleted).collect();
+        let targets: Vec<_> = match version {
+            None => live,
+            Some(VersionRef::Latest) => live.last().copied().into_iter().collect(),
+            Some(VersionRef::Number(n)) => {
+                let found = live.iter().find(|(v, _)| v.version == n).copied();
+                vec![found.ok_or_else(|| ApiError::version_not_found(n))?]
+            }
+        };
+        let parsed = match self.parse_new(subject, request, normalize).await {
+            Ok(parsed) => parsed,
+            Err(error) if verbose && error.code == 42201 => {
+                return Ok(CompatibilityReport {
+                    messages: vec![error.message],
+                });
+            }
+            Err(error) => return Err(error),
+        };
+        if targets.is_empty() {
+            return Ok(CompatibilityReport::default());
+        }
+        let level = self.effective_level(subject).await?;
+        let mut parsed_targets = Vec::with_capacity(targets.len());
+        for (version, schema) in &targets {
+            parsed_targets.push((version.version, self.parse_stored(subject, schema).await?));
+        }
+        let previous: Vec<PreviousVersion<'_>> = parsed_targets
+            .iter()
+            .map(|(version, schema)| PreviousVersion {
+                version: Some(*version),
+                schema: schema.as_ref(),
+            })
+            .collect();
+        Ok(compat::check(level, &parsed, &previous))
+    }
+
+    async fn parse_new(
+        &self,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        normalize: bool,
+    ) -> Result<ParsedSchema, ApiError> {
+        let schema_type = request.schema_type()?;
+        let text = request.schema.as_deref().unwrap_or_default();
+        if text.trim().is_empty() {
+            return Err(ApiError::invalid_schema("Empty schema"));
+        }
+        let requested = request.references.as_deref().unwrap_or_default();
+        let (_, dependencies) = self.resolve_request_references(subject, requested).await?;
+        ParsedSchema::parse(
+            schema_type,
+            text,
+            &dependencies,
+            ParseOptions {
+                validate: true,
+                normalize,
+            },
+        )
+        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
+    }
+}

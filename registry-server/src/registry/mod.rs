@@ -1,0 +1,363 @@
+//! The use-cases: register, look up, read, delete, check, configure.
+//!
+//! Handlers call these with domain values; these own the transactions and the invariants
+//! (version numbering, id reuse, delete rules, modes) and answer [`ApiError`]s with
+//! Confluent's codes. Nothing here knows HTTP or SQL.
+
+mod config;
+mod delete;
+mod lookup;
+mod model;
+mod read;
+mod references;
+mod register;
+
+pub use read::SubjectPrefix;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use config::{ConfigUpdate, effective_level_of};
+use model::RegisteredSchema as Answer;
+pub use model::{ReferenceRequest, RegisteredSchema, SchemaRequest, VersionsQuery};
+
+use crate::domain::{CompatibilityLevel, Mode, SubjectName};
+use crate::error::ApiError;
+use crate::schema::{ParseOptions, ParsedSchema};
+use crate::store::{SchemaRecord, Store, StoreError};
+
+/// How many times a write transaction that lost a race on a unique constraint is retried.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// Registry-wide settings.
+#[derive(Debug, Clone)]
+pub struct RegistrySettings {
+    /// The compatibility level when no config says otherwise.
+    pub default_compatibility: CompatibilityLevel,
+    /// `error_code` of an incompatible-schema answer: 409 (CP ≤ 8.0) or 40901.
+    pub incompatible_error_code: u32,
+}
+
+impl Default for RegistrySettings {
+    fn default() -> Self {
+        RegistrySettings {
+            default_compatibility: CompatibilityLevel::Backward,
+            incompatible_error_code: 409,
+        }
+    }
+}
+
+/// The registry: a store plus caches of what never changes.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    settings: RegistrySettings,
+    /// Parsed stored schemas by (context, id): immutable, so cached until evicted.
+    parsed: moka::future::Cache<(String, i32), Arc<ParsedSchema>>,
+    /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot path.
+    rendered: moka::sync::Cache<(String, i32), bytes::Bytes>,
+    /// Identity digests of submitted schema texts without references, by the exact request
+    /// (type, normalize, metadata, rule set, text): a producer's repeated lookup skips parsing.
+    digests: moka::sync::Cache<String, Arc<SubmittedDigest>>,
+    /// Stored config and mode per scope (`None` = nothing stored). Invalidated by this
+    /// node's writes and by other nodes' notifications; the TTL is a backstop.
+    configs: moka::future::Cache<String, Option<serde_json::Value>>,
+    /// Positive lookup answers per subject, keyed by (digest, `deleted`). A subject's
+    /// entry is dropped whole on any write to it, here or (by notification) on another node.
+    lookups: moka::sync::Cache<String, Arc<SubjectLookups>>,
+    modes: moka::future::Cache<String, Option<String>>,
+}
+
+/// Lookup answers of one subject.
+#[derive(Debug, Default)]
+pub(crate) struct SubjectLookups(
+    std::sync::RwLock<std::collections::HashMap<(String, bool), Answer>>,
+);
+
+/// Answers kept per subject, at most.
+const LOOKUPS_PER_SUBJECT: usize = 256;
+
+impl SubjectLookups {
+    pub(crate) fn get(&self, hash: &str, deleted: bool) -> Option<Answer> {
+        let map = self.0.read().ok()?;
+        map.get(&(hash.to_owned(), deleted)).cloned()
+    }
+
+    pub(crate) fn put(&self, hash: &str, deleted: bool, found: &Answer) {
+        if let Ok(mut map) = self.0.write()
+            && map.len() < LOOKUPS_PER_SUBJECT
+        {
+            map.insert((hash.to_owned(), deleted), found.clone());
+        }
+    }
+}
+
+/// What a lookup needs of a parsed submission.
+#[derive(Debug)]
+pub(crate) struct SubmittedDigest {
+    pub canonical: String,
+    pub hash: String,
+}
+
+impl Registry {
+    #[must_use]
+    pub fn new(store: Arc<dyn Store>, settings: RegistrySettings) -> Self {
+        Registry {
+            store,
+            settings,
+            parsed: moka::future::Cache::builder()
+                .support_invalidation_closures()
+                .max_capacity(10_000)
+                .time_to_idle(Duration::from_secs(3600))
+                .build(),
+            rendered: moka::sync::Cache::builder()
+                .weigher(|_, body: &bytes::Bytes| u32::try_from(body.len()).unwrap_or(u32::MAX))
+                .max_capacity(256 * 1024 * 1024)
+                .build(),
+            digests: moka::sync::Cache::builder()
+                .weigher(|key: &String, value: &Arc<SubmittedDigest>| {
+                    u32::try_from(key.len() + value.canonical.len()).unwrap_or(u32::MAX)
+                })
+                .max_capacity(64 * 1024 * 1024)
+                .build(),
+            lookups: moka::sync::Cache::builder().max_capacity(10_000).build(),
+            configs: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            modes: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+        }
+    }
+
+    pub(crate) fn submitted_digests(&self) -> &moka::sync::Cache<String, Arc<SubmittedDigest>> {
+        &self.digests
+    }
+
+    /// The cache of rendered by-id bodies (invalidated when an id is freed).
+    #[must_use]
+    pub fn rendered_by_id(&self) -> &moka::sync::Cache<(String, i32), bytes::Bytes> {
+        &self.rendered
+    }
+
+    #[must_use]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    #[must_use]
+    pub fn settings(&self) -> &RegistrySettings {
+        &self.settings
+    }
+
+    /// Forgets cached parses of `(context, id)` (after a hard delete frees the id).
+    pub async fn forget_schema(&self, context: &str, id: i32) {
+        let key = (context.to_owned(), id);
+        self.rendered.invalidate(&key);
+        self.parsed.invalidate(&key).await;
+    }
+
+    /// Parses a stored schema (its references resolved), cached by (context, id).
+    pub(crate) async fn parse_stored(
+        &self,
+        owner: &SubjectName,
+        record: &SchemaRecord,
+    ) -> Result<Arc<ParsedSchema>, ApiError> {
+        let key = (record.context.clone(), record.id);
+        self.parsed
+            .try_get_with(key, async {
+                let dependencies = self
+                    .resolve_stored_references(owner, &record.references)
+                    .await?;
+                // Stored schemas are never re-validated; only parsed.
+                let parsed = ParsedSchema::parse(
+                    record.schema_type,
+                    &record.schema,
+                    &dependencies,
+                    ParseOptions::default(),
+                )
+                .map_err(|e| {
+                    ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message))
+                })?;
+                Ok::<_, ApiError>(Arc::new(parsed))
+            })
+            .await
+            .map_err(|e: Arc<ApiError>| (*e).clone())
+    }
+
+    /// The config stored for `scope`, through the cache.
+    pub(crate) async fn stored_config(
+        &self,
+        scope: &str,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        self.configs
+            .try_get_with_by_ref(scope, self.store.config(scope))
+            .await
+            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+    }
+
+    /// The mode stored for `scope`, through the cache.
+    pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, ApiError> {
+        self.modes
+            .try_get_with_by_ref(scope, self.store.mode(scope))
+            .await
+            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+    }
+
+    /// The lookup answers cached for `subject` (an entry that a write may detach).
+    pub(crate) fn subject_lookups(&self, subject: &str) -> Arc<SubjectLookups> {
+        self.lookups
+            .get_with_by_ref(subject, || Arc::new(SubjectLookups::default()))
+    }
+
+    /// Drops the lookup answers of `subject` (after a write to it).
+    pub(crate) fn forget_lookups(&self, subject: &str) {
+        self.lookups.invalidate(subject);
+    }
+
+    /// Forgets cached config and mode of `scope` (after this node changed them).
+    pub(crate) async fn forget_settings(&self, scope: &str) {
+        self.configs.invalidate(scope).await;
+        self.modes.invalidate(scope).await;
+    }
+
+    /// The mode in force for `subject` (subject → context → global → READWRITE).
+    pub(crate) async fn effective_mode(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<Mode, ApiError> {
+        for scope in scopes_of(subject) {
+            if let Some(mode) = self.stored_mode(&scope).await? {
+                return mode
+                    .parse()
+                    .map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
+            }
+        }
+        Ok(Mode::ReadWrite)
+    }
+
+    /// 42205 when `subject` is in a read-only mode.
+    pub(crate) async fn ensure_writable(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<(), ApiError> {
+        if self.effective_mode(subject).await?.is_read_only() {
+            let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
+            return Err(ApiError::operation_not_permitted(format!(
+                "Subject {name} in context {context} is in read-only mode"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Drops what other nodes' changes make stale. Only hard deletes change what an id
+/// names (it disappears), so only they invalidate; a resync drops everything.
+impl crate::store::ChangeSink for Registry {
+    fn changed(&self, change: &crate::store::Change<'_>) {
+        let crate::store::Change {
+            kind,
+            subject,
+            context,
+            id,
+        } = *change;
+        if let Some(subject) = subject {
+            self.forget_lookups(subject);
+        }
+        if kind == "settings" {
+            self.configs.invalidate_all();
+            self.modes.invalidate_all();
+            return;
+        }
+        if !kind.starts_with("hard_delete") {
+            return;
+        }
+        match (context, id) {
+            (Some(context), Some(id)) => {
+                let key = (context.to_owned(), id);
+                self.rendered.invalidate(&key);
+                self.parsed
+                    .invalidate_entries_if(move |k, _| *k == key)
+                    .ok();
+            }
+            _ => self.resync(),
+        }
+    }
+
+    fn resync(&self) {
+        self.lookups.invalidate_all();
+        self.rendered.invalidate_all();
+        self.parsed.invalidate_all();
+        self.configs.invalidate_all();
+        self.modes.invalidate_all();
+    }
+}
+
+/// The config/mode scopes consulted for `subject`, most specific first.
+pub(crate) fn scopes_of(subject: Option<&SubjectName>) -> Vec<String> {
+    let mut scopes = Vec::with_capacity(3);
+    if let Some(subject) = subject {
+        if !subject.is_context_scope() {
+            scopes.push(subject.as_str().to_owned());
+        }
+        if subject.context() != crate::domain::DEFAULT_CONTEXT {
+            scopes.push(format!(":{}:", subject.context()));
+        }
+    }
+    scopes.push(crate::store::GLOBAL_SCOPE.to_owned());
+    scopes
+}
+
+/// Confluent's 42201 text for a schema the engine refused.
+pub(crate) fn wrap_schema_error(schema_type: crate::domain::SchemaType, details: &str) -> String {
+    if details.starts_with("Invalid schema") {
+        details.to_owned()
+    } else {
+        format!("Invalid schema of type {schema_type}, details: {details}")
+    }
+}
+
+/// Runs a write transaction body, retrying when it lost a race on a unique constraint.
+pub(crate) async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, WriteError>>,
+{
+    let mut last = None;
+    for _ in 0..WRITE_ATTEMPTS {
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(WriteError::Api(error)) => return Err(error),
+            Err(WriteError::Store(StoreError::Conflict(message))) => {
+                tracing::debug!(%message, "write conflict, retrying");
+                last = Some(StoreError::Conflict(message));
+            }
+            Err(WriteError::Store(other)) => return Err(ApiError::store(&other)),
+        }
+    }
+    Err(last.map_or_else(
+        || ApiError::new(50001, "Error in the backend datastore"),
+        |e| ApiError::store(&e),
+    ))
+}
+
+/// A failure inside a write transaction: an answer for the client, or a store error that
+/// may be retried.
+#[derive(Debug)]
+pub(crate) enum WriteError {
+    Api(ApiError),
+    Store(StoreError),
+}
+
+impl From<ApiError> for WriteError {
+    fn from(error: ApiError) -> Self {
+        WriteError::Api(error)
+    }
+}
+
+impl From<StoreError> for WriteError {
+    fn from(error: StoreError) -> Self {
+        WriteError::Store(error)
+    }
+}

@@ -1,0 +1,125 @@
+//! The values use-cases take and give: a schema request and a registered schema.
+
+use serde::Deserialize;
+
+use crate::domain::SchemaType;
+use crate::schema::identity::{SchemaReference, guid_from_hex};
+use crate::store::{SchemaRecord, VersionRecord};
+
+/// A reference as a request names it; `version: -1` means the latest version.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ReferenceRequest {
+    pub name: String,
+    pub subject: String,
+    pub version: i32,
+}
+
+/// The body of register, lookup and compatibility requests. Unknown fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaRequest {
+    #[serde(default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub schema_type: Option<String>,
+    #[serde(default)]
+    pub references: Option<Vec<ReferenceRequest>>,
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, alias = "ruleset")]
+    pub rule_set: Option<serde_json::Value>,
+    #[serde(default)]
+    pub version: Option<i32>,
+    #[serde(default)]
+    pub id: Option<i32>,
+}
+
+impl SchemaRequest {
+    /// The requested type (AVRO when absent).
+    ///
+    /// # Errors
+    /// 42201 `Invalid schema type X` for a name Confluent does not know.
+    pub fn schema_type(&self) -> Result<SchemaType, crate::error::ApiError> {
+        match &self.schema_type {
+            None => Ok(SchemaType::Avro),
+            Some(name) => name.parse().map_err(|e: crate::domain::UnknownSchemaType| {
+                crate::error::ApiError::invalid_schema(e.to_string())
+            }),
+        }
+    }
+
+    /// Whether the request carries no schema text (a metadata-only registration).
+    #[must_use]
+    pub fn schema_is_blank(&self) -> bool {
+        self.schema.as_deref().is_none_or(|s| s.trim().is_empty())
+    }
+
+    /// A metadata or rule set that is JSON `null` counts as absent.
+    #[must_use]
+    pub fn metadata(&self) -> Option<&serde_json::Value> {
+        self.metadata.as_ref().filter(|m| !m.is_null())
+    }
+
+    #[must_use]
+    pub fn rule_set(&self) -> Option<&serde_json::Value> {
+        self.rule_set.as_ref().filter(|r| !r.is_null())
+    }
+}
+
+/// A schema as the API returns it, with the subject-version it was read through (if any).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisteredSchema {
+    pub subject: Option<String>,
+    pub version: Option<i32>,
+    pub id: i32,
+    pub schema_type: SchemaType,
+    pub schema: String,
+    pub references: Vec<SchemaReference>,
+    pub metadata: Option<serde_json::Value>,
+    pub rule_set: Option<serde_json::Value>,
+    pub guid: String,
+    pub ts: i64,
+    pub deleted: bool,
+}
+
+impl RegisteredSchema {
+    /// A schema read through one of its subject-versions.
+    #[must_use]
+    pub fn from_version(version: &VersionRecord, schema: SchemaRecord) -> Self {
+        let mut out = Self::from_schema(schema);
+        out.subject = Some(version.subject.clone());
+        out.version = Some(version.version);
+        out.ts = version.created_at;
+        out.deleted = version.deleted;
+        out
+    }
+
+    /// A schema read by id.
+    #[must_use]
+    pub fn from_schema(schema: SchemaRecord) -> Self {
+        RegisteredSchema {
+            subject: None,
+            version: None,
+            id: schema.id,
+            schema_type: schema.schema_type,
+            guid: guid_from_hex(&schema.hash),
+            schema: schema.schema,
+            references: schema.references,
+            metadata: schema.metadata,
+            rule_set: schema.rule_set,
+            ts: schema.created_at,
+            deleted: false,
+        }
+    }
+}
+
+/// Filters of `GET /subjects/{s}/versions` and `GET /subjects`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VersionsQuery {
+    /// Include soft-deleted entries.
+    pub deleted: bool,
+    /// Only soft-deleted entries (wins over `deleted`).
+    pub deleted_only: bool,
+    /// Soft-deleted versions as negative numbers.
+    pub deleted_as_negative: bool,
+}

@@ -1,0 +1,268 @@
+//! Reads: schemas by id or guid, subjects, versions, references, contexts (spec §3.2–3.3, §4.5).
+
+use super::Registry;
+use super::model::{RegisteredSchema, VersionsQuery};
+use crate::domain::{DEFAULT_CONTEXT, SubjectName, VersionRef};
+use crate::error::ApiError;
+use crate::store::{SchemaRecord, VersionRecord};
+
+/// Which subjects `subjectPrefix` selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectPrefix {
+    /// `:*:` or absent: every context.
+    All,
+    /// `:.ctx:` (or `""` for the default context): one context, optionally a name prefix in it.
+    Context { context: String, prefix: String },
+    /// A plain name prefix in the default context and qualified names alike.
+    Name(String),
+}
+
+impl SubjectPrefix {
+    #[must_use]
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            None | Some(":*:") => SubjectPrefix::All,
+            Some("") => SubjectPrefix::Context {
+                context: DEFAULT_CONTEXT.to_owned(),
+                prefix: String::new(),
+            },
+            Some(raw) if raw.starts_with(":.") => match SubjectName::parse_lenient(raw) {
+                Ok(name) => SubjectPrefix::Context {
+                    context: name.context().to_owned(),
+                    prefix: name.local_name().to_owned(),
+                },
+                Err(_) => SubjectPrefix::Name(raw.to_owned()),
+            },
+            Some(raw) => SubjectPrefix::Name(raw.to_owned()),
+        }
+    }
+
+    fn matches(&self, subject: &str) -> bool {
+        match self {
+            SubjectPrefix::All => true,
+            SubjectPrefix::Name(prefix) => subject.starts_with(prefix.as_str()),
+            SubjectPrefix::Context { context, prefix } => SubjectName::parse_lenient(subject)
+                .is_ok_and(|name| {
+                    name.context() == context && name.local_name().starts_with(prefix.as_str())
+                }),
+        }
+    }
+}
+
+impl Registry {
+    /// `GET /schemas/ids/{id}`: the schema, and the version of `subject` carrying it when asked.
+    pub async fn schema_by_id(
+        &self,
+        id: i32,
+        subject: Option<&SubjectName>,
+    ) -> Result<(SchemaRecord, Option<VersionRecord>), ApiError> {
+        let context = subject.map_or(DEFAULT_CONTEXT, SubjectName::context);
+        let mut record = self.store.schema(context, id).await?;
+        if record.is_none() && context != DEFAULT_CONTEXT {
+            record = self.store.schema(DEFAULT_CONTEXT, id).await?;
+        }
+        let record = record.ok_or_else(|| ApiError::schema_id_not_found(id))?;
+        let version = match subject {
+            Some(subject) if !subject.local_name().is_empty() => {
+                let usages = self.store.usages(&record.context, id).await?;
+                usages
+                    .into_iter()
+                    .filter(|v| v.subject == subject.as_str())
+                    .max_by_key(|v| (!v.deleted, v.version))
+            }
+            _ => None,
+        };
+        Ok((record, version))
+    }
+
+    /// `GET /schemas/guids/{guid}`.
+    pub async fn schema_by_guid(&self, guid: &str) -> Result<SchemaRecord, ApiError> {
+        let hash: String = guid
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut found = self.store.schemas_with_hash(&hash).await?;
+        found.sort_by_key(|s| (s.context != DEFAULT_CONTEXT, s.context.clone(), s.id));
+        found
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::schema_id_not_found(guid))
+    }
+
+    /// `GET /schemas/ids/{id}/versions`: the subject-versions carrying `id`.
+    pub async fn versions_of_id(
+        &self,
+        id: i32,
+        subject: Option<&SubjectName>,
+        deleted: bool,
+    ) -> Result<Vec<VersionRecord>, ApiError> {
+        let (record, _) = self.schema_by_id(id, subject).await.map_err(|e| {
+            if e.code == 40403 {
+                ApiError::schema_not_found()
+            } else {
+                e
+            }
+        })?;
+        let usages = self.store.usages(&record.context, id).await?;
+        Ok(usages
+            .into_iter()
+            .filter(|v| deleted || !v.deleted)
+            .collect())
+    }
+
+    /// `GET /subjects`.
+    pub async fn list_subjects(
+        &self,
+        prefix: &SubjectPrefix,
+        query: VersionsQuery,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut subjects: Vec<String> = self
+            .store
+            .subjects()
+            .await?
+            .into_iter()
+            .filter(|s| {
+                if query.deleted_only {
+                    s.live == 0 && s.total > 0
+                } else if query.deleted {
+                    s.total > 0
+                } else {
+                    s.live > 0
+                }
+            })
+            .filter(|s| prefix.matches(&s.subject))
+            .map(|s| s.subject)
+            .collect();
+        subjects.sort();
+        Ok(subjects)
+    }
+
+    /// `GET /subjects/{subject}/versions`.
+    pub async fn list_versions(
+        &self,
+        subject: &SubjectName,
+        query: VersionsQuery,
+    ) -> Result<Vec<i32>, ApiError> {
+        let versions = self.store.versions(subject.as_str()).await?;
+        let any_live = versions.iter().any(|v| !v.deleted);
+        if versions.is_empty() || (!any_live && !query.deleted && !query.deleted_only) {
+            return Err(ApiError::subject_not_found(subject.as_str()));
+        }
+        Ok(versions
+            .iter()
+            .filter(|v| {
+                if query.deleted_only {
+                    v.deleted
+                } else {
+                    query.deleted || query.deleted_as_negative || !v.deleted
+                }
+            })
+            .map(|v| {
+                if query.deleted_as_negative && v.deleted {
+                    -v.version
+                } else {
+                    v.version
+                }
+            })
+            .collect())
+    }
+
+    /// The version record `version` names, with Confluent's 40401/40402 rules.
+    pub(crate) fn pick_version<'a>(
+        subject: &SubjectName,
+        versions: &'a [VersionRecord],
+        version: VersionRef,
+        deleted: bool,
+    ) -> Result<&'a VersionRecord, ApiError> {
+        let any_live = versions.iter().any(|v| !v.deleted);
+        if versions.is_empty() || (!deleted && !any_live) {
+            return Err(ApiError::subject_not_found(subject.as_str()));
+        }
+        let found = match version {
+            VersionRef::Latest => versions.iter().rev().find(|v| !v.deleted),
+            VersionRef::Number(n) => versions
+                .iter()
+                .find(|v| v.version == n && (deleted || !v.deleted)),
+        };
+        found.ok_or_else(|| ApiError::version_not_found(version.as_number()))
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}`.
+    pub async fn get_version(
+        &self,
+        subject: &SubjectName,
+        version: VersionRef,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, ApiError> {
+        let versions = self.store.versions(subject.as_str()).await?;
+        let record = Self::pick_version(subject, &versions, version, deleted)?;
+        let schema = self
+            .store
+            .schema(&record.context, record.schema_id)
+            .await?
+            .ok_or_else(|| ApiError::schema_id_not_found(record.schema_id))?;
+        Ok(RegisteredSchema::from_version(record, schema))
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of referring schemas.
+    pub async fn referenced_by(
+        &self,
+        subject: &SubjectName,
+        version: VersionRef,
+        deleted: bool,
+    ) -> Result<Vec<i32>, ApiError> {
+        let versions = self.store.versions(subject.as_str()).await?;
+        let record = Self::pick_version(subject, &versions, version, deleted)?;
+        let mut ids: Vec<i32> = self
+            .store
+            .referrers(subject.as_str(), record.version)
+            .await?
+            .into_iter()
+            .filter(|r| deleted || !r.all_deleted)
+            .map(|r| r.schema_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// `GET /schemas`: every (live unless `deleted`) version, or the latest per subject.
+    pub async fn list_schemas(
+        &self,
+        prefix: &SubjectPrefix,
+        deleted: bool,
+        latest_only: bool,
+    ) -> Result<Vec<RegisteredSchema>, ApiError> {
+        let rows = self.store.all_versions_with_schemas().await?;
+        let mut out: Vec<RegisteredSchema> = Vec::new();
+        for (version, schema) in rows {
+            if (!deleted && version.deleted) || !prefix.matches(&version.subject) {
+                continue;
+            }
+            let item = RegisteredSchema::from_version(&version, schema);
+            if latest_only
+                && let Some(last) = out.last_mut()
+                && last.subject == item.subject
+            {
+                *last = item;
+                continue;
+            }
+            out.push(item);
+        }
+        Ok(out)
+    }
+
+    /// `GET /contexts`: `.` first, then the named contexts.
+    pub async fn contexts(&self) -> Result<Vec<String>, ApiError> {
+        let mut contexts = vec![DEFAULT_CONTEXT.to_owned()];
+        contexts.extend(
+            self.store
+                .contexts()
+                .await?
+                .into_iter()
+                .filter(|c| c != DEFAULT_CONTEXT),
+        );
+        Ok(contexts)
+    }
+}

@@ -1,0 +1,128 @@
+//! Resolving schema references to the texts the engines parse against (spec §4.9).
+//!
+//! A reference names a subject-version; its subject is qualified against the referring
+//! subject's context. The referenced schema's own references are resolved first, so the
+//! engines receive dependencies in dependency order; the first binding of a name wins.
+
+use std::collections::HashSet;
+
+use super::Registry;
+use crate::domain::SubjectName;
+use crate::error::ApiError;
+use crate::schema::Dependency;
+use crate::schema::identity::SchemaReference;
+
+/// References deeper than this are refused (a guard; real graphs are shallow).
+const MAX_DEPTH: usize = 32;
+
+impl Registry {
+    /// Resolves a request's references: `-1` becomes the latest live version; soft-deleted
+    /// versions may not be referenced by a new registration.
+    ///
+    /// Answers the references as they will be stored (concrete versions) and the
+    /// dependencies to parse against.
+    pub(crate) async fn resolve_request_references(
+        &self,
+        referrer: &SubjectName,
+        requested: &[super::ReferenceRequest],
+    ) -> Result<(Vec<SchemaReference>, Vec<Dependency>), ApiError> {
+        let mut concrete = Vec::with_capacity(requested.len());
+        for reference in requested {
+            let subject = referrer.qualify_reference(&reference.subject);
+            let versions = self.store.versions(&subject).await?;
+            let found = if reference.version == -1 {
+                versions.iter().rev().find(|v| !v.deleted)
+            } else {
+                versions
+                    .iter()
+                    .find(|v| v.version == reference.version && !v.deleted)
+            };
+            let Some(found) = found else {
+                return Err(ApiError::invalid_schema(format!(
+                    "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
+                    reference.subject, reference.version
+                )));
+            };
+            concrete.push(SchemaReference {
+                name: reference.name.clone(),
+                subject: reference.subject.clone(),
+                version: found.version,
+            });
+        }
+        let dependencies = self.resolve_stored_references(referrer, &concrete).await?;
+        Ok((concrete, dependencies))
+    }
+
+    /// Resolves stored references (concrete versions, soft-deleted allowed) recursively.
+    pub(crate) async fn resolve_stored_references(
+        &self,
+        referrer: &SubjectName,
+        references: &[SchemaReference],
+    ) -> Result<Vec<Dependency>, ApiError> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack: Vec<Frame> = vec![Frame::expand(referrer.clone(), references.to_vec())];
+        loop {
+            if stack.len() > MAX_DEPTH {
+                return Err(ApiError::invalid_schema(
+                    "Invalid schema, details: references nest too deeply",
+                ));
+            }
+            let Some(frame) = stack.last_mut() else { break };
+            let Some(next) = frame.pending.pop() else {
+                let done = stack.pop();
+                if let Some(Frame {
+                    emit: Some(dep), ..
+                }) = done
+                    && seen.insert(dep.name.clone())
+                {
+                    out.push(dep);
+                }
+                continue;
+            };
+            let owner = frame.owner.clone();
+            if seen.contains(&next.name) {
+                continue;
+            }
+            let subject_text = owner.qualify_reference(&next.subject);
+            let subject = SubjectName::parse_lenient(&subject_text)
+                .map_err(|e| ApiError::invalid_subject(&e.0))?;
+            let versions = self.store.versions(subject.as_str()).await?;
+            let Some(record) = versions.iter().find(|v| v.version == next.version) else {
+                return Err(ApiError::invalid_schema(format!(
+                    "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
+                    next.subject, next.version
+                )));
+            };
+            let Some(schema) = self.store.schema(&record.context, record.schema_id).await? else {
+                return Err(ApiError::schema_id_not_found(record.schema_id));
+            };
+            let mut child = Frame::expand(subject, schema.references);
+            child.emit = Some(Dependency {
+                name: next.name,
+                schema: schema.schema,
+            });
+            stack.push(child);
+        }
+        Ok(out)
+    }
+}
+
+/// One schema being expanded: its owner subject, references still to visit (popped from
+/// the back, so stored in reverse), and the dependency to emit once they are done.
+struct Frame {
+    owner: SubjectName,
+    pending: Vec<SchemaReference>,
+    emit: Option<Dependency>,
+}
+
+impl Frame {
+    fn expand(owner: SubjectName, mut references: Vec<SchemaReference>) -> Self {
+        references.reverse();
+        Frame {
+            owner,
+            pending: references,
+            emit: None,
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! Registering a schema under a subject (spec §4.3).
+//!
+//! Outside the transaction: parse, resolve references, compute the identity digest, and
+//! answer an already-registered schema without writing (the fast path, allowed in any
+//! mode). Inside one transaction, holding the subject's lock and then the digest's lock:
+//! number the version, reuse or issue the id, check compatibility, tombstone soft-deleted
+//! versions of the same id, insert, log the event, commit.
+
+use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
+use super::{Registry, WriteError, effective_level_of, with_retries, wrap_schema_error};
+use crate::domain::{Mode, SubjectName};
+use crate::error::ApiError;
+use crate::schema::compat::{self, PreviousVersion};
+use crate::schema::identity::{SchemaDigest, SchemaReference};
+use crate::schema::{ParseOptions, ParsedSchema};
+use crate::store::{Event, SchemaRecord, VersionRecord, WriteTx, now_millis};
+
+/// A request parsed and digested, ready for the transaction.
+struct Prepared {
+    parsed: ParsedSchema,
+    references: Vec<SchemaReference>,
+    metadata: Option<serde_json::Value>,
+    rule_set: Option<serde_json::Value>,
+    hash: String,
+    requested_id: Option<i32>,
+    requested_version: Option<i32>,
+}
+
+/// What the transaction is allowed to skip.
+#[derive(Clone, Copy)]
+struct Policy {
+    mode: Mode,
+    force: bool,
+    level: crate::domain::CompatibilityLevel,
+}
+
+impl Registry {
+    /// `POST /subjects/{subject}/versions`.
+    pub async fn register(
+        &self,
+        subject: &SubjectName,
+        mut request: SchemaRequest,
+        normalize: bool,
+        force: bool,
+    ) -> Result<RegisteredSchema, ApiError> {
+        let config = self.effective_config(Some(subject)).await?;
+        let mode = self.effective_mode(Some(subject)).await?;
+        let import = mode.is_import_like();
+        let normalize = !import
+            && (normalize
+                || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true));
+        if request.schema_is_blank() {
+            self.fill_from_latest(subject, &mut request).await?;
+        }
+        let prepared = self
+            .prepare(
+                subject,
+                &request,
+                ParseOptions {
+                    validate: !import,
+                    normalize,
+                },
+            )
+            .await?;
+
+        if let Some(existing) = self.already_registered(subject, &prepared).await? {
+            return Ok(existing);
+        }
+        let context = subject.context();
+        if mode.is_read_only() {
+            return Err(ApiError::operation_not_permitted(format!(
+                "Subject {subject} in context {context} is in read-only mode"
+            )));
+        }
+        if prepared.requested_id.is_some() && !import {
+            return Err(ApiError::operation_not_permitted(format!(
+                "Subject {subject} in context {context} is not in import mode"
+            )));
+        }
+        if prepared.requested_id.is_none() && mode != Mode::ReadWrite {
+            return Err(ApiError::operation_not_permitted(format!(
+                "Subject {subject} in context {context} is not in read-write mode"
+            )));
+        }
+        let policy = Policy {
+            mode,
+            force,
+            level: effective_level_of(&config, self.settings.default_compatibility),
+        };
+        let registered =
+            with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await;
+        self.forget_lookups(subject.as_str());
+        registered
+    }
+
+    /// A blank `schema` re-registers the latest live schema (to add metadata or rules).
+    async fn fill_from_latest(
+        &self,
+        subject: &SubjectName,
+        request: &mut SchemaRequest,
+    ) -> Result<(), ApiError> {
+        let versions = self.store.versions_with_schemas(subject.as_str()).await?;
+        let Some((_, latest)) = versions.into_iter().rev().find(|(v, _)| !v.deleted) else {
+            return Err(ApiError::invalid_schema("Empty schema"));
+        };
+        request.schema = Some(latest.schema);
+        request.schema_type = Some(latest.schema_type.as_str().to_owned());
+        request.references = Some(
+            latest
+                .references
+                .into_iter()
+                .map(|r| ReferenceRequest {
+                    name: r.name,
+                    subject: r.subject,
+                    version: r.version,
+                })
+                .collect(),
+        );
+        if request.metadata().is_none() {
+            request.metadata = latest.metadata;
+        }
+        if request.rule_set().is_none() {
+            request.rule_set = latest.rule_set;
+        }
+        Ok(())
+    }
+
+    async fn prepare(
+        &self,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        options: ParseOptions,
+    ) -> Result<Prepared, ApiError> {
+        let schema_type = request.schema_type()?;
+        let text = request.schema.as_deref().unwrap_or_default();
+        if text.trim().is_empty() {
+            return Err(ApiError::invalid_schema("Empty schema"));
+        }
+        let requested = request.references.as_deref().unwrap_or_default();
+        let (references, dependencies) =
+            self.resolve_request_references(subject, requested).await?;
+        let parsed = ParsedSchema::parse(schema_type, text, &dependencies, options)
+            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
+        let metadata = request.metadata().cloned();
+        let rule_set = request.rule_set().cloned();
+        let hash = SchemaDigest::compute(
+            parsed.canonical(),
+            &references,
+            metadata.as_ref(),
+            rule_set.as_ref(),
+        )
+        .to_hex();
+        Ok(Prepared {
+            parsed,
+            references,
+            metadata,
+            rule_set,
+            hash,
+            requested_id: request.id.filter(|id| *id >= 0),
+            requested_version: request.version.filter(|v| *v > 0),
+        })
+    }
+
+    /// The fast path: the same schema is already a live version of the subject.
+    async fn already_registered(
+        &self,
+        subject: &SubjectName,
+        prepared: &Prepared,
+    ) -> Result<Option<RegisteredSchema>, ApiError> {
+        let matches = self
+            .store
+            .find_by_hash(subject.as_str(), &prepared.hash)
+            .await?;
+        let found = matches.into_iter().rev().find(|(v, _)| {
+            !v.deleted
+                && prepared.requested_id.is_none_or(|id| id == v.schema_id)
+                && prepared.requested_version.is_none_or(|n| n == v.version)
+        });
+        Ok(found.map(|(v, s)| RegisteredSchema::from_version(&v, s)))
+    }
+
+    async fn register_in_transaction(
+        &self,
+        subject: &SubjectName,
+        prepared: &Prepared,
+        policy: Policy,
+    ) -> Result<RegisteredSchema, WriteError> {
+        let context = subject.context();
+        let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+        // Narrow reads: a subject may have thousands of versions.
+        let next_version = tx.max_version(subject.as_str()).await? + 1;
+        tx.lock_key(&format!("schema:{context}:{}", prepared.hash))
+            .await?;
+        let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
+
+        // Another writer may have registered it since the fast path looked.
+        if prepared.requested_id.is_none() && prepared.requested_version.is_none() {
+            for id in &same_schema_ids {
+                let carrying = tx.versions_with_id(subject.as_str(), *id).await?;
+                if let Some(live) = carrying.iter().rev().find(|v| !v.deleted) {
+                    let schema = tx
+                        .schema(context, live.schema_id)
+                        .await?
+                        .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
+                    return Ok(RegisteredSchema::from_version(live, schema));
+                }
+            }
+        }
+
+        let existing_id = match prepared.requested_id {
+            Some(id) => {
+                if let Some(existing) = tx.schema(context, id).await?
+                    && existing.hash != prepared.hash
+                {
+                    return Err(ApiError::operation_not_permitted(format!(
+                        "Overwrite new schema with id {id} in context {context} is not permitted."
+                    ))
+                    .into());
+                }
+                Some(id)
+            }
+            None => same_schema_ids.first().copied(),
+        };
+
+        if !policy.mode.is_import_like()
+            && !policy.force
+            && policy.level != crate::domain::CompatibilityLevel::None
+        {
+            let live = tx
+                .live_versions(subject.as_str(), !policy.level.is_transitive())
+                .await?;
+            self.check_against_live(subject, &live, &mut *tx, prepared, policy)
+                .await?;
+        }
+
+        let version = match prepared.requested_version {
+            Some(v) if policy.mode.is_import_like() => v,
+            Some(v) if v != next_version => {
+                return Err(ApiError::invalid_schema(
+                    "Version is not one more than previous version",
+                )
+                .into());
+            }
+            _ => next_version,
+        };
+        // Only IMPORT can name a version that exists; it rewrites it, as a later record of
+        // Confluent's log would.
+        if policy.mode.is_import_like() && tx.version(subject.as_str(), version).await?.is_some() {
+            tx.remove_version(subject.as_str(), version).await?;
+        }
+
+        // A freshly issued id has no row and no versions yet.
+        let fresh = prepared.requested_id.is_none() && existing_id.is_none();
+        let id = match (prepared.requested_id, existing_id) {
+            (Some(id), _) => {
+                tx.observe_id(context, id).await?;
+                id
+            }
+            (None, Some(id)) => id,
+            (None, None) => tx.next_id(context).await?,
+        };
+        // The row exists when the id was found by digest (or named by IMPORT and already
+        // used); otherwise it is new.
+        let known = existing_id == Some(id) && prepared.requested_id.is_none();
+        let stored = if known || fresh {
+            None
+        } else {
+            tx.schema(context, id).await?
+        };
+        let schema = match stored {
+            Some(stored) => stored,
+            None if known => record_of(context, id, prepared),
+            None => {
+                let record = record_of(context, id, prepared);
+                tx.insert_schema(&record).await?;
+                record
+            }
+        };
+
+        // Soft-deleted versions of this subject with the same id are tombstoned, unless
+        // something still references them.
+        let same_id = if fresh {
+            Vec::new()
+        } else {
+            tx.versions_with_id(subject.as_str(), id).await?
+        };
+        for old in same_id.iter().filter(|v| v.deleted && v.version != version) {
+            if tx
+                .referrers(subject.as_str(), old.version)
+                .await?
+                .is_empty()
+            {
+                tx.remove_version(subject.as_str(), old.version).await?;
+            }
+        }
+
+        let record = VersionRecord {
+            subject: subject.as_str().to_owned(),
+            version,
+            context: context.to_owned(),
+            schema_id: id,
+            deleted: false,
+            created_at: now_millis(),
+        };
+        tx.insert_version(&record).await?;
+        tx.append_event(&Event {
+            kind: "register",
+            subject: Some(record.subject.clone()),
+            version: Some(version),
+            context: Some(context.to_owned()),
+            schema_id: Some(id),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(RegisteredSchema::from_version(&record, schema))
+    }
+
+    /// 409 unless the new schema is compatible with the live versions the level names.
+    async fn check_against_live(
+        &self,
+        subject: &SubjectName,
+        versions: &[VersionRecord],
+        tx: &mut dyn WriteTx,
+        prepared: &Prepared,
+        policy: Policy,
+    ) -> Result<(), WriteError> {
+        if policy.level == crate::domain::CompatibilityLevel::None {
+            return Ok(());
+        }
+        let live: Vec<&VersionRecord> = versions.iter().filter(|v| !v.deleted).collect();
+        let needed: &[&VersionRecord] = if policy.level.is_transitive() {
+            &live
+        } else {
+            live.split_last()
+                .map_or(&[], |(last, _)| std::slice::from_ref(last))
+        };
+        let mut parsed = Vec::with_capacity(needed.len());
+        for version in needed {
+            let record = tx
+                .schema(subject.context(), version.schema_id)
+                .await?
+                .ok_or_else(|| ApiError::schema_id_not_found(version.schema_id))?;
+            parsed.push((version.version, self.parse_stored(subject, &record).await?));
+        }
+        let previous: Vec<PreviousVersion<'_>> = parsed
+            .iter()
+            .map(|(version, schema)| PreviousVersion {
+                version: Some(*version),
+                schema: schema.as_ref(),
+            })
+            .collect();
+        let report = compat::check(policy.level, &prepared.parsed, &previous);
+        if report.is_compatible() {
+            Ok(())
+        } else {
+            let mut error = ApiError::incompatible(subject.as_str(), &report.messages);
+            error.code = self.settings.incompatible_error_code;
+            Err(error.into())
+        }
+    }
+}
+
+/// The schema record of `id` holding the prepared schema.
+fn record_of(context: &str, id: i32, prepared: &Prepared) -> SchemaRecord {
+    SchemaRecord {
+        context: context.to_owned(),
+        id,
+        schema_type: prepared.parsed.schema_type(),
+        schema: prepared.parsed.canonical().to_owned(),
+        hash: prepared.hash.clone(),
+        references: prepared.references.clone(),
+        metadata: prepared.metadata.clone(),
+        rule_set: prepared.rule_set.clone(),
+        created_at: now_millis(),
+    }
+}

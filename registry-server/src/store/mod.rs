@@ -1,0 +1,199 @@
+//! Storage: the [`Store`] trait, its records, and the backend chosen by URL scheme.
+//!
+//! Reads are single statements on the pool. Every mutation of subjects and schemas runs in
+//! a [`WriteTx`]: one database transaction that first takes the locks named at
+//! [`Store::begin_write`] (PostgreSQL: transaction-scoped advisory locks, so several nodes
+//! serialize per subject; SQLite: `BEGIN IMMEDIATE` behind an in-process writer lock).
+//! Unique constraints are the last guard; a violation surfaces as [`StoreError::Conflict`]
+//! and the registry retries the whole transaction.
+
+mod postgres;
+mod records;
+mod sql;
+mod sqlite;
+
+use async_trait::async_trait;
+
+pub use postgres::PostgresStore;
+pub use records::{Event, Referrer, SchemaRecord, SubjectSummary, VersionRecord};
+pub use sqlite::{SqliteStore, Synchronous};
+
+/// The scope key of the global config and mode.
+pub const GLOBAL_SCOPE: &str = "__GLOBAL";
+
+/// What went wrong below the registry.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused a concurrent write; retrying the transaction is safe.
+    #[error("concurrent write conflict: {0}")]
+    Conflict(String),
+    /// A stored row that does not decode (never expected; logged and answered 50001).
+    #[error("corrupt stored row: {0}")]
+    Corrupt(String),
+    #[error("unsupported database url `{0}`: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            // PostgreSQL deadlock / serialization failure: safe to retry like a conflict.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
+            {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The registry's persistent state.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`, for logs and metrics.
+    fn backend(&self) -> &'static str;
+    /// Readiness: a round trip to the database.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// The schema stored under `id` in `context`.
+    async fn schema(&self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>>;
+    /// The highest id ever issued in `context` (0 when none).
+    async fn max_schema_id(&self, context: &str) -> StoreResult<i32>;
+    /// Every subject with at least one version record, sorted by bytes, with live/total counts.
+    async fn subjects(&self) -> StoreResult<Vec<SubjectSummary>>;
+    /// Every version record of `subject` (soft-deleted included), ascending.
+    async fn versions(&self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
+    /// Every version record of `subject` with its schema, ascending.
+    async fn versions_with_schemas(
+        &self,
+        subject: &str,
+    ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    /// The versions of `subject` whose schema has identity digest `hash`, ascending.
+    async fn find_by_hash(
+        &self,
+        subject: &str,
+        hash: &str,
+    ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    /// Schemas with identity digest `hash` in any context (for `/schemas/guids`), by context then id.
+    async fn schemas_with_hash(&self, hash: &str) -> StoreResult<Vec<SchemaRecord>>;
+    /// Every version record of every subject with its schema, by subject then version.
+    async fn all_versions_with_schemas(&self) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    /// The subject-versions carrying schema `id` of `context`, by subject then version.
+    async fn usages(&self, context: &str, id: i32) -> StoreResult<Vec<VersionRecord>>;
+    /// Schemas whose references name `subject` at `version`.
+    async fn referrers(&self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
+    /// The contexts that hold at least one schema, sorted.
+    async fn contexts(&self) -> StoreResult<Vec<String>>;
+
+    /// The raw config object stored for `scope`.
+    async fn config(&self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
+    async fn put_config(&self, scope: &str, config: &serde_json::Value) -> StoreResult<()>;
+    /// Removes the config of `scope`, answering what it was.
+    async fn delete_config(&self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
+    /// The mode stored for `scope`.
+    async fn mode(&self, scope: &str) -> StoreResult<Option<String>>;
+    async fn put_mode(&self, scope: &str, mode: &str) -> StoreResult<()>;
+    /// Removes the mode of `scope`, answering what it was.
+    async fn delete_mode(&self, scope: &str) -> StoreResult<Option<String>>;
+
+    /// Opens a write transaction holding exclusive locks on `lock_keys` (e.g. subjects).
+    async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>>;
+
+    /// Starts delivering other nodes' committed changes to `sink` (PostgreSQL); `None` when
+    /// this backend has no other nodes (SQLite).
+    fn spawn_change_listener(
+        &self,
+        sink: std::sync::Arc<dyn ChangeSink>,
+    ) -> Option<tokio::task::JoinHandle<()>>;
+}
+
+/// A change committed by another node: what kind, and what it names (if anything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change<'a> {
+    pub kind: &'a str,
+    pub subject: Option<&'a str>,
+    pub context: Option<&'a str>,
+    pub id: Option<i32>,
+}
+
+/// Receives changes committed by other registry nodes, to drop what it caches.
+pub trait ChangeSink: Send + Sync + 'static {
+    /// A change announced by another node.
+    fn changed(&self, change: &Change<'_>);
+    /// Notifications may have been missed (the listener reconnected): drop every cache.
+    fn resync(&self);
+}
+
+/// One write transaction. Dropping it without [`WriteTx::commit`] rolls back.
+#[async_trait]
+pub trait WriteTx: Send {
+    /// Serializes registrations of one schema text across subjects (so it gets one id).
+    async fn lock_key(&mut self, key: &str) -> StoreResult<()>;
+    async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
+    /// The highest version number of `subject`, soft-deleted included (0 when none).
+    async fn max_version(&mut self, subject: &str) -> StoreResult<i32>;
+    /// The live versions of `subject`, ascending; only the latest when `latest_only`.
+    async fn live_versions(
+        &mut self,
+        subject: &str,
+        latest_only: bool,
+    ) -> StoreResult<Vec<VersionRecord>>;
+    /// The versions of `subject` (soft-deleted included) carrying schema `id`.
+    async fn versions_with_id(&mut self, subject: &str, id: i32)
+    -> StoreResult<Vec<VersionRecord>>;
+    /// Version `version` of `subject`, soft-deleted or not.
+    async fn version(&mut self, subject: &str, version: i32) -> StoreResult<Option<VersionRecord>>;
+    async fn schema(&mut self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>>;
+    /// Ids whose schema has identity digest `hash` in `context`, ascending.
+    async fn ids_with_hash(&mut self, context: &str, hash: &str) -> StoreResult<Vec<i32>>;
+    /// Issues the next id of `context` (one above the highest ever issued).
+    async fn next_id(&mut self, context: &str) -> StoreResult<i32>;
+    /// Records that `id` is in use (IMPORT), so later ids are issued above it.
+    async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()>;
+    async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()>;
+    async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()>;
+    async fn mark_deleted(&mut self, subject: &str, version: i32) -> StoreResult<()>;
+    /// Removes a version record; the schema row goes too when no version carries it.
+    async fn remove_version(&mut self, subject: &str, version: i32) -> StoreResult<()>;
+    async fn referrers(&mut self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
+    async fn delete_config(&mut self, scope: &str) -> StoreResult<()>;
+    async fn delete_mode(&mut self, scope: &str) -> StoreResult<()>;
+    async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// Opens (creating and migrating) the store named by `url`.
+///
+/// # Errors
+/// [`StoreError::UnsupportedUrl`] for other schemes; connection or migration failures.
+pub async fn connect(url: &str, max_connections: u32) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(
+            SqliteStore::connect(url, max_connections).await?,
+        ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(
+            PostgresStore::connect(url, max_connections).await?,
+        ))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// Milliseconds since the epoch, for `ts` and `created_at`.
+#[must_use]
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,154 @@
+//! The rows the store reads and writes, decoded into registry types.
+
+use crate::domain::SchemaType;
+use crate::schema::identity::SchemaReference;
+
+use super::StoreError;
+
+/// A schema by id, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaRecord {
+    pub context: String,
+    pub id: i32,
+    pub schema_type: SchemaType,
+    /// The canonical text (normalized when registered with `normalize`).
+    pub schema: String,
+    /// Hex of the identity digest.
+    pub hash: String,
+    pub references: Vec<SchemaReference>,
+    pub metadata: Option<serde_json::Value>,
+    pub rule_set: Option<serde_json::Value>,
+    pub created_at: i64,
+}
+
+/// One version of a subject.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct VersionRecord {
+    pub subject: String,
+    pub version: i32,
+    pub context: String,
+    pub schema_id: i32,
+    pub deleted: bool,
+    pub created_at: i64,
+}
+
+/// A subject with the number of its live and of all its version records.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SubjectSummary {
+    pub subject: String,
+    pub live: i64,
+    pub total: i64,
+}
+
+/// A schema that references some subject-version, and whether every version carrying it
+/// is soft-deleted.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Referrer {
+    pub context: String,
+    pub schema_id: i32,
+    pub all_deleted: bool,
+}
+
+/// An entry of the append-only change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub kind: &'static str,
+    pub subject: Option<String>,
+    pub version: Option<i32>,
+    pub context: Option<String>,
+    pub schema_id: Option<i32>,
+}
+
+/// The `schemas` row as the database returns it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct SchemaRow {
+    pub context: String,
+    pub id: i32,
+    pub schema_type: String,
+    pub schema_text: String,
+    pub hash: String,
+    pub refs: String,
+    pub metadata: Option<String>,
+    pub rule_set: Option<String>,
+    pub created_at: i64,
+}
+
+/// A `subject_versions` row joined with its `schemas` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct VersionSchemaRow {
+    #[sqlx(flatten)]
+    pub version: VersionRecord,
+    pub schema_type: String,
+    pub schema_text: String,
+    pub hash: String,
+    pub refs: String,
+    pub metadata: Option<String>,
+    pub rule_set: Option<String>,
+    pub schema_created_at: i64,
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+impl TryFrom<SchemaRow> for SchemaRecord {
+    type Error = StoreError;
+
+    fn try_from(row: SchemaRow) -> Result<Self, StoreError> {
+        Ok(SchemaRecord {
+            schema_type: row
+                .schema_type
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("schema {} type: {e}", row.id)))?,
+            references: parse_json(&row.refs, "references")?,
+            metadata: row
+                .metadata
+                .as_deref()
+                .map(|m| parse_json(m, "metadata"))
+                .transpose()?,
+            rule_set: row
+                .rule_set
+                .as_deref()
+                .map(|r| parse_json(r, "rule set"))
+                .transpose()?,
+            context: row.context,
+            id: row.id,
+            schema: row.schema_text,
+            hash: row.hash,
+            created_at: row.created_at,
+        })
+    }
+}
+
+impl TryFrom<VersionSchemaRow> for (VersionRecord, SchemaRecord) {
+    type Error = StoreError;
+
+    fn try_from(row: VersionSchemaRow) -> Result<Self, StoreError> {
+        let schema = SchemaRecord::try_from(SchemaRow {
+            context: row.version.context.clone(),
+            id: row.version.schema_id,
+            schema_type: row.schema_type,
+            schema_text: row.schema_text,
+            hash: row.hash,
+            refs: row.refs,
+            metadata: row.metadata,
+            rule_set: row.rule_set,
+            created_at: row.schema_created_at,
+        })?;
+        Ok((row.version, schema))
+    }
+}
+
+/// Encodes the JSON columns of a schema for insertion.
+pub(super) fn encode_json_columns(
+    schema: &SchemaRecord,
+) -> Result<(String, Option<String>, Option<String>), StoreError> {
+    let encode = |v: &serde_json::Value| v.to_string();
+    let refs = serde_json::to_string(&schema.references)
+        .map_err(|e| StoreError::Corrupt(format!("references: {e}")))?;
+    Ok((
+        refs,
+        schema.metadata.as_ref().map(encode),
+        schema.rule_set.as_ref().map(encode),
+    ))
+}

@@ -1,0 +1,153 @@
+//! SQLite backend: the embedded default, for one registry node.
+//!
+//! One writer at a time: an in-process mutex orders writers before `BEGIN IMMEDIATE`, so
+//! they queue in memory instead of polling SQLite's busy handler. WAL journal; readers
+//! never block the writer.
+//!
+//! Durability: `synchronous=NORMAL` (the default) survives a crash of the process (kill -9)
+//! with every committed transaction; `?synchronous=full` in the URL also survives power loss
+//! at the cost of an fsync per commit.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::Sqlite;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::sql::impl_sql_store;
+use super::{Event, StoreError, StoreResult};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// How hard SQLite syncs on commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    /// Survives a process crash; a power loss may lose the last commits.
+    #[default]
+    Normal,
+    /// fsync on every commit.
+    Full,
+}
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction on SQLite, holding the writer lock until commit or drop.
+pub struct SqliteTx {
+    tx: sqlx::Transaction<'static, Sqlite>,
+    _writer: OwnedMutexGuard<()>,
+}
+
+impl SqliteStore {
+    /// Opens `url` (`sqlite://PATH`, `sqlite::memory:`), creating and migrating the file.
+    /// A `synchronous=full|normal` query parameter picks the durability level.
+    ///
+    /// # Errors
+    /// A bad URL, an unopenable file, or a failed migration.
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let (url, synchronous) = split_synchronous(url)?;
+        let memory = url.contains(":memory:");
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::UnsupportedUrl(format!("{url}: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
+            .synchronous(match synchronous {
+                Synchronous::Normal => SqliteSynchronous::Normal,
+                Synchronous::Full => SqliteSynchronous::Full,
+            })
+            .busy_timeout(Duration::from_secs(30));
+        // An in-memory database lives in one connection.
+        let max_connections = if memory { 1 } else { max_connections.max(2) };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteStore {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    #[allow(clippy::unused_self)]
+    fn listen_for_changes(
+        &self,
+        _sink: Arc<dyn super::ChangeSink>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        // One node: every change is made (and cached) here.
+        None
+    }
+
+    #[allow(clippy::unused_async)]
+    async fn announce_settings(&self, _scope: &str) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
+        // SQLite has one writer: the whole database is the lock.
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(SqliteTx {
+            tx,
+            _writer: writer,
+        })
+    }
+}
+
+impl SqliteTx {
+    #[allow(clippy::unused_async)]
+    async fn take_lock(&mut self, _key: &str) -> StoreResult<()> {
+        Ok(())
+    }
+
+    #[allow(clippy::unused_async)]
+    async fn announce(&mut self, _event: &Event) -> StoreResult<()> {
+        // One node: nobody else to tell.
+        Ok(())
+    }
+}
+
+fn split_synchronous(url: &str) -> StoreResult<(String, Synchronous)> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), Synchronous::default()));
+    };
+    let mut synchronous = Synchronous::default();
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "full" => Synchronous::Full,
+                    "normal" => Synchronous::Normal,
+                    other => {
+                        return Err(StoreError::UnsupportedUrl(format!(
+                            "synchronous={other}: use full or normal"
+                        )));
+                    }
+                };
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, synchronous))
+}
+
+impl_sql_store!(SqliteStore, SqliteTx, Sqlite, "sqlite");

@@ -1,0 +1,26 @@
+//! Turns the presence of test infrastructure into cfgs, so tests that need it are reported
+//! as ignored (not as passed) when it is absent.
+//!
+//! - `TEST_DATABASE_URL` set, or `REQUIRE_POSTGRES=1` → `cfg(postgres_tests)`: PostgreSQL
+//!   tests run (and fail, never skip, when the database is missing).
+//! - `INTEROP_PYTHON` set (a Python with `confluent-kafka`), or `REQUIRE_INTEROP=1` →
+//!   `cfg(python_interop)`.
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
+    println!("cargo::rustc-check-cfg=cfg(python_interop)");
+    println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
+    println!("cargo::rerun-if-env-changed=INTEROP_PYTHON");
+    println!("cargo::rerun-if-env-changed=REQUIRE_POSTGRES");
+    println!("cargo::rerun-if-env-changed=REQUIRE_INTEROP");
+    if is_set("TEST_DATABASE_URL") || is_set("REQUIRE_POSTGRES") {
+        println!("cargo::rustc-cfg=postgres_tests");
+    }
+    if is_set("INTEROP_PYTHON") || is_set("REQUIRE_INTEROP") {
+        println!("cargo::rustc-cfg=python_interop");
+    }
+}
+
+fn is_set(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}

@@ -1,0 +1,9 @@
+//! The registry server as a separate process for tests (same entry point as `schema-registry`).
+
+use clap::Parser as _;
+
+#[tokio::main]
+async fn main() {
+    let cli = registry_server::cli::Cli::parse();
+    std::process::exit(registry_server::cli::run(cli).await);
+}

@@ -1,0 +1,11 @@
+//! REST API behaviour, every test on SQLite and on PostgreSQL (spec checklist items cited).
+
+mod admin_replay;
+mod config;
+mod deletes;
+mod json_schemas;
+mod mode;
+mod openapi;
+mod reads;
+mod register;
+mod transport;

@@ -1,0 +1,285 @@
+//! The `Store` contract, written once and instantiated for SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use registry_server::domain::SchemaType;
+use registry_server::schema::identity::SchemaReference;
+use registry_server::store::{self, SchemaRecord, Store, StoreError, VersionRecord};
+
+struct Fixture {
+    store: Arc<dyn Store>,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<String>,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg.take() {
+            registry_tests::postgres::drop_database_detached(name);
+        }
+    }
+}
+
+async fn sqlite() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    Fixture {
+        store: store::connect(&url, 4).await.expect("sqlite store"),
+        _dir: Some(dir),
+        pg: None,
+    }
+}
+
+async fn postgres() -> Fixture {
+    let (url, name) = registry_tests::postgres::create_database().await;
+    Fixture {
+        store: store::connect(&url, 4).await.expect("postgres store"),
+        _dir: None,
+        pg: Some(name),
+    }
+}
+
+fn schema(context: &str, id: i32, text: &str, references: Vec<SchemaReference>) -> SchemaRecord {
+    SchemaRecord {
+        context: context.to_owned(),
+        id,
+        schema_type: SchemaType::Avro,
+        schema: text.to_owned(),
+        hash: format!("hash-of-{text}"),
+        references,
+        metadata: None,
+        rule_set: None,
+        created_at: 1,
+    }
+}
+
+fn version(subject: &str, version: i32, id: i32) -> VersionRecord {
+    VersionRecord {
+        subject: subject.to_owned(),
+        version,
+        context: ".".to_owned(),
+        schema_id: id,
+        deleted: false,
+        created_at: 2,
+    }
+}
+
+async fn ids_are_issued_per_context_and_never_go_back(store: Arc<dyn Store>) {
+    let mut tx = store.begin_write(&["s"]).await.expect("begin");
+    assert_eq!(tx.next_id(".").await.expect("id"), 1);
+    assert_eq!(tx.next_id(".").await.expect("id"), 2);
+    assert_eq!(tx.next_id(".eu").await.expect("id"), 1);
+    tx.observe_id(".", 100).await.expect("observe");
+    tx.observe_id(".", 50).await.expect("observe lower");
+    assert_eq!(tx.next_id(".").await.expect("id"), 101);
+    tx.commit().await.expect("commit");
+    assert_eq!(store.max_schema_id(".").await.expect("max"), 101);
+    assert_eq!(store.max_schema_id(".eu").await.expect("max"), 1);
+    assert_eq!(store.max_schema_id(".none").await.expect("max"), 0);
+}
+
+async fn uncommitted_transactions_leave_nothing(store: Arc<dyn Store>) {
+    {
+        let mut tx = store.begin_write(&["s"]).await.expect("begin");
+        let id = tx.next_id(".").await.expect("id");
+        tx.insert_schema(&schema(".", id, "A", vec![]))
+            .await
+            .expect("insert");
+        tx.insert_version(&version("s", 1, id))
+            .await
+            .expect("insert");
+        // dropped without commit
+    }
+    assert!(store.versions("s").await.expect("versions").is_empty());
+    assert!(store.schema(".", 1).await.expect("schema").is_none());
+    assert_eq!(store.max_schema_id(".").await.expect("max"), 0);
+}
+
+async fn a_version_number_is_taken_once(store: Arc<dyn Store>) {
+    let mut tx = store.begin_write(&["s"]).await.expect("begin");
+    tx.insert_schema(&schema(".", 1, "A", vec![]))
+        .await
+        .expect("insert");
+    tx.insert_version(&version("s", 1, 1))
+        .await
+        .expect("insert");
+    let clash = tx.insert_version(&version("s", 1, 1)).await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+}
+
+async fn versions_schemas_and_deletes(store: Arc<dyn Store>) {
+    let mut tx = store.begin_write(&["s"]).await.expect("begin");
+    tx.insert_schema(&schema(".", 1, "A", vec![]))
+        .await
+        .expect("insert");
+    tx.insert_schema(&schema(".", 2, "B", vec![]))
+        .await
+        .expect("insert");
+    tx.insert_version(&version("s", 1, 1)).await.expect("v1");
+    tx.insert_version(&version("s", 2, 2)).await.expect("v2");
+    tx.insert_version(&version("t", 1, 1)).await.expect("t1");
+    tx.commit().await.expect("commit");
+
+    let both = store.versions_with_schemas("s").await.expect("read");
+    assert_eq!(
+        both.iter()
+            .map(|(v, s)| (v.version, s.schema.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(1, "A"), (2, "B")]
+    );
+    assert_eq!(
+        store
+            .find_by_hash("s", "hash-of-B")
+            .await
+            .expect("find")
+            .len(),
+        1
+    );
+    assert_eq!(store.usages(".", 1).await.expect("usages").len(), 2);
+    let subjects = store.subjects().await.expect("subjects");
+    assert_eq!(
+        subjects
+            .iter()
+            .map(|s| (s.subject.as_str(), s.live, s.total))
+            .collect::<Vec<_>>(),
+        vec![("s", 2, 2), ("t", 1, 1)]
+    );
+
+    let mut tx = store.begin_write(&["s"]).await.expect("begin");
+    tx.mark_deleted("s", 2).await.expect("soft");
+    tx.remove_version("s", 2).await.expect("hard");
+    tx.remove_version("s", 1).await.expect("hard");
+    tx.commit().await.expect("commit");
+    assert!(
+        store.schema(".", 2).await.expect("read").is_none(),
+        "an unused schema row goes with its last version"
+    );
+    assert!(
+        store.schema(".", 1).await.expect("read").is_some(),
+        "a schema still used by t stays"
+    );
+    assert!(store.versions("s").await.expect("read").is_empty());
+}
+
+async fn referrers_count_only_schemas_with_versions(store: Arc<dyn Store>) {
+    let reference = SchemaReference {
+        name: "Address".into(),
+        subject: "address".into(),
+        version: 1,
+    };
+    let mut tx = store
+        .begin_write(&["address", "person"])
+        .await
+        .expect("begin");
+    tx.insert_schema(&schema(".", 1, "Address", vec![]))
+        .await
+        .expect("insert");
+    tx.insert_version(&version("address", 1, 1))
+        .await
+        .expect("insert");
+    tx.insert_schema(&schema(".", 2, "Person", vec![reference]))
+        .await
+        .expect("insert");
+    tx.insert_version(&version("person", 1, 2))
+        .await
+        .expect("insert");
+    tx.commit().await.expect("commit");
+    let referrers = store.referrers("address", 1).await.expect("referrers");
+    assert_eq!(referrers.len(), 1);
+    assert!(!referrers[0].all_deleted);
+    assert_eq!(
+        store
+            .schema(".", 2)
+            .await
+            .expect("read")
+            .expect("stored")
+            .references
+            .len(),
+        1
+    );
+
+    let mut tx = store.begin_write(&["person"]).await.expect("begin");
+    tx.mark_deleted("person", 1).await.expect("soft");
+    tx.commit().await.expect("commit");
+    assert!(store.referrers("address", 1).await.expect("referrers")[0].all_deleted);
+
+    let mut tx = store.begin_write(&["person"]).await.expect("begin");
+    tx.remove_version("person", 1).await.expect("hard");
+    tx.commit().await.expect("commit");
+    assert!(
+        store
+            .referrers("address", 1)
+            .await
+            .expect("referrers")
+            .is_empty()
+    );
+}
+
+async fn config_and_mode_rows(store: Arc<dyn Store>) {
+    assert!(store.config("__GLOBAL").await.expect("read").is_none());
+    store
+        .put_config("s", &serde_json::json!({"compatibilityLevel": "FULL"}))
+        .await
+        .expect("put");
+    store
+        .put_config("s", &serde_json::json!({"compatibilityLevel": "NONE"}))
+        .await
+        .expect("put again");
+    assert_eq!(
+        store.config("s").await.expect("read"),
+        Some(serde_json::json!({"compatibilityLevel": "NONE"}))
+    );
+    assert_eq!(
+        store.delete_config("s").await.expect("delete"),
+        Some(serde_json::json!({"compatibilityLevel": "NONE"}))
+    );
+    assert_eq!(store.delete_config("s").await.expect("delete"), None);
+    store.put_mode("__GLOBAL", "READONLY").await.expect("put");
+    assert_eq!(
+        store.mode("__GLOBAL").await.expect("read").as_deref(),
+        Some("READONLY")
+    );
+    assert_eq!(
+        store
+            .delete_mode("__GLOBAL")
+            .await
+            .expect("delete")
+            .as_deref(),
+        Some("READONLY")
+    );
+    assert!(store.mode("__GLOBAL").await.expect("read").is_none());
+    store.ping().await.expect("ping");
+}
+
+macro_rules! store_suite {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite_store {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let fixture = super::sqlite().await;
+                    super::$name(std::sync::Arc::clone(&fixture.store)).await;
+                }
+            )+
+        }
+        mod postgres_store {
+            $(
+                #[tokio::test]
+                #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+                async fn $name() {
+                    let fixture = super::postgres().await;
+                    super::$name(std::sync::Arc::clone(&fixture.store)).await;
+                }
+            )+
+        }
+    };
+}
+
+store_suite!(
+    ids_are_issued_per_context_and_never_go_back,
+    uncommitted_transactions_leave_nothing,
+    a_version_number_is_taken_once,
+    versions_schemas_and_deletes,
+    referrers_count_only_schemas_with_versions,
+    config_and_mode_rows,
+);
