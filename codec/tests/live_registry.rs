@@ -1,5 +1,6 @@
 //! Against a real registry when `CODEC_REGISTRY_URL` is set (e.g. our server in CI); otherwise
 //! each test returns at once. Subjects get a unique suffix so runs do not collide.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
