@@ -57,7 +57,8 @@ pub struct SerializerConfig {
     pub is_key: bool,
     /// where the id goes
     pub placement: IdPlacement,
-    /// how long a [`SchemaSelection::UseLatest`] answer is reused per topic
+    /// how long a [`SchemaSelection::UseLatest`] answer is reused per topic (a [`crate::CachedClient`]
+    /// underneath keeps its own `latest` TTL, so a new version is seen within the sum of both)
     pub latest_ttl: Duration,
     /// JSON only: validate each value against the schema before writing
     /// (Confluent's `json.fail.invalid.schema`)
