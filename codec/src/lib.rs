@@ -1,1 +1,180 @@
-//! Confluent wire format, cached registry client and serde codecs (grows with issue 5).
+//! Confluent wire format, a cached schema registry client and serde codecs (Avro, JSON Schema)
+//! for Kafka producers and consumers, byte-compatible with Confluent's serializers.
+//!
+//! # Code tour
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`wire`] | the framing: `0x00` + 4-byte id, Confluent 8's `0x01` + GUID, and the header form |
+//! | [`client`] | [`RegistryClient`] trait, [`HttpClient`], [`CachedClient`], [`MockClient`] for tests |
+//! | [`strategy`] | subject name strategies (TopicName, RecordName, TopicRecordName) |
+//! | [`config`] | serializer settings: auto-register, use latest, fixed id, lookup only, normalize |
+//! | [`avro`] | [`AvroSerializer`] / [`AvroDeserializer`] on `serde_avro_fast`, reader-schema resolution |
+//! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation |
+//! | [`blocking`] | [`Blocking`]: the same codecs for synchronous code, safe on any thread |
+//!
+//! # Producing and consuming Avro
+//!
+//! A producer owns an [`AvroSerializer`] for its value type. The first message per topic does the
+//! registry step (here: register the schema under `orders-value`); every later message is a cache
+//! hit that only encodes. A consumer's [`AvroDeserializer`] fetches each writer schema once by id.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use codec::{AvroDeserializer, AvroSerializer, CachedClient, MockClient, Schema, SerializerConfig};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, Debug, PartialEq)]
+//! struct Order { id: i64, item: String, qty: i32 }
+//!
+//! const ORDER: &str = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
+//!     {"name":"id","type":"long"},{"name":"item","type":"string"},{"name":"qty","type":"int"}]}"#;
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! // in production: CachedClient::new(HttpClient::new("http://localhost:8081")?)
+//! let registry = Arc::new(CachedClient::new(MockClient::new()));
+//!
+//! let serializer = AvroSerializer::<Order>::new(registry.clone(), Schema::avro(ORDER), SerializerConfig::value())?;
+//! let order = Order { id: 7, item: "tea".into(), qty: 2 };
+//! let bytes = serializer.serialize("orders", &order).await?.payload;
+//! assert_eq!(&bytes[..5], &[0, 0, 0, 0, 1]); // magic byte, schema id 1
+//!
+//! let deserializer = AvroDeserializer::new(registry);
+//! let back: Order = deserializer.deserialize(&bytes).await?;
+//! assert_eq!(back, order);
+//! # Ok::<(), codec::Error>(())
+//! # }).unwrap();
+//! ```
+//!
+//! Reuse one output buffer with [`AvroSerializer::serialize_into`], and decode without copying
+//! strings with [`AvroDeserializer::deserialize_borrowed`].
+//!
+//! # Choosing the subject and the id
+//!
+//! [`SerializerConfig`] mirrors Confluent's serializer settings:
+//!
+//! ```
+//! use codec::{SerializerConfig, SchemaSelection, SubjectNameStrategy, SchemaId};
+//! let cfg = SerializerConfig::value()
+//!     .strategy(SubjectNameStrategy::TopicRecordName)      // "<topic>-shop.Order"
+//!     .selection(SchemaSelection::UseLatest { strict: true }) // use.latest.version=true
+//!     .normalize(true);                                     // normalize.schemas=true
+//! let fixed = SerializerConfig::key().selection(SchemaSelection::UseId { id: SchemaId(42), strict: true });
+//! let lookup_only = SerializerConfig::value().selection(SchemaSelection::LookupOnly);
+//! # let _ = (cfg, fixed, lookup_only);
+//! ```
+//!
+//! With [`SerializerConfig::header_form`] the id travels as Confluent 8's GUID in a
+//! `__value_schema_id` (or `__key_schema_id`) record header and the payload is the bare datum; the
+//! deserializers take that header as `Some(&header_bytes)` and prefer it over the payload prefix.
+//!
+//! # Evolving schemas
+//!
+//! A consumer that holds its own schema reads data written with any compatible schema through
+//! [`AvroDeserializer::with_reader_schema`] (Avro resolution: defaults fill missing fields, dropped
+//! fields are skipped, `int` widens to `long`):
+//!
+//! ```
+//! # use std::sync::Arc;
+//! # use codec::{AvroDeserializer, AvroSerializer, MockClient, Schema, SerializerConfig};
+//! # use serde::{Deserialize, Serialize};
+//! #[derive(Serialize)]
+//! struct V1 { id: i32 }
+//! #[derive(Deserialize, Debug, PartialEq)]
+//! struct V2 { id: i64, note: String }
+//! const W: &str = r#"{"type":"record","name":"R","fields":[{"name":"id","type":"int"}]}"#;
+//! const R: &str = r#"{"type":"record","name":"R","fields":[{"name":"id","type":"long"},
+//!                    {"name":"note","type":"string","default":"none"}]}"#;
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let registry = Arc::new(MockClient::new());
+//! let old = AvroSerializer::<V1>::new(registry.clone(), Schema::avro(W), SerializerConfig::value())?;
+//! let bytes = old.serialize("t", &V1 { id: 5 }).await?.payload;
+//! let reader = AvroDeserializer::with_reader_schema(registry, R)?;
+//! let v2: V2 = reader.deserialize(&bytes).await?;
+//! assert_eq!(v2, V2 { id: 5, note: "none".into() });
+//! # Ok::<(), codec::Error>(())
+//! # }).unwrap();
+//! ```
+//!
+//! # Blocking code
+//!
+//! [`Blocking`] wraps any codec for synchronous callers (e.g. an rdkafka `BaseProducer` loop). Cache
+//! hits never touch a runtime; misses run on a background runtime, so it works on plain threads
+//! and does not panic on a tokio worker thread.
+//!
+//! ```
+//! # use std::sync::Arc;
+//! # use codec::{AvroSerializer, Blocking, MockClient, Schema, SerializerConfig};
+//! let registry = Arc::new(MockClient::new());
+//! let ser = Blocking::new(AvroSerializer::<i64>::new(registry, Schema::avro(r#""long""#), SerializerConfig::key())?);
+//! let key = ser.serialize("orders", &42)?;
+//! assert_eq!(key.payload, [0, 0, 0, 0, 1, 84]);
+//! # Ok::<(), codec::Error>(())
+//! ```
+//!
+//! # JSON Schema
+//!
+//! ```
+//! # use std::sync::Arc;
+//! # use codec::{JsonSerializer, JsonDeserializer, MockClient, Schema, SerializerConfig};
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let registry = Arc::new(MockClient::new());
+//! let schema = Schema::json(r#"{"type":"object","properties":{"n":{"type":"integer","minimum":0}}}"#);
+//! let ser = JsonSerializer::<serde_json::Value>::new(registry.clone(), schema, SerializerConfig::value().validate(true))?;
+//! assert!(ser.serialize("t", &serde_json::json!({"n": -1})).await.is_err()); // invalid: refused
+//! let bytes = ser.serialize("t", &serde_json::json!({"n": 1})).await?.payload;
+//! let de = JsonDeserializer::new(registry, true);
+//! assert_eq!(de.deserialize::<serde_json::Value>(&bytes).await?, serde_json::json!({"n": 1}));
+//! # Ok::<(), codec::Error>(())
+//! # }).unwrap();
+//! ```
+//!
+//! # Caching and the hot path
+//!
+//! Wrap the HTTP client in [`CachedClient`] and share one `Arc` between producers and consumers:
+//! schemas by id are kept forever (bounded), registrations and lookups per
+//! (subject, schema, normalize), `latest` for 60 s; concurrent misses on one key make one request.
+//! On top of that every codec keeps what its message path needs (per topic: the framing and the
+//! parsed schema; per id: the parsed writer schema or compiled validator) in a map that readers
+//! consult without locks, so a cached encode or decode is the `serde_avro_fast` datum call plus
+//! a few nanoseconds, and allocates nothing but its output.
+//!
+//! Measured with `cargo bench -p codec` (10-field record, 104-byte datum, schema cached), in
+//! instructions per operation (valgrind; stable where wall-clock time on a shared VM is not):
+//!
+//! | | raw `serde_avro_fast` | this crate, blocking | this crate, async | `schema_registry_converter` 6 |
+//! |---|---:|---:|---:|---:|
+//! | encode | 2,398 | 2,689 (1.12×) | 2,751 (1.15×) | 12,598 |
+//! | decode into a struct | 2,989 | 3,375 (1.13×) | 3,468 (1.16×) | 12,097 (with `from_value`) |
+//!
+//! # Errors
+//!
+//! Everything returns [`Error`]; registry failures keep Confluent's `error_code`
+//! ([`Error::error_code`], e.g. 40403 when a lookup-only serializer's schema is not registered).
+//!
+//! # Cargo features
+//!
+//! `native-tls` or `rustls` for `https://` registries (off by default); `kafka-examples` builds the
+//! rdkafka producer and consumer examples (the library never depends on a Kafka client).
+
+pub mod avro;
+pub mod blocking;
+pub mod client;
+pub mod config;
+pub mod error;
+mod generic;
+mod hot;
+pub mod json;
+pub mod schema;
+pub mod strategy;
+pub mod wire;
+
+pub use avro::{AvroDeserializer, AvroSerializer};
+pub use blocking::Blocking;
+pub use client::{CachedClient, HttpClient, HttpClientConfig, MockClient, RegistryClient};
+pub use config::{Encoded, IdPlacement, SchemaIdHeader, SchemaSelection, SerializerConfig};
+pub use error::{Error, Result};
+pub use json::{JsonDeserializer, JsonSerializer};
+pub use schema::{RegisteredSchema, Schema, SchemaReference, SchemaType};
+pub use strategy::SubjectNameStrategy;
+pub use wire::{SchemaGuid, SchemaId, SchemaRef};

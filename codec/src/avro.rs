@@ -1,0 +1,524 @@
+//! Avro: a serializer for any `T: Serialize`, a deserializer into any `T: Deserialize` or a
+//! generic value, with writer → reader resolution. Cached hits run on `serde_avro_fast` only.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Instant;
+
+use apache_avro::Schema as AvroSchema;
+use quick_cache::sync::Cache;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_avro_fast::Schema as FastSchema;
+
+use crate::client::{RegistryClient, resolve_references};
+use crate::config::{Encoded, Framing, SchemaIdHeader, SchemaSelection, SerializerConfig, select};
+use crate::error::{Error, Result};
+use crate::hot::HotMap;
+use crate::schema::{Schema, SchemaType};
+use crate::strategy::record_name;
+use crate::wire::{self, SchemaGuid, SchemaRef};
+
+/// Parsed writer schemas kept per deserializer or serializer.
+const PARSED_CACHE_CAPACITY: usize = 1000;
+
+/// Longest sequence (array or map) a payload may declare. Items of non-zero width are also bounded
+/// by the payload's length; this caps zero-width items (`null`, empty records), which a hostile
+/// block count could otherwise make unbounded.
+pub const MAX_SEQUENCE_LEN: usize = 1_000_000;
+
+async fn parse_fast(client: &dyn RegistryClient, schema: &Schema) -> Result<FastSchema> {
+    if schema.schema_type != SchemaType::Avro {
+        return Err(Error::Schema(format!(
+            "expected an AVRO schema, got {:?}",
+            schema.schema_type
+        )));
+    }
+    if schema.references.is_empty() {
+        return schema
+            .schema
+            .parse()
+            .map_err(|e| Error::Schema(format!("{e}")));
+    }
+    let deps = resolve_references(client, schema).await?;
+    FastSchema::from_schemata(&schema.schema, deps).map_err(|e| Error::Schema(format!("{e}")))
+}
+
+async fn parse_apache(
+    client: &dyn RegistryClient,
+    schema: &Schema,
+) -> Result<(AvroSchema, Vec<AvroSchema>)> {
+    let deps = if schema.references.is_empty() {
+        Vec::new()
+    } else {
+        resolve_references(client, schema).await?
+    };
+    AvroSchema::parse_str_with_list(&schema.schema, &deps).map_err(|e| Error::Schema(e.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// serializer
+
+/// Encodes values of `T` for Kafka: Confluent framing + Avro binary.
+///
+/// The first message per topic does the registry step its [`SerializerConfig`] asks for; later
+/// messages find the id and parsed schema in a per-topic cache and only encode. Cheap to clone.
+pub struct AvroSerializer<T: ?Sized> {
+    inner: Arc<SerInner>,
+    _t: PhantomData<fn(&T)>,
+}
+
+impl<T: ?Sized> Clone for AvroSerializer<T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+pub(crate) struct SerInner {
+    client: Arc<dyn RegistryClient>,
+    own: Schema,
+    /// parsed up front when the schema has no references
+    own_parsed: Option<Arc<FastSchema>>,
+    record_name: Option<String>,
+    config: SerializerConfig,
+    targets: HotMap<String, Target>,
+}
+
+pub(crate) struct Target {
+    framing: Framing,
+    schema: Arc<FastSchema>,
+    expires: Option<Instant>,
+}
+
+impl<T: Serialize + ?Sized> AvroSerializer<T> {
+    /// A serializer writing `schema` (the schema `T` is written with) through `client`.
+    ///
+    /// Fails early when the schema does not parse or is not Avro.
+    pub fn new(
+        client: Arc<dyn RegistryClient>,
+        schema: Schema,
+        config: SerializerConfig,
+    ) -> Result<Self> {
+        if schema.schema_type != SchemaType::Avro {
+            return Err(Error::Schema("AvroSerializer needs an AVRO schema".into()));
+        }
+        let own_parsed = if schema.references.is_empty() {
+            Some(Arc::new(
+                schema
+                    .schema
+                    .parse::<FastSchema>()
+                    .map_err(|e| Error::Schema(format!("{e}")))?,
+            ))
+        } else {
+            None
+        };
+        Ok(Self {
+            inner: Arc::new(SerInner {
+                client,
+                record_name: record_name(&schema),
+                own: schema,
+                own_parsed,
+                config,
+                targets: HotMap::new(PARSED_CACHE_CAPACITY),
+            }),
+            _t: PhantomData,
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &SerializerConfig {
+        &self.inner.config
+    }
+
+    /// Encodes `value` for `topic` into a new buffer.
+    pub async fn serialize(&self, topic: &str, value: &T) -> Result<Encoded> {
+        let mut payload = Vec::with_capacity(64);
+        let header = self.serialize_into(topic, value, &mut payload).await?;
+        Ok(Encoded { payload, header })
+    }
+
+    /// Encodes a nullable value: `None` becomes a `null` Kafka record (no bytes, no registry call).
+    pub async fn serialize_nullable(
+        &self,
+        topic: &str,
+        value: Option<&T>,
+    ) -> Result<Option<Encoded>> {
+        match value {
+            Some(v) => self.serialize(topic, v).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Appends the framed encoding of `value` to `out` (reuse `out` across messages). Returns the
+    /// header to attach in header form. On error `out` is left as it was.
+    pub async fn serialize_into(
+        &self,
+        topic: &str,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<SchemaIdHeader>> {
+        if let Some(r) = self.serialize_cached_into(topic, value, out) {
+            return r;
+        }
+        // boxed so the future callers poll on every message stays small
+        let target = Box::pin(self.inner.prepare(topic)).await?;
+        encode(&target, value, out)
+    }
+
+    /// Runs the registry step for `topic` now (e.g. at start-up), so the first message is fast.
+    pub async fn prepare(&self, topic: &str) -> Result<()> {
+        self.inner.prepare(topic).await.map(drop)
+    }
+
+    /// The cache-only path: `None` when `topic` has not been prepared (or its latest expired).
+    pub fn serialize_cached_into(
+        &self,
+        topic: &str,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Option<Result<Option<SchemaIdHeader>>> {
+        self.inner
+            .targets
+            .with(topic, |t| match t.expires {
+                Some(at) if Instant::now() >= at => None,
+                _ => Some(encode(t, value, out)),
+            })
+            .flatten()
+    }
+
+    pub(crate) fn shared(&self) -> Arc<SerInner> {
+        self.inner.clone()
+    }
+}
+
+#[inline]
+fn encode<T: Serialize + ?Sized>(
+    target: &Target,
+    value: &T,
+    out: &mut Vec<u8>,
+) -> Result<Option<SchemaIdHeader>> {
+    let start = out.len();
+    let header = target.framing.start(out);
+    let mut cfg = serde_avro_fast::ser::SerializerConfig::new(&target.schema);
+    match serde_avro_fast::to_datum(value, &mut *out, &mut cfg) {
+        Ok(_) => Ok(header),
+        Err(e) => {
+            out.truncate(start);
+            Err(Error::Serialize(e.to_string()))
+        }
+    }
+}
+
+impl SerInner {
+    pub(crate) async fn prepare(&self, topic: &str) -> Result<Arc<Target>> {
+        let subject =
+            self.config
+                .strategy
+                .subject(topic, self.config.is_key, self.record_name.as_deref())?;
+        let client = &*self.client;
+        let sel = select(client, &self.config, &subject, &self.own).await?;
+        let schema = match (&self.own_parsed, sel.is_own) {
+            (Some(p), true) => p.clone(),
+            (None, true) => Arc::new(parse_fast(client, &self.own).await?),
+            (_, false) => Arc::new(parse_fast(client, &sel.registered.schema).await?),
+        };
+        let mut expires = None;
+        let (strict, what) = match self.config.selection {
+            SchemaSelection::UseLatest { strict } => {
+                expires = Some(Instant::now() + self.config.latest_ttl);
+                (strict, format!("latest version of subject {subject}"))
+            }
+            SchemaSelection::UseId { id, strict } => (strict, format!("schema {id}")),
+            _ => (false, String::new()),
+        };
+        if strict {
+            let (own, _) = parse_apache(client, &self.own).await?;
+            let (target, _) = parse_apache(client, &sel.registered.schema).await?;
+            if let Err(e) =
+                apache_avro::schema_compatibility::SchemaCompatibility::can_read(&own, &target)
+            {
+                return Err(Error::Config(format!(
+                    "Incompatible schema of type AVRO: {what} cannot read the serializer's schema ({e}). Set strict to false to use it anyway"
+                )));
+            }
+        }
+        let t = Arc::new(Target {
+            framing: sel.framing,
+            schema,
+            expires,
+        });
+        self.targets.insert(topic.to_owned(), t.clone());
+        Ok(t)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// deserializer
+
+/// Decodes Confluent-framed Avro, fetching each writer schema once (by id or GUID) and caching
+/// the parsed form. Cheap to clone.
+#[derive(Clone)]
+pub struct AvroDeserializer {
+    inner: Arc<DeInner>,
+}
+
+struct DeInner {
+    client: Arc<dyn RegistryClient>,
+    /// loading caches: one registry fetch per id however many callers miss at once
+    by_id: Cache<i32, Arc<Writer>>,
+    by_guid: Cache<SchemaGuid, Arc<Writer>>,
+    /// what message decoding reads
+    hot_id: HotMap<i32, Writer>,
+    hot_guid: HotMap<SchemaGuid, Writer>,
+    reader: Option<ReaderSchema>,
+}
+
+struct ReaderSchema {
+    apache: AvroSchema,
+    canonical: String,
+}
+
+/// A writer schema, parsed for both decoders.
+pub(crate) struct Writer {
+    fast: FastSchema,
+    /// (main, dependencies) for the apache-avro path; a parse failure only matters on that path
+    apache: std::result::Result<(AvroSchema, Vec<AvroSchema>), String>,
+    source: Schema,
+    /// the consumer's reader schema differs: typed and generic decodes go through resolution
+    resolve: bool,
+}
+
+impl Writer {
+    pub(crate) fn fast_schema(&self) -> &FastSchema {
+        &self.fast
+    }
+
+    fn apache(&self) -> Result<&(AvroSchema, Vec<AvroSchema>)> {
+        self.apache.as_ref().map_err(|e| Error::Schema(e.clone()))
+    }
+}
+
+impl AvroDeserializer {
+    /// Decodes with each message's writer schema; a `T` with `#[serde(default)]` fields and fewer
+    /// fields than the writer is the usual way to read evolving data.
+    pub fn new(client: Arc<dyn RegistryClient>) -> Self {
+        Self::build(client, None)
+    }
+
+    /// Decodes data written with any compatible schema as if it had been written with `reader`
+    /// (Avro schema resolution: defaults for missing fields, promotions, dropped fields).
+    ///
+    /// Messages whose writer schema equals `reader` (same canonical form) still take the fast path.
+    pub fn with_reader_schema(client: Arc<dyn RegistryClient>, reader: &str) -> Result<Self> {
+        let apache = AvroSchema::parse_str(reader).map_err(|e| Error::Schema(e.to_string()))?;
+        let canonical = apache.canonical_form();
+        Ok(Self::build(
+            client,
+            Some(ReaderSchema { apache, canonical }),
+        ))
+    }
+
+    fn build(client: Arc<dyn RegistryClient>, reader: Option<ReaderSchema>) -> Self {
+        Self {
+            inner: Arc::new(DeInner {
+                client,
+                by_id: Cache::new(PARSED_CACHE_CAPACITY),
+                by_guid: Cache::new(PARSED_CACHE_CAPACITY),
+                hot_id: HotMap::new(PARSED_CACHE_CAPACITY),
+                hot_guid: HotMap::new(PARSED_CACHE_CAPACITY),
+                reader,
+            }),
+        }
+    }
+
+    /// Decodes a prefixed payload into `T`.
+    pub async fn deserialize<T: DeserializeOwned>(&self, data: &[u8]) -> Result<T> {
+        self.deserialize_with_header(None, data).await
+    }
+
+    /// Decodes a record into `T`; `header` is the `__value_schema_id` (or key) header if the record
+    /// has one, which then wins over the payload prefix.
+    pub async fn deserialize_with_header<T: DeserializeOwned>(
+        &self,
+        header: Option<&[u8]>,
+        data: &[u8],
+    ) -> Result<T> {
+        let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.with_cached(r, |w| self.decode_owned(w, payload)) {
+            return res;
+        }
+        let w = Box::pin(self.writer(r)).await?;
+        self.decode_owned(&w, payload)
+    }
+
+    /// Zero-copy decode: `T` may borrow `&str` / `&[u8]` from `data`. Always uses the writer schema
+    /// (no reader-schema resolution).
+    pub async fn deserialize_borrowed<'a, T: Deserialize<'a>>(
+        &self,
+        header: Option<&[u8]>,
+        data: &'a [u8],
+    ) -> Result<T> {
+        let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.with_cached(r, |w| decode_fast(&w.fast, payload)) {
+            return res;
+        }
+        let w = Box::pin(self.writer(r)).await?;
+        decode_fast(&w.fast, payload)
+    }
+
+    /// Decodes into a `serde_json::Value`: records become objects, unions their branch's value,
+    /// `bytes`/`fixed` a string of code points 0–255 (Avro's JSON convention).
+    pub async fn decode_json(
+        &self,
+        header: Option<&[u8]>,
+        data: &[u8],
+    ) -> Result<serde_json::Value> {
+        let (r, payload) = wire::decode_with_header(header, data)?;
+        if let Some(res) = self.with_cached(r, |w| self.decode_json_with(w, payload)) {
+            return res;
+        }
+        let w = Box::pin(self.writer(r)).await?;
+        self.decode_json_with(&w, payload)
+    }
+
+    pub(crate) fn decode_json_with(&self, w: &Writer, payload: &[u8]) -> Result<serde_json::Value> {
+        if w.resolve {
+            let v = self.resolve_value(w, payload)?;
+            return serde_json::Value::try_from(v).map_err(|e| Error::Deserialize(e.to_string()));
+        }
+        decode_fast::<crate::generic::AvroJson>(&w.fast, payload).map(|j| j.0)
+    }
+
+    /// Decodes into apache-avro's generic `Value` (resolved to the reader schema if one is set).
+    /// This is the slow, fully general path.
+    pub async fn decode_value(
+        &self,
+        header: Option<&[u8]>,
+        data: &[u8],
+    ) -> Result<apache_avro::types::Value> {
+        let (r, payload) = wire::decode_with_header(header, data)?;
+        let w = self.writer(r).await?;
+        self.resolve_value(&w, payload)
+    }
+
+    /// The writer schema's text for a reference (fetched and cached like for decoding).
+    pub async fn writer_schema(&self, r: SchemaRef) -> Result<Schema> {
+        Ok(self.writer(r).await?.source.clone())
+    }
+
+    pub(crate) fn decode_owned<T: DeserializeOwned>(
+        &self,
+        w: &Writer,
+        payload: &[u8],
+    ) -> Result<T> {
+        if w.resolve {
+            let v = self.resolve_value(w, payload)?;
+            return apache_avro::from_value::<T>(&v).map_err(|e| Error::Deserialize(e.to_string()));
+        }
+        decode_fast(&w.fast, payload)
+    }
+
+    fn resolve_value(&self, w: &Writer, mut payload: &[u8]) -> Result<apache_avro::types::Value> {
+        let (main, deps) = w.apache()?;
+        let de = |e: apache_avro::Error| Error::Deserialize(e.to_string());
+        let writers: Vec<&AvroSchema> = std::iter::once(main).chain(deps.iter()).collect();
+        let builder = apache_avro::reader::datum::GenericDatumReader::builder(main)
+            .writer_schemata(writers)
+            .map_err(de)?;
+        let reader = match &self.inner.reader {
+            Some(r) if w.resolve => builder.reader_schema(&r.apache).build(),
+            _ => builder.build(),
+        }
+        .map_err(de)?;
+        reader.read_value(&mut payload).map_err(de)
+    }
+
+    /// Runs `f` with the cached writer schema, if there is one (the lock-free hot path).
+    #[inline]
+    pub(crate) fn with_cached<R>(&self, r: SchemaRef, f: impl FnOnce(&Writer) -> R) -> Option<R> {
+        match r {
+            SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, f),
+            SchemaRef::Guid(g) => self.inner.hot_guid.with(&g, f),
+        }
+    }
+
+    /// The writer schema, fetched and parsed once per id or GUID.
+    pub(crate) async fn writer(&self, r: SchemaRef) -> Result<Arc<Writer>> {
+        let inner = &*self.inner;
+        match r {
+            SchemaRef::Id(id) => {
+                let w = inner
+                    .by_id
+                    .get_or_insert_async(&id.0, async {
+                        let s = inner.client.schema_by_id(id).await?;
+                        inner.load_writer(&s.schema).await
+                    })
+                    .await?;
+                inner.hot_id.insert(id.0, w.clone());
+                Ok(w)
+            }
+            SchemaRef::Guid(g) => {
+                let w = inner
+                    .by_guid
+                    .get_or_insert_async(&g, async {
+                        let s = inner.client.schema_by_guid(g).await?;
+                        inner.load_writer(&s.schema).await
+                    })
+                    .await?;
+                inner.hot_guid.insert(g, w.clone());
+                Ok(w)
+            }
+        }
+    }
+}
+
+impl DeInner {
+    async fn load_writer(&self, source: &Schema) -> Result<Arc<Writer>> {
+        let client = &*self.client;
+        let fast = parse_fast(client, source).await?;
+        // apache-avro parsing is needed for resolution and generic values; do it now while we can
+        // still await reference fetches, but keep a failure lazy (the fast path does not need it)
+        let apache = parse_apache(client, source)
+            .await
+            .map_err(|e| e.to_string());
+        let resolve = match (&self.reader, &apache) {
+            (Some(r), Ok((w, _))) => w.canonical_form() != r.canonical,
+            (Some(_), Err(_)) => true,
+            (None, _) => false,
+        };
+        Ok(Arc::new(Writer {
+            fast,
+            apache,
+            source: source.clone(),
+            resolve,
+        }))
+    }
+}
+
+#[inline]
+pub(crate) fn decode_fast<'a, T: Deserialize<'a>>(
+    schema: &FastSchema,
+    payload: &'a [u8],
+) -> Result<T> {
+    let mut config = serde_avro_fast::de::DeserializerConfig::new(schema);
+    config.max_seq_size = MAX_SEQUENCE_LEN;
+    let mut state = serde_avro_fast::de::DeserializerState::with_config(
+        serde_avro_fast::de::read::SliceRead::new(payload),
+        config,
+    );
+    T::deserialize(state.deserializer()).map_err(|e| Error::Deserialize(e.to_string()))
+}
+
+/// Decodes a bare Avro datum (no framing) with a schema, under the same limits as the
+/// deserializer: the function the property tests hammer with hostile input.
+pub fn decode_datum<'a, T: Deserialize<'a>>(schema: &FastSchema, datum: &'a [u8]) -> Result<T> {
+    decode_fast(schema, datum)
+}
+
+/// [`decode_datum`] into a generic JSON value (the conversion [`AvroDeserializer::decode_json`] uses).
+pub fn decode_datum_json(schema: &FastSchema, datum: &[u8]) -> Result<serde_json::Value> {
+    decode_fast::<crate::generic::AvroJson>(schema, datum).map(|j| j.0)
+}

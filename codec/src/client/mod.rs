@@ -1,0 +1,179 @@
+//! Talking to a schema registry: the [`RegistryClient`] trait, an HTTP client, a caching layer and
+//! an in-memory mock for tests.
+//!
+//! Compose them as `CachedClient<HttpClient>` in production and `CachedClient<MockClient>` (or a bare
+//! [`MockClient`]) in tests; the codecs take any `Arc<dyn RegistryClient>`.
+
+mod cached;
+mod http;
+mod mock;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use cached::{CacheConfig, CachedClient};
+pub use http::{Auth, HttpClient, HttpClientConfig};
+pub use mock::{MockCalls, MockClient};
+
+use crate::error::{Error, Result};
+use crate::schema::{RegisteredSchema, Schema};
+use crate::wire::{SchemaGuid, SchemaId};
+
+/// The registry operations a producer or consumer needs.
+///
+/// Every method returns an `Arc` so a caching implementation can hand out hits without copying
+/// schema text.
+#[async_trait]
+pub trait RegistryClient: Send + Sync + 'static {
+    /// `GET /schemas/ids/{id}`
+    async fn schema_by_id(&self, id: SchemaId) -> Result<Arc<RegisteredSchema>>;
+    /// `GET /schemas/guids/{guid}`
+    async fn schema_by_guid(&self, guid: SchemaGuid) -> Result<Arc<RegisteredSchema>>;
+    /// `POST /subjects/{subject}/versions?normalize=…`: register (or find) `schema` under `subject`.
+    async fn register(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        normalize: bool,
+    ) -> Result<Arc<RegisteredSchema>>;
+    /// `POST /subjects/{subject}?normalize=…`: find an already registered schema (40403 if absent).
+    async fn lookup(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        normalize: bool,
+    ) -> Result<Arc<RegisteredSchema>>;
+    /// `GET /subjects/{subject}/versions/latest`
+    async fn latest_version(&self, subject: &str) -> Result<Arc<RegisteredSchema>>;
+    /// `GET /subjects/{subject}/versions/{version}` (`-1` = latest)
+    async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>>;
+}
+
+#[async_trait]
+impl<C: RegistryClient + ?Sized> RegistryClient for Arc<C> {
+    async fn schema_by_id(&self, id: SchemaId) -> Result<Arc<RegisteredSchema>> {
+        (**self).schema_by_id(id).await
+    }
+    async fn schema_by_guid(&self, guid: SchemaGuid) -> Result<Arc<RegisteredSchema>> {
+        (**self).schema_by_guid(guid).await
+    }
+    async fn register(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        normalize: bool,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).register(subject, schema, normalize).await
+    }
+    async fn lookup(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        normalize: bool,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).lookup(subject, schema, normalize).await
+    }
+    async fn latest_version(&self, subject: &str) -> Result<Arc<RegisteredSchema>> {
+        (**self).latest_version(subject).await
+    }
+    async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
+        (**self).version(subject, version).await
+    }
+}
+
+/// How deep references may nest before we call the graph hostile.
+const MAX_REFERENCE_DEPTH: usize = 32;
+
+/// Fetches the texts of every schema `schema` references, transitively, dependencies first and
+/// each once, so they can be handed to a parser together with the main schema.
+pub async fn resolve_references(
+    client: &dyn RegistryClient,
+    schema: &Schema,
+) -> Result<Vec<String>> {
+    let mut seen = Vec::<(String, i32)>::new();
+    let mut out = Vec::new();
+    // explicit stack instead of recursion: (schema, next reference index, depth)
+    let mut stack: Vec<(Arc<RegisteredSchema>, usize)> = Vec::new();
+    let root = Arc::new(RegisteredSchema {
+        id: None,
+        guid: None,
+        subject: None,
+        version: None,
+        schema: schema.clone(),
+    });
+    stack.push((root, 0));
+    while let Some((current, idx)) = stack.pop() {
+        let Some(r) = current.schema.references.get(idx) else {
+            if stack.is_empty() {
+                break; // the root itself is not a dependency
+            }
+            out.push(current.schema.schema.clone());
+            continue;
+        };
+        stack.push((current.clone(), idx + 1));
+        let key = (r.subject.clone(), r.version);
+        if seen.contains(&key) {
+            continue;
+        }
+        if stack.len() > MAX_REFERENCE_DEPTH {
+            return Err(Error::Schema(format!(
+                "references nest deeper than {MAX_REFERENCE_DEPTH} levels at subject {}",
+                r.subject
+            )));
+        }
+        seen.push(key);
+        let dep = client.version(&r.subject, r.version).await?;
+        stack.push((dep, 0));
+    }
+    Ok(out)
+}
+
+/// Percent-encodes one path segment (subjects may hold `/`, `:` and spaces).
+pub(crate) fn encode_path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::schema::SchemaReference;
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(encode_path_segment("a/b c:.x"), "a%2Fb%20c%3A.x");
+        assert_eq!(encode_path_segment("orders-value"), "orders-value");
+    }
+
+    #[tokio::test]
+    async fn references_come_dependencies_first() {
+        let mock = MockClient::new();
+        let leaf = Schema::avro(r#"{"type":"fixed","name":"com.x.Leaf","size":2}"#);
+        mock.register("leaf", &leaf, false).await.unwrap();
+        let mid = Schema::avro(
+            r#"{"type":"record","name":"com.x.Mid","fields":[{"name":"l","type":"com.x.Leaf"}]}"#,
+        )
+        .with_reference(SchemaReference {
+            name: "com.x.Leaf".into(),
+            subject: "leaf".into(),
+            version: 1,
+        });
+        mock.register("mid", &mid, false).await.unwrap();
+        let top = Schema::avro(
+            r#"{"type":"record","name":"com.x.Top","fields":[{"name":"m","type":"com.x.Mid"},{"name":"l","type":"com.x.Leaf"}]}"#,
+        )
+        .with_reference(SchemaReference { name: "com.x.Mid".into(), subject: "mid".into(), version: 1 })
+        .with_reference(SchemaReference { name: "com.x.Leaf".into(), subject: "leaf".into(), version: 1 });
+        let deps = resolve_references(&mock, &top).await.unwrap();
+        assert_eq!(deps, vec![leaf.schema.clone(), mid.schema.clone()]);
+    }
+}
