@@ -9,7 +9,10 @@
 use registry_tests::{TestApp, both_backends};
 use serde_json::{Value, json};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/krabka/admin_rest.json");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/krabka/admin_rest.json"
+);
 
 fn schema(name: &str) -> String {
     format!(r#"{{"type":"record","name":"{name}","fields":[]}}"#)

@@ -1,9 +1,10 @@
-//! A command-line bridge for cross-language interop tests (see `tests/interop/README.md`): encodes
-//! the reference records with this crate, or decodes framed bytes made by another client.
+//! A command-line bridge for cross-language interop tests (see `tests/python/CODEC_INTEROP.md`):
+//! encodes the reference records with the `codec` crate, or decodes framed bytes made by another
+//! client.
 //!
 //! ```text
-//! cargo run -p codec --example interop -- encode avro|json <registry-url> <topic> <out-file>
-//! cargo run -p codec --example interop -- decode avro|json <registry-url> <in-file>
+//! codec-interop encode avro|json <registry-url> <topic> <out-file>
+//! codec-interop decode avro|json <registry-url> <in-file>
 //! ```
 //! `encode` writes the framed record; `decode` prints the decoded value as one line of JSON.
 

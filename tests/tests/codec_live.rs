@@ -1,5 +1,5 @@
-//! Against a real registry when `CODEC_REGISTRY_URL` is set (e.g. our server in CI); otherwise
-//! each test returns at once. Subjects get a unique suffix so runs do not collide.
+//! The `codec` crate against our real server (spawned per test on a fresh SQLite database):
+//! every serializer mode, the GUID header form, and JSON validation.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
@@ -10,11 +10,12 @@ use codec::{
     AvroDeserializer, AvroSerializer, CachedClient, HttpClient, JsonDeserializer, JsonSerializer,
     Schema, SchemaId, SchemaSelection, SerializerConfig,
 };
+use registry_tests::{Backend, TestApp, spawn_app};
 use serde::{Deserialize, Serialize};
 
-fn registry() -> Option<Arc<CachedClient<HttpClient>>> {
-    let url = std::env::var("CODEC_REGISTRY_URL").ok()?;
-    Some(Arc::new(CachedClient::new(HttpClient::new(&url).unwrap())))
+/// A codec client for `app`.
+fn registry(app: &TestApp) -> Arc<CachedClient<HttpClient>> {
+    Arc::new(CachedClient::new(HttpClient::new(&app.base).unwrap()))
 }
 
 fn unique(prefix: &str) -> String {
@@ -33,9 +34,10 @@ struct Live {
     s: String,
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn avro_modes_and_forms() {
-    let Some(reg) = registry() else { return };
+    let app = spawn_app(Backend::Sqlite).await;
+    let reg = registry(&app);
     let topic = unique("codec-live");
     let v = Live {
         n: 5,
@@ -96,9 +98,10 @@ async fn avro_modes_and_forms() {
     assert_eq!(err.error_code(), Some(40403), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_with_validation() {
-    let Some(reg) = registry() else { return };
+    let app = spawn_app(Backend::Sqlite).await;
+    let reg = registry(&app);
     let topic = unique("codec-live-json");
     let schema = Schema::json(
         r#"{"type":"object","properties":{"n":{"type":"integer","minimum":0}},"required":["n"]}"#,

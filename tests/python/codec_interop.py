@@ -3,12 +3,12 @@
 `codec` crate, and bytes made by `codec` decode with Python's deserializers (Avro and JSON Schema).
 
 Usage (see README.md beside this file):
-    python3 codec/tests/interop/confluent_python.py [--registry URL] [--bin PATH]
+    python3 tests/python/codec_interop.py [--registry URL] [--bin PATH]
 
 Without --registry a tiny in-process stub registry is started on 127.0.0.1 (enough for both clients
 to share ids); with --registry the check runs against that registry (e.g. our server in CI).
---bin is the `interop` example binary (default: target/debug/examples/interop, built with
-`cargo build -p codec --example interop`). Needs `pip install 'confluent-kafka[avro,schemaregistry,json]'`.
+--bin is the `codec-interop` binary of the registry-tests crate (default:
+target/debug/codec-interop, built with `cargo build -p registry-tests --bin codec-interop`). Needs `pip install 'confluent-kafka[avro,schemaregistry,json]'`.
 Prints one line per case and a closing "N passed, M failed"; exits non-zero on any failure.
 """
 
@@ -27,7 +27,7 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-# Same texts as codec/examples/interop.rs
+# Same texts as tests/src/bin/codec_interop.rs
 AVRO_SCHEMA = '{"type":"record","name":"Interop","namespace":"codec.test","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"},{"name":"score","type":"double"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"nick","type":["null","string"],"default":null}]}'
 JSON_SCHEMA = '{"type":"object","title":"Interop","properties":{"id":{"type":"integer"},"name":{"type":"string"},"score":{"type":"number"},"tags":{"type":"array","items":{"type":"string"}},"nick":{"type":["null","string"]}},"required":["id","name"]}'
 RUST_RECORD = {"id": 42, "name": "from-rust", "score": 2.5, "tags": ["a", "b"], "nick": "r"}
@@ -119,7 +119,7 @@ def rust(bin_path, *args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--registry", help="registry base URL (default: start a stub)")
-    ap.add_argument("--bin", default=os.path.join("target", "debug", "examples", "interop"))
+    ap.add_argument("--bin", default=os.path.join("target", "debug", "codec-interop"))
     args = ap.parse_args()
 
     url = args.registry

@@ -1,13 +1,11 @@
-//! Interop with the `schema_registry_converter` crate through one in-process stub registry: its
-//! bytes decode with this crate, ours decode with it, and both write identical bytes.
+//! Interop with the `schema_registry_converter` crate through our server, on both backends: its
+//! bytes decode with `codec`, ours decode with it, and both write identical bytes.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::routing::{get, post};
 use codec::{AvroDeserializer, AvroSerializer, CachedClient, HttpClient, Schema, SerializerConfig};
+use registry_tests::{TestApp, both_backends};
 use schema_registry_converter::async_impl::easy_avro::{EasyAvroDecoder, EasyAvroEncoder};
 use schema_registry_converter::async_impl::schema_registry::SrSettings;
 use schema_registry_converter::schema_registry_common::{
@@ -25,42 +23,6 @@ struct Reading {
     unit: Option<String>,
 }
 
-type Texts = Arc<Mutex<Vec<String>>>;
-
-/// Register (dedup by text) and fetch by id: all either client needs here.
-async fn start_registry() -> String {
-    let texts: Texts = Arc::default();
-    let app = Router::new()
-        .route(
-            "/subjects/{s}/versions",
-            post(|State(t): State<Texts>, body: String| async move {
-                let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-                let text = v["schema"].as_str().unwrap().to_owned();
-                let mut t = t.lock().unwrap();
-                let id = match t.iter().position(|s| *s == text) {
-                    Some(i) => i + 1,
-                    None => {
-                        t.push(text);
-                        t.len()
-                    }
-                };
-                serde_json::json!({ "id": id }).to_string()
-            }),
-        )
-        .route(
-            "/schemas/ids/{id}",
-            get(|State(t): State<Texts>, Path(id): Path<usize>| async move {
-                let text = t.lock().unwrap()[id - 1].clone();
-                serde_json::json!({ "schema": text }).to_string()
-            }),
-        )
-        .with_state(texts);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    url
-}
-
 fn reading() -> Reading {
     Reading {
         sensor: "t-17".into(),
@@ -70,9 +32,8 @@ fn reading() -> Reading {
     }
 }
 
-#[tokio::test]
-async fn both_directions_and_identical_bytes() {
-    let url = start_registry().await;
+async fn both_directions_and_identical_bytes(app: TestApp) {
+    let url = app.base.clone();
     let registry = Arc::new(CachedClient::new(HttpClient::new(&url).unwrap()));
     let ours = AvroSerializer::<Reading>::new(
         registry.clone(),
@@ -107,3 +68,5 @@ async fn both_directions_and_identical_bytes() {
     let v = their_de.decode(Some(&our_bytes)).await.unwrap().value;
     assert_eq!(apache_avro::from_value::<Reading>(&v).unwrap(), reading());
 }
+
+both_backends!(both_directions_and_identical_bytes);
