@@ -5,10 +5,14 @@
 //!   tests run (and fail, never skip, when the database is missing).
 //! - `INTEROP_PYTHON` set (a Python with `confluent-kafka`), or `REQUIRE_INTEROP=1` →
 //!   `cfg(python_interop)`.
+//! - `INTEROP_NODE=1` (npm packages installed in `tests/node`), or `REQUIRE_INTEROP=1` →
+//!   `cfg(npm_interop)`.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     println!("cargo::rustc-check-cfg=cfg(python_interop)");
+    println!("cargo::rustc-check-cfg=cfg(npm_interop)");
+    println!("cargo::rerun-if-env-changed=INTEROP_NODE");
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
     println!("cargo::rerun-if-env-changed=INTEROP_PYTHON");
     println!("cargo::rerun-if-env-changed=REQUIRE_POSTGRES");
@@ -18,6 +22,9 @@ fn main() {
     }
     if is_set("INTEROP_PYTHON") || is_set("REQUIRE_INTEROP") {
         println!("cargo::rustc-cfg=python_interop");
+    }
+    if is_set("INTEROP_NODE") || is_set("REQUIRE_INTEROP") {
+        println!("cargo::rustc-cfg=npm_interop");
     }
 }
 
