@@ -12,7 +12,9 @@ CREATE TABLE schemas (
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (context, id)
 );
-CREATE INDEX schemas_by_hash ON schemas (context, hash);
+-- By digest first: lookups by digest alone (guids) and within a context in id order
+-- (register), without walking every schema of the context.
+CREATE INDEX schemas_by_hash ON schemas (hash, context, id);
 
 -- The references a schema makes, for `referencedby` and the 42206 delete guard.
 CREATE TABLE schema_refs (
@@ -37,6 +39,7 @@ CREATE TABLE subject_versions (
     PRIMARY KEY (subject, version)
 );
 CREATE INDEX subject_versions_by_schema ON subject_versions (context, schema_id);
+CREATE INDEX subject_versions_by_subject_schema ON subject_versions (subject, schema_id);
 
 -- Config and mode per scope: `__GLOBAL` for the global scope, else a subject or `:.ctx:`.
 CREATE TABLE configs (

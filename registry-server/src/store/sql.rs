@@ -30,8 +30,13 @@ macro_rules! version_schema_select {
 }
 pub(super) const VERSIONS_WITH_SCHEMAS: &str =
     version_schema_select!(" WHERE v.subject = $1 ORDER BY v.version");
-pub(super) const FIND_BY_HASH: &str =
-    version_schema_select!(" WHERE v.subject = $1 AND s.hash = $2 ORDER BY v.version");
+/// Driven by the digest index, not by the subject: a subject may have thousands of versions.
+/// (`CROSS JOIN` keeps SQLite's planner from reordering; PostgreSQL treats it as a plain join.)
+pub(super) const FIND_BY_HASH: &str = "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, \
+     s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at \
+     FROM schemas s CROSS JOIN subject_versions v \
+     WHERE s.hash = $2 AND v.context = s.context AND v.schema_id = s.id AND v.subject = $1 \
+     ORDER BY v.version";
 pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
      FROM schemas WHERE hash = $1 ORDER BY context, id";
 pub(super) const ALL_VERSIONS_WITH_SCHEMAS: &str =
@@ -43,7 +48,7 @@ pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema
 pub(super) const LATEST_LIVE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
      FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version DESC LIMIT 1";
 pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND schema_id = $2 ORDER BY version";
+     FROM subject_versions WHERE subject = $1 AND schema_id = $2";
 pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
      FROM subject_versions WHERE subject = $1 AND version = $2";
 pub(super) const USAGES: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
@@ -369,11 +374,15 @@ macro_rules! impl_sql_store {
                 subject: &str,
                 id: i32,
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::VERSIONS_WITH_ID)
-                    .bind(subject)
-                    .bind(id)
-                    .fetch_all(&mut *self.tx)
-                    .await?)
+                // Unordered in SQL so the (subject, schema_id) index serves it; few rows.
+                let mut rows: Vec<$crate::store::VersionRecord> =
+                    sqlx::query_as($crate::store::sql::VERSIONS_WITH_ID)
+                        .bind(subject)
+                        .bind(id)
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                rows.sort_by_key(|v| v.version);
+                Ok(rows)
             }
 
             async fn version(

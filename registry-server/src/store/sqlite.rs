@@ -151,3 +151,44 @@ fn split_synchronous(url: &str) -> StoreResult<(String, Synchronous)> {
 }
 
 impl_sql_store!(SqliteStore, SqliteTx, Sqlite, "sqlite");
+
+#[cfg(test)]
+mod query_plans {
+    //! The statements on the register and lookup paths must search an index: a scan of a
+    //! growing table makes every registration slower than the last (found by the bench).
+
+    use super::super::sql;
+    use sqlx::sqlite::SqlitePool;
+
+    async fn plan(pool: &SqlitePool, statement: &str) -> String {
+        let explain = format!("EXPLAIN QUERY PLAN {statement}");
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(explain))
+            .fetch_all(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        rows.into_iter().map(|(_, _, _, detail)| detail).collect::<Vec<_>>().join(" | ")
+    }
+
+    #[tokio::test]
+    async fn hot_statements_search_indexes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("plans.db").display());
+        let store = super::SqliteStore::connect(&url, 2).await.expect("store");
+        for statement in [
+            sql::FIND_BY_HASH,
+            sql::IDS_WITH_HASH,
+            sql::MAX_VERSION,
+            sql::LATEST_LIVE_VERSION,
+            sql::VERSIONS_WITH_ID,
+            sql::ONE_VERSION,
+            sql::SCHEMA_BY_ID,
+            sql::SCHEMAS_WITH_HASH,
+            sql::USAGES,
+            sql::REFERRERS,
+        ] {
+            let plan = plan(&store.pool, statement).await;
+            assert!(plan.contains("SEARCH"), "{statement}\n  → {plan}");
+            assert!(!plan.contains("SCAN"), "{statement}\n  → {plan}");
+        }
+    }
+}
