@@ -166,7 +166,10 @@ mod query_plans {
             .fetch_all(pool)
             .await
             .unwrap_or_else(|e| panic!("{statement}: {e}"));
-        rows.into_iter().map(|(_, _, _, detail)| detail).collect::<Vec<_>>().join(" | ")
+        rows.into_iter()
+            .map(|(_, _, _, detail)| detail)
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 
     #[tokio::test]

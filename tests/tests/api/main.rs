@@ -1,6 +1,7 @@
 //! REST API behaviour, every test on SQLite and on PostgreSQL (spec checklist items cited).
 
 mod admin_replay;
+mod avro_compat;
 mod config;
 mod deletes;
 mod json_schemas;
