@@ -30,6 +30,20 @@ pub fn effective_level_of(
         .unwrap_or(default)
 }
 
+/// The refinements an effective config asks of a compatibility check: `validateFields`
+/// and `compatibilityPolicy` (STRICT unless LENIENT; LOGICAL checks as STRICT).
+#[must_use]
+pub fn check_options_of(config: &Map<String, Value>) -> crate::schema::compat::CheckOptions {
+    crate::schema::compat::CheckOptions {
+        validate_fields: config.get("validateFields").and_then(Value::as_bool) == Some(true),
+        policy: config
+            .get("compatibilityPolicy")
+            .and_then(Value::as_str)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_default(),
+    }
+}
+
 fn scope_key(subject: Option<&SubjectName>) -> String {
     match subject {
         Some(s) if !s.as_str().is_empty() => s.as_str().to_owned(),

@@ -148,7 +148,8 @@ impl Registry {
         if targets.is_empty() {
             return Ok(CompatibilityReport::default());
         }
-        let level = self.effective_level(subject).await?;
+        let config = self.effective_config(Some(subject)).await?;
+        let level = super::effective_level_of(&config, self.settings.default_compatibility);
         let mut parsed_targets = Vec::with_capacity(targets.len());
         for (version, schema) in &targets {
             parsed_targets.push((version.version, self.parse_stored(subject, schema).await?));
@@ -160,7 +161,12 @@ impl Registry {
                 schema: schema.as_ref(),
             })
             .collect();
-        Ok(compat::check(level, &parsed, &previous))
+        Ok(compat::check_with(
+            level,
+            &parsed,
+            &previous,
+            super::check_options_of(&config),
+        ))
     }
 
     async fn parse_new(

@@ -17,7 +17,7 @@ pub use read::SubjectPrefix;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use config::{ConfigUpdate, effective_level_of};
+pub use config::{ConfigUpdate, check_options_of, effective_level_of};
 use model::RegisteredSchema as Answer;
 pub use model::{ReferenceRequest, RegisteredSchema, SchemaRequest, VersionsQuery};
 

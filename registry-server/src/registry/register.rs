@@ -32,6 +32,7 @@ struct Policy {
     mode: Mode,
     force: bool,
     level: crate::domain::CompatibilityLevel,
+    options: crate::schema::compat::CheckOptions,
 }
 
 impl Registry {
@@ -86,6 +87,7 @@ impl Registry {
             mode,
             force,
             level: effective_level_of(&config, self.settings.default_compatibility),
+            options: super::check_options_of(&config),
         };
         let registered =
             with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await;
@@ -349,7 +351,7 @@ impl Registry {
                 schema: schema.as_ref(),
             })
             .collect();
-        let report = compat::check(policy.level, &prepared.parsed, &previous);
+        let report = compat::check_with(policy.level, &prepared.parsed, &previous, policy.options);
         if report.is_compatible() {
             Ok(())
         } else {

@@ -48,7 +48,16 @@ pub fn check(
     new: &ParsedSchema,
     previous: &[PreviousVersion<'_>],
 ) -> CompatibilityReport {
-    check_with_validate_fields(level, new, previous, false)
+    check_with(level, new, previous, CheckOptions::default())
+}
+
+/// Config that refines a check (Confluent's `validateFields` and `compatibilityPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CheckOptions {
+    /// Printed in the final message entry; the reserved-field checks are not done here.
+    pub validate_fields: bool,
+    /// STRICT (default) or LENIENT, which only JSON Schema distinguishes.
+    pub policy: crate::schema::json::Policy,
 }
 
 /// [`check`], printing `validate_fields` in the final entry (Confluent's `validateFields`
@@ -60,6 +69,22 @@ pub fn check_with_validate_fields(
     previous: &[PreviousVersion<'_>],
     validate_fields: bool,
 ) -> CompatibilityReport {
+    let options = CheckOptions {
+        validate_fields,
+        ..CheckOptions::default()
+    };
+    check_with(level, new, previous, options)
+}
+
+/// [`check`] with the refinements of `options`.
+#[must_use]
+pub fn check_with(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous: &[PreviousVersion<'_>],
+    options: CheckOptions,
+) -> CompatibilityReport {
+    let validate_fields = options.validate_fields;
     if level == CompatibilityLevel::None {
         return CompatibilityReport::default();
     }
@@ -70,7 +95,7 @@ pub fn check_with_validate_fields(
         1
     };
     for prev in newest_first.take(take) {
-        let mut messages = compare(level, new, prev);
+        let mut messages = compare(level, new, prev, options.policy);
         if !messages.is_empty() {
             messages.push(format!(
                 "{{validateFields: '{validate_fields}', compatibility: '{level}'}}"
@@ -86,6 +111,7 @@ fn compare(
     level: CompatibilityLevel,
     new: &ParsedSchema,
     prev: &PreviousVersion<'_>,
+    policy: crate::schema::json::Policy,
 ) -> Vec<String> {
     if prev.schema.schema_type() != new.schema_type() {
         return vec![DIFFERENT_SCHEMA_TYPE.to_owned()];
@@ -97,7 +123,7 @@ fn compare(
             reader: OLD,
             writer: NEW,
         };
-        let found = ParsedSchema::incompatibilities(prev.schema, new, labels);
+        let found = ParsedSchema::incompatibilities_with_policy(prev.schema, new, labels, policy);
         let append = !level.checks_backward();
         messages.extend(render(found.into_iter().map(|i| i.message), prev, append));
     }
@@ -106,7 +132,7 @@ fn compare(
             reader: NEW,
             writer: OLD,
         };
-        let found = ParsedSchema::incompatibilities(new, prev.schema, labels);
+        let found = ParsedSchema::incompatibilities_with_policy(new, prev.schema, labels, policy);
         messages.extend(render(found.into_iter().map(|i| i.message), prev, true));
     }
     messages

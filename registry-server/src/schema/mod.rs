@@ -129,9 +129,23 @@ impl ParsedSchema {
         writer: &Self,
         labels: Labels<'_>,
     ) -> Vec<Incompatibility> {
+        Self::incompatibilities_with_policy(reader, writer, labels, json::Policy::Strict)
+    }
+
+    /// [`ParsedSchema::incompatibilities`] under Confluent's `compatibilityPolicy` (LENIENT
+    /// widens what JSON Schema accepts; Avro has one rule set).
+    #[must_use]
+    pub fn incompatibilities_with_policy(
+        reader: &Self,
+        writer: &Self,
+        labels: Labels<'_>,
+        policy: json::Policy,
+    ) -> Vec<Incompatibility> {
         match (reader, writer) {
             (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::incompatibilities(r, w, labels),
-            (ParsedSchema::Json(r), ParsedSchema::Json(w)) => json::incompatibilities(r, w, labels),
+            (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
+                json::incompatibilities_with_policy(r, w, labels, policy)
+            }
             _ => vec![Incompatibility {
                 kind: "TYPE_MISMATCH".to_owned(),
                 path: "/".to_owned(),

@@ -204,7 +204,49 @@ async fn json_references_resolve_across_subjects(app: TestApp) {
         .assert_error(42201);
 }
 
+/// Checklist 109/111: an optional property added to an open content model breaks STRICT
+/// BACKWARD; `compatibilityPolicy: LENIENT` in the subject's config accepts it.
+async fn lenient_policy_accepts_optional_properties_in_open_models(app: TestApp) {
+    let open_v1 = r#"{"type":"object","properties":{"a":{"type":"string"}}}"#;
+    let open_v2 =
+        r#"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"integer"}}}"#;
+    app.post("/subjects/open/versions", &json_schema(open_v1))
+        .await
+        .assert_ok();
+    let strict = app
+        .post("/subjects/open/versions", &json_schema(open_v2))
+        .await;
+    strict.assert_error(409);
+    assert!(
+        strict
+            .message()
+            .contains("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"),
+        "{}",
+        strict.message()
+    );
+    app.put("/config/open", &json!({"compatibilityPolicy": "LENIENT"}))
+        .await
+        .assert_ok();
+    let check = app
+        .post(
+            "/compatibility/subjects/open/versions?verbose=true",
+            &json_schema(open_v2),
+        )
+        .await;
+    assert_eq!(
+        check.assert_ok(),
+        &json!({"is_compatible": true, "messages": []})
+    );
+    assert_eq!(
+        app.post("/subjects/open/versions", &json_schema(open_v2))
+            .await
+            .assert_ok()["version"],
+        2
+    );
+}
+
 both_backends!(
+    lenient_policy_accepts_optional_properties_in_open_models,
     registers_looks_up_and_fetches_json_schemas,
     json_compatibility_follows_confluent_rules,
     invalid_json_schemas_are_42201,
