@@ -283,3 +283,16 @@ store_suite!(
     referrers_count_only_schemas_with_versions,
     config_and_mode_rows,
 );
+
+#[tokio::test]
+async fn in_memory_sqlite_is_refused_with_a_clear_error() {
+    let Err(error) = store::connect("sqlite::memory:", 4).await else {
+        panic!("an in-memory database was accepted");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("in-memory SQLite is not supported"),
+        "{error}"
+    );
+}

@@ -47,31 +47,31 @@ pub struct SqliteTx {
 }
 
 impl SqliteStore {
-    /// Opens `url` (`sqlite://PATH`, `sqlite::memory:`), creating and migrating the file.
+    /// Opens `url` (`sqlite://PATH`), creating and migrating the file.
     /// A `synchronous=full|normal` query parameter picks the durability level.
     ///
     /// # Errors
     /// A bad URL, an unopenable file, or a failed migration.
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
         let (url, synchronous) = split_synchronous(url)?;
-        let memory = url.contains(":memory:");
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            // A write transaction resolves references through other pooled connections; an
+            // in-memory database lives in one connection, so that would wait forever.
+            return Err(StoreError::UnsupportedUrl(format!(
+                "{url}: in-memory SQLite is not supported; use a file (e.g. in a temporary directory)"
+            )));
+        }
         let options = SqliteConnectOptions::from_str(&url)
             .map_err(|e| StoreError::UnsupportedUrl(format!("{url}: {e}")))?
             .create_if_missing(true)
-            .journal_mode(if memory {
-                SqliteJournalMode::Memory
-            } else {
-                SqliteJournalMode::Wal
-            })
+            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(match synchronous {
                 Synchronous::Normal => SqliteSynchronous::Normal,
                 Synchronous::Full => SqliteSynchronous::Full,
             })
             .busy_timeout(Duration::from_secs(30));
-        // An in-memory database lives in one connection.
-        let max_connections = if memory { 1 } else { max_connections.max(2) };
         let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections)
+            .max_connections(max_connections.max(2))
             .min_connections(1)
             .connect_with(options)
             .await?;
