@@ -26,10 +26,11 @@ fn schema_for(writer: usize, i: usize) -> String {
     ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
 )]
 async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
-    let (url, name) = postgres::create_database().await;
-    let bin = env!("CARGO_BIN_EXE_sr-under-test");
-    let node_a = ServerProcess::start(bin, &url).await;
-    let node_b = ServerProcess::start(bin, &url).await;
+    let Cluster {
+        node_a,
+        node_b,
+        database,
+    } = Cluster::start().await;
     let client = reqwest::Client::new();
     let put = client
         .put(format!("{}/config", node_a.base))
@@ -141,7 +142,7 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
         }
     }
     drop((node_a, node_b));
-    postgres::drop_database_detached(name);
+    postgres::drop_database_detached(database);
 }
 
 /// A hard delete on one node frees the id; the other node, which had the id's body
@@ -152,10 +153,11 @@ async fn two_nodes_share_one_database_without_duplicates_or_gaps() {
     ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
 )]
 async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
-    let (url, name) = postgres::create_database().await;
-    let bin = env!("CARGO_BIN_EXE_sr-under-test");
-    let node_a = ServerProcess::start(bin, &url).await;
-    let node_b = ServerProcess::start(bin, &url).await;
+    let Cluster {
+        node_a,
+        node_b,
+        database,
+    } = Cluster::start().await;
     let client = reqwest::Client::new();
     let schema = r#"{"type":"record","name":"Gone","fields":[]}"#;
     let registered: Value = client
@@ -208,7 +210,7 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
     })
     .await;
     drop((node_a, node_b));
-    postgres::drop_database_detached(name);
+    postgres::drop_database_detached(database);
 }
 
 /// Config and mode are cached per node; a change on one node reaches the other's cache.
@@ -218,10 +220,11 @@ async fn a_hard_delete_on_one_node_reaches_the_other_nodes_cache() {
     ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
 )]
 async fn a_config_change_on_one_node_reaches_the_other_nodes_cache() {
-    let (url, name) = postgres::create_database().await;
-    let bin = env!("CARGO_BIN_EXE_sr-under-test");
-    let node_a = ServerProcess::start(bin, &url).await;
-    let node_b = ServerProcess::start(bin, &url).await;
+    let Cluster {
+        node_a,
+        node_b,
+        database,
+    } = Cluster::start().await;
     let client = reqwest::Client::new();
     let on_b = format!("{}/config", node_b.base);
     assert_eq!(
@@ -254,7 +257,7 @@ async fn a_config_change_on_one_node_reaches_the_other_nodes_cache() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     drop((node_a, node_b));
-    postgres::drop_database_detached(name);
+    postgres::drop_database_detached(database);
 }
 
 async fn delete(client: &reqwest::Client, url: &str) {
@@ -279,5 +282,26 @@ where
             "the other node did not catch up within 10 s"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Two server processes on one fresh PostgreSQL database.
+struct Cluster {
+    node_a: ServerProcess,
+    node_b: ServerProcess,
+    database: String,
+}
+
+impl Cluster {
+    async fn start() -> Self {
+        let (url, database) = postgres::create_database().await;
+        let bin = env!("CARGO_BIN_EXE_sr-under-test");
+        let node_a = ServerProcess::start(bin, &url).await;
+        let node_b = ServerProcess::start(bin, &url).await;
+        Cluster {
+            node_a,
+            node_b,
+            database,
+        }
     }
 }
