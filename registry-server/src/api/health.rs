@@ -6,9 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::bodies::json;
-use super::extract::Params;
 use super::routes::Routes;
-use crate::error::ApiError;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -16,7 +14,6 @@ pub fn routes() -> Routes {
         .post("/", root)
         .get("/v1/metadata/id", cluster_id)
         .get("/v1/metadata/version", server_version)
-        .get("/contexts", contexts)
         .get("/health/live", live)
         .get("/health/ready", ready)
         .get("/metrics", metrics)
@@ -37,12 +34,6 @@ async fn cluster_id() -> Response {
 /// GET /v1/metadata/version
 async fn server_version() -> Response {
     json(&serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "commitId": "unknown"}))
-}
-
-/// GET /contexts
-async fn contexts(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let contexts = state.registry.contexts().await?;
-    Ok(json(&params.paginate(contexts)?))
 }
 
 /// GET /health/live: the process serves.

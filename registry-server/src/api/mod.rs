@@ -9,6 +9,7 @@ mod bodies;
 mod compatibility;
 mod config;
 pub mod content;
+mod contexts;
 pub mod extract;
 mod health;
 mod mode;
@@ -55,6 +56,7 @@ impl Default for Limits {
 fn all_routes() -> routes::Routes {
     routes::Routes::new()
         .merge(health::routes())
+        .merge(contexts::routes())
         .merge(schemas::routes())
         .merge(subjects::routes())
         .merge(config::routes())
@@ -70,6 +72,16 @@ pub fn route_table() -> Vec<(http::Method, &'static str)> {
 
 /// The whole API.
 pub fn router(state: AppState, limits: Limits) -> Router {
+    // `/contexts/{ctx}/...` is rewritten before routing, so it needs a service around the router.
+    let routed = served(state, limits);
+    Router::new().fallback_service(
+        tower::ServiceBuilder::new()
+            .map_request(contexts::rewrite_request)
+            .service(routed),
+    )
+}
+
+fn served(state: AppState, limits: Limits) -> Router {
     all_routes()
         .into_parts()
         .0

@@ -78,7 +78,10 @@ async fn main() -> anyhow::Result<()> {
     let url = format!("sqlite://{}", dir.path().join("startup.db").display());
     let seeding = Instant::now();
     seed(&url, count).await?;
-    println!("seeded {count} schemas in {:.1} s", seeding.elapsed().as_secs_f64());
+    println!(
+        "seeded {count} schemas in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
 
     let server = std::env::current_exe()?
         .parent()
@@ -89,12 +92,23 @@ async fn main() -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut child = std::process::Command::new(&server)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", &url])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            &url,
+        ])
         .env("SR_LOG", "warn")
         .spawn()?;
     let deadline = started + Duration::from_secs(30);
     loop {
-        if client.get(format!("{base}/")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if client
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             break;
         }
         anyhow::ensure!(Instant::now() < deadline, "server not ready within 30 s");
@@ -108,7 +122,9 @@ async fn main() -> anyhow::Result<()> {
     let touching = Instant::now();
     let ids: Vec<usize> = (1..=count).collect();
     for chunk in ids.chunks(16) {
-        let requests = chunk.iter().map(|id| client.get(format!("{base}/schemas/ids/{id}")).send());
+        let requests = chunk
+            .iter()
+            .map(|id| client.get(format!("{base}/schemas/ids/{id}")).send());
         for response in futures::future::join_all(requests).await {
             anyhow::ensure!(response?.status().is_success(), "an id could not be read");
         }
@@ -118,7 +134,10 @@ async fn main() -> anyhow::Result<()> {
     let _ = child.kill();
     let _ = child.wait();
 
-    println!("start to ready with {count} schemas: {:.0} ms (budget < 1000 ms)", ready.as_secs_f64() * 1000.0);
+    println!(
+        "start to ready with {count} schemas: {:.0} ms (budget < 1000 ms)",
+        ready.as_secs_f64() * 1000.0
+    );
     #[allow(clippy::cast_precision_loss)]
     let (idle_mb, peak_mb) = (idle as f64 / 1024.0, peak as f64 / 1024.0);
     println!("resident memory idle: {idle_mb:.1} MB (budget < 30 MB)");

@@ -3,6 +3,7 @@
 mod admin_replay;
 mod avro_compat;
 mod config;
+mod contexts;
 mod deletes;
 mod json_schemas;
 mod mode;
