@@ -100,18 +100,25 @@ impl Registry {
         if !versions.iter().any(|v| deleted || !v.deleted) {
             return Err(ApiError::subject_not_found(subject.as_str()));
         }
-        // Equivalence: the same text and references, whatever metadata the stored one carries.
+        // Equivalence (Confluent's canLookup), newest first: the same text and references
+        // whatever metadata the stored one carries; or, for a request without references,
+        // a stored schema with references whose resolved (inlined) form is this text.
         let all = self.store.versions_with_schemas(subject.as_str()).await?;
-        all.into_iter()
-            .rev()
-            .filter(|(v, _)| deleted || !v.deleted)
-            .find(|(_, s)| {
-                s.schema_type == schema_type
-                    && s.schema == digest.canonical
-                    && s.references == references
-            })
-            .map(|(v, s)| RegisteredSchema::from_version(&v, s))
-            .ok_or_else(ApiError::schema_not_found)
+        for (version, schema) in all.into_iter().rev().filter(|(v, _)| deleted || !v.deleted) {
+            if schema.schema_type != schema_type {
+                continue;
+            }
+            if schema.schema == digest.canonical && schema.references == references {
+                return Ok(RegisteredSchema::from_version(&version, schema));
+            }
+            if references.is_empty() && !schema.references.is_empty() {
+                let stored = self.parse_stored(subject, &schema).await?;
+                if stored.resolved() == digest.canonical {
+                    return Ok(RegisteredSchema::from_version(&version, schema));
+                }
+            }
+        }
+        Err(ApiError::schema_not_found())
     }
 
     /// `POST /compatibility/subjects/{subject}/versions[/{version}]`.

@@ -119,6 +119,15 @@ impl ParsedSchema {
         }
     }
 
+    /// The text with referenced schemas inlined (Avro); the canonical text otherwise.
+    #[must_use]
+    pub fn resolved(&self) -> &str {
+        match self {
+            ParsedSchema::Avro(schema) => schema.resolved(),
+            ParsedSchema::Json(schema) => schema.canonical(),
+        }
+    }
+
     /// Every incompatibility met when `reader` reads data written with `writer`.
     ///
     /// Two schemas of different types are never compatible; [`compat`] reports that case

@@ -346,6 +346,12 @@ async fn references_resolve_across_subjects(app: TestApp) {
         1,
         "-1 is stored as the concrete version"
     );
+    // Checklist 61: the fully-resolved text (Address inlined, no references) finds it.
+    let resolved = r#"{"type":"record","name":"Person","namespace":"com.acme","fields":[{"name":"home","type":{"type":"record","name":"Address","fields":[{"name":"street","type":"string"}]}}]}"#;
+    let found = app
+        .post("/subjects/person", &json!({"schema": resolved}))
+        .await;
+    assert_eq!(found.assert_ok()["id"].as_i64(), Some(person_id));
     let referenced = app.get("/subjects/address/versions/1/referencedby").await;
     assert_eq!(referenced.body, json!([person_id]));
     assert_ne!(address_id, person_id);
