@@ -128,10 +128,19 @@ async fn get_version(
 ) -> Result<Response, ApiError> {
     let subject = subject_for_read(&subject)?;
     let version = version(&raw_version)?;
-    let schema = state
+    let mut schema = state
         .registry
         .get_version(&subject, version, params.flag("deleted"))
         .await?;
+    if params
+        .get("referenceFormat")
+        .is_some_and(|f| f.eq_ignore_ascii_case("qualified"))
+    {
+        // Reference subjects as stored are relative to the referring subject's context.
+        for reference in &mut schema.references {
+            reference.subject = subject.qualify_reference(&reference.subject);
+        }
+    }
     Ok(json(&SchemaBody::of(&schema)))
 }
 

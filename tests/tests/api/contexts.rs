@@ -69,7 +69,33 @@ async fn only_empty_contexts_can_be_deleted(app: TestApp) {
     app.delete("/contexts/a:b").await.assert_error(400);
 }
 
+/// Checklist 139 and 141: an unqualified reference inside a context resolves in that context,
+/// and `referenceFormat=qualified` answers it qualified.
+async fn references_inside_a_context(app: TestApp) {
+    let address =
+        r#"{"type":"record","name":"Address","fields":[{"name":"street","type":"string"}]}"#;
+    app.register_id(":.eu:address", address).await;
+    let person = r#"{"type":"record","name":"Person","fields":[{"name":"home","type":"Address"}]}"#;
+    let refs = json!([{"name": "Address", "subject": "address", "version": 1}]);
+    app.post(
+        "/subjects/:.eu:person/versions",
+        &json!({"schema": person, "references": refs}),
+    )
+    .await
+    .assert_ok();
+    let plain = app.get("/subjects/:.eu:person/versions/1").await;
+    assert_eq!(plain.assert_ok()["references"][0]["subject"], "address");
+    let qualified = app
+        .get("/subjects/:.eu:person/versions/1?referenceFormat=qualified")
+        .await;
+    assert_eq!(
+        qualified.assert_ok()["references"][0]["subject"],
+        ":.eu:address"
+    );
+}
+
 both_backends!(
     url_prefix_form_addresses_the_context,
-    only_empty_contexts_can_be_deleted
+    only_empty_contexts_can_be_deleted,
+    references_inside_a_context,
 );
