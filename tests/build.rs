@@ -7,11 +7,16 @@
 //!   `cfg(python_interop)`.
 //! - `INTEROP_NODE=1` (npm packages installed in `tests/node`), or `REQUIRE_INTEROP=1` →
 //!   `cfg(npm_interop)`.
+//! - `INTEROP_KAFKA=1` (a `tansu` broker binary on PATH or in `TANSU`, the `kafka` feature of
+//!   this crate, and a Python with `confluent-kafka` in `INTEROP_PYTHON`), or `REQUIRE_INTEROP=1`
+//!   → `cfg(kafka_pipeline)`.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     println!("cargo::rustc-check-cfg=cfg(python_interop)");
     println!("cargo::rustc-check-cfg=cfg(npm_interop)");
+    println!("cargo::rustc-check-cfg=cfg(kafka_pipeline)");
+    println!("cargo::rerun-if-env-changed=INTEROP_KAFKA");
     println!("cargo::rerun-if-env-changed=INTEROP_NODE");
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
     println!("cargo::rerun-if-env-changed=INTEROP_PYTHON");
@@ -25,6 +30,9 @@ fn main() {
     }
     if is_set("INTEROP_NODE") || is_set("REQUIRE_INTEROP") {
         println!("cargo::rustc-cfg=npm_interop");
+    }
+    if is_set("INTEROP_KAFKA") || is_set("REQUIRE_INTEROP") {
+        println!("cargo::rustc-cfg=kafka_pipeline");
     }
 }
 

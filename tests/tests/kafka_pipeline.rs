@@ -1,0 +1,360 @@
+//! A real pipeline: typed records encoded with the `codec` crate travel through a Kafka-protocol
+//! broker (tansu, in memory, on a free loopback port) and decode on the other side, with our
+//! server (SQLite) as the registry.
+//!
+//! - Rust producer → Rust consumer (`kafka-pipe`, rdkafka), keys and values, schema ids in the
+//!   payload prefix and GUIDs in the `__key_schema_id` / `__value_schema_id` headers.
+//! - Python `confluent-kafka` Producer + `AvroSerializer` → Rust consumer, and Rust producer →
+//!   Python Consumer + `AvroDeserializer` (tests/python/kafka_pipeline.py), both forms.
+//!
+//! Needs, at build time, `INTEROP_KAFKA=1` (or `REQUIRE_INTEROP=1`) and the `kafka` feature of
+//! this crate (`--features registry-tests/kafka`, which builds librdkafka); at run time a `tansu`
+//! binary (`TANSU`, else on `PATH`, else `~/.cargo/bin/tansu`) and, for the Python test,
+//! `INTEROP_PYTHON`. Without the cfg the tests are ignored; with it, anything missing fails them.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use registry_tests::process::free_port;
+use registry_tests::{Backend, spawn_app};
+use serde_json::Value;
+
+/// Records per topic.
+const COUNT: usize = 12;
+/// Bound on each child command (the consumers give up on their own after `CONSUME_SECS`).
+const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
+const CONSUME_SECS: &str = "60";
+
+fn kafka_pipe() -> &'static str {
+    option_env!("CARGO_BIN_EXE_kafka-pipe").expect(
+        "kafka-pipe is not built: run with `--features registry-tests/kafka` (see tests/build.rs)",
+    )
+}
+
+fn tansu_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TANSU").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("tansu"))
+            .find(|p| p.is_file())
+    });
+    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tansu"));
+    on_path.or(home.filter(|p| p.is_file())).expect(
+        "no tansu binary: `cargo install tansu --features dynostore --locked`, or set TANSU",
+    )
+}
+
+/// A tansu broker in memory on a free loopback port, killed on drop.
+struct Broker {
+    child: Child,
+    binary: PathBuf,
+    bootstrap: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Broker {
+    /// Starts tansu and waits (at most 30 s) until its port accepts connections.
+    fn start() -> Self {
+        let binary = tansu_binary();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let log = dir.path().join("tansu.log");
+        let port = free_port();
+        let url = format!("tcp://127.0.0.1:{port}");
+        let child = Command::new(&binary)
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+            ])
+            .args(["--storage-engine", "memory://tansu/"])
+            .args([
+                "--prometheus-listener-url",
+                &format!("tcp://127.0.0.1:{}", free_port()),
+            ])
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&log).expect("log file"))
+            .stderr(std::fs::File::create(dir.path().join("tansu.err")).expect("log file"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", binary.display()));
+        let mut broker = Broker {
+            child,
+            binary,
+            bootstrap: format!("127.0.0.1:{port}"),
+            log,
+            _dir: dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = broker.child.try_wait() {
+                panic!("tansu exited at start ({status})\n{}", broker.logs());
+            }
+            if std::net::TcpStream::connect_timeout(
+                &broker.bootstrap.parse().expect("addr"),
+                Duration::from_millis(200),
+            )
+            .is_ok()
+            {
+                return broker;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tansu did not listen within 30 s\n{}",
+                broker.logs()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Creates a one-partition topic (a few attempts, each bounded).
+    async fn create_topic(&self, name: &str) {
+        let mut last = String::new();
+        for _ in 0..5 {
+            let mut cmd = tokio::process::Command::new(&self.binary);
+            cmd.args(["topic", "create", name, "--partitions", "1"])
+                .args(["--broker", &format!("tcp://{}", self.bootstrap)]);
+            match output(cmd, Duration::from_secs(30)).await {
+                Ok(out) if out.status.success() => return,
+                Ok(out) => {
+                    last = format!(
+                        "{}\n{}",
+                        String::from_utf8_lossy(&out.stdout),
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                Err(e) => last = e,
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        panic!("tansu topic create {name} failed: {last}\n{}", self.logs());
+    }
+
+    fn logs(&self) -> String {
+        let read = |p: PathBuf| std::fs::read_to_string(p).unwrap_or_default();
+        let err = read(self.log.with_file_name("tansu.err"));
+        let out = read(self.log.clone());
+        let tail = |s: &str| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines[lines.len().saturating_sub(40)..].join("\n")
+        };
+        format!(
+            "--- tansu stdout (tail) ---\n{}\n--- tansu stderr (tail) ---\n{}",
+            tail(&out),
+            tail(&err)
+        )
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `cmd` to completion within `limit` (killed when it takes longer).
+async fn output(
+    mut cmd: tokio::process::Command,
+    limit: Duration,
+) -> Result<std::process::Output, String> {
+    cmd.stdin(Stdio::null()).kill_on_drop(true);
+    match tokio::time::timeout(limit, cmd.output()).await {
+        Ok(Ok(out)) => Ok(out),
+        Ok(Err(e)) => Err(format!("spawn {cmd:?}: {e}")),
+        Err(_) => Err(format!("{cmd:?} did not finish within {limit:?}")),
+    }
+}
+
+/// Runs a producer or consumer; its stdout, or a panic with everything needed to debug.
+async fn run(broker: &Broker, what: &str, program: &str, args: &[&str]) -> String {
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(args);
+    match output(cmd, CHILD_TIMEOUT).await {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Ok(out) => panic!(
+            "{what} failed ({})\n--- stdout ---\n{}\n--- stderr ---\n{}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            broker.logs()
+        ),
+        Err(e) => panic!("{what}: {e}\n{}", broker.logs()),
+    }
+}
+
+/// What the consumers should print for the producers' records (from `kafka-pipe expected`).
+async fn expected() -> Vec<Value> {
+    let mut cmd = tokio::process::Command::new(kafka_pipe());
+    cmd.args(["expected", "--count", &COUNT.to_string()]);
+    let out = output(cmd, Duration::from_secs(30))
+        .await
+        .expect("kafka-pipe expected");
+    assert!(out.status.success(), "kafka-pipe expected failed");
+    let lines = parse_lines("kafka-pipe expected", &String::from_utf8_lossy(&out.stdout));
+    assert_eq!(lines.len(), COUNT);
+    lines
+}
+
+fn parse_lines(what: &str, stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// The consumer's lines are the expected records, in order, all in `form`.
+fn assert_consumed(what: &str, stdout: &str, form: &str, expected: &[Value]) {
+    let got = parse_lines(what, stdout);
+    assert_eq!(got.len(), expected.len(), "{what}: record count\n{stdout}");
+    for (i, (mut line, want)) in got.into_iter().zip(expected).enumerate() {
+        let obj = line.as_object_mut().expect("an object");
+        assert_eq!(
+            obj.remove("form"),
+            Some(Value::from(form)),
+            "{what}: record {i} framing"
+        );
+        assert_eq!(&line, want, "{what}: record {i}");
+    }
+}
+
+fn client_args<'a>(
+    cmd: &'a str,
+    registry: &'a str,
+    bootstrap: &'a str,
+    topic: &'a str,
+    count: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        cmd,
+        "--registry",
+        registry,
+        "--bootstrap",
+        bootstrap,
+        "--topic",
+        topic,
+        "--count",
+        count,
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(kafka_pipeline),
+    ignore = "set INTEROP_KAFKA=1, build with --features registry-tests/kafka, install tansu"
+)]
+async fn rust_producer_to_rust_consumer_prefix_and_header_forms() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let broker = Broker::start();
+    let want = expected().await;
+    let count = COUNT.to_string();
+    for (topic, form) in [("rust-prefix", "prefix"), ("rust-header", "header")] {
+        broker.create_topic(topic).await;
+        let mut produce = client_args("produce", &app.base, &broker.bootstrap, topic, &count);
+        if form == "header" {
+            produce.push("--header-form");
+        }
+        run(
+            &broker,
+            &format!("rust produce {topic}"),
+            kafka_pipe(),
+            &produce,
+        )
+        .await;
+        let mut consume = client_args("consume", &app.base, &broker.bootstrap, topic, &count);
+        consume.extend(["--timeout-secs", CONSUME_SECS]);
+        let out = run(
+            &broker,
+            &format!("rust consume {topic}"),
+            kafka_pipe(),
+            &consume,
+        )
+        .await;
+        assert_consumed(&format!("rust → rust ({form})"), &out, form, &want);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(all(kafka_pipeline, python_interop)),
+    ignore = "set INTEROP_KAFKA=1 and INTEROP_PYTHON, build with --features registry-tests/kafka, install tansu"
+)]
+async fn python_and_rust_clients_across_the_broker_both_ways() {
+    let python = std::env::var("INTEROP_PYTHON").expect("INTEROP_PYTHON");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/kafka_pipeline.py");
+    let app = spawn_app(Backend::Sqlite).await;
+    let broker = Broker::start();
+    let want = expected().await;
+    let count = COUNT.to_string();
+    for form in ["prefix", "header"] {
+        // Python producer → Rust consumer
+        let topic = format!("py-to-rust-{form}");
+        broker.create_topic(&topic).await;
+        let mut produce = vec![script];
+        produce.extend(client_args(
+            "produce",
+            &app.base,
+            &broker.bootstrap,
+            &topic,
+            &count,
+        ));
+        if form == "header" {
+            produce.push("--header-form");
+        }
+        run(
+            &broker,
+            &format!("python produce {topic}"),
+            &python,
+            &produce,
+        )
+        .await;
+        let mut consume = client_args("consume", &app.base, &broker.bootstrap, &topic, &count);
+        consume.extend(["--timeout-secs", CONSUME_SECS]);
+        let out = run(
+            &broker,
+            &format!("rust consume {topic}"),
+            kafka_pipe(),
+            &consume,
+        )
+        .await;
+        assert_consumed(&format!("python → rust ({form})"), &out, form, &want);
+
+        // Rust producer → Python consumer
+        let topic = format!("rust-to-py-{form}");
+        broker.create_topic(&topic).await;
+        let mut produce = client_args("produce", &app.base, &broker.bootstrap, &topic, &count);
+        if form == "header" {
+            produce.push("--header-form");
+        }
+        run(
+            &broker,
+            &format!("rust produce {topic}"),
+            kafka_pipe(),
+            &produce,
+        )
+        .await;
+        let mut consume = vec![script];
+        consume.extend(client_args(
+            "consume",
+            &app.base,
+            &broker.bootstrap,
+            &topic,
+            &count,
+        ));
+        consume.extend(["--timeout-secs", CONSUME_SECS]);
+        let out = run(
+            &broker,
+            &format!("python consume {topic}"),
+            &python,
+            &consume,
+        )
+        .await;
+        assert_consumed(&format!("rust → python ({form})"), &out, form, &want);
+    }
+}
