@@ -27,9 +27,12 @@ const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
 const CONSUME_SECS: &str = "60";
 
 fn kafka_pipe() -> &'static str {
-    option_env!("CARGO_BIN_EXE_kafka-pipe").expect(
-        "kafka-pipe is not built: run with `--features registry-tests/kafka` (see tests/build.rs)",
-    )
+    match option_env!("CARGO_BIN_EXE_kafka-pipe") {
+        Some(path) => path,
+        None => panic!(
+            "kafka-pipe is not built: run with `--features registry-tests/kafka` (see tests/build.rs)"
+        ),
+    }
 }
 
 fn tansu_binary() -> PathBuf {
