@@ -60,21 +60,29 @@ struct Broker {
 }
 
 impl Broker {
-    /// Starts tansu and waits (at most 30 s) until its port accepts connections.
+    /// Starts tansu and waits until its port accepts connections; a start that fails (the
+    /// free port taken in between, say) is retried on new ports, three attempts in all.
     fn start() -> Self {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Self::try_start() {
+                Ok(broker) => return broker,
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!("tansu did not start:\n{}", failures.join("\n"));
+    }
+
+    /// One attempt: at most 30 s.
+    fn try_start() -> Result<Self, String> {
         let binary = tansu_binary();
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("tansu.log");
         let port = free_port();
         let url = format!("tcp://127.0.0.1:{port}");
         let child = Command::new(&binary)
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-            ])
+            .args(["broker", "--listener-url", &url])
+            .args(["--advertised-listener-url", &url])
             .args(["--storage-engine", "memory://tansu/"])
             .args([
                 "--prometheus-listener-url",
@@ -93,24 +101,32 @@ impl Broker {
             log,
             _dir: dir,
         };
+        let addr = broker.bootstrap.parse().expect("addr");
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(Some(status)) = broker.child.try_wait() {
-                panic!("tansu exited at start ({status})\n{}", broker.logs());
+                return Err(format!(
+                    "tansu exited at start ({status})\n{}",
+                    broker.logs()
+                ));
             }
-            if std::net::TcpStream::connect_timeout(
-                &broker.bootstrap.parse().expect("addr"),
-                Duration::from_millis(200),
-            )
-            .is_ok()
-            {
-                return broker;
+            if std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                // still ours: a tansu that lost the port race exits instead of serving
+                std::thread::sleep(Duration::from_millis(200));
+                if let Ok(Some(status)) = broker.child.try_wait() {
+                    return Err(format!(
+                        "tansu exited at start ({status})\n{}",
+                        broker.logs()
+                    ));
+                }
+                return Ok(broker);
             }
-            assert!(
-                Instant::now() < deadline,
-                "tansu did not listen within 30 s\n{}",
-                broker.logs()
-            );
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "tansu did not listen within 30 s\n{}",
+                    broker.logs()
+                ));
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
