@@ -2,7 +2,7 @@
 //! additional and unevaluated items, item and `contains` bounds, `uniqueItems`.
 
 use super::kind::DiffType as D;
-use super::object::unevaluated;
+use super::object::{additional, unevaluated};
 use super::{Ctx, Engine, NodeRef};
 use crate::schema::json::model::{ArrayNode, Kind, NodeId};
 
@@ -128,23 +128,24 @@ fn compare_additional(
     un: &ArrayNode,
 ) {
     ctx.enter("additionalItems");
-    if on.forbids_additional != un.forbids_additional {
-        ctx.add(if on.forbids_additional {
-            D::ADDITIONAL_ITEMS_ADDED
-        } else {
-            D::ADDITIONAL_ITEMS_REMOVED
-        });
-    } else {
-        match (on.additional_schema, un.additional_schema) {
-            (None, Some(_)) => ctx.add(D::ADDITIONAL_ITEMS_NARROWED),
-            (Some(_), None) => ctx.add(D::ADDITIONAL_ITEMS_EXTENDED),
-            (a, b) => engine.compare(
-                ctx,
-                a.map(|id| Engine::child(o, id)),
-                b.map(|id| Engine::child(u, id)),
-            ),
-        }
-    }
+    additional(
+        engine,
+        ctx,
+        (
+            on.forbids_additional,
+            on.additional_schema.map(|id| Engine::child(o, id)),
+        ),
+        (
+            un.forbids_additional,
+            un.additional_schema.map(|id| Engine::child(u, id)),
+        ),
+        [
+            D::ADDITIONAL_ITEMS_ADDED,
+            D::ADDITIONAL_ITEMS_REMOVED,
+            D::ADDITIONAL_ITEMS_EXTENDED,
+            D::ADDITIONAL_ITEMS_NARROWED,
+        ],
+    );
     ctx.leave();
 }
 

@@ -308,24 +308,46 @@ fn compare_additional(
     un: &ObjectNode,
 ) {
     ctx.enter("additionalProperties");
-    if on.forbids_additional != un.forbids_additional {
-        ctx.add(if un.forbids_additional {
-            D::ADDITIONAL_PROPERTIES_REMOVED
-        } else {
-            D::ADDITIONAL_PROPERTIES_ADDED
-        });
-    } else {
-        match (on.additional_schema, un.additional_schema) {
-            (None, Some(_)) => ctx.add(D::ADDITIONAL_PROPERTIES_NARROWED),
-            (Some(_), None) => ctx.add(D::ADDITIONAL_PROPERTIES_EXTENDED),
-            (a, b) => engine.compare(
-                ctx,
-                a.map(|id| Engine::child(o, id)),
-                b.map(|id| Engine::child(u, id)),
-            ),
-        }
-    }
+    additional(
+        engine,
+        ctx,
+        (
+            on.forbids_additional,
+            on.additional_schema.map(|id| Engine::child(o, id)),
+        ),
+        (
+            un.forbids_additional,
+            un.additional_schema.map(|id| Engine::child(u, id)),
+        ),
+        [
+            D::ADDITIONAL_PROPERTIES_ADDED,
+            D::ADDITIONAL_PROPERTIES_REMOVED,
+            D::ADDITIONAL_PROPERTIES_EXTENDED,
+            D::ADDITIONAL_PROPERTIES_NARROWED,
+        ],
+    );
     ctx.leave();
+}
+
+/// `additionalProperties` / `additionalItems`, each side given as (forbids anything extra,
+/// the schema extras must match); types as [added, removed, extended, narrowed] ("added"
+/// meaning more is permitted).
+pub(super) fn additional(
+    engine: &mut Engine<'_>,
+    ctx: &mut Ctx,
+    (o_forbids, o_schema): (bool, Option<NodeRef>),
+    (u_forbids, u_schema): (bool, Option<NodeRef>),
+    [added, removed, extended, narrowed]: [D; 4],
+) {
+    if o_forbids != u_forbids {
+        ctx.add(if u_forbids { removed } else { added });
+        return;
+    }
+    match (o_schema, u_schema) {
+        (None, Some(_)) => ctx.add(narrowed),
+        (Some(_), None) => ctx.add(extended),
+        (a, b) => engine.compare(ctx, a, b),
+    }
 }
 
 fn compare_unevaluated(
