@@ -79,62 +79,85 @@ impl<C> Blocking<C> {
     }
 }
 
-impl<T: Serialize + ?Sized> Blocking<AvroSerializer<T>> {
-    /// See [`AvroSerializer::serialize_into`].
-    pub fn serialize_into(
+/// A serializer the blocking facade can drive: a cache-only path, and the registry step run on
+/// the background runtime. Implemented by [`AvroSerializer`] and [`JsonSerializer`]; sealed.
+pub trait TopicSerializer<T: ?Sized>: sealed::Sealed {
+    /// The framed encoding from the prepared state, `None` when `topic` is not prepared.
+    fn cached_into(
         &self,
         topic: &str,
         value: &T,
         out: &mut Vec<u8>,
-    ) -> Result<Option<SchemaIdHeader>> {
-        if let Some(r) = self.0.serialize_cached_into(topic, value, out) {
-            return r;
-        }
-        let inner = self.0.shared();
-        let t = topic.to_owned();
-        block_on(async move { inner.prepare(&t).await.map(drop) })??;
-        self.0
-            .serialize_cached_into(topic, value, out)
-            .unwrap_or_else(|| {
-                Err(Error::Config(format!(
-                    "topic {topic} expired while preparing"
-                )))
-            })
+    ) -> Option<Result<Option<SchemaIdHeader>>>;
+    /// The registry step for `topic`, owning what it needs.
+    fn prepare_owned(&self, topic: String) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T: ?Sized> Sealed for crate::avro::AvroSerializer<T> {}
+    impl<T: ?Sized> Sealed for crate::json::JsonSerializer<T> {}
+}
+
+impl<T: Serialize + ?Sized> TopicSerializer<T> for AvroSerializer<T> {
+    fn cached_into(
+        &self,
+        topic: &str,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Option<Result<Option<SchemaIdHeader>>> {
+        self.serialize_cached_into(topic, value, out)
     }
 
-    /// See [`AvroSerializer::serialize`].
-    pub fn serialize(&self, topic: &str, value: &T) -> Result<Encoded> {
-        let mut payload = Vec::with_capacity(64);
-        let header = self.serialize_into(topic, value, &mut payload)?;
-        Ok(Encoded { payload, header })
+    fn prepare_owned(&self, topic: String) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> {
+        let inner = self.shared();
+        Box::pin(async move { inner.prepare(&topic).await.map(drop) })
     }
 }
 
-impl<T: Serialize + ?Sized> Blocking<JsonSerializer<T>> {
-    /// See [`JsonSerializer::serialize_into`].
-    pub fn serialize_into(
+impl<T: Serialize + ?Sized> TopicSerializer<T> for JsonSerializer<T> {
+    fn cached_into(
         &self,
         topic: &str,
         value: &T,
         out: &mut Vec<u8>,
-    ) -> Result<Option<SchemaIdHeader>> {
-        if let Some(r) = self.0.serialize_cached_into(topic, value, out) {
-            return r;
-        }
-        let inner = self.0.shared();
-        let t = topic.to_owned();
-        block_on(async move { inner.prepare(&t).await.map(drop) })??;
-        self.0
-            .serialize_cached_into(topic, value, out)
-            .unwrap_or_else(|| {
-                Err(Error::Config(format!(
-                    "topic {topic} expired while preparing"
-                )))
-            })
+    ) -> Option<Result<Option<SchemaIdHeader>>> {
+        self.serialize_cached_into(topic, value, out)
     }
 
-    /// See [`JsonSerializer::serialize`].
-    pub fn serialize(&self, topic: &str, value: &T) -> Result<Encoded> {
+    fn prepare_owned(&self, topic: String) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> {
+        let inner = self.shared();
+        Box::pin(async move { inner.prepare(&topic).await.map(drop) })
+    }
+}
+
+impl<S> Blocking<S> {
+    /// See [`AvroSerializer::serialize_into`] / [`JsonSerializer::serialize_into`].
+    pub fn serialize_into<T: ?Sized>(
+        &self,
+        topic: &str,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<SchemaIdHeader>>
+    where
+        S: TopicSerializer<T>,
+    {
+        if let Some(r) = self.0.cached_into(topic, value, out) {
+            return r;
+        }
+        block_on(self.0.prepare_owned(topic.to_owned()))??;
+        self.0.cached_into(topic, value, out).unwrap_or_else(|| {
+            Err(Error::Config(format!(
+                "topic {topic} expired while preparing"
+            )))
+        })
+    }
+
+    /// See [`AvroSerializer::serialize`] / [`JsonSerializer::serialize`].
+    pub fn serialize<T: ?Sized>(&self, topic: &str, value: &T) -> Result<Encoded>
+    where
+        S: TopicSerializer<T>,
+    {
         let mut payload = Vec::with_capacity(64);
         let header = self.serialize_into(topic, value, &mut payload)?;
         Ok(Encoded { payload, header })

@@ -170,7 +170,7 @@ pub mod strategy;
 pub mod wire;
 
 pub use avro::{AvroDeserializer, AvroSerializer};
-pub use blocking::Blocking;
+pub use blocking::{Blocking, TopicSerializer};
 pub use client::{CachedClient, HttpClient, HttpClientConfig, MockClient, RegistryClient};
 pub use config::{Encoded, IdPlacement, SchemaIdHeader, SchemaSelection, SerializerConfig};
 pub use error::{Error, Result};
