@@ -93,6 +93,12 @@ pub(crate) struct Target {
     expires: Option<Instant>,
 }
 
+impl crate::hot::Expiring for Target {
+    fn expires(&self) -> Option<Instant> {
+        self.expires
+    }
+}
+
 impl<T: Serialize + ?Sized> AvroSerializer<T> {
     /// A serializer writing `schema` (the schema `T` is written with) through `client`.
     ///
@@ -182,11 +188,7 @@ impl<T: Serialize + ?Sized> AvroSerializer<T> {
     ) -> Option<Result<Option<SchemaIdHeader>>> {
         self.inner
             .targets
-            .with(topic, |t| match t.expires {
-                Some(at) if Instant::now() >= at => None,
-                _ => Some(encode(t, value, out)),
-            })
-            .flatten()
+            .with_fresh(topic, |t| encode(t, value, out))
     }
 
     pub(crate) fn shared(&self) -> Arc<SerInner> {

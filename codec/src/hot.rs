@@ -143,6 +143,32 @@ where
     }
 }
 
+/// A per-topic prepared state that can go stale (use-latest re-checks the latest version).
+pub(crate) trait Expiring {
+    /// When the state stops being usable; `None` for never.
+    fn expires(&self) -> Option<std::time::Instant>;
+}
+
+impl<K, V> HotMap<K, V>
+where
+    K: Eq + Hash + Clone + 'static,
+    V: Expiring + Send + Sync + 'static,
+{
+    /// Runs `f` on the entry for `key` unless it is absent or has expired.
+    #[inline]
+    pub(crate) fn with_fresh<Q, R>(&self, key: &Q, f: impl FnOnce(&V) -> R) -> Option<R>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.with(key, |v| match v.expires() {
+            Some(at) if std::time::Instant::now() >= at => None,
+            _ => Some(f(v)),
+        })
+        .flatten()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -68,6 +68,12 @@ pub(crate) struct JsonTarget {
     expires: Option<Instant>,
 }
 
+impl crate::hot::Expiring for JsonTarget {
+    fn expires(&self) -> Option<Instant> {
+        self.expires
+    }
+}
+
 impl<T: Serialize + ?Sized> JsonSerializer<T> {
     /// A serializer for `schema` (a JSON Schema); `config.validate` turns on validation.
     pub fn new(
@@ -128,11 +134,7 @@ impl<T: Serialize + ?Sized> JsonSerializer<T> {
     ) -> Option<Result<Option<SchemaIdHeader>>> {
         self.inner
             .targets
-            .with(topic, |t| match t.expires {
-                Some(at) if Instant::now() >= at => None,
-                _ => Some(encode(t, value, out)),
-            })
-            .flatten()
+            .with_fresh(topic, |t| encode(t, value, out))
     }
 
     pub(crate) fn shared(&self) -> Arc<JsonSerInner> {
