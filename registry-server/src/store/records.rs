@@ -91,6 +91,13 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
+/// A `configs.config` column as read, decoded.
+pub(super) fn config_column(
+    row: Option<(String,)>,
+) -> Result<Option<serde_json::Value>, StoreError> {
+    row.map(|(text,)| parse_json(&text, "config")).transpose()
+}
+
 impl TryFrom<SchemaRow> for SchemaRecord {
     type Error = StoreError;
 

@@ -252,11 +252,7 @@ macro_rules! impl_sql_store {
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|(text,)| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}")))
-                })
-                .transpose()
+                $crate::store::records::config_column(row)
             }
 
             async fn put_config(
@@ -281,11 +277,7 @@ macro_rules! impl_sql_store {
                     .fetch_optional(&self.pool)
                     .await?;
                 self.announce_settings(scope).await?;
-                row.map(|(text,)| {
-                    serde_json::from_str(&text)
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("config: {e}")))
-                })
-                .transpose()
+                $crate::store::records::config_column(row)
             }
 
             async fn mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
