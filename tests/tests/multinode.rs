@@ -305,3 +305,55 @@ impl Cluster {
         }
     }
 }
+
+/// Hard-deleting a subject's last version removes its config and mode; another node that had
+/// them cached stops answering them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
+async fn a_hard_delete_drops_the_subject_settings_other_nodes_cached() {
+    let Cluster {
+        node_a,
+        node_b,
+        database,
+    } = Cluster::start().await;
+    let client = reqwest::Client::new();
+    let schema = r#"{"type":"record","name":"Short","fields":[]}"#;
+    let (status, _) = post_json(
+        &client,
+        &format!("{}/subjects/short/versions", node_a.base),
+        &json!({"schema": schema}),
+    )
+    .await;
+    assert!(status.is_success());
+    let put = client
+        .put(format!("{}/config/short", node_a.base))
+        .json(&json!({"compatibility": "FULL"}))
+        .send()
+        .await;
+    assert!(put.is_ok_and(|r| r.status().is_success()));
+    let on_b = format!("{}/config/short", node_b.base);
+    eventually(|| async {
+        get_json(&client, &on_b).await == json!({"compatibilityLevel": "FULL"})
+    })
+    .await;
+    delete(
+        &client,
+        &format!("{}/subjects/short/versions/1", node_a.base),
+    )
+    .await;
+    delete(
+        &client,
+        &format!("{}/subjects/short/versions/1?permanent=true", node_a.base),
+    )
+    .await;
+    eventually(|| async {
+        client.get(&on_b).send().await.expect("reachable").status()
+            == reqwest::StatusCode::NOT_FOUND
+    })
+    .await;
+    drop((node_a, node_b));
+    postgres::drop_database_detached(database);
+}

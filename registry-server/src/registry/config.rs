@@ -159,7 +159,7 @@ impl Registry {
         self.store
             .put_config(&scope, &Value::Object(stored.clone()))
             .await?;
-        self.forget_settings(&scope).await;
+        self.settings_changed(&scope).await;
         Ok(as_update_shape(&stored))
     }
 
@@ -168,7 +168,7 @@ impl Registry {
         self.ensure_writable(subject).await?;
         let scope = scope_key(subject);
         let old = self.store.delete_config(&scope).await?;
-        self.forget_settings(&scope).await;
+        self.settings_changed(&scope).await;
         match old {
             Some(Value::Object(mut map)) => {
                 map.entry(LEVEL_KEY)
@@ -208,7 +208,7 @@ impl Registry {
         let scope = scope_key(subject);
         let Some(mode) = mode else {
             self.store.delete_mode(&scope).await?;
-            self.forget_settings(&scope).await;
+            self.settings_changed(&scope).await;
             return Ok(());
         };
         let mode: Mode = mode
@@ -225,7 +225,7 @@ impl Registry {
             ));
         }
         self.store.put_mode(&scope, mode.as_str()).await?;
-        self.forget_settings(&scope).await;
+        self.settings_changed(&scope).await;
         Ok(())
     }
 
@@ -233,12 +233,24 @@ impl Registry {
     pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
         let scope = scope_key(subject);
         let old = self.store.delete_mode(&scope).await?;
-        self.forget_settings(&scope).await;
+        self.settings_changed(&scope).await;
         match old {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),
             None => Err(ApiError::subject_not_found(&scope)),
         }
+    }
+
+    /// Applies this node's change of `scope`'s config or mode to the caches (PostgreSQL
+    /// announces it to the other nodes).
+    async fn settings_changed(&self, scope: &str) {
+        let change = crate::store::Change {
+            kind: crate::store::SETTINGS_CHANGED,
+            subject: Some(scope),
+            context: None,
+            id: None,
+        };
+        self.apply_change(&change).await;
     }
 
     async fn scope_has_live_subjects(

@@ -19,7 +19,6 @@ impl Registry {
         permanent: bool,
     ) -> Result<i32, ApiError> {
         self.ensure_writable(Some(subject)).await?;
-        let _forget = ForgetLookups(self, subject.as_str());
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             let versions = tx.versions(subject.as_str()).await?;
@@ -38,7 +37,7 @@ impl Registry {
                 }
                 tx.remove_version(subject.as_str(), target.version).await?;
                 if versions.len() == 1 {
-                    forget_subject_settings(&mut *tx, subject).await?;
+                    remove_subject_settings(&mut *tx, subject).await?;
                 }
             } else {
                 if target.deleted {
@@ -51,18 +50,15 @@ impl Registry {
                 }
                 tx.mark_deleted(subject.as_str(), target.version).await?;
             }
-            tx.append_event(&event(subject, Some(target), permanent))
-                .await?;
+            let event = event(subject, Some(target), permanent);
+            tx.append_event(&event).await?;
             tx.commit().await?;
-            Ok::<_, WriteError>(target.clone())
+            Ok::<_, WriteError>((target.version, event))
         })
         .await?;
-        if permanent {
-            self.forget_schema(&deleted.context, deleted.schema_id)
-                .await;
-            self.forget_settings(subject.as_str()).await;
-        }
-        Ok(deleted.version)
+        let (version, event) = deleted;
+        self.apply_change(&event.change()).await;
+        Ok(version)
     }
 
     /// `DELETE /subjects/{subject}`: answers the versions deleted, ascending.
@@ -72,7 +68,6 @@ impl Registry {
         permanent: bool,
     ) -> Result<Vec<i32>, ApiError> {
         self.ensure_writable(Some(subject)).await?;
-        let _forget = ForgetLookups(self, subject.as_str());
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             let versions = tx.versions(subject.as_str()).await?;
@@ -110,29 +105,18 @@ impl Registry {
                 }
             }
             if permanent {
-                forget_subject_settings(&mut *tx, subject).await?;
+                remove_subject_settings(&mut *tx, subject).await?;
             }
-            tx.append_event(&event(subject, None, permanent)).await?;
+            let event = event(subject, None, permanent);
+            tx.append_event(&event).await?;
             tx.commit().await?;
-            Ok::<_, WriteError>(targets.into_iter().cloned().collect::<Vec<_>>())
+            let versions: Vec<i32> = targets.iter().map(|v| v.version).collect();
+            Ok::<_, WriteError>((versions, event))
         })
         .await?;
-        if permanent {
-            for record in &removed {
-                self.forget_schema(&record.context, record.schema_id).await;
-            }
-            self.forget_settings(subject.as_str()).await;
-        }
-        Ok(removed.iter().map(|v| v.version).collect())
-    }
-}
-
-/// Drops the subject's cached lookups when the delete ends, whatever its outcome.
-struct ForgetLookups<'a>(&'a Registry, &'a str);
-
-impl Drop for ForgetLookups<'_> {
-    fn drop(&mut self) {
-        self.0.forget_lookups(self.1);
+        let (versions, event) = removed;
+        self.apply_change(&event.change()).await;
+        Ok(versions)
     }
 }
 
@@ -159,7 +143,7 @@ fn pick_for_delete<'a>(
     }
 }
 
-async fn forget_subject_settings(
+async fn remove_subject_settings(
     tx: &mut dyn WriteTx,
     subject: &SubjectName,
 ) -> Result<(), WriteError> {

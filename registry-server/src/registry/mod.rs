@@ -105,7 +105,6 @@ impl Registry {
             store,
             settings,
             parsed: moka::future::Cache::builder()
-                .support_invalidation_closures()
                 .max_capacity(10_000)
                 .time_to_idle(Duration::from_secs(3600))
                 .build(),
@@ -151,11 +150,50 @@ impl Registry {
         &self.settings
     }
 
-    /// Forgets cached parses of `(context, id)` (after a hard delete frees the id).
-    pub async fn forget_schema(&self, context: &str, id: i32) {
-        let key = (context.to_owned(), id);
-        self.rendered.invalidate(&key);
-        self.parsed.invalidate(&key).await;
+    /// Drops what a committed change makes stale. This node's writes apply the change they
+    /// recorded and other nodes' changes arrive through [`crate::store::ChangeSink`], so both
+    /// follow one rule:
+    /// - a settings change drops that scope's config and mode (every scope when unnamed);
+    /// - any other write to a subject detaches its cached lookup answers;
+    /// - a hard delete frees ids (the named one's parse and body go, every one when none is
+    ///   named) and, with a subject's last record, its config and mode.
+    pub(crate) async fn apply_change(&self, change: &crate::store::Change<'_>) {
+        let crate::store::Change {
+            kind,
+            subject,
+            context,
+            id,
+        } = *change;
+        if kind == crate::store::SETTINGS_CHANGED {
+            match subject {
+                Some(scope) => self.forget_settings(scope).await,
+                None => {
+                    self.configs.invalidate_all();
+                    self.modes.invalidate_all();
+                }
+            }
+            return;
+        }
+        if let Some(subject) = subject {
+            self.lookups.invalidate(subject);
+        }
+        if !kind.starts_with("hard_delete") {
+            return;
+        }
+        if let Some(subject) = subject {
+            self.forget_settings(subject).await;
+        }
+        match (context, id) {
+            (Some(context), Some(id)) => {
+                let key = (context.to_owned(), id);
+                self.rendered.invalidate(&key);
+                self.parsed.invalidate(&key).await;
+            }
+            _ => {
+                self.rendered.invalidate_all();
+                self.parsed.invalidate_all();
+            }
+        }
     }
 
     /// Parses a stored schema (its references resolved), cached by (context, id).
@@ -211,13 +249,7 @@ impl Registry {
             .get_with_by_ref(subject, || Arc::new(SubjectLookups::default()))
     }
 
-    /// Drops the lookup answers of `subject` (after a write to it).
-    pub(crate) fn forget_lookups(&self, subject: &str) {
-        self.lookups.invalidate(subject);
-    }
-
-    /// Forgets cached config and mode of `scope` (after this node changed them).
-    pub(crate) async fn forget_settings(&self, scope: &str) {
+    async fn forget_settings(&self, scope: &str) {
         self.configs.invalidate(scope).await;
         self.modes.invalidate(scope).await;
     }
@@ -252,37 +284,11 @@ impl Registry {
     }
 }
 
-/// Drops what other nodes' changes make stale. Only hard deletes change what an id
-/// names (it disappears), so only they invalidate; a resync drops everything.
+/// Other nodes' changes go through the same rules as this node's own.
+#[async_trait::async_trait]
 impl crate::store::ChangeSink for Registry {
-    fn changed(&self, change: &crate::store::Change<'_>) {
-        let crate::store::Change {
-            kind,
-            subject,
-            context,
-            id,
-        } = *change;
-        if let Some(subject) = subject {
-            self.forget_lookups(subject);
-        }
-        if kind == "settings" {
-            self.configs.invalidate_all();
-            self.modes.invalidate_all();
-            return;
-        }
-        if !kind.starts_with("hard_delete") {
-            return;
-        }
-        match (context, id) {
-            (Some(context), Some(id)) => {
-                let key = (context.to_owned(), id);
-                self.rendered.invalidate(&key);
-                self.parsed
-                    .invalidate_entries_if(move |k, _| *k == key)
-                    .ok();
-            }
-            _ => self.resync(),
-        }
+    async fn changed(&self, change: &crate::store::Change<'_>) {
+        self.apply_change(change).await;
     }
 
     fn resync(&self) {

@@ -89,10 +89,12 @@ impl Registry {
             level: effective_level_of(&config, self.settings.default_compatibility),
             options: super::check_options_of(&config),
         };
-        let registered =
-            with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await;
-        self.forget_lookups(subject.as_str());
-        registered
+        let (registered, event) =
+            with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await?;
+        if let Some(event) = event {
+            self.apply_change(&event.change()).await;
+        }
+        Ok(registered)
     }
 
     /// A blank `schema` re-registers the latest live schema (to add metadata or rules).
@@ -186,7 +188,7 @@ impl Registry {
         subject: &SubjectName,
         prepared: &Prepared,
         policy: Policy,
-    ) -> Result<RegisteredSchema, WriteError> {
+    ) -> Result<(RegisteredSchema, Option<Event>), WriteError> {
         let context = subject.context();
         let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
         // Narrow reads: a subject may have thousands of versions.
@@ -204,7 +206,8 @@ impl Registry {
                         .schema(context, live.schema_id)
                         .await?
                         .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
-                    return Ok(RegisteredSchema::from_version(live, schema));
+                    // Registered by another writer meanwhile: nothing changed here.
+                    return Ok((RegisteredSchema::from_version(live, schema), None));
                 }
             }
         }
@@ -305,16 +308,16 @@ impl Registry {
             created_at: now_millis(),
         };
         tx.insert_version(&record).await?;
-        tx.append_event(&Event {
+        let event = Event {
             kind: "register",
             subject: Some(record.subject.clone()),
             version: Some(version),
             context: Some(context.to_owned()),
             schema_id: Some(id),
-        })
-        .await?;
+        };
+        tx.append_event(&event).await?;
         tx.commit().await?;
-        Ok(RegisteredSchema::from_version(&record, schema))
+        Ok((RegisteredSchema::from_version(&record, schema), Some(event)))
     }
 
     /// 409 unless the new schema is compatible with the live versions the level names.

@@ -117,7 +117,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Option<tokio::task::JoinHandle<()>>;
 }
 
-/// A change committed by another node: what kind, and what it names (if anything).
+/// The event kind announcing a config or mode change; its `subject` names the scope.
+pub const SETTINGS_CHANGED: &str = "settings";
+
+/// A committed change: what kind, and what it names (if anything).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change<'a> {
     pub kind: &'a str,
@@ -126,10 +129,24 @@ pub struct Change<'a> {
     pub id: Option<i32>,
 }
 
+impl Event {
+    /// The change this event records, as caches see it.
+    #[must_use]
+    pub fn change(&self) -> Change<'_> {
+        Change {
+            kind: self.kind,
+            subject: self.subject.as_deref(),
+            context: self.context.as_deref(),
+            id: self.schema_id,
+        }
+    }
+}
+
 /// Receives changes committed by other registry nodes, to drop what it caches.
+#[async_trait]
 pub trait ChangeSink: Send + Sync + 'static {
     /// A change announced by another node.
-    fn changed(&self, change: &Change<'_>);
+    async fn changed(&self, change: &Change<'_>);
     /// Notifications may have been missed (the listener reconnected): drop every cache.
     fn resync(&self);
 }

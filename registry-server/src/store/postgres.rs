@@ -77,7 +77,9 @@ impl PostgresStore {
                 sink.resync();
                 loop {
                     match listener.try_recv().await {
-                        Ok(Some(notification)) => deliver(sink.as_ref(), notification.payload()),
+                        Ok(Some(notification)) => {
+                            deliver(sink.as_ref(), notification.payload()).await
+                        }
                         Ok(None) => {
                             tracing::info!("change listener reconnected; dropping caches");
                             sink.resync();
@@ -94,7 +96,7 @@ impl PostgresStore {
 
     /// Tells other nodes that the config or mode of `scope` changed.
     async fn announce_settings(&self, scope: &str) -> StoreResult<()> {
-        let payload = serde_json::json!({"kind": "settings", "scope": scope});
+        let payload = serde_json::json!({"kind": super::SETTINGS_CHANGED, "subject": scope});
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(EVENTS_CHANNEL)
             .bind(payload.to_string())
@@ -145,7 +147,7 @@ impl PostgresTx {
     }
 }
 
-fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
+async fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
     let Ok(event) = serde_json::from_str::<serde_json::Value>(payload) else {
         sink.resync();
         return;
@@ -165,7 +167,8 @@ fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
         subject,
         context,
         id,
-    });
+    })
+    .await;
 }
 
 impl_sql_store!(PostgresStore, PostgresTx, Postgres, "postgres");
