@@ -4,9 +4,10 @@ use super::model::{RegisteredSchema, SchemaRequest};
 use super::{Registry, wrap_schema_error};
 use crate::domain::{SubjectName, VersionRef};
 use crate::error::ApiError;
-use crate::schema::compat::{self, CompatibilityReport, PreviousVersion};
+use crate::schema::compat::CompatibilityReport;
 use crate::schema::identity::SchemaDigest;
 use crate::schema::{ParseOptions, ParsedSchema};
+use crate::store::VersionRecord;
 
 impl Registry {
     /// `POST /subjects/{subject}`: the version of `subject` holding this schema.
@@ -133,14 +134,20 @@ impl Registry {
         normalize: bool,
         verbose: bool,
     ) -> Result<CompatibilityReport, ApiError> {
-        let versions = self.store.versions_with_schemas(subject.as_str()).await?;
-        let live: Vec<_> = versions.iter().filter(|(v, _)| !v.deleted).collect();
-        let targets: Vec<_> = match version {
-            None => live,
-            Some(VersionRef::Latest) => live.last().copied().into_iter().collect(),
+        let versions = self.store.versions(subject.as_str()).await?;
+        let live: Vec<VersionRecord> = versions.into_iter().filter(|v| !v.deleted).collect();
+        // An explicit version is the one version compared, whatever the level's reach.
+        let compared: &[VersionRecord] = match version {
+            None => &live,
+            Some(VersionRef::Latest) => live
+                .split_last()
+                .map_or(&[][..], |(last, _)| std::slice::from_ref(last)),
             Some(VersionRef::Number(n)) => {
-                let found = live.iter().find(|(v, _)| v.version == n).copied();
-                vec![found.ok_or_else(|| ApiError::version_not_found(n))?]
+                let found = live
+                    .iter()
+                    .position(|v| v.version == n)
+                    .ok_or_else(|| ApiError::version_not_found(n))?;
+                std::slice::from_ref(&live[found])
             }
         };
         let parsed = match self.parse_new(subject, request, normalize).await {
@@ -152,28 +159,16 @@ impl Registry {
             }
             Err(error) => return Err(error),
         };
-        if targets.is_empty() {
-            return Ok(CompatibilityReport::default());
-        }
         let config = self.effective_config(Some(subject)).await?;
         let level = super::effective_level_of(&config, self.settings.default_compatibility);
-        let mut parsed_targets = Vec::with_capacity(targets.len());
-        for (version, schema) in &targets {
-            parsed_targets.push((version.version, self.parse_stored(subject, schema).await?));
-        }
-        let previous: Vec<PreviousVersion<'_>> = parsed_targets
-            .iter()
-            .map(|(version, schema)| PreviousVersion {
-                version: Some(*version),
-                schema: schema.as_ref(),
-            })
-            .collect();
-        Ok(compat::check_with(
+        self.check_against(
+            subject,
             level,
-            &parsed,
-            &previous,
             super::check_options_of(&config),
-        ))
+            &parsed,
+            compared,
+        )
+        .await
     }
 
     async fn parse_new(

@@ -4,6 +4,7 @@
 //! (version numbering, id reuse, delete rules, modes) and answer [`ApiError`]s with
 //! Confluent's codes. Nothing here knows HTTP or SQL.
 
+mod compatibility;
 mod config;
 mod delete;
 mod lookup;
@@ -202,26 +203,53 @@ impl Registry {
         owner: &SubjectName,
         record: &SchemaRecord,
     ) -> Result<Arc<ParsedSchema>, ApiError> {
-        let key = (record.context.clone(), record.id);
         self.parsed
-            .try_get_with(key, async {
-                let dependencies = self
-                    .resolve_stored_references(owner, &record.references)
-                    .await?;
-                // Stored schemas are never re-validated; only parsed.
-                let parsed = ParsedSchema::parse(
-                    record.schema_type,
-                    &record.schema,
-                    &dependencies,
-                    ParseOptions::default(),
-                )
-                .map_err(|e| {
-                    ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message))
-                })?;
-                Ok::<_, ApiError>(Arc::new(parsed))
+            .try_get_with(
+                (record.context.clone(), record.id),
+                self.parse_record(owner, record),
+            )
+            .await
+            .map_err(|e: Arc<ApiError>| (*e).clone())
+    }
+
+    /// The parsed schema `id` of `context`, cached; the row is read only on a miss.
+    pub(crate) async fn parsed_by_id(
+        &self,
+        owner: &SubjectName,
+        context: &str,
+        id: i32,
+    ) -> Result<Arc<ParsedSchema>, ApiError> {
+        self.parsed
+            .try_get_with((context.to_owned(), id), async {
+                let record = self
+                    .store
+                    .schema(context, id)
+                    .await?
+                    .ok_or_else(|| ApiError::schema_id_not_found(id))?;
+                self.parse_record(owner, &record).await
             })
             .await
             .map_err(|e: Arc<ApiError>| (*e).clone())
+    }
+
+    /// Parses a stored schema with its references resolved; stored schemas are never
+    /// re-validated.
+    async fn parse_record(
+        &self,
+        owner: &SubjectName,
+        record: &SchemaRecord,
+    ) -> Result<Arc<ParsedSchema>, ApiError> {
+        let dependencies = self
+            .resolve_stored_references(owner, &record.references)
+            .await?;
+        let parsed = ParsedSchema::parse(
+            record.schema_type,
+            &record.schema,
+            &dependencies,
+            ParseOptions::default(),
+        )
+        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message)))?;
+        Ok(Arc::new(parsed))
     }
 
     /// The config stored for `scope`, through the cache.

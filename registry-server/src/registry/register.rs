@@ -10,10 +10,9 @@ use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
 use super::{Registry, WriteError, effective_level_of, with_retries, wrap_schema_error};
 use crate::domain::{Mode, SubjectName};
 use crate::error::ApiError;
-use crate::schema::compat::{self, PreviousVersion};
 use crate::schema::identity::{SchemaDigest, SchemaReference};
 use crate::schema::{ParseOptions, ParsedSchema};
-use crate::store::{Event, SchemaRecord, VersionRecord, WriteTx, now_millis};
+use crate::store::{Event, SchemaRecord, VersionRecord, now_millis};
 
 /// A request parsed and digested, ready for the transaction.
 struct Prepared {
@@ -234,7 +233,7 @@ impl Registry {
             let live = tx
                 .live_versions(subject.as_str(), !policy.level.is_transitive())
                 .await?;
-            self.check_against_live(subject, &live, &mut *tx, prepared, policy)
+            self.check_against_live(subject, &live, prepared, policy)
                 .await?;
         }
 
@@ -324,37 +323,19 @@ impl Registry {
     async fn check_against_live(
         &self,
         subject: &SubjectName,
-        versions: &[VersionRecord],
-        tx: &mut dyn WriteTx,
+        live: &[VersionRecord],
         prepared: &Prepared,
         policy: Policy,
     ) -> Result<(), WriteError> {
-        if policy.level == crate::domain::CompatibilityLevel::None {
-            return Ok(());
-        }
-        let live: Vec<&VersionRecord> = versions.iter().filter(|v| !v.deleted).collect();
-        let needed: &[&VersionRecord] = if policy.level.is_transitive() {
-            &live
-        } else {
-            live.split_last()
-                .map_or(&[], |(last, _)| std::slice::from_ref(last))
-        };
-        let mut parsed = Vec::with_capacity(needed.len());
-        for version in needed {
-            let record = tx
-                .schema(subject.context(), version.schema_id)
-                .await?
-                .ok_or_else(|| ApiError::schema_id_not_found(version.schema_id))?;
-            parsed.push((version.version, self.parse_stored(subject, &record).await?));
-        }
-        let previous: Vec<PreviousVersion<'_>> = parsed
-            .iter()
-            .map(|(version, schema)| PreviousVersion {
-                version: Some(*version),
-                schema: schema.as_ref(),
-            })
-            .collect();
-        let report = compat::check_with(policy.level, &prepared.parsed, &previous, policy.options);
+        let report = self
+            .check_against(
+                subject,
+                policy.level,
+                policy.options,
+                &prepared.parsed,
+                live,
+            )
+            .await?;
         if report.is_compatible() {
             Ok(())
         } else {

@@ -1,0 +1,48 @@
+//! Checking a new schema against the live versions a level compares: the one step that
+//! registration (inside its transaction) and the `/compatibility` endpoint share.
+
+use super::Registry;
+use crate::domain::{CompatibilityLevel, SubjectName};
+use crate::error::ApiError;
+use crate::schema::ParsedSchema;
+use crate::schema::compat::{self, CheckOptions, CompatibilityReport, PreviousVersion};
+use crate::store::VersionRecord;
+
+impl Registry {
+    /// Checks `new` against the versions of `live` (ascending) that `level` compares: every
+    /// one when transitive, else the last. Parsed previous versions come from the cache.
+    pub(crate) async fn check_against(
+        &self,
+        subject: &SubjectName,
+        level: CompatibilityLevel,
+        options: CheckOptions,
+        new: &ParsedSchema,
+        live: &[VersionRecord],
+    ) -> Result<CompatibilityReport, ApiError> {
+        if level == CompatibilityLevel::None {
+            return Ok(CompatibilityReport::default());
+        }
+        let compared = if level.is_transitive() {
+            live
+        } else {
+            live.split_last()
+                .map_or(&[][..], |(last, _)| std::slice::from_ref(last))
+        };
+        let mut parsed = Vec::with_capacity(compared.len());
+        for version in compared {
+            parsed.push((
+                version.version,
+                self.parsed_by_id(subject, &version.context, version.schema_id)
+                    .await?,
+            ));
+        }
+        let previous: Vec<PreviousVersion<'_>> = parsed
+            .iter()
+            .map(|(version, schema)| PreviousVersion {
+                version: Some(*version),
+                schema: schema.as_ref(),
+            })
+            .collect();
+        Ok(compat::check_with(level, new, &previous, options))
+    }
+}
