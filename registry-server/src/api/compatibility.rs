@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::AppState;
 use super::bodies::json;
-use super::extract::{ApiJson, ApiPath, Params, subject_for_read, version};
+use super::extract::{ApiJson, Params, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
 use crate::error::ApiError;
 use crate::registry::SchemaRequest;
@@ -41,11 +41,10 @@ fn answer(report: &CompatibilityReport, verbose: bool) -> Response {
 /// POST /compatibility/subjects/{subject}/versions: the check a registration would run.
 async fn against_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
     ApiJson(request): ApiJson<SchemaRequest>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     let verbose = params.flag("verbose");
     let report = state
         .registry
@@ -57,12 +56,10 @@ async fn against_subject(
 /// POST /compatibility/subjects/{subject}/versions/{version}: against that one version.
 async fn against_version(
     State(state): State<AppState>,
-    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
     ApiJson(request): ApiJson<SchemaRequest>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
-    let version = version(&raw_version)?;
     let verbose = params.flag("verbose");
     let report = state
         .registry

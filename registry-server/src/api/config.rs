@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::AppState;
 use super::bodies::json;
-use super::extract::{ApiJson, ApiPath, Params, subject_for_read};
+use super::extract::{ApiJson, Params, SubjectPath};
 use super::routes::Routes;
 use crate::error::ApiError;
 use crate::registry::ConfigUpdate;
@@ -46,10 +46,9 @@ async fn delete_global(State(state): State<AppState>) -> Result<Response, ApiErr
 /// GET /config/{subject}
 async fn get_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     Ok(json(
         &state
             .registry
@@ -61,10 +60,9 @@ async fn get_subject(
 /// PUT /config/{subject}: the subject need not exist.
 async fn put_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     ApiJson(update): ApiJson<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     Ok(json(
         &state.registry.put_config(Some(&subject), update).await?,
     ))
@@ -73,8 +71,7 @@ async fn put_subject(
 /// DELETE /config/{subject}
 async fn delete_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     Ok(json(&state.registry.delete_config(Some(&subject)).await?))
 }

@@ -134,8 +134,49 @@ impl Params {
     }
 }
 
+/// The `{subject}` path parameter, parsed for reads and config/mode scopes (42208 on a
+/// control character).
+pub struct SubjectPath(pub SubjectName);
+
+impl<S: Send + Sync> FromRequestParts<S> for SubjectPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        subject_for_read(&raw).map(SubjectPath)
+    }
+}
+
+/// The `{subject}` path parameter of a registration: also refuses reserved names (42208).
+pub struct NewSubjectPath(pub SubjectName);
+
+impl<S: Send + Sync> FromRequestParts<S> for NewSubjectPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        subject_for_write(&raw).map(NewSubjectPath)
+    }
+}
+
+/// The `{subject}` and `{version}` path parameters (42208, then 42202).
+pub struct SubjectVersionPath(pub SubjectName, pub VersionRef);
+
+impl<S: Send + Sync> FromRequestParts<S> for SubjectVersionPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath((subject, raw_version)) =
+            ApiPath::<(String, String)>::from_request_parts(parts, state).await?;
+        Ok(SubjectVersionPath(
+            subject_for_read(&subject)?,
+            version(&raw_version)?,
+        ))
+    }
+}
+
 /// A subject from a path segment, validated for writes (42208).
-pub fn subject_for_write(raw: &str) -> Result<SubjectName, ApiError> {
+fn subject_for_write(raw: &str) -> Result<SubjectName, ApiError> {
     SubjectName::parse(raw).map_err(|e| ApiError::invalid_subject(&e.0))
 }
 
@@ -145,6 +186,6 @@ pub fn subject_for_read(raw: &str) -> Result<SubjectName, ApiError> {
 }
 
 /// A `{version}` segment (42202 when invalid).
-pub fn version(raw: &str) -> Result<VersionRef, ApiError> {
+fn version(raw: &str) -> Result<VersionRef, ApiError> {
     raw.parse().map_err(|e| ApiError::invalid_version(&e))
 }

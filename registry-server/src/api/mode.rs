@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::bodies::json;
-use super::extract::{ApiJson, ApiPath, Params, subject_for_read};
+use super::extract::{ApiJson, Params, SubjectPath};
 use super::routes::Routes;
 use crate::domain::SubjectName;
 use crate::error::ApiError;
@@ -72,10 +72,9 @@ async fn delete_global(State(state): State<AppState>) -> Result<Response, ApiErr
 /// GET /mode/{subject}
 async fn get_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     Ok(mode_body(
         state
             .registry
@@ -87,19 +86,17 @@ async fn get_subject(
 /// PUT /mode/{subject}
 async fn put_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     put(&state, Some(&subject), body, params.flag("force")).await
 }
 
 /// DELETE /mode/{subject}
 async fn delete_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     Ok(mode_body(state.registry.delete_mode(Some(&subject)).await?))
 }

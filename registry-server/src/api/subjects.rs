@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::bodies::{SchemaBody, json};
-use super::extract::{ApiJson, ApiPath, Params, subject_for_read, subject_for_write, version};
+use super::extract::{ApiJson, NewSubjectPath, Params, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
 use crate::error::ApiError;
 use crate::registry::{SchemaRequest, SubjectPrefix, VersionsQuery};
@@ -53,11 +53,10 @@ async fn list_subjects(
 /// POST /subjects/{subject}: which version of the subject holds this schema.
 async fn lookup(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
     ApiJson(request): ApiJson<SchemaRequest>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     let found = state
         .registry
         .lookup(
@@ -73,10 +72,9 @@ async fn lookup(
 /// DELETE /subjects/{subject}
 async fn delete_subject(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     let versions = state
         .registry
         .delete_subject(&subject, params.flag("permanent"))
@@ -87,10 +85,9 @@ async fn delete_subject(
 /// GET /subjects/{subject}/versions
 async fn list_versions(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
     let versions = state
         .registry
         .list_versions(&subject, versions_query(&params))
@@ -101,11 +98,10 @@ async fn list_versions(
 /// POST /subjects/{subject}/versions: register.
 async fn register(
     State(state): State<AppState>,
-    ApiPath(subject): ApiPath<String>,
+    NewSubjectPath(subject): NewSubjectPath,
     params: Params,
     ApiJson(request): ApiJson<SchemaRequest>,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_write(&subject)?;
     let registered = state
         .registry
         .register(
@@ -123,11 +119,9 @@ async fn register(
 /// GET /subjects/{subject}/versions/{version}
 async fn get_version(
     State(state): State<AppState>,
-    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
-    let version = version(&raw_version)?;
     let mut schema = state
         .registry
         .get_version(&subject, version, params.flag("deleted"))
@@ -147,11 +141,9 @@ async fn get_version(
 /// GET /subjects/{subject}/versions/{version}/schema: the raw schema text.
 async fn get_version_schema(
     State(state): State<AppState>,
-    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
-    let version = version(&raw_version)?;
     let schema = state
         .registry
         .get_version(&subject, version, params.flag("deleted"))
@@ -162,11 +154,9 @@ async fn get_version_schema(
 /// GET /subjects/{subject}/versions/{version}/referencedby
 async fn referenced_by(
     State(state): State<AppState>,
-    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
-    let version = version(&raw_version)?;
     let ids = state
         .registry
         .referenced_by(&subject, version, params.flag("deleted"))
@@ -177,11 +167,9 @@ async fn referenced_by(
 /// DELETE /subjects/{subject}/versions/{version}
 async fn delete_version(
     State(state): State<AppState>,
-    ApiPath((subject, raw_version)): ApiPath<(String, String)>,
+    SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let subject = subject_for_read(&subject)?;
-    let version = version(&raw_version)?;
     let deleted = state
         .registry
         .delete_version(&subject, version, params.flag("permanent"))
