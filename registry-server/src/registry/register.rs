@@ -102,10 +102,15 @@ impl Registry {
         subject: &SubjectName,
         request: &mut SchemaRequest,
     ) -> Result<(), ApiError> {
-        let versions = self.store.versions_with_schemas(subject.as_str()).await?;
-        let Some((_, latest)) = versions.into_iter().rev().find(|(v, _)| !v.deleted) else {
+        let versions = self.store.versions(subject.as_str()).await?;
+        let Some(live) = versions.iter().rev().find(|v| !v.deleted) else {
             return Err(ApiError::invalid_schema("Empty schema"));
         };
+        let latest = self
+            .store
+            .schema(&live.context, live.schema_id)
+            .await?
+            .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
         request.schema = Some(latest.schema);
         request.schema_type = Some(latest.schema_type.as_str().to_owned());
         request.references = Some(

@@ -369,7 +369,31 @@ async fn references_resolve_across_subjects(app: TestApp) {
     .assert_error(42201);
 }
 
+/// Spec §4.3 step 5: a request without `schema` re-registers the latest live schema with the
+/// metadata it carries (a new identity, so a new id and version).
+async fn blank_schema_adds_metadata_to_the_latest_version(app: TestApp) {
+    let schema = record("A", &[("f", r#""string""#)]);
+    let first = app.register_id("meta", &schema).await;
+    let tagged = app
+        .post(
+            "/subjects/meta/versions",
+            &json!({"metadata": {"properties": {"owner": "team-a"}}}),
+        )
+        .await;
+    let body = tagged.assert_ok();
+    assert_eq!(body["version"], 2);
+    assert_ne!(body["id"].as_i64(), Some(first));
+    assert_eq!(body["schema"], schema.as_str());
+    assert_eq!(body["metadata"], json!({"properties": {"owner": "team-a"}}));
+    let latest = app.get("/subjects/meta/versions/latest").await;
+    assert_eq!(
+        latest.assert_ok()["metadata"]["properties"]["owner"],
+        "team-a"
+    );
+}
+
 both_backends!(
+    blank_schema_adds_metadata_to_the_latest_version,
     first_schema_gets_id_1_and_reads_back,
     same_schema_same_id_and_no_new_version,
     new_schemas_get_increasing_ids,
