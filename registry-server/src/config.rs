@@ -48,6 +48,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
     pub request_timeout_secs: u64,
 
+    /// Parses and compatibility checks run at once, on threads apart from the ones that
+    /// answer requests (default: the number of cores). Further ones wait their turn.
+    #[arg(long, env = "SR_CPU_WORKERS", default_value_t = crate::registry::default_workers())]
+    pub cpu_workers: usize,
+
     /// Log filter, e.g. `info` or `registry_server=debug,sqlx=warn`.
     #[arg(long, env = "SR_LOG", default_value = "info")]
     pub log: String,

@@ -22,6 +22,7 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
     let settings = RegistrySettings {
         default_compatibility: args.default_compatibility,
         incompatible_error_code: args.incompatible_error_code,
+        cpu_workers: args.cpu_workers,
     };
     let registry = Arc::new(Registry::new(Arc::clone(&store), settings));
     // Other nodes' hard deletes reach this node's caches (PostgreSQL only). The task lives

@@ -35,6 +35,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         database_max_connections: 8,
         default_compatibility: registry_server::domain::CompatibilityLevel::Backward,
         incompatible_error_code: 409,
+        cpu_workers: 2,
         max_body_bytes: 1024 * 1024,
         request_timeout_secs: 30,
         log: "warn".to_owned(),

@@ -1,5 +1,8 @@
 //! Checking a new schema against the live versions a level compares: the one step that
-//! registration (inside its transaction) and the `/compatibility` endpoint share.
+//! registration (inside its transaction) and the `/compatibility` endpoint share. The check
+//! itself runs on the CPU pool.
+
+use std::sync::Arc;
 
 use super::Registry;
 use crate::domain::{CompatibilityLevel, SubjectName};
@@ -16,7 +19,7 @@ impl Registry {
         subject: &SubjectName,
         level: CompatibilityLevel,
         options: CheckOptions,
-        new: &ParsedSchema,
+        new: &Arc<ParsedSchema>,
         live: &[VersionRecord],
     ) -> Result<CompatibilityReport, ApiError> {
         if level == CompatibilityLevel::None {
@@ -36,13 +39,18 @@ impl Registry {
                     .await?,
             ));
         }
-        let previous: Vec<PreviousVersion<'_>> = parsed
-            .iter()
-            .map(|(version, schema)| PreviousVersion {
-                version: Some(*version),
-                schema: schema.as_ref(),
+        let new = Arc::clone(new);
+        self.cpu
+            .run(move || {
+                let previous: Vec<PreviousVersion<'_>> = parsed
+                    .iter()
+                    .map(|(version, schema)| PreviousVersion {
+                        version: Some(*version),
+                        schema: schema.as_ref(),
+                    })
+                    .collect();
+                compat::check_with(level, &new, &previous, options)
             })
-            .collect();
-        Ok(compat::check_with(level, new, &previous, options))
+            .await
     }
 }

@@ -1,7 +1,7 @@
 //! Looking a schema up under a subject (spec §4.4) and the compatibility endpoint (§3.4).
 
+use super::Registry;
 use super::model::{RegisteredSchema, SchemaRequest};
-use super::{Registry, wrap_schema_error};
 use crate::domain::{SubjectName, VersionRef};
 use crate::error::ApiError;
 use crate::schema::compat::CompatibilityReport;
@@ -48,18 +48,17 @@ impl Registry {
             None => {
                 let (references, dependencies) =
                     self.resolve_request_references(subject, requested).await?;
-                let parsed = ParsedSchema::parse(
-                    schema_type,
-                    text,
-                    &dependencies,
-                    ParseOptions {
-                        validate: false,
-                        normalize,
-                    },
-                )
-                .map_err(|e| {
-                    ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message))
-                })?;
+                let parsed = self
+                    .parse_on_pool(
+                        schema_type,
+                        text.to_owned(),
+                        dependencies,
+                        ParseOptions {
+                            validate: false,
+                            normalize,
+                        },
+                    )
+                    .await?;
                 let hash = SchemaDigest::compute(
                     parsed.canonical(),
                     &references,
@@ -176,7 +175,7 @@ impl Registry {
         subject: &SubjectName,
         request: &SchemaRequest,
         normalize: bool,
-    ) -> Result<ParsedSchema, ApiError> {
+    ) -> Result<std::sync::Arc<ParsedSchema>, ApiError> {
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
@@ -184,15 +183,15 @@ impl Registry {
         }
         let requested = request.references.as_deref().unwrap_or_default();
         let (_, dependencies) = self.resolve_request_references(subject, requested).await?;
-        ParsedSchema::parse(
+        self.parse_on_pool(
             schema_type,
-            text,
-            &dependencies,
+            text.to_owned(),
+            dependencies,
             ParseOptions {
                 validate: true,
                 normalize,
             },
         )
-        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
+        .await
     }
 }

@@ -6,6 +6,7 @@
 
 mod compatibility;
 mod config;
+mod cpu;
 mod delete;
 mod lookup;
 mod model;
@@ -13,6 +14,7 @@ mod read;
 mod references;
 mod register;
 
+pub use cpu::default_workers;
 pub use read::SubjectPrefix;
 
 use std::sync::Arc;
@@ -37,6 +39,8 @@ pub struct RegistrySettings {
     pub default_compatibility: CompatibilityLevel,
     /// `error_code` of an incompatible-schema answer: 409 (CP ≤ 8.0) or 40901.
     pub incompatible_error_code: u32,
+    /// Parses and compatibility checks running at once, off the async workers.
+    pub cpu_workers: usize,
 }
 
 impl Default for RegistrySettings {
@@ -44,6 +48,7 @@ impl Default for RegistrySettings {
         RegistrySettings {
             default_compatibility: CompatibilityLevel::Backward,
             incompatible_error_code: 409,
+            cpu_workers: cpu::default_workers(),
         }
     }
 }
@@ -52,6 +57,8 @@ impl Default for RegistrySettings {
 pub struct Registry {
     store: Arc<dyn Store>,
     settings: RegistrySettings,
+    /// Where parsing and compatibility checks run.
+    cpu: cpu::CpuPool,
     /// Parsed stored schemas by (context, id): immutable, so cached until evicted.
     parsed: moka::future::Cache<(String, i32), Arc<ParsedSchema>>,
     /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot path.
@@ -104,6 +111,7 @@ impl Registry {
     pub fn new(store: Arc<dyn Store>, settings: RegistrySettings) -> Self {
         Registry {
             store,
+            cpu: cpu::CpuPool::new(settings.cpu_workers),
             settings,
             parsed: moka::future::Cache::builder()
                 .max_capacity(10_000)
@@ -242,14 +250,13 @@ impl Registry {
         let dependencies = self
             .resolve_stored_references(owner, &record.references)
             .await?;
-        let parsed = ParsedSchema::parse(
+        self.parse_on_pool(
             record.schema_type,
-            &record.schema,
-            &dependencies,
+            record.schema.clone(),
+            dependencies,
             ParseOptions::default(),
         )
-        .map_err(|e| ApiError::invalid_schema(wrap_schema_error(record.schema_type, &e.message)))?;
-        Ok(Arc::new(parsed))
+        .await
     }
 
     /// The config stored for `scope`, through the cache.

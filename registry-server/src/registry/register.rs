@@ -7,7 +7,7 @@
 //! versions of the same id, insert, log the event, commit.
 
 use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
-use super::{Registry, WriteError, effective_level_of, with_retries, wrap_schema_error};
+use super::{Registry, WriteError, effective_level_of, with_retries};
 use crate::domain::{Mode, SubjectName};
 use crate::error::ApiError;
 use crate::schema::identity::{SchemaDigest, SchemaReference};
@@ -16,7 +16,7 @@ use crate::store::{Event, SchemaRecord, VersionRecord, now_millis};
 
 /// A request parsed and digested, ready for the transaction.
 struct Prepared {
-    parsed: ParsedSchema,
+    parsed: std::sync::Arc<ParsedSchema>,
     references: Vec<SchemaReference>,
     metadata: Option<serde_json::Value>,
     rule_set: Option<serde_json::Value>,
@@ -147,8 +147,9 @@ impl Registry {
         let requested = request.references.as_deref().unwrap_or_default();
         let (references, dependencies) =
             self.resolve_request_references(subject, requested).await?;
-        let parsed = ParsedSchema::parse(schema_type, text, &dependencies, options)
-            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))?;
+        let parsed = self
+            .parse_on_pool(schema_type, text.to_owned(), dependencies, options)
+            .await?;
         let metadata = request.metadata().cloned();
         let rule_set = request.rule_set().cloned();
         let hash = SchemaDigest::compute(

@@ -1,0 +1,152 @@
+//! A bounded pool for the CPU-heavy steps (parsing, normalization, compatibility checks), so
+//! they never run on the async workers that answer cheap reads.
+//!
+//! Work goes to tokio's blocking threads, at most `workers` jobs at once; further jobs wait
+//! (asynchronously) for a permit. The permit travels with the job, so a request that times
+//! out and drops its future does not free a slot while its job still burns a core: the
+//! schema engines' work budget is what ends such a job.
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use super::{Registry, wrap_schema_error};
+use crate::domain::SchemaType;
+use crate::error::ApiError;
+use crate::schema::{Dependency, ParseOptions, ParsedSchema};
+
+/// The pool: a semaphore over tokio's blocking threads.
+#[derive(Debug, Clone)]
+pub(crate) struct CpuPool {
+    permits: Arc<Semaphore>,
+}
+
+impl CpuPool {
+    /// A pool running at most `workers` jobs at once (at least one).
+    pub(crate) fn new(workers: usize) -> Self {
+        CpuPool {
+            permits: Arc::new(Semaphore::new(workers.max(1))),
+        }
+    }
+
+    /// Runs `work` on a blocking thread once a slot is free.
+    ///
+    /// # Errors
+    /// 50001 when the job panicked (logged), which a bounded engine should never do.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::new(50001, "Internal Server Error"))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "schema work failed on the cpu pool");
+            ApiError::new(50001, "Internal Server Error")
+        })
+    }
+}
+
+/// The default number of concurrent CPU jobs: the machine's cores.
+#[must_use]
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+impl Registry {
+    /// Parses `text` on the CPU pool; a refusal is Confluent's 42201.
+    pub(crate) async fn parse_on_pool(
+        &self,
+        schema_type: SchemaType,
+        text: String,
+        dependencies: Vec<Dependency>,
+        options: ParseOptions,
+    ) -> Result<Arc<ParsedSchema>, ApiError> {
+        self.cpu
+            .run(move || ParsedSchema::parse(schema_type, &text, &dependencies, options))
+            .await?
+            .map(Arc::new)
+            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn work_runs_off_the_async_thread() {
+        let pool = CpuPool::new(1);
+        let here = std::thread::current().id();
+        let there = pool.run(|| std::thread::current().id()).await.unwrap();
+        assert_ne!(here, there);
+    }
+
+    #[tokio::test]
+    async fn at_most_workers_jobs_run_at_once() {
+        let pool = CpuPool::new(2);
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs: Vec<_> = (0..8)
+            .map(|_| {
+                let (pool, running, most) = (pool.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    pool.run(move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for job in jobs {
+            job.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_job_keeps_its_slot_until_it_ends() {
+        let pool = CpuPool::new(1);
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel::<()>();
+        let abandoned = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                pool.run(move || {
+                    let _ = started.send(());
+                    wait.recv().is_ok()
+                })
+                .await
+            }
+        });
+        running.await.unwrap();
+        abandoned.abort();
+        let next = tokio::time::timeout(Duration::from_millis(200), pool.run(|| 1)).await;
+        assert!(next.is_err(), "the slot was freed while the job still ran");
+        release.send(()).unwrap();
+        let next = tokio::time::timeout(Duration::from_secs(10), pool.run(|| 1)).await;
+        assert_eq!(next.ok().and_then(Result::ok), Some(1));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_answers_50001() {
+        let pool = CpuPool::new(1);
+        let error = pool.run(|| panic!("engine bug")).await.unwrap_err();
+        assert_eq!(error.code, 50001);
+        // The slot is back.
+        assert_eq!(pool.run(|| 7).await.unwrap(), 7);
+    }
+}
