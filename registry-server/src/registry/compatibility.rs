@@ -22,27 +22,32 @@ impl Registry {
         new: &Arc<ParsedSchema>,
         live: &[VersionRecord],
     ) -> Result<CompatibilityReport, ApiError> {
-        if level == CompatibilityLevel::None {
-            return Ok(CompatibilityReport::default());
-        }
-        let compared = if level.is_transitive() {
-            live
-        } else {
-            live.split_last()
-                .map_or(&[][..], |(last, _)| std::slice::from_ref(last))
-        };
-        let mut parsed = Vec::with_capacity(compared.len());
-        for version in compared {
-            parsed.push((
+        let mut previous = Vec::new();
+        for version in compared_versions(level, live) {
+            previous.push((
                 version.version,
                 self.parsed_by_id(subject, &version.context, version.schema_id)
                     .await?,
             ));
         }
+        self.check_parsed(level, options, new, previous).await
+    }
+
+    /// Checks `new` against parsed previous versions (version number, schema), ascending.
+    pub(crate) async fn check_parsed(
+        &self,
+        level: CompatibilityLevel,
+        options: CheckOptions,
+        new: &Arc<ParsedSchema>,
+        previous: Vec<(i32, Arc<ParsedSchema>)>,
+    ) -> Result<CompatibilityReport, ApiError> {
+        if level == CompatibilityLevel::None {
+            return Ok(CompatibilityReport::default());
+        }
         let new = Arc::clone(new);
         self.cpu
             .run(move || {
-                let previous: Vec<PreviousVersion<'_>> = parsed
+                let previous: Vec<PreviousVersion<'_>> = previous
                     .iter()
                     .map(|(version, schema)| PreviousVersion {
                         version: Some(*version),
@@ -52,5 +57,20 @@ impl Registry {
                 compat::check_with(level, &new, &previous, options)
             })
             .await
+    }
+}
+
+/// The versions of `live` (ascending) that `level` compares a new schema with.
+pub(crate) fn compared_versions(
+    level: CompatibilityLevel,
+    live: &[VersionRecord],
+) -> &[VersionRecord] {
+    if level == CompatibilityLevel::None {
+        &[]
+    } else if level.is_transitive() {
+        live
+    } else {
+        live.split_last()
+            .map_or(&[][..], |(last, _)| std::slice::from_ref(last))
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::{Mode, SubjectName};
 use crate::error::ApiError;
 use crate::schema::identity::{SchemaDigest, SchemaReference};
 use crate::schema::{ParseOptions, ParsedSchema};
-use crate::store::{Event, SchemaRecord, VersionRecord, now_millis};
+use crate::store::{Event, SchemaRecord, VersionRecord, WriteTx, now_millis};
 
 /// A request parsed and digested, ready for the transaction.
 struct Prepared {
@@ -239,7 +239,7 @@ impl Registry {
             let live = tx
                 .live_versions(subject.as_str(), !policy.level.is_transitive())
                 .await?;
-            self.check_against_live(subject, &live, prepared, policy)
+            self.check_against_live(&mut *tx, subject, &live, prepared, policy)
                 .await?;
         }
 
@@ -326,21 +326,35 @@ impl Registry {
     }
 
     /// 409 unless the new schema is compatible with the live versions the level names.
+    ///
+    /// Previous versions are read through the transaction: one registered earlier in the
+    /// same SQLite group-commit batch is not visible to the pool yet. Only parses of
+    /// committed rows come from (and go to) the cache.
     async fn check_against_live(
         &self,
+        tx: &mut dyn WriteTx,
         subject: &SubjectName,
         live: &[VersionRecord],
         prepared: &Prepared,
         policy: Policy,
     ) -> Result<(), WriteError> {
+        let mut previous = Vec::new();
+        for version in super::compatibility::compared_versions(policy.level, live) {
+            let key = (version.context.clone(), version.schema_id);
+            let parsed = match self.parsed.get(&key).await {
+                Some(parsed) => parsed,
+                None => {
+                    let record = tx
+                        .schema(&version.context, version.schema_id)
+                        .await?
+                        .ok_or_else(|| ApiError::schema_id_not_found(version.schema_id))?;
+                    self.parse_record(subject, &record).await?
+                }
+            };
+            previous.push((version.version, parsed));
+        }
         let report = self
-            .check_against(
-                subject,
-                policy.level,
-                policy.options,
-                &prepared.parsed,
-                live,
-            )
+            .check_parsed(policy.level, policy.options, &prepared.parsed, previous)
             .await?;
         if report.is_compatible() {
             Ok(())

@@ -7,6 +7,7 @@
 //! Unique constraints are the last guard; a violation surfaces as [`StoreError::Conflict`]
 //! and the registry retries the whole transaction.
 
+mod group_commit;
 mod postgres;
 mod records;
 mod sql;
@@ -34,6 +35,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// A grouped SQLite commit failed or was abandoned: none of the batch was written.
+    #[error("group commit failed: {0}")]
+    Batch(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -98,7 +98,8 @@ pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, ve
 /// Implements `Store` for `$store` and `WriteTx` for `$tx` over database `$db`.
 ///
 /// `$store` must have a `pool` field and an inherent `open_write(&self, &[&str])`;
-/// `$tx` must have a `tx: sqlx::Transaction<'static, $db>` field and inherent
+/// `$tx` must have a `tx` field that dereferences to `$db`'s connection and has an async
+/// `commit` (a `sqlx::Transaction`, or SQLite's group-commit member), and inherent
 /// `take_lock(&mut self, &str)` and `announce(&mut self, &Event)` methods.
 macro_rules! impl_sql_store {
     ($store:ty, $tx:ty, $db:ty, $backend:literal) => {

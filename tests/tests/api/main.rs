@@ -2,6 +2,7 @@
 
 mod admin_replay;
 mod avro_compat;
+mod concurrent_writes;
 mod config;
 mod contexts;
 mod deletes;

@@ -1,0 +1,389 @@
+//! Group commit for SQLite: writers that queue behind one another share one transaction
+//! and one fsync, so a durable commit (`synchronous=FULL`) costs one disk flush per batch
+//! instead of one per registration.
+//!
+//! Writers still run one at a time, behind the writer lock. The first opens the batch
+//! (`BEGIN IMMEDIATE`); each runs its work inside a savepoint of it. On `commit`, a writer
+//! releases its savepoint and leaves the batch open for whoever queued behind it, then
+//! waits: the batch commits when a waiting member gets the lock back and finds its batch
+//! still open, that is once every writer queued before it has had its turn. Every member
+//! is answered with the outcome of that one `COMMIT`, so nothing is acknowledged before it
+//! is on disk, and nothing a member wrote is visible to readers before that either.
+//!
+//! A writer that leaves without committing (an error, a cancelled request) has its
+//! savepoint rolled back by the next holder of the lock; the others' work stays.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+
+use super::{StoreError, StoreResult};
+
+/// Members in one batch at most; the one that fills it commits at once.
+const MAX_MEMBERS: usize = 64;
+
+/// The writer lock and the batch it guards.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Writer(Arc<Mutex<WriterState>>);
+
+#[derive(Debug, Default)]
+struct WriterState {
+    /// The open batch, between two members' turns.
+    open: Option<Batch>,
+    /// Numbers batches, so a waiting member knows whether its own is still open.
+    batches: u64,
+}
+
+#[derive(Debug)]
+struct Batch {
+    tx: Transaction<'static, Sqlite>,
+    number: u64,
+    members: usize,
+    /// Members that released their savepoint and wait for the commit.
+    waiting: Vec<oneshot::Sender<Result<(), String>>>,
+    /// A member left without committing: its savepoint must be rolled back first.
+    abandoned: bool,
+}
+
+/// One writer's turn: a savepoint in the open batch, holding the writer lock.
+/// Dereferences to the batch's connection; dropping it without [`Member::commit`] undoes
+/// this member's work only.
+#[derive(Debug)]
+pub struct Member {
+    turn: Option<(Batch, OwnedMutexGuard<WriterState>)>,
+    writer: Writer,
+}
+
+impl Writer {
+    /// Waits for the lock, then joins the open batch or begins one.
+    pub(super) async fn join(&self, pool: &SqlitePool) -> StoreResult<Member> {
+        let mut state = Arc::clone(&self.0).lock_owned().await;
+        let mut batch = match state.open.take() {
+            Some(batch) => batch,
+            None => {
+                state.batches += 1;
+                Batch {
+                    tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+                    number: state.batches,
+                    members: 0,
+                    waiting: Vec::new(),
+                    abandoned: false,
+                }
+            }
+        };
+        if let Err(error) = batch.start_member().await {
+            batch.fail(&error);
+            return Err(error.into());
+        }
+        Ok(Member {
+            turn: Some((batch, state)),
+            writer: self.clone(),
+        })
+    }
+
+    /// Commits batch `number` if it is still open once every writer queued before this
+    /// call has had its turn.
+    async fn settle(self, number: u64) {
+        let mut state = self.0.lock_owned().await;
+        if state.open.as_ref().is_some_and(|b| b.number == number)
+            && let Some(batch) = state.open.take()
+        {
+            batch.finish().await;
+        }
+    }
+}
+
+impl Batch {
+    async fn start_member(&mut self) -> Result<(), sqlx::Error> {
+        if self.abandoned {
+            sqlx::query("ROLLBACK TO member")
+                .execute(&mut *self.tx)
+                .await?;
+            sqlx::query("RELEASE member").execute(&mut *self.tx).await?;
+            self.abandoned = false;
+        }
+        sqlx::query("SAVEPOINT member")
+            .execute(&mut *self.tx)
+            .await?;
+        self.members += 1;
+        Ok(())
+    }
+
+    /// Commits (after undoing an abandoned member) and answers every waiting member.
+    async fn finish(mut self) {
+        let outcome = async {
+            if self.abandoned {
+                sqlx::query("ROLLBACK TO member")
+                    .execute(&mut *self.tx)
+                    .await?;
+                sqlx::query("RELEASE member").execute(&mut *self.tx).await?;
+            }
+            self.tx.commit().await
+        }
+        .await
+        .map_err(|e| e.to_string());
+        if let Err(error) = &outcome {
+            tracing::error!(%error, members = self.waiting.len(), "group commit failed");
+        }
+        for member in self.waiting {
+            let _ = member.send(outcome.clone());
+        }
+    }
+
+    /// Gives up the batch: the transaction rolls back on drop and every waiting member
+    /// is told its work is lost.
+    fn fail(self, error: &sqlx::Error) {
+        tracing::error!(%error, members = self.waiting.len(), "group commit abandoned");
+        for member in self.waiting {
+            let _ = member.send(Err(error.to_string()));
+        }
+    }
+}
+
+impl Member {
+    /// Keeps this member's work and answers once the batch holding it is committed.
+    ///
+    /// # Errors
+    /// The batch's `COMMIT` failed (nothing of it was written), or the savepoint could not
+    /// be released.
+    pub async fn commit(mut self) -> StoreResult<()> {
+        let Some((mut batch, mut state)) = self.turn.take() else {
+            return Err(StoreError::Batch("write turn already ended".to_owned()));
+        };
+        if let Err(error) = sqlx::query("RELEASE member").execute(&mut *batch.tx).await {
+            batch.abandoned = true;
+            let number = batch.number;
+            state.open = Some(batch);
+            drop(state);
+            self.writer.clone().settle(number).await;
+            return Err(error.into());
+        }
+        let (answer, mut answered) = oneshot::channel();
+        batch.waiting.push(answer);
+        let number = batch.number;
+        let outcome = if batch.members >= MAX_MEMBERS {
+            batch.finish().await;
+            drop(state);
+            answered.await
+        } else {
+            state.open = Some(batch);
+            drop(state);
+            // Whoever queued behind this member joins the batch; the lock coming back to
+            // this call (or another member's) commits it.
+            tokio::select! {
+                biased;
+                outcome = &mut answered => outcome,
+                () = self.writer.clone().settle(number) => answered.await,
+            }
+        };
+        match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::Batch(message)),
+            Err(_) => Err(StoreError::Batch("the batch ended unanswered".to_owned())),
+        }
+    }
+}
+
+impl Drop for Member {
+    fn drop(&mut self) {
+        let Some((mut batch, mut state)) = self.turn.take() else {
+            return;
+        };
+        batch.abandoned = true;
+        let number = batch.number;
+        state.open = Some(batch);
+        drop(state);
+        // Close the batch even if no writer comes: its open transaction holds SQLite's
+        // write lock, and members may be waiting for it.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(self.writer.clone().settle(number));
+        }
+    }
+}
+
+impl Deref for Member {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match &self.turn {
+            Some((batch, _)) => &batch.tx,
+            None => unreachable!("a member's connection is used only during its turn"),
+        }
+    }
+}
+
+impl DerefMut for Member {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match &mut self.turn {
+            Some((batch, _)) => &mut batch.tx,
+            None => unreachable!("a member's connection is used only during its turn"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::time::Duration;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+    use super::*;
+
+    async fn pool(dir: &tempfile::TempDir) -> SqlitePool {
+        let url = format!("sqlite://{}", dir.path().join("batch.db").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    async fn rows(pool: &SqlitePool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    async fn insert(member: &mut Member, x: i64) {
+        sqlx::query("INSERT INTO t (x) VALUES ($1)")
+            .bind(x)
+            .execute(&mut **member)
+            .await
+            .unwrap();
+    }
+
+    async fn batches(writer: &Writer) -> u64 {
+        writer.0.lock().await.batches
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_writers_share_one_commit_and_all_land() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        let writer = Writer::default();
+        let mut first = writer.join(&pool).await.unwrap();
+        insert(&mut first, 0).await;
+        let others: Vec<_> = (1..16)
+            .map(|x| {
+                let (writer, pool) = (writer.clone(), pool.clone());
+                tokio::spawn(async move {
+                    let mut member = writer.join(&pool).await.unwrap();
+                    insert(&mut member, x).await;
+                    member.commit().await
+                })
+            })
+            .collect();
+        // Let the others queue behind the lock the first member holds.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        first.commit().await.unwrap();
+        for other in others {
+            other.await.unwrap().unwrap();
+        }
+        assert_eq!(rows(&pool).await, (0..16).collect::<Vec<_>>());
+        assert!(
+            batches(&writer).await < 16,
+            "every writer paid its own commit"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_member_loses_only_its_own_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        let writer = Writer::default();
+        let mut kept = writer.join(&pool).await.unwrap();
+        insert(&mut kept, 1).await;
+        let dropped = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                let mut member = writer.join(&pool).await.unwrap();
+                insert(&mut member, 2).await;
+                // Leaves without committing: an error or a cancelled request.
+            }
+        });
+        let after = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let mut member = writer.join(&pool).await.unwrap();
+                insert(&mut member, 3).await;
+                member.commit().await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        kept.commit().await.unwrap();
+        dropped.await.unwrap();
+        after.await.unwrap().unwrap();
+        assert_eq!(rows(&pool).await, vec![1, 3]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lone_abandoned_member_releases_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        let writer = Writer::default();
+        let mut member = writer.join(&pool).await.unwrap();
+        insert(&mut member, 1).await;
+        drop(member);
+        // The batch is closed without a new writer: another connection can write.
+        let mut direct = None;
+        for _ in 0..50 {
+            if sqlx::query("INSERT INTO t (x) VALUES (9)")
+                .execute(&pool)
+                .await
+                .is_ok()
+            {
+                direct = Some(());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(direct.is_some(), "the abandoned batch kept the write lock");
+        assert_eq!(rows(&pool).await, vec![9]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_waiting_member_is_not_visible_before_its_batch_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        let writer = Writer::default();
+        let mut first = writer.join(&pool).await.unwrap();
+        insert(&mut first, 1).await;
+        // A second writer queues, so the first one's commit waits for it.
+        let (go, hold) = tokio::sync::oneshot::channel::<()>();
+        let second = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                let mut member = writer.join(&pool).await.unwrap();
+                insert(&mut member, 2).await;
+                hold.await.unwrap();
+                member.commit().await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let first = tokio::spawn(first.commit());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            !first.is_finished(),
+            "acknowledged before its batch committed"
+        );
+        assert_eq!(rows(&pool).await, Vec::<i64>::new());
+        go.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        second.await.unwrap().unwrap();
+        assert_eq!(rows(&pool).await, vec![1, 2]);
+    }
+}
