@@ -53,6 +53,16 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_CPU_WORKERS", default_value_t = crate::registry::default_workers())]
     pub cpu_workers: usize,
 
+    /// Most client connections served at once; further ones wait in the listen backlog
+    /// (not accepted, not refused) until a connection closes.
+    #[arg(long, env = "SR_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Seconds a client has to send a request's complete headers, on a new connection and
+    /// between requests on a kept-alive one; then the connection is closed.
+    #[arg(long, env = "SR_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+
     /// Log filter, e.g. `info` or `registry_server=debug,sqlx=warn`.
     #[arg(long, env = "SR_LOG", default_value = "info")]
     pub log: String,
@@ -66,6 +76,15 @@ impl ServeArgs {
     #[must_use]
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The connection limits of the accept loop.
+    #[must_use]
+    pub fn connection_limits(&self) -> crate::server::ConnectionLimits {
+        crate::server::ConnectionLimits {
+            max_connections: self.max_connections,
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+        }
     }
 }
 

@@ -1,10 +1,17 @@
-//! Building and running the server: store → registry → router → listener, with graceful
-//! shutdown that finishes in-flight requests.
+//! Building and running the server: store → registry → router → listener (an accept loop
+//! with a connection cap and a header read timeout), with graceful shutdown that finishes
+//! in-flight requests.
 
 use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::net::TcpListener;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
 
 use crate::api::{self, AppState, Limits};
 use crate::config::ServeArgs;
@@ -42,19 +49,116 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
     ))
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then drains in-flight requests.
+/// How many connections the server holds at once, and how long a client may take to send
+/// a request's headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections served at once; over it, new ones wait in the listen backlog.
+    pub max_connections: u32,
+    /// Time to receive a request's complete headers: on a new connection, and between
+    /// requests on a kept-alive one. Then the connection is closed.
+    pub header_read_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves `router` over HTTP/1.1 on `listener` until `shutdown` completes, then drains
+/// in-flight requests.
+///
+/// An accept loop of its own rather than `axum::serve`, which can set neither limit. A
+/// connection slot is taken *before* `accept`: over the cap, clients are not refused but
+/// wait in the kernel's listen backlog until a connection closes, and the header read
+/// timeout guarantees that idle or half-sent connections close, so the cap cannot be
+/// held forever.
 ///
 /// # Errors
-/// The listener fails.
+/// Never in practice: accept errors are logged and retried.
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let max = limits
+        .max_connections
+        .clamp(1, u32::try_from(Semaphore::MAX_PERMITS).unwrap_or(u32::MAX));
+    let slots = Arc::new(Semaphore::new(max as usize));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = Arc::clone(&slots).acquire_owned() => slot?,
+        };
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = accept(&listener) => accepted,
+        };
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            TowerToHyperService::new(router.clone()),
+        );
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let mut connection = pin!(connection);
+            let mut stopping = false;
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(error) = result {
+                            tracing::debug!(%error, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    // Also when the sender is gone: `serve` was dropped.
+                    _ = stop.wait_for(|stop| *stop), if !stopping => {
+                        stopping = true;
+                        connection.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // Every open connection holds a slot: all of them back means every connection is done.
+    let _all = slots.acquire_many(max).await?;
     Ok(())
+}
+
+/// The next accepted connection; errors are logged and retried, after a pause when they are
+/// not about one connection (e.g. out of file descriptors).
+async fn accept(listener: &TcpListener) -> TcpStream {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _peer)) => return stream,
+            Err(error) => {
+                use std::io::ErrorKind;
+                if matches!(
+                    error.kind(),
+                    ErrorKind::ConnectionAborted
+                        | ErrorKind::ConnectionReset
+                        | ErrorKind::ConnectionRefused
+                ) {
+                    continue;
+                }
+                tracing::warn!(%error, "accepting a connection failed; retrying in 1 s");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -83,17 +187,110 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
-/// A database URL without its password, for logs.
+/// A database URL without its passwords, for logs: the password of `user:password@`, and
+/// the value of every query parameter whose name contains `password` (`?password=`,
+/// `&sslpassword=`), any case. Errs on the side of hiding: the userinfo ends at the last
+/// `@` before the query.
 #[must_use]
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let (before_query, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+    }
+    match before_query.rsplit_once('@') {
+        Some((userinfo, host)) if scheme.is_some() => {
+            match userinfo.split_once(':') {
+                Some((user, _password)) => {
+                    out.push_str(user);
+                    out.push_str(":***");
+                }
+                None => out.push_str(userinfo),
+            }
+            out.push('@');
+            out.push_str(host);
+        }
+        _ => out.push_str(before_query),
+    }
+    if let Some(query) = query {
+        out.push('?');
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((key, _value)) if key.to_ascii_lowercase().contains("password") => {
+                    out.push_str(key);
+                    out.push_str("=***");
+                }
+                _ => out.push_str(pair),
             }
         }
-        _ => url.to_owned(),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_the_userinfo_password() {
+        assert_eq!(
+            redact("postgres://sr:s3cret@db.example:5432/registry"),
+            "postgres://sr:***@db.example:5432/registry"
+        );
+        // A password with `@` in it: the userinfo ends at the last `@`.
+        assert_eq!(
+            redact("postgres://sr:p@ss@db/registry"),
+            "postgres://sr:***@db/registry"
+        );
+    }
+
+    #[test]
+    fn redact_hides_a_password_in_the_query() {
+        assert_eq!(
+            redact("postgres://sr@db/registry?password=s3cret"),
+            "postgres://sr@db/registry?password=***"
+        );
+        assert_eq!(
+            redact("postgres://db/registry?sslmode=require&password=s3cret&application_name=sr"),
+            "postgres://db/registry?sslmode=require&password=***&application_name=sr"
+        );
+        assert_eq!(
+            redact("postgres://db/registry?PASSWORD=a@b&sslpassword=k3y"),
+            "postgres://db/registry?PASSWORD=***&sslpassword=***"
+        );
+    }
+
+    #[test]
+    fn redact_hides_both_passwords() {
+        assert_eq!(
+            redact("postgres://sr:one@db/registry?password=two"),
+            "postgres://sr:***@db/registry?password=***"
+        );
+    }
+
+    #[test]
+    fn redact_keeps_urls_without_a_password() {
+        for url in [
+            "postgres://sr@db:5432/registry",
+            "postgres://db/registry?sslmode=require&user=sr",
+            "postgres://db/registry?password_hint",
+            "sqlite://registry.db",
+            "sqlite:///var/lib/sr/registry.db?synchronous=full",
+            "sqlite://registry.db?mode=rwc",
+            "registry.db",
+        ] {
+            assert_eq!(redact(url), url);
+        }
     }
 }

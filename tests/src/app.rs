@@ -38,6 +38,8 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         cpu_workers: 2,
         max_body_bytes: 1024 * 1024,
         request_timeout_secs: 30,
+        max_connections: 1024,
+        header_read_timeout_secs: 10,
         log: "warn".to_owned(),
         log_format: LogFormat::Text,
     }
@@ -77,11 +79,13 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut ServeArgs
         .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local addr");
     let (tx, rx) = oneshot::channel::<()>();
+    let limits = args.connection_limits();
     tokio::spawn(async move {
         let shutdown = async {
             let _ = rx.await;
         };
-        if let Err(error) = registry_server::server::serve(listener, router, shutdown).await {
+        if let Err(error) = registry_server::server::serve(listener, router, limits, shutdown).await
+        {
             eprintln!("test server failed: {error}");
         }
     });

@@ -116,14 +116,15 @@ async fn time_limit(
 }
 
 /// Records request metrics by route pattern (never by subject: bounded cardinality) and
-/// logs server errors with their cause.
+/// logs server errors with their cause. Every label comes from the server, never from the
+/// client: the method from a fixed list, the route from the route table.
 async fn observe(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+        .map_or_else(|| UNMATCHED_ROUTE.to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
     let status = response.status();
     if status.is_server_error()
@@ -132,7 +133,7 @@ async fn observe(request: Request, next: Next) -> Response {
         tracing::error!(%method, %route, code = error.code, message = %error.message, "request failed");
     }
     let labels = [
-        ("method", method.to_string()),
+        ("method", method.to_owned()),
         ("route", route),
         ("status", status.as_u16().to_string()),
     ];
@@ -140,4 +141,39 @@ async fn observe(request: Request, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The `route` label of a request that matched no route.
+const UNMATCHED_ROUTE: &str = "unmatched";
+
+/// The `method` label: a standard method's name, `other` for any method a client made up
+/// (hyper accepts any token as a method, and each would otherwise mint new series).
+fn method_label(method: &http::Method) -> &'static str {
+    use http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::method_label;
+
+    #[test]
+    fn method_label_is_fixed_for_made_up_methods() {
+        assert_eq!(method_label(&http::Method::GET), "GET");
+        assert_eq!(method_label(&http::Method::PATCH), "PATCH");
+        assert_eq!(method_label(&http::Method::TRACE), "other");
+        for raw in ["M0001", "get", "BREW", "X-ANYTHING"] {
+            let method = http::Method::from_bytes(raw.as_bytes()).expect("a token");
+            assert_eq!(method_label(&method), "other", "{raw}");
+        }
+    }
 }

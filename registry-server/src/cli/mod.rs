@@ -87,5 +87,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         database = %crate::server::redact(&args.database_url),
         "schema registry serving"
     );
-    crate::server::serve(listener, router, crate::server::shutdown_signal()).await
+    crate::server::serve(
+        listener,
+        router,
+        args.connection_limits(),
+        crate::server::shutdown_signal(),
+    )
+    .await
 }
