@@ -23,8 +23,9 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_LISTEN", default_value = "127.0.0.1:8081")]
     pub listen: SocketAddr,
 
-    /// Storage: `sqlite://PATH` (created and migrated at start; `?synchronous=full` to fsync
-    /// every commit) or `postgres://USER@HOST/DB` (several nodes may share it).
+    /// Storage: `sqlite://PATH` (created and migrated at start; every commit is on disk before
+    /// it is acknowledged; `?synchronous=normal` to trade that for speed) or
+    /// `postgres://USER@HOST/DB` (several nodes may share it).
     #[arg(long, env = "SR_DATABASE_URL", default_value = "sqlite://registry.db")]
     pub database_url: String,
 
