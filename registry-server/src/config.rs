@@ -45,6 +45,21 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Largest schema text in a register, lookup or compatibility request, in bytes
+    /// (larger ones get 42201 before parsing).
+    #[arg(long, env = "SR_MAX_SCHEMA_BYTES", default_value_t = 1024 * 1024)]
+    pub max_schema_bytes: usize,
+
+    /// References one request may name, and schemas one reference resolution may reach
+    /// (direct and transitive); more get 42201.
+    #[arg(long, env = "SR_MAX_REFERENCES", default_value_t = 1000)]
+    pub max_references: usize,
+
+    /// Most items one listing answers (`/subjects`, versions, `referencedby`, ...; `/schemas`
+    /// answers at most 1,000, as Confluent). A `limit` that is absent, ≤ 0 or larger means this.
+    #[arg(long, env = "SR_MAX_LIST_ITEMS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_list_items: u32,
+
     /// Time limit of one request, in seconds.
     #[arg(long, env = "SR_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
     pub request_timeout_secs: u64,

@@ -15,7 +15,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::api::{self, AppState, Limits};
 use crate::config::ServeArgs;
-use crate::registry::{Registry, RegistrySettings};
+use crate::registry::{Registry, RegistrySettings, RequestLimits};
 use crate::store;
 
 /// The router over a connected store.
@@ -30,6 +30,11 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
         default_compatibility: args.default_compatibility,
         incompatible_error_code: args.incompatible_error_code,
         cpu_workers: args.cpu_workers,
+        limits: RequestLimits {
+            max_schema_bytes: args.max_schema_bytes,
+            max_references: args.max_references,
+            max_list_items: usize::try_from(args.max_list_items).unwrap_or(usize::MAX),
+        },
     };
     let registry = Arc::new(Registry::new(Arc::clone(&store), settings));
     // Other nodes' hard deletes reach this node's caches (PostgreSQL only). The task lives

@@ -6,10 +6,9 @@ use serde::Serialize;
 
 use super::AppState;
 use super::bodies::json;
-use super::extract::{ApiJson, Params, SubjectPath, SubjectVersionPath};
+use super::extract::{Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
 use crate::error::ApiError;
-use crate::registry::SchemaRequest;
 use crate::schema::compat::CompatibilityReport;
 
 pub fn routes() -> Routes {
@@ -43,7 +42,7 @@ async fn against_subject(
     State(state): State<AppState>,
     SubjectPath(subject): SubjectPath,
     params: Params,
-    ApiJson(request): ApiJson<SchemaRequest>,
+    SchemaJson(request): SchemaJson,
 ) -> Result<Response, ApiError> {
     let verbose = params.flag("verbose");
     let report = state
@@ -58,7 +57,7 @@ async fn against_version(
     State(state): State<AppState>,
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
-    ApiJson(request): ApiJson<SchemaRequest>,
+    SchemaJson(request): SchemaJson,
 ) -> Result<Response, ApiError> {
     let verbose = params.flag("verbose");
     let report = state

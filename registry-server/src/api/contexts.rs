@@ -20,8 +20,9 @@ pub fn routes() -> Routes {
 
 /// GET /contexts
 async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
     let contexts = state.registry.contexts().await?;
-    Ok(json(&params.paginate(contexts)?))
+    Ok(json(&page.apply(contexts)))
 }
 
 /// DELETE /contexts/{context}: 204 when it holds no schema (soft-deleted ones count), else 42211.

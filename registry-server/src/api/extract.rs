@@ -10,8 +10,10 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::domain::{SubjectName, VersionRef};
+use super::AppState;
+use crate::domain::{Page, SubjectName, VersionRef};
 use crate::error::ApiError;
+use crate::registry::SchemaRequest;
 
 /// The 404 a JAX-RS server answers for an unmatched or unconvertible path.
 #[must_use]
@@ -109,28 +111,38 @@ impl Params {
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     }
 
-    /// An integer parameter; a non-integer is a 404, as a JAX-RS conversion failure is.
+    /// An integer parameter; a non-integer (or one outside 32 bits, as Java's `int`) is a
+    /// 404, as a JAX-RS conversion failure is.
     ///
     /// # Errors
     /// 404 when the value is not an integer.
-    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+    pub fn int(&self, name: &str) -> Result<Option<i32>, ApiError> {
         self.get(name)
-            .map(|v| v.trim().parse::<i64>().map_err(|_| not_found()))
+            .map(|v| v.trim().parse::<i32>().map_err(|_| not_found()))
             .transpose()
     }
 
-    /// `offset`/`limit` applied to a list (limit ≤ 0 means everything).
+    /// The `offset`/`limit` page, with at most `cap` items (a `limit` that is absent, ≤ 0 or
+    /// above `cap` means `cap`).
     ///
     /// # Errors
     /// 404 when either is not an integer.
-    pub fn paginate<T>(&self, items: Vec<T>) -> Result<Vec<T>, ApiError> {
-        let offset = usize::try_from(self.int("offset")?.unwrap_or(0).max(0)).unwrap_or(0);
-        let limit = self.int("limit")?.unwrap_or(-1);
-        let iter = items.into_iter().skip(offset);
-        Ok(match usize::try_from(limit) {
-            Ok(limit) if limit > 0 => iter.take(limit).collect(),
-            _ => iter.collect(),
-        })
+    pub fn page(&self, cap: usize) -> Result<Page, ApiError> {
+        Ok(Page::new(self.int("offset")?, self.int("limit")?, cap))
+    }
+}
+
+/// A register, lookup or compatibility body, refused (42201, naming the limit) when its
+/// schema text or reference list is over the server's limits: before anything parses it.
+pub struct SchemaJson(pub SchemaRequest);
+
+impl FromRequest<AppState> for SchemaJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiJson(request) = ApiJson::<SchemaRequest>::from_request(req, state).await?;
+        request.check_limits(&state.registry.settings().limits)?;
+        Ok(SchemaJson(request))
     }
 }
 
@@ -177,12 +189,13 @@ impl<S: Send + Sync> FromRequestParts<S> for SubjectVersionPath {
 
 /// A subject from a path segment, validated for writes (42208).
 fn subject_for_write(raw: &str) -> Result<SubjectName, ApiError> {
-    SubjectName::parse(raw).map_err(|e| ApiError::invalid_subject(&e.0))
+    SubjectName::parse(raw).map_err(|e| ApiError::new(42208, e.to_string()))
 }
 
-/// A subject from a path segment, for reads and config/mode scopes.
+/// A subject from a path segment or query, for reads and config/mode scopes (42208 on a
+/// control character or an over-long name).
 pub fn subject_for_read(raw: &str) -> Result<SubjectName, ApiError> {
-    SubjectName::parse_lenient(raw).map_err(|e| ApiError::invalid_subject(&e.0))
+    SubjectName::parse_lenient(raw).map_err(|e| ApiError::new(42208, e.to_string()))
 }
 
 /// A `{version}` segment (42202 when invalid).

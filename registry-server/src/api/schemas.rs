@@ -13,7 +13,7 @@ use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
 use crate::domain::{DEFAULT_CONTEXT, SubjectName};
 use crate::error::ApiError;
-use crate::registry::{RegisteredSchema, SubjectPrefix};
+use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix};
 use crate::store::{SchemaRecord, VersionRecord};
 
 pub fn routes() -> Routes {
@@ -60,12 +60,19 @@ fn string_body(
 /// GET /schemas
 async fn list_schemas(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
+    let cap = MAX_SCHEMAS_PER_LISTING.min(state.registry.settings().limits.max_list_items);
+    let page = params.page(cap)?;
     let schemas = state
         .registry
-        .list_schemas(&prefix, params.flag("deleted"), params.flag("latestOnly"))
+        .list_schemas(
+            &prefix,
+            params.flag("deleted"),
+            params.flag("latestOnly"),
+            page,
+        )
         .await?;
     let bodies: Vec<SchemaBody<'_>> = schemas.iter().map(SchemaBody::of).collect();
-    Ok(json(&params.paginate(bodies)?))
+    Ok(json(&bodies))
 }
 
 /// GET /schemas/types
@@ -142,7 +149,8 @@ async fn id_subjects(
         .await?;
     let mut subjects: Vec<String> = versions.into_iter().map(|v| v.subject).collect();
     subjects.dedup();
-    Ok(json(&params.paginate(subjects)?))
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
+    Ok(json(&page.apply(subjects)))
 }
 
 /// GET /schemas/ids/{id}/versions
@@ -157,14 +165,13 @@ async fn id_versions(
         .registry
         .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
         .await?;
-    let bodies: Vec<SubjectVersionBody<'_>> = versions
-        .iter()
-        .map(|v| SubjectVersionBody {
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
+    let bodies: Vec<SubjectVersionBody<'_>> =
+        page.apply(versions.iter().map(|v| SubjectVersionBody {
             subject: &v.subject,
             version: v.version,
-        })
-        .collect();
-    Ok(json(&params.paginate(bodies)?))
+        }));
+    Ok(json(&bodies))
 }
 
 /// GET /schemas/guids/{guid}

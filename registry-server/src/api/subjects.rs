@@ -5,10 +5,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::bodies::{SchemaBody, json};
-use super::extract::{ApiJson, NewSubjectPath, Params, SubjectPath, SubjectVersionPath};
+use super::extract::{NewSubjectPath, Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
 use crate::error::ApiError;
-use crate::registry::{SchemaRequest, SubjectPrefix, VersionsQuery};
+use crate::registry::{SubjectPrefix, VersionsQuery};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -43,11 +43,12 @@ async fn list_subjects(
     params: Params,
 ) -> Result<Response, ApiError> {
     let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
     let subjects = state
         .registry
-        .list_subjects(&prefix, versions_query(&params))
+        .list_subjects(&prefix, versions_query(&params), page)
         .await?;
-    Ok(json(&params.paginate(subjects)?))
+    Ok(json(&subjects))
 }
 
 /// POST /subjects/{subject}: which version of the subject holds this schema.
@@ -55,7 +56,7 @@ async fn lookup(
     State(state): State<AppState>,
     SubjectPath(subject): SubjectPath,
     params: Params,
-    ApiJson(request): ApiJson<SchemaRequest>,
+    SchemaJson(request): SchemaJson,
 ) -> Result<Response, ApiError> {
     let found = state
         .registry
@@ -88,11 +89,12 @@ async fn list_versions(
     SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
     let versions = state
         .registry
         .list_versions(&subject, versions_query(&params))
         .await?;
-    Ok(json(&params.paginate(versions)?))
+    Ok(json(&page.apply(versions)))
 }
 
 /// POST /subjects/{subject}/versions: register.
@@ -100,7 +102,7 @@ async fn register(
     State(state): State<AppState>,
     NewSubjectPath(subject): NewSubjectPath,
     params: Params,
-    ApiJson(request): ApiJson<SchemaRequest>,
+    SchemaJson(request): SchemaJson,
 ) -> Result<Response, ApiError> {
     let registered = state
         .registry
@@ -157,11 +159,12 @@ async fn referenced_by(
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
     let ids = state
         .registry
         .referenced_by(&subject, version, params.flag("deleted"))
         .await?;
-    Ok(json(&params.paginate(ids)?))
+    Ok(json(&page.apply(ids)))
 }
 
 /// DELETE /subjects/{subject}/versions/{version}

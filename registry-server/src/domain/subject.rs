@@ -15,10 +15,29 @@ pub struct SubjectName {
     context: String,
 }
 
-/// 42208: a subject name Confluent refuses.
+/// The longest subject name accepted, in UTF-8 bytes, context prefix included.
+///
+/// Confluent has no limit; every name reaches database indexes here (PostgreSQL refuses
+/// B-tree entries over ~2.7 KB), so one limit, checked before any database sees the name,
+/// keeps both backends alike. Kafka topic names stop at 249 characters, so real subjects
+/// (`<topic>-value`, possibly qualified with a context) stay far below it.
+pub const MAX_SUBJECT_BYTES: usize = 1024;
+
+/// How much of an over-long name an error message repeats.
+const SHOWN_PREFIX_CHARS: usize = 64;
+
+/// 42208: a subject name Confluent refuses, or one over [`MAX_SUBJECT_BYTES`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("The specified subject '{0}' is not a valid.")]
-pub struct InvalidSubject(pub String);
+pub enum InvalidSubject {
+    /// A control character or a reserved name.
+    #[error("The specified subject '{0}' is not a valid.")]
+    Refused(String),
+    /// Longer than [`MAX_SUBJECT_BYTES`]; only the start of the name is kept.
+    #[error(
+        "The specified subject '{shown}...' is not a valid. A subject name is at most {MAX_SUBJECT_BYTES} bytes; this one has {bytes}"
+    )]
+    TooLong { shown: String, bytes: usize },
+}
 
 impl SubjectName {
     /// Parses a subject for a write (register): no control characters, not a reserved name.
@@ -29,18 +48,30 @@ impl SubjectName {
         let subject = Self::parse_lenient(raw)?;
         let local = subject.local_name();
         if local == "__GLOBAL" || local == "__EMPTY" || subject.context == ".__GLOBAL" {
-            return Err(InvalidSubject(raw.to_owned()));
+            return Err(InvalidSubject::Refused(raw.to_owned()));
         }
         Ok(subject)
     }
 
-    /// Parses a subject for reads and config/mode scopes: only control characters are refused.
+    /// Parses a subject for reads and config/mode scopes: only control characters and
+    /// over-long names are refused.
     ///
     /// # Errors
-    /// [`InvalidSubject`] when the name contains an ISO control character.
+    /// [`InvalidSubject`] when the name contains an ISO control character or is longer than
+    /// [`MAX_SUBJECT_BYTES`].
     pub fn parse_lenient(raw: &str) -> Result<Self, InvalidSubject> {
+        if raw.len() > MAX_SUBJECT_BYTES {
+            return Err(InvalidSubject::TooLong {
+                shown: raw
+                    .chars()
+                    .take(SHOWN_PREFIX_CHARS)
+                    .filter(|c| !c.is_control())
+                    .collect(),
+                bytes: raw.len(),
+            });
+        }
         if raw.chars().any(char::is_control) {
-            return Err(InvalidSubject(raw.to_owned()));
+            return Err(InvalidSubject::Refused(raw.to_owned()));
         }
         let (context, local) = split_qualified(raw);
         // `:.:name` is the default context spelled out; store it unqualified.
@@ -148,6 +179,31 @@ mod tests {
         assert_eq!(
             SubjectName::parse("a\nb").unwrap_err().to_string(),
             "The specified subject 'a\nb' is not a valid."
+        );
+    }
+
+    #[test]
+    fn names_longer_than_the_limit_are_refused_by_bytes() {
+        let at_limit = "s".repeat(MAX_SUBJECT_BYTES);
+        assert!(SubjectName::parse(&at_limit).is_ok());
+        assert!(SubjectName::parse(&format!("{at_limit}x")).is_err());
+        // Four bytes per character: a quarter of the limit in characters already fills it.
+        let wide = "\u{1F600}".repeat(MAX_SUBJECT_BYTES / 4 + 1);
+        let error = SubjectName::parse_lenient(&wide).unwrap_err();
+        assert!(matches!(error, InvalidSubject::TooLong { .. }), "{error}");
+        let long = format!(":.ctx:{}", "n".repeat(3000));
+        let message = SubjectName::parse(&long).unwrap_err().to_string();
+        assert!(
+            message.starts_with("The specified subject ':.ctx:nnn"),
+            "{message}"
+        );
+        assert!(
+            message.contains("at most 1024 bytes; this one has 3006"),
+            "{message}"
+        );
+        assert!(
+            message.len() < 300,
+            "the message repeats only the start: {message}"
         );
     }
 }

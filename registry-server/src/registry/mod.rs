@@ -22,7 +22,10 @@ use std::time::Duration;
 
 pub use config::{ConfigUpdate, check_options_of, effective_level_of};
 use model::RegisteredSchema as Answer;
-pub use model::{ReferenceRequest, RegisteredSchema, SchemaRequest, VersionsQuery};
+pub use model::{
+    MAX_SCHEMAS_PER_LISTING, ReferenceRequest, RegisteredSchema, RequestLimits, SchemaRequest,
+    VersionsQuery,
+};
 
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
 use crate::error::ApiError;
@@ -41,6 +44,8 @@ pub struct RegistrySettings {
     pub incompatible_error_code: u32,
     /// Parses and compatibility checks running at once, off the async workers.
     pub cpu_workers: usize,
+    /// Bounds on schema size, references and listings.
+    pub limits: RequestLimits,
 }
 
 impl Default for RegistrySettings {
@@ -49,6 +54,7 @@ impl Default for RegistrySettings {
             default_compatibility: CompatibilityLevel::Backward,
             incompatible_error_code: 409,
             cpu_workers: cpu::default_workers(),
+            limits: RequestLimits::default(),
         }
     }
 }

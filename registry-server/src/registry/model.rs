@@ -6,6 +6,32 @@ use crate::domain::SchemaType;
 use crate::schema::identity::{SchemaReference, guid_from_hex};
 use crate::store::{SchemaRecord, VersionRecord};
 
+/// Bounds on what one request may ask of the registry (DESIGN §8); all configurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// Largest schema text in a register, lookup or compatibility request, in bytes.
+    pub max_schema_bytes: usize,
+    /// References one request may name, and distinct references (direct and transitive)
+    /// one schema may reach when resolved.
+    pub max_references: usize,
+    /// Most items one listing answers.
+    pub max_list_items: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        RequestLimits {
+            max_schema_bytes: 1024 * 1024,
+            max_references: 1000,
+            max_list_items: 10_000,
+        }
+    }
+}
+
+/// Most schemas one `GET /schemas` answers, as Confluent (`schema.search.max.limit`); the
+/// smaller of this and [`RequestLimits::max_list_items`] applies.
+pub const MAX_SCHEMAS_PER_LISTING: usize = 1000;
+
 /// A reference as a request names it; `version: -1` means the latest version.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ReferenceRequest {
@@ -54,6 +80,22 @@ impl SchemaRequest {
         self.schema.as_deref().is_none_or(|s| s.trim().is_empty())
     }
 
+    /// 42201 when the schema text or the reference list exceeds `limits`, before anything
+    /// parses the schema or reads a reference.
+    ///
+    /// # Errors
+    /// 42201 naming the limit.
+    pub fn check_limits(&self, limits: &RequestLimits) -> Result<(), crate::error::ApiError> {
+        let bytes = self.schema.as_deref().map_or(0, str::len);
+        if bytes > limits.max_schema_bytes {
+            return Err(crate::error::ApiError::invalid_schema(format!(
+                "Invalid schema, details: the schema text is {bytes} bytes, over the limit of {} bytes (max-schema-bytes)",
+                limits.max_schema_bytes
+            )));
+        }
+        check_reference_count(self.references.as_ref().map_or(0, Vec::len), limits)
+    }
+
     /// A metadata or rule set that is JSON `null` counts as absent.
     #[must_use]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
@@ -64,6 +106,20 @@ impl SchemaRequest {
     pub fn rule_set(&self) -> Option<&serde_json::Value> {
         self.rule_set.as_ref().filter(|r| !r.is_null())
     }
+}
+
+/// 42201 when a request names more than `max_references` references.
+pub(crate) fn check_reference_count(
+    count: usize,
+    limits: &RequestLimits,
+) -> Result<(), crate::error::ApiError> {
+    if count > limits.max_references {
+        return Err(crate::error::ApiError::invalid_schema(format!(
+            "Invalid schema, details: the request has {count} references, over the limit of {} (max-references)",
+            limits.max_references
+        )));
+    }
+    Ok(())
 }
 
 /// A schema as the API returns it, with the subject-version it was read through (if any).

@@ -2,9 +2,9 @@
 
 use super::Registry;
 use super::model::{RegisteredSchema, VersionsQuery};
-use crate::domain::{DEFAULT_CONTEXT, SubjectName, VersionRef};
+use crate::domain::{DEFAULT_CONTEXT, MAX_SUBJECT_BYTES, Page, SubjectName, VersionRef};
 use crate::error::ApiError;
-use crate::store::{SchemaRecord, VersionRecord};
+use crate::store::{DeletedFilter, SchemaRecord, SubjectFilter, VersionRecord};
 
 /// Which subjects `subjectPrefix` selects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub enum SubjectPrefix {
     Context { context: String, prefix: String },
     /// A plain name prefix in the default context and qualified names alike.
     Name(String),
+    /// Longer than any subject may be: selects nothing (and never reaches the database).
+    Nothing,
 }
 
 impl SubjectPrefix {
@@ -22,6 +24,7 @@ impl SubjectPrefix {
     pub fn parse(raw: Option<&str>) -> Self {
         match raw {
             None | Some(":*:") => SubjectPrefix::All,
+            Some(raw) if raw.len() > MAX_SUBJECT_BYTES => SubjectPrefix::Nothing,
             Some("") => SubjectPrefix::Context {
                 context: DEFAULT_CONTEXT.to_owned(),
                 prefix: String::new(),
@@ -37,15 +40,22 @@ impl SubjectPrefix {
         }
     }
 
-    fn matches(&self, subject: &str) -> bool {
-        match self {
-            SubjectPrefix::All => true,
-            SubjectPrefix::Name(prefix) => subject.starts_with(prefix.as_str()),
-            SubjectPrefix::Context { context, prefix } => SubjectName::parse_lenient(subject)
-                .is_ok_and(|name| {
-                    name.context() == context && name.local_name().starts_with(prefix.as_str())
-                }),
-        }
+    /// The filter the store applies; `None` when nothing can match.
+    fn filter(&self, deleted: DeletedFilter) -> Option<SubjectFilter> {
+        let (prefix, default_context_only) = match self {
+            SubjectPrefix::All => (String::new(), false),
+            SubjectPrefix::Context { context, prefix } if context == DEFAULT_CONTEXT => {
+                (prefix.clone(), true)
+            }
+            SubjectPrefix::Context { context, prefix } => (format!(":{context}:{prefix}"), false),
+            SubjectPrefix::Name(prefix) => (prefix.clone(), false),
+            SubjectPrefix::Nothing => return None,
+        };
+        Some(SubjectFilter {
+            prefix,
+            default_context_only,
+            deleted,
+        })
     }
 }
 
@@ -111,31 +121,24 @@ impl Registry {
             .collect())
     }
 
-    /// `GET /subjects`.
+    /// `GET /subjects`: one page, sorted by bytes, paged in the database.
     pub async fn list_subjects(
         &self,
         prefix: &SubjectPrefix,
         query: VersionsQuery,
+        page: Page,
     ) -> Result<Vec<String>, ApiError> {
-        let mut subjects: Vec<String> = self
-            .store
-            .subjects()
-            .await?
-            .into_iter()
-            .filter(|s| {
-                if query.deleted_only {
-                    s.live == 0 && s.total > 0
-                } else if query.deleted {
-                    s.total > 0
-                } else {
-                    s.live > 0
-                }
-            })
-            .filter(|s| prefix.matches(&s.subject))
-            .map(|s| s.subject)
-            .collect();
-        subjects.sort();
-        Ok(subjects)
+        let deleted = if query.deleted_only {
+            DeletedFilter::Only
+        } else if query.deleted {
+            DeletedFilter::Include
+        } else {
+            DeletedFilter::Exclude
+        };
+        let Some(filter) = prefix.filter(deleted) else {
+            return Ok(Vec::new());
+        };
+        Ok(self.store.subjects_page(&filter, page).await?)
     }
 
     /// `GET /subjects/{subject}/versions`.
@@ -227,30 +230,28 @@ impl Registry {
         Ok(ids)
     }
 
-    /// `GET /schemas`: every (live unless `deleted`) version, or the latest per subject.
+    /// `GET /schemas`: one page of the (live unless `deleted`) versions, or of the latest
+    /// per subject, paged in the database.
     pub async fn list_schemas(
         &self,
         prefix: &SubjectPrefix,
         deleted: bool,
         latest_only: bool,
+        page: Page,
     ) -> Result<Vec<RegisteredSchema>, ApiError> {
-        let rows = self.store.all_versions_with_schemas().await?;
-        let mut out: Vec<RegisteredSchema> = Vec::new();
-        for (version, schema) in rows {
-            if (!deleted && version.deleted) || !prefix.matches(&version.subject) {
-                continue;
-            }
-            let item = RegisteredSchema::from_version(&version, schema);
-            if latest_only
-                && let Some(last) = out.last_mut()
-                && last.subject == item.subject
-            {
-                *last = item;
-                continue;
-            }
-            out.push(item);
-        }
-        Ok(out)
+        let deleted = if deleted {
+            DeletedFilter::Include
+        } else {
+            DeletedFilter::Exclude
+        };
+        let Some(filter) = prefix.filter(deleted) else {
+            return Ok(Vec::new());
+        };
+        let rows = self.store.schemas_page(&filter, latest_only, page).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(version, schema)| RegisteredSchema::from_version(&version, schema))
+            .collect())
     }
 
     /// `GET /contexts`: `.` first, then the named contexts.

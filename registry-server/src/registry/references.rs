@@ -3,6 +3,10 @@
 //! A reference names a subject-version; its subject is qualified against the referring
 //! subject's context. The referenced schema's own references are resolved first, so the
 //! engines receive dependencies in dependency order; the first binding of a name wins.
+//!
+//! The walk is bounded: at most `max-references` references per request and schemas
+//! expanded per resolution, at most [`MAX_DEPTH`] levels, and a cycle (only IMPORT can make
+//! one) is refused where it closes.
 
 use std::collections::HashSet;
 
@@ -26,10 +30,20 @@ impl Registry {
         referrer: &SubjectName,
         requested: &[super::ReferenceRequest],
     ) -> Result<(Vec<SchemaReference>, Vec<Dependency>), ApiError> {
+        super::model::check_reference_count(requested.len(), &self.settings.limits)?;
         let mut concrete = Vec::with_capacity(requested.len());
         for reference in requested {
-            let subject = referrer.qualify_reference(&reference.subject);
-            let versions = self.store.versions(&subject).await?;
+            let not_found = || {
+                ApiError::invalid_schema(format!(
+                    "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
+                    reference.subject, reference.version
+                ))
+            };
+            // Checked before the database sees it: an over-long name cannot exist.
+            let subject =
+                SubjectName::parse_lenient(&referrer.qualify_reference(&reference.subject))
+                    .map_err(|_| not_found())?;
+            let versions = self.store.versions(subject.as_str()).await?;
             let found = if reference.version == -1 {
                 versions.iter().rev().find(|v| !v.deleted)
             } else {
@@ -38,10 +52,7 @@ impl Registry {
                     .find(|v| v.version == reference.version && !v.deleted)
             };
             let Some(found) = found else {
-                return Err(ApiError::invalid_schema(format!(
-                    "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
-                    reference.subject, reference.version
-                )));
+                return Err(not_found());
             };
             concrete.push(SchemaReference {
                 name: reference.name.clone(),
@@ -59,24 +70,31 @@ impl Registry {
         referrer: &SubjectName,
         references: &[SchemaReference],
     ) -> Result<Vec<Dependency>, ApiError> {
+        let budget = self.settings.limits.max_references;
+        let mut expanded = 0usize;
         let mut out = Vec::new();
         let mut seen = HashSet::new();
+        // The subject-versions being expanded: meeting one again closes a cycle.
+        let mut in_progress: HashSet<(String, i32)> = HashSet::new();
         let mut stack: Vec<Frame> = vec![Frame::expand(referrer.clone(), references.to_vec())];
         loop {
             if stack.len() > MAX_DEPTH {
-                return Err(ApiError::invalid_schema(
-                    "Invalid schema, details: references nest too deeply",
-                ));
+                return Err(ApiError::invalid_schema(format!(
+                    "Invalid schema, details: references nest more than {MAX_DEPTH} levels deep"
+                )));
             }
             let Some(frame) = stack.last_mut() else { break };
             let Some(next) = frame.pending.pop() else {
                 let done = stack.pop();
-                if let Some(Frame {
-                    emit: Some(dep), ..
-                }) = done
-                    && seen.insert(dep.name.clone())
-                {
-                    out.push(dep);
+                if let Some(done) = done {
+                    if let Some(key) = &done.key {
+                        in_progress.remove(key);
+                    }
+                    if let Some(dep) = done.emit
+                        && seen.insert(dep.name.clone())
+                    {
+                        out.push(dep);
+                    }
                 }
                 continue;
             };
@@ -86,7 +104,20 @@ impl Registry {
             }
             let subject_text = owner.qualify_reference(&next.subject);
             let subject = SubjectName::parse_lenient(&subject_text)
-                .map_err(|e| ApiError::invalid_subject(&e.0))?;
+                .map_err(|e| ApiError::new(42208, e.to_string()))?;
+            let key = (subject.as_str().to_owned(), next.version);
+            if in_progress.contains(&key) {
+                return Err(ApiError::invalid_schema(format!(
+                    "Invalid schema, details: references form a cycle through subject \"{}\" version {}",
+                    next.subject, next.version
+                )));
+            }
+            expanded += 1;
+            if expanded > budget {
+                return Err(ApiError::invalid_schema(format!(
+                    "Invalid schema, details: resolving the references reaches more than {budget} schemas (max-references)"
+                )));
+            }
             let versions = self.store.versions(subject.as_str()).await?;
             let Some(record) = versions.iter().find(|v| v.version == next.version) else {
                 return Err(ApiError::invalid_schema(format!(
@@ -102,6 +133,8 @@ impl Registry {
                 name: next.name,
                 schema: schema.schema,
             });
+            in_progress.insert(key.clone());
+            child.key = Some(key);
             stack.push(child);
         }
         Ok(out)
@@ -114,6 +147,8 @@ struct Frame {
     owner: SubjectName,
     pending: Vec<SchemaReference>,
     emit: Option<Dependency>,
+    /// The subject-version this frame expands (none for the schema being resolved).
+    key: Option<(String, i32)>,
 }
 
 impl Frame {
@@ -123,6 +158,7 @@ impl Frame {
             owner,
             pending: references,
             emit: None,
+            key: None,
         }
     }
 }

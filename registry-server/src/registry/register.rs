@@ -8,11 +8,11 @@
 
 use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
 use super::{Registry, WriteError, effective_level_of, with_retries};
-use crate::domain::{Mode, SubjectName};
+use crate::domain::{MAX_IMPORTED_ID, Mode, SubjectName};
 use crate::error::ApiError;
 use crate::schema::identity::{SchemaDigest, SchemaReference};
 use crate::schema::{ParseOptions, ParsedSchema};
-use crate::store::{Event, SchemaRecord, VersionRecord, WriteTx, now_millis};
+use crate::store::{Event, SchemaRecord, StoreError, VersionRecord, WriteTx, now_millis};
 
 /// A request parsed and digested, ready for the transaction.
 struct Prepared {
@@ -75,6 +75,14 @@ impl Registry {
         if prepared.requested_id.is_some() && !import {
             return Err(ApiError::operation_not_permitted(format!(
                 "Subject {subject} in context {context} is not in import mode"
+            )));
+        }
+        if let Some(id) = prepared.requested_id
+            && id > MAX_IMPORTED_ID
+        {
+            // Ids are never reused, so an id this high would leave the context nothing to issue.
+            return Err(ApiError::operation_not_permitted(format!(
+                "Schema id {id} in context {context} is not permitted: imported ids must be at most {MAX_IMPORTED_ID}, so that new ids can still be issued"
             )));
         }
         if prepared.requested_id.is_none() && mode != Mode::ReadWrite {
@@ -197,7 +205,8 @@ impl Registry {
         let context = subject.context();
         let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
         // Narrow reads: a subject may have thousands of versions.
-        let next_version = tx.max_version(subject.as_str()).await? + 1;
+        // `None` once IMPORT has used version 2^31-1.
+        let next_version = tx.max_version(subject.as_str()).await?.checked_add(1);
         tx.lock_key(&format!("schema:{context}:{}", prepared.hash))
             .await?;
         let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
@@ -245,13 +254,18 @@ impl Registry {
 
         let version = match prepared.requested_version {
             Some(v) if policy.mode.is_import_like() => v,
-            Some(v) if v != next_version => {
+            Some(v) if Some(v) != next_version => {
                 return Err(ApiError::invalid_schema(
                     "Version is not one more than previous version",
                 )
                 .into());
             }
-            _ => next_version,
+            _ => next_version.ok_or_else(|| {
+                ApiError::operation_not_permitted(format!(
+                    "Subject {subject} has no version number left: version {} exists",
+                    i32::MAX
+                ))
+            })?,
         };
         // Only IMPORT can name a version that exists; it rewrites it, as a later record of
         // Confluent's log would.
@@ -267,7 +281,16 @@ impl Registry {
                 id
             }
             (None, Some(id)) => id,
-            (None, None) => tx.next_id(context).await?,
+            (None, None) => match tx.next_id(context).await {
+                Err(StoreError::IdsExhausted(_)) => {
+                    return Err(ApiError::operation_not_permitted(format!(
+                        "No schema id is left to issue in context {context}: id {} is taken",
+                        i32::MAX
+                    ))
+                    .into());
+                }
+                other => other?,
+            },
         };
         // The row exists when the id was found by digest (or named by IMPORT and already
         // used); otherwise it is new.

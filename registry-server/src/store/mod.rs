@@ -16,7 +16,9 @@ mod sqlite;
 use async_trait::async_trait;
 
 pub use postgres::PostgresStore;
-pub use records::{Event, Referrer, SchemaRecord, SubjectSummary, VersionRecord};
+pub use records::{
+    DeletedFilter, Event, Referrer, SchemaRecord, SubjectFilter, SubjectSummary, VersionRecord,
+};
 pub use sqlite::{SqliteStore, Synchronous};
 
 /// The scope key of the global config and mode.
@@ -31,6 +33,9 @@ pub enum StoreError {
     /// A stored row that does not decode (never expected; logged and answered 50001).
     #[error("corrupt stored row: {0}")]
     Corrupt(String),
+    /// Every id of the context up to 2^31-1 has been issued.
+    #[error("no schema id is left to issue in context {0}")]
+    IdsExhausted(String),
     #[error("unsupported database url `{0}`: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
@@ -90,8 +95,21 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
     /// Schemas with identity digest `hash` in any context (for `/schemas/guids`), by context then id.
     async fn schemas_with_hash(&self, hash: &str) -> StoreResult<Vec<SchemaRecord>>;
-    /// Every version record of every subject with its schema, by subject then version.
-    async fn all_versions_with_schemas(&self) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    /// One page of the subjects `filter` selects, sorted by bytes.
+    async fn subjects_page(
+        &self,
+        filter: &SubjectFilter,
+        page: crate::domain::Page,
+    ) -> StoreResult<Vec<String>>;
+    /// One page of the version records (with their schemas) of the subjects `filter`
+    /// selects, by subject (bytes) then version; only each subject's highest selected
+    /// version when `latest_only`. [`DeletedFilter::Only`] counts as `Include` here.
+    async fn schemas_page(
+        &self,
+        filter: &SubjectFilter,
+        latest_only: bool,
+        page: crate::domain::Page,
+    ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
     /// The subject-versions carrying schema `id` of `context`, by subject then version.
     async fn usages(&self, context: &str, id: i32) -> StoreResult<Vec<VersionRecord>>;
     /// Schemas whose references name `subject` at `version`.
@@ -177,7 +195,8 @@ pub trait WriteTx: Send {
     async fn schema(&mut self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>>;
     /// Ids whose schema has identity digest `hash` in `context`, ascending.
     async fn ids_with_hash(&mut self, context: &str, hash: &str) -> StoreResult<Vec<i32>>;
-    /// Issues the next id of `context` (one above the highest ever issued).
+    /// Issues the next id of `context` (one above the highest ever issued);
+    /// [`StoreError::IdsExhausted`] once 2^31-1 has been issued.
     async fn next_id(&mut self, context: &str) -> StoreResult<i32>;
     /// Records that `id` is in use (IMPORT), so later ids are issued above it.
     async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()>;

@@ -40,6 +40,39 @@ pub struct SubjectSummary {
     pub total: i64,
 }
 
+/// Which subjects a listing selects, as SQL can test it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectFilter {
+    /// Subjects starting with this (empty: any).
+    pub prefix: String,
+    /// Only subjects of the default context (unqualified names).
+    pub default_context_only: bool,
+    /// How soft-deleted versions count.
+    pub deleted: DeletedFilter,
+}
+
+/// How a listing treats soft-deleted versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletedFilter {
+    /// Live versions only (a subject is listed when it has one).
+    Exclude,
+    /// Soft-deleted versions too.
+    Include,
+    /// Subjects whose every version is soft-deleted (subject listings only).
+    Only,
+}
+
+impl DeletedFilter {
+    /// The code the listing statements test (`0`, `1`, `2`).
+    pub(super) fn code(self) -> i32 {
+        match self {
+            DeletedFilter::Exclude => 0,
+            DeletedFilter::Include => 1,
+            DeletedFilter::Only => 2,
+        }
+    }
+}
+
 /// A schema that references some subject-version, and whether every version carrying it
 /// is soft-deleted.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -19,7 +19,7 @@ pub(super) const VERSIONS: &str = "SELECT subject, version, context, schema_id, 
      FROM subject_versions WHERE subject = $1 ORDER BY version";
 /// The columns of a version joined with its schema (a macro so `concat!` can extend it).
 macro_rules! version_schema_select {
-    ($tail:literal) => {
+    ($tail:expr) => {
         concat!(
             "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, ",
             "s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at ",
@@ -39,8 +39,57 @@ pub(super) const FIND_BY_HASH: &str = "SELECT v.subject, v.version, v.context, v
      ORDER BY v.version";
 pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
      FROM schemas WHERE hash = $1 ORDER BY context, id";
-pub(super) const ALL_VERSIONS_WITH_SCHEMAS: &str =
-    version_schema_select!(" ORDER BY v.subject, v.version");
+/// The `WHERE` of listings: `$1` a name prefix (empty: any), `$2` 1 for the default context
+/// only (names not of the form `:.ctx:name`). `substr`/`length` count characters on both
+/// backends, so the prefix test is exact.
+macro_rules! subject_filter {
+    ($column:literal) => {
+        concat!(
+            " WHERE ($1 = '' OR substr(",
+            $column,
+            ", 1, length($1)) = $1)",
+            " AND ($2 = 0 OR ",
+            $column,
+            " NOT LIKE ':.%:%')"
+        )
+    };
+}
+/// A page of subject names; `$3` is the [`DeletedFilter`](super::DeletedFilter) code.
+/// `$order` makes PostgreSQL sort by bytes as SQLite does, whatever the database collation.
+macro_rules! subjects_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT subject FROM subject_versions",
+            subject_filter!("subject"),
+            " GROUP BY subject HAVING CASE $3",
+            " WHEN 0 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) > 0",
+            " WHEN 2 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) = 0",
+            " ELSE TRUE END",
+            " ORDER BY subject",
+            $order,
+            " LIMIT $4 OFFSET $5"
+        )
+    };
+}
+pub(super) const SUBJECTS_PAGE_SQLITE: &str = subjects_page!("");
+pub(super) const SUBJECTS_PAGE_POSTGRES: &str = subjects_page!(" COLLATE \"C\"");
+/// A page of versions with their schemas: `$3` true to include soft-deleted versions,
+/// `$4` true for each subject's highest selected version only.
+macro_rules! schemas_page {
+    ($order:literal) => {
+        version_schema_select!(concat!(
+            subject_filter!("v.subject"),
+            " AND ($3 OR NOT v.deleted)",
+            " AND (NOT $4 OR v.version = (SELECT MAX(w.version) FROM subject_versions w",
+            " WHERE w.subject = v.subject AND ($3 OR NOT w.deleted)))",
+            " ORDER BY v.subject",
+            $order,
+            ", v.version LIMIT $5 OFFSET $6"
+        ))
+    };
+}
+pub(super) const SCHEMAS_PAGE_SQLITE: &str = schemas_page!("");
+pub(super) const SCHEMAS_PAGE_POSTGRES: &str = schemas_page!(" COLLATE \"C\"");
 pub(super) const MAX_VERSION: &str =
     "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
 pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
@@ -69,8 +118,11 @@ pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $
 pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1 RETURNING mode";
 pub(super) const IDS_WITH_HASH: &str =
     "SELECT id FROM schemas WHERE context = $1 AND hash = $2 ORDER BY id";
+/// No row comes back once 2^31-1 has been issued: the increment would overflow the column
+/// (PostgreSQL) or the id type (SQLite stores 64 bits).
 pub(super) const NEXT_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, 1) \
-     ON CONFLICT (context) DO UPDATE SET max_id = id_high_water.max_id + 1 RETURNING max_id";
+     ON CONFLICT (context) DO UPDATE SET max_id = id_high_water.max_id + 1 \
+     WHERE id_high_water.max_id < 2147483647 RETURNING max_id";
 pub(super) const OBSERVE_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, $2) \
      ON CONFLICT (context) DO UPDATE SET max_id = \
      CASE WHEN id_high_water.max_id < excluded.max_id THEN excluded.max_id ELSE id_high_water.max_id END";
@@ -202,15 +254,49 @@ macro_rules! impl_sql_store {
                     .collect()
             }
 
-            async fn all_versions_with_schemas(
+            async fn subjects_page(
                 &self,
+                filter: &$crate::store::SubjectFilter,
+                page: $crate::domain::Page,
+            ) -> $crate::store::StoreResult<Vec<String>> {
+                let sql = if $backend == "postgres" {
+                    $crate::store::sql::SUBJECTS_PAGE_POSTGRES
+                } else {
+                    $crate::store::sql::SUBJECTS_PAGE_SQLITE
+                };
+                let rows: Vec<(String,)> = sqlx::query_as(sql)
+                    .bind(&filter.prefix)
+                    .bind(i32::from(filter.default_context_only))
+                    .bind(filter.deleted.code())
+                    .bind(page.sql_limit())
+                    .bind(page.sql_offset())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(s,)| s).collect())
+            }
+
+            async fn schemas_page(
+                &self,
+                filter: &$crate::store::SubjectFilter,
+                latest_only: bool,
+                page: $crate::domain::Page,
             ) -> $crate::store::StoreResult<
                 Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
             > {
-                let rows: Vec<$crate::store::records::VersionSchemaRow> =
-                    sqlx::query_as($crate::store::sql::ALL_VERSIONS_WITH_SCHEMAS)
-                        .fetch_all(&self.pool)
-                        .await?;
+                let sql = if $backend == "postgres" {
+                    $crate::store::sql::SCHEMAS_PAGE_POSTGRES
+                } else {
+                    $crate::store::sql::SCHEMAS_PAGE_SQLITE
+                };
+                let rows: Vec<$crate::store::records::VersionSchemaRow> = sqlx::query_as(sql)
+                    .bind(&filter.prefix)
+                    .bind(i32::from(filter.default_context_only))
+                    .bind(filter.deleted != $crate::store::DeletedFilter::Exclude)
+                    .bind(latest_only)
+                    .bind(page.sql_limit())
+                    .bind(page.sql_offset())
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
@@ -418,11 +504,12 @@ macro_rules! impl_sql_store {
             }
 
             async fn next_id(&mut self, context: &str) -> $crate::store::StoreResult<i32> {
-                let (id,): (i32,) = sqlx::query_as($crate::store::sql::NEXT_ID)
+                let row: Option<(i32,)> = sqlx::query_as($crate::store::sql::NEXT_ID)
                     .bind(context)
-                    .fetch_one(&mut *self.tx)
+                    .fetch_optional(&mut *self.tx)
                     .await?;
-                Ok(id)
+                row.map(|(id,)| id)
+                    .ok_or_else(|| $crate::store::StoreError::IdsExhausted(context.to_owned()))
             }
 
             async fn observe_id(

@@ -11,4 +11,5 @@ mod mode;
 mod openapi;
 mod reads;
 mod register;
+mod request_limits;
 mod transport;
