@@ -13,7 +13,7 @@ use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
 use crate::domain::{DEFAULT_CONTEXT, SubjectName};
 use crate::error::ApiError;
-use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix};
+use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix, hash_of_guid};
 use crate::store::{SchemaRecord, VersionRecord};
 
 pub fn routes() -> Routes {
@@ -194,11 +194,9 @@ async fn guid_ids(
     State(state): State<AppState>,
     ApiPath(guid): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let hash: String = guid
-        .chars()
-        .filter(|c| *c != '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let Some(hash) = hash_of_guid(&guid) else {
+        return Ok(json(&Vec::<ContextIdBody>::new()));
+    };
     let records = state.registry.store().schemas_with_hash(&hash).await?;
     let ids: Vec<ContextIdBody> = records
         .into_iter()

@@ -15,7 +15,7 @@ mod references;
 mod register;
 
 pub use cpu::default_workers;
-pub use read::SubjectPrefix;
+pub use read::{SubjectPrefix, hash_of_guid};
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -59,6 +59,19 @@ impl SubjectPrefix {
     }
 }
 
+/// The stored digest a guid names: 32 hex digits, dashes anywhere; `None` for anything
+/// else (nothing stored could match, so the database is not asked).
+#[must_use]
+pub fn hash_of_guid(guid: &str) -> Option<String> {
+    let hash: String = guid
+        .chars()
+        .filter(|c| *c != '-')
+        .take(33)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hash)
+}
+
 impl Registry {
     /// `GET /schemas/ids/{id}`: the schema, and the version of `subject` carrying it when asked.
     pub async fn schema_by_id(
@@ -87,11 +100,7 @@ impl Registry {
 
     /// `GET /schemas/guids/{guid}`.
     pub async fn schema_by_guid(&self, guid: &str) -> Result<SchemaRecord, ApiError> {
-        let hash: String = guid
-            .chars()
-            .filter(|c| *c != '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let hash = hash_of_guid(guid).ok_or_else(|| ApiError::schema_id_not_found(guid))?;
         let mut found = self.store.schemas_with_hash(&hash).await?;
         found.sort_by_key(|s| (s.context != DEFAULT_CONTEXT, s.context.clone(), s.id));
         found
@@ -265,5 +274,26 @@ impl Registry {
                 .filter(|c| c != DEFAULT_CONTEXT),
         );
         Ok(contexts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hash_of_guid;
+
+    #[test]
+    fn only_a_guid_of_32_hex_digits_names_a_digest() {
+        assert_eq!(
+            hash_of_guid("2B85D3D6-2980-7E0A-0073-FFCA74C9A946").as_deref(),
+            Some("2b85d3d629807e0a0073ffca74c9a946")
+        );
+        for bad in [
+            "",
+            "2b85d3d6",
+            "zz85d3d629807e0a0073ffca74c9a946",
+            &"a".repeat(3000),
+        ] {
+            assert_eq!(hash_of_guid(bad), None, "{bad}");
+        }
     }
 }
