@@ -143,14 +143,12 @@ async fn id_subjects(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
-    let versions = state
-        .registry
-        .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
-        .await?;
-    let mut subjects: Vec<String> = versions.into_iter().map(|v| v.subject).collect();
-    subjects.dedup();
     let page = params.page(state.registry.settings().limits.max_list_items)?;
-    Ok(json(&page.apply(subjects)))
+    let subjects = state
+        .registry
+        .subjects_of_id(id, subject.as_ref(), params.flag("deleted"), page)
+        .await?;
+    Ok(json(&subjects))
 }
 
 /// GET /schemas/ids/{id}/versions
@@ -161,16 +159,18 @@ async fn id_versions(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
+    let page = params.page(state.registry.settings().limits.max_list_items)?;
     let versions = state
         .registry
-        .versions_of_id(id, subject.as_ref(), params.flag("deleted"))
+        .versions_of_id(id, subject.as_ref(), params.flag("deleted"), page)
         .await?;
-    let page = params.page(state.registry.settings().limits.max_list_items)?;
-    let bodies: Vec<SubjectVersionBody<'_>> =
-        page.apply(versions.iter().map(|v| SubjectVersionBody {
+    let bodies: Vec<SubjectVersionBody<'_>> = versions
+        .iter()
+        .map(|v| SubjectVersionBody {
             subject: &v.subject,
             version: v.version,
-        }));
+        })
+        .collect();
     Ok(json(&bodies))
 }
 

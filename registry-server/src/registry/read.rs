@@ -109,13 +109,39 @@ impl Registry {
             .ok_or_else(|| ApiError::schema_id_not_found(guid))
     }
 
-    /// `GET /schemas/ids/{id}/versions`: the subject-versions carrying `id`.
+    /// `GET /schemas/ids/{id}/versions`: one page of the subject-versions carrying `id`.
     pub async fn versions_of_id(
         &self,
         id: i32,
         subject: Option<&SubjectName>,
         deleted: bool,
+        page: Page,
     ) -> Result<Vec<VersionRecord>, ApiError> {
+        let context = self.context_of_id(id, subject).await?;
+        Ok(self.store.usages_page(&context, id, deleted, page).await?)
+    }
+
+    /// `GET /schemas/ids/{id}/subjects`: one page of the subjects using `id`.
+    pub async fn subjects_of_id(
+        &self,
+        id: i32,
+        subject: Option<&SubjectName>,
+        deleted: bool,
+        page: Page,
+    ) -> Result<Vec<String>, ApiError> {
+        let context = self.context_of_id(id, subject).await?;
+        Ok(self
+            .store
+            .usage_subjects_page(&context, id, deleted, page)
+            .await?)
+    }
+
+    /// The context holding schema `id` as `subject` sees it (40403 `Schema not found`).
+    async fn context_of_id(
+        &self,
+        id: i32,
+        subject: Option<&SubjectName>,
+    ) -> Result<String, ApiError> {
         let (record, _) = self.schema_by_id(id, subject).await.map_err(|e| {
             if e.code == 40403 {
                 ApiError::schema_not_found()
@@ -123,11 +149,7 @@ impl Registry {
                 e
             }
         })?;
-        let usages = self.store.usages(&record.context, id).await?;
-        Ok(usages
-            .into_iter()
-            .filter(|v| deleted || !v.deleted)
-            .collect())
+        Ok(record.context)
     }
 
     /// `GET /subjects`: one page, sorted by bytes, paged in the database.

@@ -112,6 +112,23 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
     /// The subject-versions carrying schema `id` of `context`, by subject then version.
     async fn usages(&self, context: &str, id: i32) -> StoreResult<Vec<VersionRecord>>;
+    /// One page of the subject-versions carrying schema `id` of `context` (soft-deleted
+    /// ones too when `include_deleted`), by subject (bytes) then version.
+    async fn usages_page(
+        &self,
+        context: &str,
+        id: i32,
+        include_deleted: bool,
+        page: crate::domain::Page,
+    ) -> StoreResult<Vec<VersionRecord>>;
+    /// One page of the subjects with a version carrying schema `id` of `context`, by bytes.
+    async fn usage_subjects_page(
+        &self,
+        context: &str,
+        id: i32,
+        include_deleted: bool,
+        page: crate::domain::Page,
+    ) -> StoreResult<Vec<String>>;
     /// Schemas whose references name `subject` at `version`.
     async fn referrers(&self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
     /// The contexts that hold at least one schema, sorted.

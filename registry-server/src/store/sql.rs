@@ -88,6 +88,33 @@ macro_rules! schemas_page {
         ))
     };
 }
+/// A page of the versions carrying one id: `$1` context, `$2` id, `$3` true to include
+/// soft-deleted versions.
+macro_rules! usages_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT subject, version, context, schema_id, deleted, created_at FROM subject_versions",
+            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
+            " ORDER BY subject", $order, ", version LIMIT $4 OFFSET $5"
+        )
+    };
+}
+pub(super) const USAGES_PAGE_SQLITE: &str = usages_page!("");
+pub(super) const USAGES_PAGE_POSTGRES: &str = usages_page!(" COLLATE \"C\"");
+/// The subjects of [`USAGES_PAGE_SQLITE`], each once.
+macro_rules! usage_subjects_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT subject FROM subject_versions",
+            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
+            " GROUP BY subject ORDER BY subject",
+            $order,
+            " LIMIT $4 OFFSET $5"
+        )
+    };
+}
+pub(super) const USAGE_SUBJECTS_PAGE_SQLITE: &str = usage_subjects_page!("");
+pub(super) const USAGE_SUBJECTS_PAGE_POSTGRES: &str = usage_subjects_page!(" COLLATE \"C\"");
 pub(super) const SCHEMAS_PAGE_SQLITE: &str = schemas_page!("");
 pub(super) const SCHEMAS_PAGE_POSTGRES: &str = schemas_page!(" COLLATE \"C\"");
 pub(super) const MAX_VERSION: &str =
@@ -310,6 +337,51 @@ macro_rules! impl_sql_store {
                     .bind(id)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn usages_page(
+                &self,
+                context: &str,
+                id: i32,
+                include_deleted: bool,
+                page: $crate::domain::Page,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
+                let sql = if $backend == "postgres" {
+                    $crate::store::sql::USAGES_PAGE_POSTGRES
+                } else {
+                    $crate::store::sql::USAGES_PAGE_SQLITE
+                };
+                Ok(sqlx::query_as(sql)
+                    .bind(context)
+                    .bind(id)
+                    .bind(include_deleted)
+                    .bind(page.sql_limit())
+                    .bind(page.sql_offset())
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn usage_subjects_page(
+                &self,
+                context: &str,
+                id: i32,
+                include_deleted: bool,
+                page: $crate::domain::Page,
+            ) -> $crate::store::StoreResult<Vec<String>> {
+                let sql = if $backend == "postgres" {
+                    $crate::store::sql::USAGE_SUBJECTS_PAGE_POSTGRES
+                } else {
+                    $crate::store::sql::USAGE_SUBJECTS_PAGE_SQLITE
+                };
+                let rows: Vec<(String,)> = sqlx::query_as(sql)
+                    .bind(context)
+                    .bind(id)
+                    .bind(include_deleted)
+                    .bind(page.sql_limit())
+                    .bind(page.sql_offset())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(s,)| s).collect())
             }
 
             async fn referrers(
