@@ -8,9 +8,10 @@
 use serde_json::{Map, Value};
 
 use super::{Registry, scopes_of};
+use crate::domain::Page;
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
 use crate::error::ApiError;
-use crate::store::GLOBAL_SCOPE;
+use crate::store::{DeletedFilter, GLOBAL_SCOPE, SubjectFilter};
 
 /// The fields of a config PUT body, as sent (`compatibility` for the level).
 pub type ConfigUpdate = Map<String, Value>;
@@ -253,21 +254,37 @@ impl Registry {
         self.apply_change(&change).await;
     }
 
+    /// Whether `subject`'s scope (the registry, a context, or one subject) has a live
+    /// version: one row is read at most, whatever the size of the registry.
     async fn scope_has_live_subjects(
         &self,
         subject: Option<&SubjectName>,
     ) -> Result<bool, ApiError> {
-        let subjects = self.store.subjects().await?;
-        Ok(match subject {
-            None => subjects.iter().any(|s| s.live > 0),
-            Some(scope) if scope.is_context_scope() => subjects.iter().any(|s| {
-                s.live > 0
-                    && SubjectName::parse_lenient(&s.subject)
-                        .is_ok_and(|name| name.context() == scope.context())
-            }),
-            Some(scope) => subjects
-                .iter()
-                .any(|s| s.live > 0 && s.subject == scope.as_str()),
-        })
+        let filter = match subject {
+            Some(scope) if !scope.is_context_scope() => {
+                let versions = self.store.versions(scope.as_str()).await?;
+                return Ok(versions.iter().any(|v| !v.deleted));
+            }
+            Some(scope) if scope.context() != crate::domain::DEFAULT_CONTEXT => SubjectFilter {
+                prefix: format!(":{}:", scope.context()),
+                default_context_only: false,
+                deleted: DeletedFilter::Exclude,
+            },
+            Some(_) => SubjectFilter {
+                prefix: String::new(),
+                default_context_only: true,
+                deleted: DeletedFilter::Exclude,
+            },
+            None => SubjectFilter {
+                prefix: String::new(),
+                default_context_only: false,
+                deleted: DeletedFilter::Exclude,
+            },
+        };
+        let first = Page {
+            offset: 0,
+            limit: 1,
+        };
+        Ok(!self.store.subjects_page(&filter, first).await?.is_empty())
     }
 }

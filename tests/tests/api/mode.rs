@@ -157,7 +157,34 @@ async fn subject_modes_override_global(app: TestApp) {
     app.register("r", &record("A", &[])).await.assert_ok();
 }
 
+/// IMPORT without `force` is refused only where the scope has a live subject: the global
+/// scope, a context, or the subject itself.
+async fn import_needs_an_empty_scope(app: TestApp) {
+    app.register_id(":.eu:orders", &record("E", &[])).await;
+    app.register_id("plain", &record("P", &[])).await;
+    app.register_id("gone", &record("G", &[])).await;
+    app.delete("/subjects/gone").await.assert_ok();
+    let import = json!({"mode": "IMPORT"});
+    for busy in ["/mode", "/mode/:.eu:", "/mode/plain"] {
+        let refused = app.put(busy, &import).await;
+        assert_eq!(
+            refused.body["error_code"], 42205,
+            "{busy}: {}",
+            refused.body
+        );
+        assert_eq!(
+            refused.message(),
+            "Cannot import since found existing subjects",
+            "{busy}"
+        );
+    }
+    for empty in ["/mode/:.us:", "/mode/new-subject", "/mode/gone"] {
+        app.put(empty, &import).await.assert_ok();
+    }
+}
+
 both_backends!(
+    import_needs_an_empty_scope,
     read_only_blocks_writes_not_reads,
     invalid_modes,
     import_mode_takes_ids_and_versions,
