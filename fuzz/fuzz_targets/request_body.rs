@@ -155,7 +155,8 @@ fuzz_target!(|data: &[u8]| {
     static INPUT: AtomicU64 = AtomicU64::new(0);
     let app = app();
     let prefix = format!("/contexts/.f{}", INPUT.fetch_add(1, Ordering::Relaxed));
-    app.runtime.block_on(async {
+    registry_fuzz::on_server_stack(|| {
+        app.runtime.block_on(async {
         for part in data.split(|&b| b == 0xFF).take(6) {
             let Some((&selector, body)) = part.split_first() else {
                 continue;
@@ -198,5 +199,6 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
         }
+    })
     });
 });

@@ -110,7 +110,9 @@ fn framed(id: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(|data: &[u8]| registry_fuzz::on_server_stack(|| one_input(data)));
+
+fn one_input(data: &[u8]) {
     // The framing: what decodes re-encodes to the same bytes.
     if let Ok((r, payload)) = wire::decode(data) {
         let mut again = Vec::new();
@@ -163,4 +165,4 @@ fuzz_target!(|data: &[u8]| {
                 .deserialize_with_header::<serde_json::Value>(Some(payload), b"{}");
         }
     }
-});
+}

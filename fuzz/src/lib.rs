@@ -145,12 +145,20 @@ pub fn pair(a: &ParsedSchema, b: &ParsedSchema) {
     }
 }
 
-/// The whole schema target: two texts, each alone, the second as a reference of the first
-/// (under `name`), and the pair compared.
+/// The whole schema target, on a server-sized stack: two texts, each alone, the second as a
+/// reference of the first (under the name `reference_name` gives it), and the pair compared.
 pub fn schema_target(
     ty: SchemaType,
     data: &[u8],
-    reference_name: impl Fn(&ParsedSchema) -> Option<String>,
+    reference_name: impl Fn(&ParsedSchema) -> Option<String> + Sync,
+) {
+    on_server_stack(|| schema_target_here(ty, data, &reference_name));
+}
+
+fn schema_target_here(
+    ty: SchemaType,
+    data: &[u8],
+    reference_name: &(impl Fn(&ParsedSchema) -> Option<String> + Sync),
 ) {
     let (a, b) = two_texts(data);
     let pa = one_schema(ty, &a, &[]);
@@ -167,5 +175,89 @@ pub fn schema_target(
             schema: b.clone(),
         }];
         let _ = one_schema(ty, &a, &deps);
+    }
+}
+
+/// Stack size of a tokio worker (and blocking-pool) thread, where the server runs all of this.
+pub const SERVER_STACK_BYTES: usize = 2 * 1024 * 1024;
+
+/// Runs `f` on a fresh thread with the stack a server thread has, so a recursion that would
+/// overflow in the server overflows here too (libFuzzer's own thread has 8 MiB).
+///
+/// # Panics
+/// When `f` panics (the finding) or the thread cannot be started.
+pub fn on_server_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static SEGV_ON_ALT_STACK: std::sync::Once = std::sync::Once::new();
+    SEGV_ON_ALT_STACK.call_once(segv_handler_on_alt_stack);
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("fuzz-worker".to_owned())
+            .stack_size(SERVER_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let _alt = AltStack::install();
+                f()
+            })
+            .expect("a worker thread starts")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+// A stack overflow is a SIGSEGV on the guard page. libFuzzer's handler (which saves the input)
+// can only run on an alternate signal stack, and it keeps SA_ONSTACK only when the handler it
+// replaced had it; a `no_main` binary never runs Rust's own setup that would provide both.
+
+/// Re-installs the current (libFuzzer's) SIGSEGV and SIGBUS handlers with SA_ONSTACK.
+fn segv_handler_on_alt_stack() {
+    for signal in [libc::SIGSEGV, libc::SIGBUS] {
+        // SAFETY: reads the installed action into a zeroed struct and installs it again with
+        // one more flag; no handler code is changed.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &raw mut action) == 0
+                && action.sa_sigaction != libc::SIG_DFL
+                && action.sa_sigaction != libc::SIG_IGN
+            {
+                action.sa_flags |= libc::SA_ONSTACK;
+                libc::sigaction(signal, &raw const action, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// An alternate signal stack for the current thread, removed on drop.
+struct AltStack {
+    _memory: Vec<u8>,
+}
+
+impl AltStack {
+    const BYTES: usize = 256 * 1024;
+
+    fn install() -> Self {
+        let mut memory = vec![0u8; Self::BYTES];
+        let stack = libc::stack_t {
+            ss_sp: memory.as_mut_ptr().cast(),
+            ss_flags: 0,
+            ss_size: Self::BYTES,
+        };
+        // SAFETY: `memory` outlives the registration: drop unregisters it before freeing.
+        unsafe {
+            libc::sigaltstack(&raw const stack, std::ptr::null_mut());
+        }
+        AltStack { _memory: memory }
+    }
+}
+
+impl Drop for AltStack {
+    fn drop(&mut self) {
+        let disable = libc::stack_t {
+            ss_sp: std::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
+        // SAFETY: disables this thread's alternate stack; no pointer is kept.
+        unsafe {
+            libc::sigaltstack(&raw const disable, std::ptr::null_mut());
+        }
     }
 }
