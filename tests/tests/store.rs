@@ -275,7 +275,59 @@ macro_rules! store_suite {
     };
 }
 
+/// A hard delete must not remove a schema row that a concurrent registration is reusing:
+/// the registration holds the schema's digest lock, and the delete waits for it before it
+/// decides the row is unused (stepped by hand: the delete starts while the registration's
+/// transaction is open).
+async fn a_hard_delete_waits_for_a_registration_reusing_the_id(store: Arc<dyn Store>) {
+    let mut setup = store.begin_write(&["old"]).await.expect("begin");
+    setup
+        .insert_schema(&schema(".", 1, "A", vec![]))
+        .await
+        .expect("schema");
+    setup
+        .insert_version(&version("old", 1, 1))
+        .await
+        .expect("old v1");
+    setup.commit().await.expect("setup");
+
+    let mut registration = store.begin_write(&["new"]).await.expect("begin");
+    registration
+        .lock_key(&store::digest_lock_key(".", "hash-of-A"))
+        .await
+        .expect("digest lock");
+    let reused = registration
+        .ids_with_hash(".", "hash-of-A")
+        .await
+        .expect("ids");
+    assert_eq!(reused, vec![1]);
+
+    let delete = tokio::spawn({
+        let store = Arc::clone(&store);
+        async move {
+            let mut tx = store.begin_write(&["old"]).await?;
+            tx.remove_version("old", 1).await?;
+            tx.commit().await
+        }
+    });
+    // Room for the delete to run ahead if nothing holds it back.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    registration
+        .insert_version(&version("new", 1, 1))
+        .await
+        .expect("new v1 reusing id 1");
+    registration.commit().await.expect("registration commits");
+    delete.await.expect("delete task").expect("delete commits");
+
+    assert!(store.versions("old").await.expect("old").is_empty());
+    assert!(
+        store.schema(".", 1).await.expect("read").is_some(),
+        "the delete removed a schema row a committed version points at"
+    );
+}
+
 store_suite!(
+    a_hard_delete_waits_for_a_registration_reusing_the_id,
     ids_are_issued_per_context_and_never_go_back,
     uncommitted_transactions_leave_nothing,
     a_version_number_is_taken_once,

@@ -207,7 +207,7 @@ impl Registry {
         // Narrow reads: a subject may have thousands of versions.
         // `None` once IMPORT has used version 2^31-1.
         let next_version = tx.max_version(subject.as_str()).await?.checked_add(1);
-        tx.lock_key(&format!("schema:{context}:{}", prepared.hash))
+        tx.lock_key(&crate::store::digest_lock_key(context, &prepared.hash))
             .await?;
         let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
 

@@ -24,6 +24,13 @@ pub use sqlite::{SqliteStore, Synchronous};
 /// The scope key of the global config and mode.
 pub const GLOBAL_SCOPE: &str = "__GLOBAL";
 
+/// The lock that serializes everything deciding the fate of one schema text in `context`:
+/// a registration reusing (or issuing) its id, and a hard delete removing its row.
+#[must_use]
+pub fn digest_lock_key(context: &str, hash: &str) -> String {
+    format!("schema:{context}:{hash}")
+}
+
 /// What went wrong below the registry.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -220,7 +227,9 @@ pub trait WriteTx: Send {
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()>;
     async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()>;
     async fn mark_deleted(&mut self, subject: &str, version: i32) -> StoreResult<()>;
-    /// Removes a version record; the schema row goes too when no version carries it.
+    /// Removes a version record; the schema row goes too when no version carries it, decided
+    /// under the schema's [`digest_lock_key`] so a registration reusing the id cannot
+    /// interleave.
     async fn remove_version(&mut self, subject: &str, version: i32) -> StoreResult<()>;
     async fn referrers(&mut self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
     async fn delete_config(&mut self, scope: &str) -> StoreResult<()>;

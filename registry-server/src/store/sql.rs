@@ -164,6 +164,7 @@ pub(super) const MARK_DELETED: &str =
     "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2";
 pub(super) const REMOVE_VERSION: &str =
     "DELETE FROM subject_versions WHERE subject = $1 AND version = $2 RETURNING context, schema_id";
+pub(super) const SCHEMA_HASH: &str = "SELECT hash FROM schemas WHERE context = $1 AND id = $2";
 pub(super) const SCHEMA_IN_USE: &str =
     "SELECT CAST(COUNT(*) AS BIGINT) FROM subject_versions WHERE context = $1 AND schema_id = $2";
 pub(super) const DELETE_SCHEMA_REFS: &str =
@@ -672,6 +673,18 @@ macro_rules! impl_sql_store {
                 let Some((context, schema_id)) = removed else {
                     return Ok(());
                 };
+                // A registration holding this schema's digest lock may be about to reuse
+                // the id: wait for it before deciding the row is unused.
+                let hash: Option<(String,)> = sqlx::query_as($crate::store::sql::SCHEMA_HASH)
+                    .bind(&context)
+                    .bind(schema_id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                let Some((hash,)) = hash else {
+                    return Ok(());
+                };
+                self.take_lock(&$crate::store::digest_lock_key(&context, &hash))
+                    .await?;
                 let (in_use,): (i64,) = sqlx::query_as($crate::store::sql::SCHEMA_IN_USE)
                     .bind(&context)
                     .bind(schema_id)
