@@ -1,7 +1,7 @@
 //! Avro JSON → [`Graph`], following Avro Java's `Schema.Parser` (what it accepts, how names
 //! resolve, its error texts) rather than apache-avro's stricter parser.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -116,7 +116,7 @@ impl<'g> Parser<'g> {
             let Node::Union { branches } = self.graph.node(union) else {
                 continue;
             };
-            let mut seen: Vec<String> = Vec::with_capacity(branches.len());
+            let mut seen: HashSet<String> = HashSet::with_capacity(branches.len());
             for &branch in branches {
                 let node = self.graph.node(branch);
                 if node.kind() == Kind::Union {
@@ -128,7 +128,7 @@ impl<'g> Parser<'g> {
                 if seen.contains(&key) {
                     return Err(format!("Duplicate in union:{key}"));
                 }
-                seen.push(key);
+                seen.insert(key);
             }
         }
         Ok(())
