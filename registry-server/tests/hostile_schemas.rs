@@ -211,6 +211,42 @@ fn avro_named_chain(depth: usize, leaf: &str) -> String {
     )
 }
 
+/// Records defined last-first as fields of the root, each field `next` defaulting to `{}`,
+/// so checking the root's default follows `depth` defaults of defaults.
+fn avro_default_chain(depth: usize) -> String {
+    let mut fields = vec![format!(
+        r#"{{"name":"f{depth}","type":{{"type":"record","name":"R{depth}","fields":[{{"name":"g","type":"int","default":1}}]}}}}"#
+    )];
+    for i in (1..depth).rev() {
+        fields.push(format!(
+            r#"{{"name":"f{i}","type":{{"type":"record","name":"R{i}","fields":[{{"name":"next","type":"R{}","default":{{}}}}]}}}}"#,
+            i + 1
+        ));
+    }
+    fields.push(r#"{"name":"head","type":"R1","default":{}}"#.to_owned());
+    format!(
+        r#"{{"type":"record","name":"R0","fields":[{}]}}"#,
+        fields.join(",")
+    )
+}
+
+/// A default `{"a":{"a":…{"a":5}}}` for a record whose field is a union of the record and a
+/// map of it: both branches match every level but the last, so an unmemoized check tries
+/// 2^depth paths.
+fn avro_branching_default(depth: usize) -> String {
+    let mut value = String::new();
+    for _ in 0..depth {
+        value.push_str(r#"{"a":"#);
+    }
+    value.push('5');
+    for _ in 0..depth {
+        value.push('}');
+    }
+    format!(
+        r#"{{"type":"record","name":"Root","fields":[{{"name":"t","type":{{"type":"record","name":"T","fields":[{{"name":"a","type":["null","T",{{"type":"map","values":"T"}}]}}]}},"default":{value}}}]}}"#
+    )
+}
+
 /// A union of `n` distinct records.
 fn avro_union_of_records(n: usize, field_type: &str) -> String {
     let branches: Vec<String> = (0..n)
@@ -306,6 +342,39 @@ fn deep_inputs_are_refused_with_a_clean_message() {
                 Ok(_) => panic!("{name} ({options:?}): accepted"),
             }
         }
+    }
+}
+
+/// Default values are checked only for new schemas (stored ones are not re-validated).
+#[test]
+fn default_value_checks_are_bounded() {
+    let cases = [
+        (
+            "avro defaults of defaults 10,000 deep",
+            avro_default_chain(10_000),
+            "Invalid schema of type AVRO, details: nesting deeper than 256 levels",
+        ),
+        (
+            "avro default matching two union branches 100 levels deep",
+            avro_branching_default(100),
+            "Invalid schema of type AVRO, details: Invalid default for field t: ",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let (checked, stored) = on_small_stack(name, move || {
+            let checked = parse(SchemaType::Avro, &text, VALIDATE).map(|_| ());
+            let stored = parse(SchemaType::Avro, &text, LOOKUP).map(|_| ());
+            (checked, stored)
+        });
+        match checked {
+            Err(e) => assert!(e.message.starts_with(expected), "{name}: {}", e.message),
+            Ok(()) => panic!("{name}: accepted"),
+        }
+        assert_eq!(
+            stored,
+            Ok(()),
+            "{name}: a stored schema is not re-validated"
+        );
     }
 }
 

@@ -71,6 +71,7 @@ impl AvroSchema {
         let mut known = HashSet::new();
         let root = {
             let mut parser = Parser::new(&mut graph, options.validate);
+            parser.set_max_depth(max_depth);
             parser.set_name_check(if options.validate {
                 NameCheck::Strict
             } else {
