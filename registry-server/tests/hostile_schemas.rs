@@ -19,7 +19,7 @@ use registry_server::schema::{
 };
 
 const STACK: usize = 2 * 1024 * 1024;
-const LIVENESS: Duration = Duration::from_secs(60);
+const LIVENESS: Duration = Duration::from_secs(120);
 
 const LOOKUP: ParseOptions = ParseOptions {
     validate: false,
