@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::Registry;
 use crate::domain::{CompatibilityLevel, SubjectName};
 use crate::error::ApiError;
-use crate::schema::ParsedSchema;
 use crate::schema::compat::{self, CheckOptions, CompatibilityReport, PreviousVersion};
+use crate::schema::{ParsedSchema, SchemaLimits};
 use crate::store::VersionRecord;
 
 impl Registry {
@@ -44,6 +44,7 @@ impl Registry {
         if level == CompatibilityLevel::None {
             return Ok(CompatibilityReport::default());
         }
+        let schema_type = new.schema_type();
         let new = Arc::clone(new);
         self.cpu
             .run(move || {
@@ -54,9 +55,14 @@ impl Registry {
                         schema: schema.as_ref(),
                     })
                     .collect();
-                compat::check_with(level, &new, &previous, options)
+                compat::check_bounded(level, &new, &previous, options, &SchemaLimits::default())
             })
-            .await
+            .await?
+            // A check past its limits is refused as an invalid schema, saying which limit.
+            .map_err(|aborted| {
+                let details = aborted.to_string();
+                ApiError::invalid_schema(super::wrap_schema_error(schema_type, &details))
+            })
     }
 }
 

@@ -7,7 +7,8 @@
 //! half (old reads new) first; only the backward half is followed by the version and schema
 //! entries. Any failure ends with the `{validateFields: ..., compatibility: ...}` entry.
 
-use super::{Labels, ParsedSchema};
+use super::limits::{CheckAborted, SchemaLimits};
+use super::{Labels, ParsedSchema, aborted_incompatibility};
 use crate::domain::CompatibilityLevel;
 
 /// The single message for a type switch under any level but NONE.
@@ -76,7 +77,9 @@ pub fn check_with_validate_fields(
     check_with(level, new, previous, options)
 }
 
-/// [`check`] with the refinements of `options`.
+/// [`check`] with the refinements of `options`, under the default [`SchemaLimits`]; a
+/// comparison past them is reported incompatible with a message saying which limit
+/// ([`check_bounded`] returns the error itself).
 #[must_use]
 pub fn check_with(
     level: CompatibilityLevel,
@@ -84,9 +87,29 @@ pub fn check_with(
     previous: &[PreviousVersion<'_>],
     options: CheckOptions,
 ) -> CompatibilityReport {
+    check_bounded(level, new, previous, options, &SchemaLimits::default()).unwrap_or_else(
+        |aborted| CompatibilityReport {
+            messages: vec![aborted_incompatibility(&aborted).message],
+        },
+    )
+}
+
+/// [`check_with`] under `limits`: each comparison of `new` with one previous version in one
+/// direction gets its own step budget.
+///
+/// # Errors
+/// [`CheckAborted`] when a comparison exceeds the step budget, the combined-schema pair cap,
+/// the time limit or the nesting limit.
+pub fn check_bounded(
+    level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous: &[PreviousVersion<'_>],
+    options: CheckOptions,
+    limits: &SchemaLimits,
+) -> Result<CompatibilityReport, CheckAborted> {
     let validate_fields = options.validate_fields;
     if level == CompatibilityLevel::None {
-        return CompatibilityReport::default();
+        return Ok(CompatibilityReport::default());
     }
     let newest_first = previous.iter().rev();
     let take = if level.is_transitive() {
@@ -95,15 +118,15 @@ pub fn check_with(
         1
     };
     for prev in newest_first.take(take) {
-        let mut messages = compare(level, new, prev, options.policy);
+        let mut messages = compare(level, new, prev, options.policy, limits)?;
         if !messages.is_empty() {
             messages.push(format!(
                 "{{validateFields: '{validate_fields}', compatibility: '{level}'}}"
             ));
-            return CompatibilityReport { messages };
+            return Ok(CompatibilityReport { messages });
         }
     }
-    CompatibilityReport::default()
+    Ok(CompatibilityReport::default())
 }
 
 /// The messages for one previous version (empty when compatible with it).
@@ -112,9 +135,10 @@ fn compare(
     new: &ParsedSchema,
     prev: &PreviousVersion<'_>,
     policy: crate::schema::json::Policy,
-) -> Vec<String> {
+    limits: &SchemaLimits,
+) -> Result<Vec<String>, CheckAborted> {
     if prev.schema.schema_type() != new.schema_type() {
-        return vec![DIFFERENT_SCHEMA_TYPE.to_owned()];
+        return Ok(vec![DIFFERENT_SCHEMA_TYPE.to_owned()]);
     }
     let mut messages = Vec::new();
     if level.checks_forward() {
@@ -123,7 +147,7 @@ fn compare(
             reader: OLD,
             writer: NEW,
         };
-        let found = ParsedSchema::incompatibilities_with_policy(prev.schema, new, labels, policy);
+        let found = ParsedSchema::try_incompatibilities(prev.schema, new, labels, policy, limits)?;
         let append = !level.checks_backward();
         messages.extend(render(found.into_iter().map(|i| i.message), prev, append));
     }
@@ -132,10 +156,10 @@ fn compare(
             reader: NEW,
             writer: OLD,
         };
-        let found = ParsedSchema::incompatibilities_with_policy(new, prev.schema, labels, policy);
+        let found = ParsedSchema::try_incompatibilities(new, prev.schema, labels, policy, limits)?;
         messages.extend(render(found.into_iter().map(|i| i.message), prev, true));
     }
-    messages
+    Ok(messages)
 }
 
 /// The difference strings, followed (when any and `append_schema`) by the old version and

@@ -12,8 +12,10 @@ pub mod avro;
 pub mod compat;
 pub mod identity;
 pub mod json;
+pub mod limits;
 
 use crate::domain::SchemaType;
+pub use limits::{CheckAborted, SchemaLimits};
 
 /// A referenced schema, already fetched by the registry.
 ///
@@ -91,12 +93,34 @@ impl ParsedSchema {
         dependencies: &[Dependency],
         options: ParseOptions,
     ) -> Result<Self, SchemaError> {
+        Self::parse_limited(
+            schema_type,
+            text,
+            dependencies,
+            options,
+            &SchemaLimits::default(),
+        )
+    }
+
+    /// [`ParsedSchema::parse`] under explicit `limits` ([`ParsedSchema::parse`] uses the
+    /// defaults, which are safe for any input).
+    ///
+    /// # Errors
+    /// As [`ParsedSchema::parse`], and a 42201 message naming the limit (`... details:
+    /// nesting deeper than 256 levels`) when the schema nests past `limits.max_depth`.
+    pub fn parse_limited(
+        schema_type: SchemaType,
+        text: &str,
+        dependencies: &[Dependency],
+        options: ParseOptions,
+        limits: &SchemaLimits,
+    ) -> Result<Self, SchemaError> {
         match schema_type {
             SchemaType::Avro => {
-                avro::AvroSchema::parse(text, dependencies, options).map(Self::Avro)
+                avro::AvroSchema::parse_limited(text, dependencies, options, limits).map(Self::Avro)
             }
             SchemaType::Json => {
-                json::JsonSchema::parse(text, dependencies, options).map(Self::Json)
+                json::JsonSchema::parse_limited(text, dependencies, options, limits).map(Self::Json)
             }
             SchemaType::Protobuf => Err(SchemaError::new("Invalid schema type PROTOBUF")),
         }
@@ -143,6 +167,10 @@ impl ParsedSchema {
 
     /// [`ParsedSchema::incompatibilities`] under Confluent's `compatibilityPolicy` (LENIENT
     /// widens what JSON Schema accepts; Avro has one rule set).
+    ///
+    /// Runs under the default [`SchemaLimits`]; a check past them lists one incompatibility
+    /// saying so, so it never reads as compatible ([`ParsedSchema::try_incompatibilities`]
+    /// returns the error itself).
     #[must_use]
     pub fn incompatibilities_with_policy(
         reader: &Self,
@@ -150,16 +178,43 @@ impl ParsedSchema {
         labels: Labels<'_>,
         policy: json::Policy,
     ) -> Vec<Incompatibility> {
+        Self::try_incompatibilities(reader, writer, labels, policy, &SchemaLimits::default())
+            .unwrap_or_else(|aborted| vec![aborted_incompatibility(&aborted)])
+    }
+
+    /// [`ParsedSchema::incompatibilities_with_policy`] under `limits`.
+    ///
+    /// # Errors
+    /// [`CheckAborted`] when the check exceeds the step budget, the combined-schema pair cap,
+    /// the time limit or the nesting limit.
+    pub fn try_incompatibilities(
+        reader: &Self,
+        writer: &Self,
+        labels: Labels<'_>,
+        policy: json::Policy,
+        limits: &SchemaLimits,
+    ) -> Result<Vec<Incompatibility>, CheckAborted> {
         match (reader, writer) {
-            (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::incompatibilities(r, w, labels),
-            (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
-                json::incompatibilities_with_policy(r, w, labels, policy)
+            (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => {
+                avro::try_incompatibilities(r, w, labels, limits)
             }
-            _ => vec![Incompatibility {
+            (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
+                json::try_incompatibilities(r, w, labels, policy, limits)
+            }
+            _ => Ok(vec![Incompatibility {
                 kind: "TYPE_MISMATCH".to_owned(),
                 path: "/".to_owned(),
                 message: compat::DIFFERENT_SCHEMA_TYPE.to_owned(),
-            }],
+            }]),
         }
+    }
+}
+
+/// The single incompatibility the infallible checks list for a check that gave up.
+pub(crate) fn aborted_incompatibility(aborted: &CheckAborted) -> Incompatibility {
+    Incompatibility {
+        kind: "CHECK_ABORTED".to_owned(),
+        path: "/".to_owned(),
+        message: aborted.message(),
     }
 }

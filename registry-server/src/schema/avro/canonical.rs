@@ -7,36 +7,39 @@ use std::collections::HashSet;
 use super::json::{write_str, write_value};
 use super::model::{Graph, Named, Node, NodeId, Order, Props};
 
-/// Deepest nesting written (and so checked): chains of named types defined through one
-/// another can nest far deeper than the JSON text does, and recursion must stay bounded.
-pub(crate) const MAX_DEPTH: usize = 256;
+/// Deepest nesting [`write_inline`] writes (error messages only; [`write`] takes the limit):
+/// chains of named types defined through one another can nest far deeper than the JSON text
+/// does, and recursion must stay bounded.
+const INLINE_MAX_DEPTH: usize = crate::schema::limits::DEFAULT_MAX_DEPTH;
 
 /// Writes `root` the way `Schema.toString(knownNames, false)` does; `known` holds the full
 /// names to write by name only (referenced types) and collects every name written.
 ///
 /// # Errors
-/// When the schema nests deeper than [`MAX_DEPTH`].
+/// When the schema nests deeper than `max_depth`.
 pub(crate) fn write(
     graph: &Graph,
     root: NodeId,
     known: &mut HashSet<String>,
     out: &mut String,
+    max_depth: usize,
 ) -> Result<(), String> {
     let mut w = Writer {
         graph,
         known,
         out,
         too_deep: false,
+        max_depth,
     };
     w.node(root, None, 0);
     if w.too_deep {
-        return Err(format!("schema nests deeper than {MAX_DEPTH} levels"));
+        return Err(crate::schema::limits::too_deep("nesting", max_depth));
     }
     Ok(())
 }
 
 /// `Schema.toString()` of a sub-schema on its own (used in error messages; cut off past
-/// [`MAX_DEPTH`]).
+/// the default depth limit).
 pub(crate) fn write_inline(graph: &Graph, id: NodeId, out: &mut String) {
     let mut known = HashSet::new();
     let mut w = Writer {
@@ -44,6 +47,7 @@ pub(crate) fn write_inline(graph: &Graph, id: NodeId, out: &mut String) {
         known: &mut known,
         out,
         too_deep: false,
+        max_depth: INLINE_MAX_DEPTH,
     };
     w.node(id, None, 0);
 }
@@ -53,11 +57,12 @@ struct Writer<'a> {
     known: &'a mut HashSet<String>,
     out: &'a mut String,
     too_deep: bool,
+    max_depth: usize,
 }
 
 impl Writer<'_> {
     fn node(&mut self, id: NodeId, space: Option<&str>, depth: usize) {
-        if depth > MAX_DEPTH {
+        if depth >= self.max_depth {
             self.too_deep = true;
             return;
         }

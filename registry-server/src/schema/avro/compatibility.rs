@@ -4,11 +4,12 @@
 //! while still being checked counts as compatible, so recursive types terminate.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use super::canonical;
 use super::model::{Graph, Kind, Node, NodeId};
+use crate::schema::limits::{CheckAborted, SchemaLimits, WorkBudget};
 
 /// Avro Java's `SchemaIncompatibilityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +47,14 @@ pub(crate) struct Found {
     pub(crate) message: String,
 }
 
-/// Why the check could not complete (Avro Java throws; Confluent reports the exception).
+/// Why the check could not complete.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Aborted(pub(crate) String);
+pub(crate) enum Aborted {
+    /// Avro Java throws; Confluent reports the exception as an incompatibility.
+    Exception(String),
+    /// A limit of ours ran out (nesting, steps, time).
+    Limit(CheckAborted),
+}
 
 type Outcome = Result<Rc<Vec<Found>>, Aborted>;
 
@@ -63,19 +69,21 @@ enum Memo {
     Done(Rc<Vec<Found>>),
 }
 
-/// Every incompatibility met when `reader_root` of `reader` reads data written with
-/// `writer_root` of `writer`.
+/// Every incompatibility met when `reader_root` of `reader` reads data written with `writer_root` of `writer`, within `limits` (one step per pair of nodes visited).
 pub(crate) fn check(
     reader: &Graph,
     reader_root: NodeId,
     writer: &Graph,
     writer_root: NodeId,
+    limits: &SchemaLimits,
 ) -> Result<Vec<Found>, Aborted> {
     let mut checker = Checker {
         reader,
         writer,
         memo: HashMap::new(),
         depth: 0,
+        max_depth: limits.max_depth,
+        budget: WorkBudget::new(limits),
     };
     let found = checker.fresh(reader_root, writer_root)?;
     Ok(found.as_ref().clone())
@@ -87,6 +95,8 @@ struct Checker<'a> {
     memo: HashMap<(NodeId, NodeId), Memo>,
     /// Nesting of `get` calls in progress.
     depth: usize,
+    max_depth: usize,
+    budget: WorkBudget,
 }
 
 impl Checker<'_> {
@@ -96,14 +106,18 @@ impl Checker<'_> {
         self.get(Token::Borrowed(""), r, w, &mut location)
     }
 
+    /// Charges `steps` of linear work (fields, symbols) beyond the pairs visited.
+    fn charge(&mut self, steps: usize) -> Result<(), Aborted> {
+        let steps = u64::try_from(steps).unwrap_or(u64::MAX);
+        self.budget.charge(steps).map_err(Aborted::Limit)
+    }
+
     fn get(&mut self, token: Token, r: NodeId, w: NodeId, location: &mut Location) -> Outcome {
-        if self.depth > 2 * canonical::MAX_DEPTH {
-            // Parsing bounds nesting; this only guards the stack against the unexpected.
-            return Err(Aborted(format!(
-                "schemas nest deeper than {} levels",
-                canonical::MAX_DEPTH
-            )));
+        if self.depth >= self.max_depth {
+            // Parsing bounds nesting; this guards the stack against pairs that nest deeper.
+            return Err(Aborted::Limit(CheckAborted::Depth(self.max_depth)));
         }
+        self.budget.charge(1).map_err(Aborted::Limit)?;
         location.push(token);
         self.depth += 1;
         let result = match self.memo.get(&(r, w)) {
@@ -165,9 +179,13 @@ impl Checker<'_> {
                     Node::Enum { symbols: wsyms, .. },
                 ) => {
                     self.check_names(r, w, loc, &mut out);
-                    let missing: BTreeSet<&String> =
-                        wsyms.iter().filter(|s| !rsyms.contains(s)).collect();
-                    let reader_default = rdef.as_ref().is_some_and(|d| rsyms.contains(d));
+                    self.charge(rsyms.len() + wsyms.len())?;
+                    let reader_symbols: HashSet<&String> = rsyms.iter().collect();
+                    let missing: BTreeSet<&String> = wsyms
+                        .iter()
+                        .filter(|s| !reader_symbols.contains(s))
+                        .collect();
+                    let reader_default = rdef.as_ref().is_some_and(|d| reader_symbols.contains(d));
                     if !missing.is_empty() && !reader_default {
                         loc.push(Token::Borrowed("symbols"));
                         let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
@@ -287,6 +305,7 @@ impl Checker<'_> {
         else {
             return Ok(());
         };
+        self.charge(rfields.len())?;
         loc.push(Token::Borrowed("fields"));
         for (pos, rfield) in rfields.iter().enumerate() {
             loc.push(Token::Owned(pos.to_string()));
@@ -330,7 +349,7 @@ impl Checker<'_> {
                 _ => {
                     let mut writer_text = String::new();
                     canonical::write_inline(self.writer, w, &mut writer_text);
-                    return Err(Aborted(format!(
+                    return Err(Aborted::Exception(format!(
                         "Reader record field {} type:{} pos:{pos} matches multiple fields in writer record schema {writer_text}",
                         rfield.name,
                         self.reader.node(rfield.ty).kind().constant(),

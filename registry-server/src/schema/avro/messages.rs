@@ -1,7 +1,7 @@
 //! Confluent's rendering of an Avro incompatibility (its `avro.Difference`), with the
 //! reader/writer labels put in place of the two `%s`.
 
-use super::compatibility::{Aborted, Found, IncompatibilityType};
+use super::compatibility::{Found, IncompatibilityType};
 use crate::schema::{Incompatibility, Labels};
 
 /// `{errorType:'…', description:'…', additionalInfo:'…'}` for one finding.
@@ -38,15 +38,12 @@ pub(crate) fn difference(found: &Found, labels: Labels<'_>) -> Incompatibility {
     }
 }
 
-/// What Confluent answers when Avro's checker throws.
-pub(crate) fn aborted(aborted: &Aborted) -> Incompatibility {
+/// What Confluent answers when Avro's checker throws (`message` is the exception's).
+pub(crate) fn aborted(message: &str) -> Incompatibility {
     Incompatibility {
         kind: "UNEXPECTED_EXCEPTION".to_owned(),
         path: "/".to_owned(),
-        message: format!(
-            "Unexpected exception during compatibility check: {}",
-            aborted.0
-        ),
+        message: format!("Unexpected exception during compatibility check: {message}"),
     }
 }
 

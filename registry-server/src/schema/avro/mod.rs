@@ -19,6 +19,7 @@ mod parse;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::limits::{CheckAborted, SchemaLimits};
 use super::{Dependency, Incompatibility, Labels, ParseOptions, SchemaError};
 use model::{Graph, NodeId};
 use names::NameCheck;
@@ -51,10 +52,26 @@ impl AvroSchema {
         dependencies: &[Dependency],
         options: ParseOptions,
     ) -> Result<Self, SchemaError> {
+        Self::parse_limited(text, dependencies, options, &SchemaLimits::default())
+    }
+
+    /// [`AvroSchema::parse`] under explicit `limits` (nesting depth of the written schema).
+    ///
+    /// # Errors
+    /// As [`AvroSchema::parse`], and `... details: nesting deeper than N levels` past
+    /// `limits.max_depth`.
+    pub fn parse_limited(
+        text: &str,
+        dependencies: &[Dependency],
+        options: ParseOptions,
+        limits: &SchemaLimits,
+    ) -> Result<Self, SchemaError> {
+        let max_depth = limits.max_depth;
         let mut graph = Graph::default();
         let mut known = HashSet::new();
         let root = {
             let mut parser = Parser::new(&mut graph, options.validate);
+            parser.set_max_depth(max_depth);
             parser.set_name_check(if options.validate {
                 NameCheck::Strict
             } else {
@@ -84,9 +101,10 @@ impl AvroSchema {
             normalize::normalize(&mut graph);
         }
         let mut canonical = String::new();
-        canonical::write(&graph, root, &mut known, &mut canonical).map_err(|e| invalid(&e))?;
+        canonical::write(&graph, root, &mut known, &mut canonical, max_depth)
+            .map_err(|e| invalid(&e))?;
         let mut resolved = String::new();
-        canonical::write(&graph, root, &mut HashSet::new(), &mut resolved)
+        canonical::write(&graph, root, &mut HashSet::new(), &mut resolved, max_depth)
             .map_err(|e| invalid(&e))?;
         Ok(AvroSchema {
             inner: Arc::new(Inner {
@@ -126,18 +144,37 @@ fn invalid(details: &str) -> SchemaError {
 
 /// Every incompatibility met when `reader` reads data written with `writer`, each rendered as
 /// Confluent lists it, with `labels` in place of the reader/writer placeholders.
+///
+/// Runs under the default [`SchemaLimits`]; a check past them lists one incompatibility
+/// saying so ([`try_incompatibilities`] returns the error itself).
 #[must_use]
 pub fn incompatibilities(
     reader: &AvroSchema,
     writer: &AvroSchema,
     labels: Labels<'_>,
 ) -> Vec<Incompatibility> {
+    try_incompatibilities(reader, writer, labels, &SchemaLimits::default())
+        .unwrap_or_else(|aborted| vec![super::aborted_incompatibility(&aborted)])
+}
+
+/// [`incompatibilities`] under `limits`.
+///
+/// # Errors
+/// [`CheckAborted`] when the check exceeds the step budget, the time limit or the nesting
+/// limit (an exception Avro Java itself would throw is still listed as Confluent lists it).
+pub fn try_incompatibilities(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+    labels: Labels<'_>,
+    limits: &SchemaLimits,
+) -> Result<Vec<Incompatibility>, CheckAborted> {
     let (r, w) = (&reader.inner, &writer.inner);
-    match compatibility::check(&r.graph, r.root, &w.graph, w.root) {
-        Ok(found) => found
+    match compatibility::check(&r.graph, r.root, &w.graph, w.root, limits) {
+        Ok(found) => Ok(found
             .iter()
             .map(|f| messages::difference(f, labels))
-            .collect(),
-        Err(aborted) => vec![messages::aborted(&aborted)],
+            .collect()),
+        Err(compatibility::Aborted::Exception(message)) => Ok(vec![messages::aborted(&message)]),
+        Err(compatibility::Aborted::Limit(aborted)) => Err(aborted),
     }
 }

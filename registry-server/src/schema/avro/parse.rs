@@ -1,7 +1,7 @@
 //! Avro JSON → [`Graph`], following Avro Java's `Schema.Parser` (what it accepts, how names
 //! resolve, its error texts) rather than apache-avro's stricter parser.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -32,6 +32,8 @@ pub(crate) struct Parser<'g> {
     definitions: HashMap<String, Value>,
     names_check: NameCheck,
     validate_defaults: bool,
+    /// Deepest nesting a default value is checked to (see [`valid_default`]).
+    max_depth: usize,
     /// Forward references of the current document: (placeholder node, full name).
     pending: Vec<(NodeId, String)>,
     /// Unions of the current document, checked once references are resolved.
@@ -46,6 +48,7 @@ impl<'g> Parser<'g> {
             definitions: HashMap::new(),
             names_check: NameCheck::Off,
             validate_defaults,
+            max_depth: crate::schema::limits::DEFAULT_MAX_DEPTH,
             pending: Vec::new(),
             unions: Vec::new(),
         }
@@ -53,6 +56,10 @@ impl<'g> Parser<'g> {
 
     pub(crate) fn graph(&self) -> &Graph {
         self.graph
+    }
+
+    pub(crate) fn set_max_depth(&mut self, max_depth: usize) {
+        self.max_depth = max_depth;
     }
 
     pub(crate) fn set_name_check(&mut self, check: NameCheck) {
@@ -116,7 +123,7 @@ impl<'g> Parser<'g> {
             let Node::Union { branches } = self.graph.node(union) else {
                 continue;
             };
-            let mut seen: Vec<String> = Vec::with_capacity(branches.len());
+            let mut seen: HashSet<String> = HashSet::with_capacity(branches.len());
             for &branch in branches {
                 let node = self.graph.node(branch);
                 if node.kind() == Kind::Union {
@@ -128,7 +135,7 @@ impl<'g> Parser<'g> {
                 if seen.contains(&key) {
                     return Err(format!("Duplicate in union:{key}"));
                 }
-                seen.push(key);
+                seen.insert(key);
             }
         }
         Ok(())
@@ -365,7 +372,7 @@ impl<'g> Parser<'g> {
         if self.validate_defaults
             && !forward_reference
             && let Some(default) = &default
-            && !valid_default(self.graph, ty, default)
+            && !valid_default(self.graph, ty, default, self.max_depth)?
         {
             let mut schema = String::new();
             super::canonical::write_inline(self.graph, ty, &mut schema);

@@ -4,7 +4,10 @@
 //! recursively when normalizing.
 //!
 //! serde_json turns decimals into `f64`, which would print `1.50` as `1.5`, so the text is
-//! re-read here with its number tokens kept. The input has already been accepted by serde_json.
+//! re-read here with its number tokens kept. The input has already been accepted by serde_json,
+//! so its nesting is bounded by serde_json's recursion limit (128).
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -139,6 +142,8 @@ impl Reader<'_> {
     fn object(&mut self) -> Option<Node> {
         self.at += 1;
         let mut entries: Vec<(String, Node)> = Vec::new();
+        // Where each key sits, so that a large object is read in linear time.
+        let mut places: HashMap<String, usize> = HashMap::new();
         if self.eat(b'}') {
             return Some(Node::Object(entries));
         }
@@ -150,9 +155,12 @@ impl Reader<'_> {
             }
             let child = self.value()?;
             // Like Jackson's ObjectNode: a repeated key keeps its place and takes the new value.
-            match entries.iter_mut().find(|(k, _)| *k == key) {
+            match places.get(&key).and_then(|&at| entries.get_mut(at)) {
                 Some(entry) => entry.1 = child,
-                None => entries.push((key, child)),
+                None => {
+                    places.insert(key.clone(), entries.len());
+                    entries.push((key, child));
+                }
             }
             if self.eat(b',') {
                 continue;

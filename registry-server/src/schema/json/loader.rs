@@ -1,14 +1,17 @@
 //! Builds the [`Model`] from JSON the way Confluent's loaders do: keyword groups become typed
 //! nodes (several groups in one object become a synthetic `allOf`), `$ref`s resolve offline
 //! against the document itself and the referenced schemas, and cycles share one node.
+//!
+//! Nesting (JSON nesting plus `$ref` hops) is bounded by the limits' `max_depth`, and every
+//! lookup a `$ref` needs is cached, so loading stays linear in the input.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::model::{
     ArrayNode, Common, Criterion, Dialect, Kind, Model, Node, NodeId, NumberNode, ObjectNode,
-    StringNode,
+    StringNode, identity_key,
 };
 use super::refs::{self, Target};
 
@@ -85,47 +88,65 @@ const OBJECT_KEYWORDS_MODERN: &[&str] = &[
     "unevaluatedProperties",
 ];
 
-/// Loads `documents[0]` (the schema) into a model.
-pub(crate) fn load(documents: &[Document<'_>]) -> Model {
+/// Loads `documents[0]` (the schema) into a model, nesting at most `max_depth` levels.
+///
+/// # Errors
+/// The detail text when the schema (following its `$ref`s) nests deeper than `max_depth`.
+pub(crate) fn load(documents: &[Document<'_>], max_depth: usize) -> Result<Model, String> {
     let mut loader = Loader {
-        documents: documents
+        targets: documents
             .iter()
-            .map(|d| LoadedDoc {
-                target: Target {
-                    name: d.name,
-                    value: d.value,
-                    id: d
-                        .value
-                        .get("$id")
-                        .or_else(|| d.value.get("id"))
-                        .and_then(Value::as_str),
-                },
-                dialect: Dialect::from_schema_uri(d.value.get("$schema").and_then(Value::as_str)),
+            .map(|d| Target {
+                name: d.name,
+                value: d.value,
+                id: d
+                    .value
+                    .get("$id")
+                    .or_else(|| d.value.get("id"))
+                    .and_then(Value::as_str),
             })
+            .collect(),
+        dialects: documents
+            .iter()
+            .map(|d| Dialect::from_schema_uri(d.value.get("$schema").and_then(Value::as_str)))
             .collect(),
         nodes: Vec::new(),
         ref_targets: HashMap::new(),
+        located: HashMap::new(),
+        anchors: refs::Anchors::default(),
+        depth: 0,
+        ref_hops: 0,
+        max_depth,
+        error: None,
     };
     let root = match documents.first() {
         Some(doc) => loader.load(0, doc.value),
         None => loader.push(Node::bare(Kind::Empty)),
     };
-    Model {
+    if let Some(error) = loader.error {
+        return Err(error);
+    }
+    Ok(Model {
         nodes: loader.nodes,
         root,
-    }
-}
-
-struct LoadedDoc<'a> {
-    target: Target<'a>,
-    dialect: Dialect,
+    })
 }
 
 struct Loader<'a> {
-    documents: Vec<LoadedDoc<'a>>,
+    targets: Vec<Target<'a>>,
+    dialects: Vec<Dialect>,
     nodes: Vec<Node>,
     /// `(document, JSON pointer)` → the node standing for that target; makes cycles finite.
     ref_targets: HashMap<(usize, String), NodeId>,
+    /// `(document, $ref text)` → where it points, so each distinct reference is located once.
+    located: HashMap<(usize, &'a str), Option<(usize, String)>>,
+    anchors: refs::Anchors,
+    /// Loads in progress (JSON nesting plus `$ref` hops), and how many of them are hops.
+    depth: usize,
+    ref_hops: usize,
+    max_depth: usize,
+    /// Set once nesting went too deep; every later load then returns at once.
+    error: Option<String>,
 }
 
 impl<'a> Loader<'a> {
@@ -135,21 +156,25 @@ impl<'a> Loader<'a> {
     }
 
     fn dialect(&self, doc: usize) -> Dialect {
-        self.documents
-            .get(doc)
-            .map_or(Dialect::Draft7, |d| d.dialect)
+        self.dialects.get(doc).copied().unwrap_or(Dialect::Draft7)
     }
 
     fn load(&mut self, doc: usize, value: &'a Value) -> NodeId {
-        match value {
-            Value::Bool(true) => self.push(Node::bare(Kind::True)),
-            Value::Bool(false) => self.push(Node::bare(Kind::False)),
-            Value::Object(map) => self.load_object(doc, map),
-            // Not a schema; validation refuses these for new schemas.
-            _ => self.push(Node::bare(Kind::Empty)),
+        if self.error.is_some() || self.depth >= self.max_depth {
+            return self.refuse_depth();
         }
+        self.depth += 1;
+        let id = match value {
+            Value::Object(map) => self.load_object(doc, map),
+            _ => self.push_leaf(value),
+        };
+        self.depth -= 1;
+        id
     }
 
+    // `load_object` and the helpers it recurses through keep small frames (everything that
+    // does not recurse lives in `#[inline(never)]` functions), so that the depth limit fits a
+    // 2 MiB stack even in a debug build.
     fn load_object(&mut self, doc: usize, map: &'a Map<String, Value>) -> NodeId {
         let dialect = self.dialect(doc);
         let mut parts: Vec<NodeId> = Vec::new();
@@ -161,8 +186,30 @@ impl<'a> Loader<'a> {
             }
             parts.push(target);
         }
+        self.load_applicators(doc, map, dialect, &mut parts);
+        let consumed = self.load_types(doc, map, dialect, &mut parts);
+        let sniffed = sniff(map, dialect, &consumed);
+        if sniffed.array {
+            let kind = self.array_kind(doc, map);
+            self.push_part(kind, &mut parts);
+        }
+        if sniffed.object {
+            let kind = self.object_kind(doc, map);
+            self.push_part(kind, &mut parts);
+        }
+        self.finish_object(map, dialect, sniffed, parts)
+    }
+
+    /// `enum`, `allOf`/`anyOf`/`oneOf`, `not` and `const`.
+    fn load_applicators(
+        &mut self,
+        doc: usize,
+        map: &'a Map<String, Value>,
+        dialect: Dialect,
+        parts: &mut Vec<NodeId>,
+    ) {
         if let Some(Value::Array(values)) = map.get("enum") {
-            parts.push(self.push(Node::bare(Kind::Enum(values.clone()))));
+            self.push_part(Kind::Enum(values.clone()), parts);
         }
         for criterion in [Criterion::AllOf, Criterion::AnyOf, Criterion::OneOf] {
             if let Some(Value::Array(subs)) = map.get(criterion.keyword()) {
@@ -172,14 +219,24 @@ impl<'a> Loader<'a> {
         }
         if let Some(not) = map.get("not") {
             let inner = self.load(doc, not);
-            parts.push(self.push(Node::bare(Kind::Not(inner))));
+            self.push_part(Kind::Not(inner), parts);
         }
         if dialect != Dialect::Draft4
             && let Some(value) = map.get("const")
         {
-            parts.push(self.push(Node::bare(Kind::Const(value.clone()))));
+            self.push_part(Kind::Const(value.clone()), parts);
         }
-        let mut consumed: Vec<&str> = Vec::new();
+    }
+
+    /// The kinds `type` names; answers the keywords they consume.
+    fn load_types(
+        &mut self,
+        doc: usize,
+        map: &'a Map<String, Value>,
+        dialect: Dialect,
+        parts: &mut Vec<NodeId>,
+    ) -> Vec<&'static str> {
+        let mut consumed: Vec<&'static str> = Vec::new();
         match map.get("type") {
             Some(Value::String(t)) => {
                 consumed.extend(keywords_of(t, dialect));
@@ -192,54 +249,44 @@ impl<'a> Loader<'a> {
                     consumed.extend(keywords_of(t, dialect));
                     subs.push(self.load_typed(doc, map, t));
                 }
-                parts.push(self.push(Node::bare(Kind::Combined {
-                    criterion: Criterion::AnyOf,
-                    subschemas: subs,
-                })));
+                self.push_part(
+                    Kind::Combined {
+                        criterion: Criterion::AnyOf,
+                        subschemas: subs,
+                    },
+                    parts,
+                );
             }
             _ => {}
         }
-        let remaining = |keywords: &[&str]| {
-            keywords.iter().any(|k| {
-                !consumed.contains(k)
-                    && match map.get(*k) {
-                        None => false,
-                        // 2020-12 keeps no trace of an empty `properties`.
-                        Some(Value::Object(o))
-                            if *k == "properties" && dialect == Dialect::Modern =>
-                        {
-                            !o.is_empty()
-                        }
-                        Some(_) => true,
-                    }
-            })
-        };
-        let (array_kw, object_kw) = match dialect {
-            Dialect::Draft4 => (ARRAY_KEYWORDS_4, OBJECT_KEYWORDS_4),
-            Dialect::Draft6 | Dialect::Draft7 => (ARRAY_KEYWORDS_6, OBJECT_KEYWORDS_6),
-            Dialect::Modern => (ARRAY_KEYWORDS_MODERN, OBJECT_KEYWORDS_MODERN),
-        };
-        let sniff_array = remaining(array_kw);
-        let sniff_object = remaining(object_kw);
-        let sniff_number = remaining(NUMBER_KEYWORDS);
-        let string_kw: &[&str] = if dialect == Dialect::Modern {
-            &STRING_KEYWORDS[..3]
-        } else {
-            STRING_KEYWORDS
-        };
-        let sniff_string = remaining(string_kw);
-        if sniff_array {
-            let kind = self.array_kind(doc, map);
-            parts.push(self.push(Node::bare(kind)));
-        }
-        if sniff_object {
-            let kind = self.object_kind(doc, map);
-            parts.push(self.push(Node::bare(kind)));
-        }
-        if sniff_number {
+        consumed
+    }
+
+    #[inline(never)]
+    fn push_part(&mut self, kind: Kind, parts: &mut Vec<NodeId>) {
+        let id = self.push(Node::bare(kind));
+        parts.push(id);
+    }
+
+    #[inline(never)]
+    fn push_kind(&mut self, kind: Kind) -> NodeId {
+        self.push(Node::bare(kind))
+    }
+
+    /// The non-recursive rest of an object: sniffed number/string/conditional kinds, the
+    /// synthetic `allOf` of several parts, and the common attributes.
+    #[inline(never)]
+    fn finish_object(
+        &mut self,
+        map: &Map<String, Value>,
+        dialect: Dialect,
+        sniffed: Sniffed,
+        mut parts: Vec<NodeId>,
+    ) -> NodeId {
+        if sniffed.number {
             parts.push(self.push(Node::bare(Kind::Number(number_node(map, false)))));
         }
-        if sniff_string {
+        if sniffed.string {
             parts.push(self.push(Node::bare(Kind::String(string_node(map)))));
         }
         if dialect != Dialect::Draft4
@@ -266,14 +313,16 @@ impl<'a> Loader<'a> {
     }
 
     fn load_combined(&mut self, doc: usize, criterion: Criterion, subs: &'a [Value]) -> NodeId {
-        // Confluent collapses identical subschemas before matching them.
-        let mut seen: Vec<&Value> = Vec::new();
+        // Confluent collapses identical subschemas before matching them. A key-sorted text
+        // is the identity (linear, where comparing every pair would be quadratic).
+        let mut seen: HashSet<String> = HashSet::new();
         let mut ids = Vec::new();
         for sub in subs {
-            if seen.contains(&sub) {
+            let mut key = String::new();
+            identity_key(sub, &mut key);
+            if !seen.insert(key) {
                 continue;
             }
-            seen.push(sub);
             ids.push(self.load(doc, sub));
         }
         self.push(Node::bare(Kind::Combined {
@@ -293,7 +342,7 @@ impl<'a> Loader<'a> {
             "array" => self.array_kind(doc, map),
             _ => Kind::Empty,
         };
-        self.push(Node::bare(kind))
+        self.push_kind(kind)
     }
 
     fn object_kind(&mut self, doc: usize, map: &'a Map<String, Value>) -> Kind {
@@ -355,6 +404,7 @@ impl<'a> Loader<'a> {
         {
             node.unevaluated = Some(self.load(doc, schema));
         }
+        node.index();
         Kind::Object(Box::new(node))
     }
 
@@ -416,16 +466,38 @@ impl<'a> Loader<'a> {
     }
 
     /// The node a `$ref` stands for; loads the target once and shares it (cycles included).
-    fn resolve_ref(&mut self, doc: usize, reference: &str) -> NodeId {
-        let targets: Vec<Target<'a>> = self.documents.iter().map(|d| d.target).collect();
-        let Some((target_doc, pointer)) = refs::locate(&targets, doc, reference) else {
-            return self.push(Node::bare(Kind::Unresolved(reference.to_owned())));
-        };
-        let key = (target_doc, pointer);
-        if let Some(&id) = self.ref_targets.get(&key) {
-            return id;
+    fn resolve_ref(&mut self, doc: usize, reference: &'a str) -> NodeId {
+        match self.ref_target(doc, reference) {
+            RefTarget::Ready(id) => id,
+            RefTarget::Load { slot, doc, value } => {
+                self.ref_hops += 1;
+                let loaded = self.load(doc, value);
+                self.ref_hops -= 1;
+                self.fill_slot(slot, loaded);
+                slot
+            }
         }
-        let document = self.documents.get(target_doc).map(|d| d.target.value);
+    }
+
+    /// Where a `$ref` leads: a node already standing for it, or a fresh slot to load into.
+    #[inline(never)]
+    fn ref_target(&mut self, doc: usize, reference: &'a str) -> RefTarget<'a> {
+        let located = match self.located.get(&(doc, reference)) {
+            Some(found) => found.clone(),
+            None => {
+                let found = refs::locate(&self.targets, doc, reference, &mut self.anchors);
+                self.located.insert((doc, reference), found.clone());
+                found
+            }
+        };
+        let Some(key) = located else {
+            return RefTarget::Ready(self.push(Node::bare(Kind::Unresolved(reference.to_owned()))));
+        };
+        if let Some(&id) = self.ref_targets.get(&key) {
+            return RefTarget::Ready(id);
+        }
+        let target_doc = key.0;
+        let document = self.targets.get(target_doc).map(|d| d.value);
         // Confluent's `definitions` → `$defs` bridge, top level only.
         let bridged = key
             .1
@@ -436,18 +508,108 @@ impl<'a> Loader<'a> {
             d.pointer(&key.1)
                 .or_else(|| bridged.as_deref().and_then(|p| d.pointer(p)))
         }) else {
-            return self.push(Node::bare(Kind::Unresolved(reference.to_owned())));
+            return RefTarget::Ready(self.push(Node::bare(Kind::Unresolved(reference.to_owned()))));
         };
-        let slot = self.push(Node::bare(Kind::Empty));
+        let slot = self.push_empty();
         self.ref_targets.insert(key, slot);
-        let loaded = self.load(target_doc, value);
+        RefTarget::Load {
+            slot,
+            doc: target_doc,
+            value,
+        }
+    }
+
+    /// Makes `slot` (the node a `$ref` target was promised as) a copy of what was loaded.
+    #[inline(never)]
+    fn fill_slot(&mut self, slot: NodeId, loaded: NodeId) {
         if loaded != slot
             && let Some(node) = self.nodes.get(loaded).cloned()
             && let Some(target) = self.nodes.get_mut(slot)
         {
             *target = node;
         }
-        slot
+    }
+
+    #[inline(never)]
+    fn push_empty(&mut self) -> NodeId {
+        self.push(Node::bare(Kind::Empty))
+    }
+
+    /// A node that is not an object: `true`, `false`, or no schema at all.
+    #[inline(never)]
+    fn push_leaf(&mut self, value: &Value) -> NodeId {
+        self.push(Node::bare(match value {
+            Value::Bool(true) => Kind::True,
+            Value::Bool(false) => Kind::False,
+            // Not a schema; validation refuses these for new schemas.
+            _ => Kind::Empty,
+        }))
+    }
+
+    /// Records that nesting went past the limit (the first time) and yields a placeholder.
+    #[inline(never)]
+    fn refuse_depth(&mut self) -> NodeId {
+        if self.error.is_none() {
+            let what = if self.ref_hops > 0 {
+                "$ref chain"
+            } else {
+                "nesting"
+            };
+            self.error = Some(crate::schema::limits::too_deep(what, self.max_depth));
+        }
+        self.push_empty()
+    }
+}
+
+/// What a `$ref` resolves to (see [`Loader::ref_target`]).
+enum RefTarget<'a> {
+    Ready(NodeId),
+    Load {
+        slot: NodeId,
+        doc: usize,
+        value: &'a Value,
+    },
+}
+
+/// Which keyword groups remain once `type` consumed its own: each becomes a kind.
+#[derive(Debug, Clone, Copy)]
+struct Sniffed {
+    array: bool,
+    object: bool,
+    number: bool,
+    string: bool,
+}
+
+#[inline(never)]
+fn sniff(map: &Map<String, Value>, dialect: Dialect, consumed: &[&str]) -> Sniffed {
+    let remaining = |keywords: &[&str]| {
+        keywords.iter().any(|k| {
+            !consumed.contains(k)
+                && match map.get(*k) {
+                    None => false,
+                    // 2020-12 keeps no trace of an empty `properties`.
+                    Some(Value::Object(o)) if *k == "properties" && dialect == Dialect::Modern => {
+                        !o.is_empty()
+                    }
+                    Some(_) => true,
+                }
+        })
+    };
+    let (array_kw, object_kw) = match dialect {
+        Dialect::Draft4 => (ARRAY_KEYWORDS_4, OBJECT_KEYWORDS_4),
+        Dialect::Draft6 | Dialect::Draft7 => (ARRAY_KEYWORDS_6, OBJECT_KEYWORDS_6),
+        Dialect::Modern => (ARRAY_KEYWORDS_MODERN, OBJECT_KEYWORDS_MODERN),
+    };
+    let string_kw: &[&str] = if dialect == Dialect::Modern {
+        &STRING_KEYWORDS[..3]
+    } else {
+        STRING_KEYWORDS
+    };
+    Sniffed {
+        array: remaining(array_kw),
+        object: remaining(object_kw),
+        number: remaining(NUMBER_KEYWORDS),
+        string: remaining(string_kw),
     }
 }
 

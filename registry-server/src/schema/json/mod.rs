@@ -20,6 +20,7 @@ use serde_json::Value;
 
 pub use diff::{DiffType, Difference, Policy};
 
+use super::limits::{CheckAborted, SchemaLimits};
 use super::{Dependency, Incompatibility, Labels, ParseOptions, SchemaError};
 
 /// A parsed JSON Schema: its canonical text and the model the diff compares.
@@ -48,6 +49,20 @@ impl JsonSchema {
         dependencies: &[Dependency],
         options: ParseOptions,
     ) -> Result<Self, SchemaError> {
+        Self::parse_limited(text, dependencies, options, &SchemaLimits::default())
+    }
+
+    /// [`JsonSchema::parse`] under explicit `limits` (nesting depth, `$ref` hops included).
+    ///
+    /// # Errors
+    /// As [`JsonSchema::parse`], and `... details: $ref chain deeper than N levels` (or
+    /// `nesting deeper than`) past `limits.max_depth`.
+    pub fn parse_limited(
+        text: &str,
+        dependencies: &[Dependency],
+        options: ParseOptions,
+        limits: &SchemaLimits,
+    ) -> Result<Self, SchemaError> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| invalid(format_args!("Invalid JSON: {e}")))?;
         if !value.is_object() && !value.is_boolean() {
@@ -68,9 +83,6 @@ impl JsonSchema {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        if options.validate {
-            validate::validate(&value, &named).map_err(invalid)?;
-        }
         let mut documents = vec![loader::Document {
             name: None,
             value: &value,
@@ -79,7 +91,11 @@ impl JsonSchema {
             name: Some(d.name.as_str()),
             value: &d.value,
         }));
-        let model = loader::load(&documents);
+        // Loaded (depth-bounded) before the validator follows any `$ref` chain itself.
+        let model = loader::load(&documents, limits.max_depth).map_err(invalid)?;
+        if options.validate {
+            validate::validate(&value, &named).map_err(invalid)?;
+        }
         let canonical = if options.normalize {
             canonical::normalized(text, &value)
         } else {
@@ -101,9 +117,32 @@ impl JsonSchema {
 /// Every difference from `original` (old) to `update` (new), compatible ones included, in
 /// Confluent's terms; `policy` matters because some rules ask whether a nested part is
 /// compatible.
+///
+/// Runs under the default [`SchemaLimits`]; a comparison past them yields one incompatible
+/// difference at the root so it never reads as compatible ([`try_differences`] returns the
+/// error itself).
 #[must_use]
 pub fn differences(original: &JsonSchema, update: &JsonSchema, policy: Policy) -> Vec<Difference> {
-    diff::compare(&original.model, &update.model, policy)
+    try_differences(original, update, policy, &SchemaLimits::default()).unwrap_or_else(|_| {
+        vec![Difference {
+            kind: DiffType::COMBINED_TYPE_SUBSCHEMAS_CHANGED,
+            path: "#/".to_owned(),
+        }]
+    })
+}
+
+/// [`differences`] under `limits`.
+///
+/// # Errors
+/// [`CheckAborted`] when the comparison exceeds the step budget, the combined-schema pair cap
+/// or the nesting limit.
+pub fn try_differences(
+    original: &JsonSchema,
+    update: &JsonSchema,
+    policy: Policy,
+    limits: &SchemaLimits,
+) -> Result<Vec<Difference>, CheckAborted> {
+    diff::compare(&original.model, &update.model, policy, limits)
 }
 
 /// The incompatibilities met when `reader` reads data written with `writer`, STRICT policy.
@@ -126,7 +165,22 @@ pub fn incompatibilities_with_policy(
     labels: Labels<'_>,
     policy: Policy,
 ) -> Vec<Incompatibility> {
-    differences(writer, reader, policy)
+    try_incompatibilities(reader, writer, labels, policy, &SchemaLimits::default())
+        .unwrap_or_else(|aborted| vec![super::aborted_incompatibility(&aborted)])
+}
+
+/// [`incompatibilities_with_policy`] under `limits`.
+///
+/// # Errors
+/// [`CheckAborted`] when the comparison exceeds `limits`.
+pub fn try_incompatibilities(
+    reader: &JsonSchema,
+    writer: &JsonSchema,
+    labels: Labels<'_>,
+    policy: Policy,
+    limits: &SchemaLimits,
+) -> Result<Vec<Incompatibility>, CheckAborted> {
+    Ok(try_differences(writer, reader, policy, limits)?
         .into_iter()
         .filter(|d| !policy.allows(d.kind))
         .map(|d| Incompatibility {
@@ -134,5 +188,5 @@ pub fn incompatibilities_with_policy(
             message: d.message(labels.reader, labels.writer),
             path: d.path,
         })
-        .collect()
+        .collect())
 }

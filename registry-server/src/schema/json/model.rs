@@ -1,6 +1,8 @@
 //! The typed schema tree the diff walks: each JSON Schema node loaded into the kind Confluent's
 //! (everit) loader would give it, with `$ref`s already resolved to shared nodes.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 /// Index of a node in its [`Model`].
@@ -70,10 +72,23 @@ pub(crate) struct ObjectNode {
     pub min_properties: Option<f64>,
     pub max_properties: Option<f64>,
     pub unevaluated: Option<NodeId>,
+    /// `properties` and `required` by name ([`ObjectNode::index`]), so that comparing two
+    /// objects stays linear in their sizes.
+    pub property_index: HashMap<String, NodeId>,
+    pub required_index: HashSet<String>,
 }
 
 impl ObjectNode {
+    /// Builds the name indexes once `properties` and `required` are complete.
+    pub(crate) fn index(&mut self) {
+        self.property_index = self.properties.iter().cloned().collect();
+        self.required_index = self.required.iter().cloned().collect();
+    }
+
     pub(crate) fn property(&self, name: &str) -> Option<NodeId> {
+        if self.property_index.len() == self.properties.len() {
+            return self.property_index.get(name).copied();
+        }
         self.properties
             .iter()
             .find(|(key, _)| key == name)
@@ -81,7 +96,39 @@ impl ObjectNode {
     }
 
     pub(crate) fn is_required(&self, name: &str) -> bool {
+        if !self.required_index.is_empty() {
+            return self.required_index.contains(name);
+        }
         self.required.iter().any(|r| r == name)
+    }
+}
+
+/// Compact text of `value` with object keys sorted: equal for values `==` deems equal (up
+/// to the sign of a floating zero), so it can key a hash set. JSON nesting is already bounded
+/// by the JSON parser.
+pub(crate) fn identity_key(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (key, child) in entries {
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                identity_key(child, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for child in items {
+                identity_key(child, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Where a `$ref` points: which document (the schema itself or one of its references, matched
 //! by reference name, `$id`, or a name relative to the referring `$id`) and which JSON pointer.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 /// A document a `$ref` may name.
@@ -13,11 +15,33 @@ pub(crate) struct Target<'a> {
     pub value: &'a Value,
 }
 
+/// The plain-name fragments of each document, indexed on first use (one walk per document,
+/// however many `$ref`s name an anchor).
+#[derive(Debug, Default)]
+pub(crate) struct Anchors {
+    by_document: HashMap<usize, HashMap<String, String>>,
+}
+
+impl Anchors {
+    fn find(&mut self, document: usize, root: &Value, name: &str) -> Option<String> {
+        self.by_document
+            .entry(document)
+            .or_insert_with(|| {
+                let mut index = HashMap::new();
+                index_anchors(root, &mut String::new(), &mut index);
+                index
+            })
+            .get(name)
+            .cloned()
+    }
+}
+
 /// The document index and JSON pointer `reference` denotes when written in document `from`.
 pub(crate) fn locate(
     targets: &[Target<'_>],
     from: usize,
     reference: &str,
+    anchors: &mut Anchors,
 ) -> Option<(usize, String)> {
     let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
     let target = if base.is_empty() {
@@ -31,7 +55,7 @@ pub(crate) fn locate(
     }
     // A plain-name fragment: a subschema whose `$id` is `#name` or whose `$anchor` is `name`.
     let root = targets.get(target)?.value;
-    find_anchor(root, &pointer, &mut String::new()).map(|p| (target, p))
+    anchors.find(target, root, &pointer).map(|p| (target, p))
 }
 
 fn find_document(targets: &[Target<'_>], from: usize, base: &str) -> Option<usize> {
@@ -57,43 +81,36 @@ fn find_document(targets: &[Target<'_>], from: usize, base: &str) -> Option<usiz
     })
 }
 
-/// The JSON pointer of the subschema named by a plain-name fragment, searched depth first.
-fn find_anchor(value: &Value, name: &str, at: &mut String) -> Option<String> {
+/// Indexes every subschema named by `$anchor` or a `$id` fragment under its JSON pointer; the
+/// first in depth-first order wins, as a search would find it. (JSON nesting is bounded by the
+/// JSON parser.)
+fn index_anchors(value: &Value, at: &mut String, index: &mut HashMap<String, String>) {
     match value {
         Value::Object(map) => {
             let id = map.get("$id").and_then(Value::as_str);
             let anchor = map.get("$anchor").and_then(Value::as_str);
-            if anchor == Some(name)
-                || id.and_then(|i| i.rsplit_once('#')).map(|(_, f)| f) == Some(name)
-            {
-                return Some(at.clone());
+            let fragment = id.and_then(|i| i.rsplit_once('#')).map(|(_, f)| f);
+            for name in [anchor, fragment].into_iter().flatten() {
+                index.entry(name.to_owned()).or_insert_with(|| at.clone());
             }
             for (key, child) in map {
                 let len = at.len();
                 at.push('/');
                 at.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                let found = find_anchor(child, name, at);
+                index_anchors(child, at, index);
                 at.truncate(len);
-                if found.is_some() {
-                    return found;
-                }
             }
-            None
         }
         Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
+            for (i, child) in items.iter().enumerate() {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&index.to_string());
-                let found = find_anchor(child, name, at);
+                at.push_str(&i.to_string());
+                index_anchors(child, at, index);
                 at.truncate(len);
-                if found.is_some() {
-                    return found;
-                }
             }
-            None
         }
-        _ => None,
+        _ => {}
     }
 }
 
@@ -119,7 +136,11 @@ fn percent_decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Target, locate};
+    use super::{Anchors, Target};
+
+    fn locate(targets: &[Target<'_>], from: usize, reference: &str) -> Option<(usize, String)> {
+        super::locate(targets, from, reference, &mut Anchors::default())
+    }
 
     #[test]
     fn locates_names_ids_pointers_and_anchors() {

@@ -1,9 +1,13 @@
 //! Differences involving `allOf` / `anyOf` / `oneOf` and `not`: criterion changes, subschema
 //! counts, and subschemas paired by a maximum bipartite matching of compatible pairs.
+//!
+//! Every pair of branches is compared before the matching, so the pair matrix is checked
+//! against the limits' `max_combined_pairs` before any of it is built.
 
 use super::kind::DiffType as D;
 use super::{Ctx, Engine, NodeRef};
 use crate::schema::json::model::{Criterion, Kind};
+use crate::schema::limits::CheckAborted;
 
 fn combined(engine: &Engine<'_>, r: NodeRef) -> Option<(Criterion, Vec<NodeRef>)> {
     match &engine.node(r).kind {
@@ -33,6 +37,9 @@ pub(super) fn compare_mixed(
             }
             if matches!(criterion, Criterion::AnyOf | Criterion::OneOf) {
                 for sub in subs {
+                    if engine.is_aborted() {
+                        return true;
+                    }
                     if settle(engine, ctx, o, sub, Some(D::SUM_TYPE_EXTENDED)) {
                         return true;
                     }
@@ -46,6 +53,9 @@ pub(super) fn compare_mixed(
             }
             if criterion == Criterion::AllOf {
                 for sub in subs {
+                    if engine.is_aborted() {
+                        return true;
+                    }
                     if settle(engine, ctx, sub, u, Some(D::PRODUCT_TYPE_NARROWED)) {
                         return true;
                     }
@@ -104,12 +114,20 @@ pub(super) fn compare_combined(engine: &mut Engine<'_>, ctx: &mut Ctx, o: NodeRe
             D::SUM_TYPE_NARROWED
         });
     }
+    let pairs = u64::try_from(osubs.len().saturating_mul(usubs.len())).unwrap_or(u64::MAX);
+    let limit = engine.limits().max_combined_pairs;
+    if pairs > limit {
+        return engine.abort(CheckAborted::CombinedPairs { pairs, limit });
+    }
     // edges[i] = (j, differences) for every compatible pairing of original i with update j.
     let mut edges: Vec<Vec<(usize, Vec<super::Difference>)>> = Vec::with_capacity(osubs.len());
     for (i, os) in osubs.iter().enumerate() {
         ctx.enter(format!("{}/{i}", oc.keyword()));
         let mut row = Vec::new();
         for (j, us) in usubs.iter().enumerate() {
+            if engine.is_aborted() {
+                return;
+            }
             let mut sub = ctx.sub();
             engine.compare(&mut sub, Some(*os), Some(*us));
             if engine.is_compatible(&sub) {

@@ -4,6 +4,10 @@
 //! Pairs are memoized; a pair met again while being compared is a cycle and is assumed
 //! compatible, and the whole comparison is repeated with the pairs found incompatible fed back
 //! until nothing changes, so recursive schemas terminate without masking real differences.
+//!
+//! Every pair compared (memo hits included) costs a step of one [`WorkBudget`] shared by all
+//! rounds, nesting is bounded, and a combined schema's pair matrix is capped before it is
+//! built; the first limit hit stops the walk and the comparison answers [`CheckAborted`].
 
 mod array;
 mod combined;
@@ -17,6 +21,7 @@ use std::rc::Rc;
 pub use kind::{DiffType, Policy};
 
 use super::model::{Kind, Model, Node, NodeId};
+use crate::schema::limits::{CheckAborted, SchemaLimits, WorkBudget};
 
 /// One difference between an original and an update schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -43,9 +48,19 @@ pub(crate) struct NodeRef {
 
 type Pair = (NodeRef, NodeRef);
 
-/// Every difference found comparing `original` to `update` under `policy`.
-pub(crate) fn compare(original: &Model, update: &Model, policy: Policy) -> Vec<Difference> {
+/// Budget steps one uncached pattern match costs (it compiles a regex).
+const PATTERN_STEPS: u64 = 50;
+
+/// Every difference found comparing `original` to `update` under `policy`, within `limits`.
+pub(crate) fn compare(
+    original: &Model,
+    update: &Model,
+    policy: Policy,
+    limits: &SchemaLimits,
+) -> Result<Vec<Difference>, CheckAborted> {
     let mut seed: HashMap<Pair, Rc<Vec<Difference>>> = HashMap::new();
+    let mut budget = WorkBudget::new(limits);
+    let mut pattern_cache = HashMap::new();
     loop {
         let mut engine = Engine {
             models: [original, update],
@@ -54,7 +69,11 @@ pub(crate) fn compare(original: &Model, update: &Model, policy: Policy) -> Vec<D
             in_progress: HashSet::new(),
             seed: seed.clone(),
             optimistic: false,
-            pattern_cache: HashMap::new(),
+            pattern_cache,
+            budget,
+            limits: *limits,
+            depth: 0,
+            aborted: None,
         };
         let mut ctx = Ctx::root();
         let o = NodeRef {
@@ -66,6 +85,9 @@ pub(crate) fn compare(original: &Model, update: &Model, policy: Policy) -> Vec<D
             id: update.root,
         };
         engine.compare(&mut ctx, Some(o), Some(u));
+        if let Some(aborted) = engine.aborted {
+            return Err(aborted);
+        }
         let incompatible: HashMap<Pair, Rc<Vec<Difference>>> = engine
             .memo
             .iter()
@@ -75,9 +97,11 @@ pub(crate) fn compare(original: &Model, update: &Model, policy: Policy) -> Vec<D
         let same_keys =
             incompatible.len() == seed.len() && incompatible.keys().all(|k| seed.contains_key(k));
         if !engine.optimistic || same_keys {
-            return ctx.diffs;
+            return Ok(ctx.diffs);
         }
         seed = incompatible;
+        budget = engine.budget;
+        pattern_cache = engine.pattern_cache;
     }
 }
 
@@ -163,6 +187,12 @@ pub(crate) struct Engine<'m> {
     seed: HashMap<Pair, Rc<Vec<Difference>>>,
     optimistic: bool,
     pattern_cache: HashMap<(String, String), bool>,
+    budget: WorkBudget,
+    limits: SchemaLimits,
+    /// `compare` calls in progress.
+    depth: usize,
+    /// The limit that stopped the walk; once set, every `compare` returns at once.
+    aborted: Option<CheckAborted>,
 }
 
 impl<'m> Engine<'m> {
@@ -188,6 +218,34 @@ impl<'m> Engine<'m> {
         self.all_allowed(&ctx.diffs)
     }
 
+    /// Whether a limit stopped the walk (loops then stop early; the result is discarded).
+    pub(crate) fn is_aborted(&self) -> bool {
+        self.aborted.is_some()
+    }
+
+    /// Charges `steps` of work done outside `compare` (large loops); `false` once aborted.
+    pub(crate) fn charge(&mut self, steps: u64) -> bool {
+        if self.aborted.is_some() {
+            return false;
+        }
+        match self.budget.charge(steps) {
+            Ok(()) => true,
+            Err(aborted) => {
+                self.aborted = Some(aborted);
+                false
+            }
+        }
+    }
+
+    /// Stops the walk with `aborted` (the first reason wins).
+    pub(crate) fn abort(&mut self, aborted: CheckAborted) {
+        self.aborted.get_or_insert(aborted);
+    }
+
+    pub(crate) fn limits(&self) -> &SchemaLimits {
+        &self.limits
+    }
+
     /// Compares two optional schemas at the context's path.
     pub(crate) fn compare(&mut self, ctx: &mut Ctx, o: Option<NodeRef>, u: Option<NodeRef>) {
         let (o, u) = match (o, u) {
@@ -196,6 +254,9 @@ impl<'m> Engine<'m> {
             (Some(_), None) => return ctx.add(DiffType::SCHEMA_REMOVED),
             (Some(o), Some(u)) => (o, u),
         };
+        if !self.charge(1) {
+            return;
+        }
         let key = (o, u);
         if let Some(cached) = self.memo.get(&key) {
             let cached = Rc::clone(cached);
@@ -209,10 +270,18 @@ impl<'m> Engine<'m> {
             self.optimistic = true;
             return;
         }
+        if self.depth >= self.limits.max_depth {
+            return self.abort(CheckAborted::Depth(self.limits.max_depth));
+        }
         self.in_progress.insert(key);
         let mut pair_ctx = Ctx::root();
+        self.depth += 1;
         self.compare_types(&mut pair_ctx, o, u);
+        self.depth -= 1;
         self.in_progress.remove(&key);
+        if self.aborted.is_some() {
+            return;
+        }
         let result = Rc::new(pair_ctx.diffs);
         self.memo.insert(key, Rc::clone(&result));
         ctx.extend_rebased(&result);
@@ -259,7 +328,7 @@ impl<'m> Engine<'m> {
             (Kind::Const(a), Kind::Const(b)) if a != b => {
                 ctx.add_at("const", DiffType::ENUM_ARRAY_CHANGED);
             }
-            (Kind::Enum(a), Kind::Enum(b)) => scalar::compare_enum(ctx, a, b),
+            (Kind::Enum(a), Kind::Enum(b)) => scalar::compare_enum(self, ctx, a, b),
             (Kind::Combined { .. }, Kind::Combined { .. }) => {
                 combined::compare_combined(self, ctx, o, u);
             }
@@ -277,6 +346,10 @@ impl<'m> Engine<'m> {
         let key = (pattern.to_owned(), text.to_owned());
         if let Some(&hit) = self.pattern_cache.get(&key) {
             return hit;
+        }
+        // Compiling a pattern costs far more than comparing a pair of nodes.
+        if !self.charge(PATTERN_STEPS) {
+            return false;
         }
         let schema = serde_json::json!({ "pattern": pattern });
         let hit = jsonschema::validator_for(&schema)

@@ -1,7 +1,7 @@
 //! Differences of object schemas: required, properties judged against the open / partially
 //! open / closed content model, dependencies, additional and unevaluated properties, bounds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::kind::DiffType as D;
 use super::{Ctx, Engine, NodeRef};
@@ -15,6 +15,20 @@ pub(super) fn compare(
     on: &ObjectNode,
     un: &ObjectNode,
 ) {
+    // Linear work over the keyword lists, beyond the pairs of subschemas compared.
+    let listed = on.properties.len()
+        + un.properties.len()
+        + on.required.len()
+        + un.required.len()
+        + on.pattern_properties.len() * (on.properties.len() + un.properties.len())
+        + un.pattern_properties.len() * (on.properties.len() + un.properties.len())
+        + on.property_dependencies.len()
+        + un.property_dependencies.len()
+        + on.schema_dependencies.len()
+        + un.schema_dependencies.len();
+    if !engine.charge(u64::try_from(listed).unwrap_or(u64::MAX)) {
+        return;
+    }
     compare_required(engine, ctx, o, u, on, un);
     compare_properties(engine, ctx, o, u, on, un);
     compare_dependencies(engine, ctx, o, u, on, un);
@@ -139,8 +153,9 @@ fn compare_properties(
 ) {
     ctx.enter("properties");
     let mut names: Vec<&str> = on.properties.iter().map(|(k, _)| k.as_str()).collect();
+    let mut listed: HashSet<&str> = names.iter().copied().collect();
     for (name, _) in &un.properties {
-        if !names.contains(&name.as_str()) {
+        if listed.insert(name.as_str()) {
             names.push(name);
         }
     }

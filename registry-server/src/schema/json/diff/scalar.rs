@@ -1,11 +1,13 @@
 //! Differences of string, number and enum schemas: bounds, patterns, `multipleOf`, integer vs
 //! number, and enum value sets.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
-use super::Ctx;
 use super::kind::DiffType as D;
-use crate::schema::json::model::{NumberNode, StringNode};
+use super::{Ctx, Engine};
+use crate::schema::json::model::{NumberNode, StringNode, identity_key};
 
 /// The four outcomes of comparing an optional bound.
 struct BoundTypes {
@@ -133,15 +135,28 @@ fn compare_multiple_of(ctx: &mut Ctx, o: Option<&str>, u: Option<&str>) {
     ctx.add_at("multipleOf", kind);
 }
 
-pub(super) fn compare_enum(ctx: &mut Ctx, o: &[Value], u: &[Value]) {
-    let contains_all = |a: &[Value], b: &[Value]| b.iter().all(|v| a.contains(v));
-    let same = contains_all(o, u) && contains_all(u, o);
-    if same {
+pub(super) fn compare_enum(engine: &mut Engine<'_>, ctx: &mut Ctx, o: &[Value], u: &[Value]) {
+    if !engine.charge(u64::try_from(o.len() + u.len()).unwrap_or(u64::MAX)) {
         return;
     }
-    let kind = if contains_all(u, o) {
+    // Keyed by identity text, so that large enums compare in linear time.
+    let keys = |values: &[Value]| -> HashSet<String> {
+        values
+            .iter()
+            .map(|v| {
+                let mut key = String::new();
+                identity_key(v, &mut key);
+                key
+            })
+            .collect()
+    };
+    let (o_keys, u_keys) = (keys(o), keys(u));
+    if o_keys == u_keys {
+        return;
+    }
+    let kind = if o_keys.is_subset(&u_keys) {
         D::ENUM_ARRAY_EXTENDED
-    } else if contains_all(o, u) {
+    } else if u_keys.is_subset(&o_keys) {
         D::ENUM_ARRAY_NARROWED
     } else {
         D::ENUM_ARRAY_CHANGED
