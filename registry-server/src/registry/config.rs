@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Registry, scopes_of};
+use super::{Registry, WriteError, scopes_of, with_retries};
 use crate::domain::Page;
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
 use crate::error::ApiError;
@@ -66,27 +66,66 @@ fn as_update_shape(stored: &Map<String, Value>) -> Value {
     Value::Object(out)
 }
 
+/// The effective config: `default` level, then the stored configs from the least to the
+/// most specific scope, field by field (nulls skipped).
+pub(crate) fn merged_config(
+    default: CompatibilityLevel,
+    stored: impl IntoIterator<Item = Option<Value>>,
+) -> Map<String, Value> {
+    let mut merged = Map::new();
+    merged.insert(LEVEL_KEY.to_owned(), Value::from(default.as_str()));
+    for config in stored {
+        if let Some(Value::Object(config)) = config {
+            for (key, value) in config {
+                if !value.is_null() {
+                    merged.insert(key, value);
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// A config PUT body checked and keyed as stored: `compatibility` becomes the level key,
+/// `None` clears a field.
+fn checked_update(update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, ApiError> {
+    update
+        .into_iter()
+        .map(|(key, value)| {
+            let key = if key == "compatibility" || key == LEVEL_KEY {
+                LEVEL_KEY.to_owned()
+            } else {
+                key
+            };
+            if value.is_null() {
+                return Ok((key, None));
+            }
+            let value = if key == LEVEL_KEY {
+                let level: CompatibilityLevel = value
+                    .as_str()
+                    .ok_or_else(ApiError::invalid_compatibility_level)?
+                    .parse()
+                    .map_err(|_| ApiError::invalid_compatibility_level())?;
+                Value::from(level.as_str())
+            } else {
+                value
+            };
+            Ok((key, Some(value)))
+        })
+        .collect()
+}
+
 impl Registry {
     /// The effective config of `subject` (or the global one), server default included.
     pub async fn effective_config(
         &self,
         subject: Option<&SubjectName>,
     ) -> Result<Map<String, Value>, ApiError> {
-        let mut merged = Map::new();
-        merged.insert(
-            LEVEL_KEY.to_owned(),
-            Value::from(self.settings.default_compatibility.as_str()),
-        );
+        let mut stored = Vec::new();
         for scope in scopes_of(subject).iter().rev() {
-            if let Some(Value::Object(stored)) = self.stored_config(scope).await? {
-                for (key, value) in stored {
-                    if !value.is_null() {
-                        merged.insert(key, value);
-                    }
-                }
-            }
+            stored.push(self.stored_config(scope).await?);
         }
-        Ok(merged)
+        Ok(merged_config(self.settings.default_compatibility, stored))
     }
 
     /// The level that applies to `subject`.
@@ -123,53 +162,51 @@ impl Registry {
         }
     }
 
-    /// `PUT /config[/{subject}]`: a partial update; answers the stored result.
+    /// `PUT /config[/{subject}]`: a partial update merged inside one transaction under the
+    /// scope's lock (two concurrent updates both land); answers the stored result.
     pub async fn put_config(
         &self,
         subject: Option<&SubjectName>,
         update: ConfigUpdate,
     ) -> Result<Value, ApiError> {
-        self.ensure_writable(subject).await?;
+        let update = checked_update(update)?;
         let scope = scope_key(subject);
-        let mut stored = match self.stored_config(&scope).await? {
-            Some(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        for (key, value) in update {
-            let key = if key == "compatibility" || key == LEVEL_KEY {
-                LEVEL_KEY.to_owned()
-            } else {
-                key
+        let (stored, event) = with_retries(|| async {
+            let mut tx = self.begin_settings_write(&scope).await?;
+            self.ensure_writable_in_tx(&mut *tx, subject).await?;
+            let mut stored = match tx.config(&scope).await? {
+                Some(Value::Object(map)) => map,
+                _ => Map::new(),
             };
-            if value.is_null() {
-                stored.remove(&key);
-                continue;
+            for (key, value) in &update {
+                match value {
+                    Some(value) => stored.insert(key.clone(), value.clone()),
+                    None => stored.remove(key),
+                };
             }
-            let value = if key == LEVEL_KEY {
-                let level: CompatibilityLevel = value
-                    .as_str()
-                    .ok_or_else(ApiError::invalid_compatibility_level)?
-                    .parse()
-                    .map_err(|_| ApiError::invalid_compatibility_level())?;
-                Value::from(level.as_str())
-            } else {
-                value
-            };
-            stored.insert(key, value);
-        }
-        self.store
-            .put_config(&scope, &Value::Object(stored.clone()))
-            .await?;
-        self.settings_changed(&scope).await;
+            tx.put_config(&scope, &Value::Object(stored.clone()))
+                .await?;
+            let event = Self::commit_settings_write(tx, &scope).await?;
+            Ok::<_, WriteError>((stored, event))
+        })
+        .await?;
+        self.apply_change(&event.change()).await;
         Ok(as_update_shape(&stored))
     }
 
     /// `DELETE /config[/{subject}]`: answers the config that was removed.
     pub async fn delete_config(&self, subject: Option<&SubjectName>) -> Result<Value, ApiError> {
-        self.ensure_writable(subject).await?;
         let scope = scope_key(subject);
-        let old = self.store.delete_config(&scope).await?;
-        self.settings_changed(&scope).await;
+        let (old, event) = with_retries(|| async {
+            let mut tx = self.begin_settings_write(&scope).await?;
+            self.ensure_writable_in_tx(&mut *tx, subject).await?;
+            let old = tx.config(&scope).await?;
+            tx.delete_config(&scope).await?;
+            let event = Self::commit_settings_write(tx, &scope).await?;
+            Ok::<_, WriteError>((old, event))
+        })
+        .await?;
+        self.apply_change(&event.change()).await;
         match old {
             Some(Value::Object(mut map)) => {
                 map.entry(LEVEL_KEY)
@@ -208,8 +245,7 @@ impl Registry {
     ) -> Result<(), ApiError> {
         let scope = scope_key(subject);
         let Some(mode) = mode else {
-            self.store.delete_mode(&scope).await?;
-            self.settings_changed(&scope).await;
+            self.write_mode(&scope, None).await?;
             return Ok(());
         };
         let mode: Mode = mode
@@ -225,33 +261,41 @@ impl Registry {
                 "Cannot import since found existing subjects",
             ));
         }
-        self.store.put_mode(&scope, mode.as_str()).await?;
-        self.settings_changed(&scope).await;
+        self.write_mode(&scope, Some(mode)).await?;
         Ok(())
+    }
+
+    /// Sets (or, with `None`, clears) the mode of `scope` under its lock; answers the mode
+    /// it replaced.
+    async fn write_mode(
+        &self,
+        scope: &str,
+        mode: Option<Mode>,
+    ) -> Result<Option<String>, ApiError> {
+        let (old, event) = with_retries(|| async {
+            let mut tx = self.begin_settings_write(scope).await?;
+            let old = tx.mode(scope).await?;
+            match mode {
+                Some(mode) => tx.put_mode(scope, mode.as_str()).await?,
+                None => tx.delete_mode(scope).await?,
+            }
+            let event = Self::commit_settings_write(tx, scope).await?;
+            Ok::<_, WriteError>((old, event))
+        })
+        .await?;
+        self.apply_change(&event.change()).await;
+        Ok(old)
     }
 
     /// `DELETE /mode[/{subject}]`: answers the mode that was removed.
     pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
         let scope = scope_key(subject);
-        let old = self.store.delete_mode(&scope).await?;
-        self.settings_changed(&scope).await;
+        let old = self.write_mode(&scope, None).await?;
         match old {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),
             None => Err(ApiError::subject_not_found(&scope)),
         }
-    }
-
-    /// Applies this node's change of `scope`'s config or mode to the caches (PostgreSQL
-    /// announces it to the other nodes).
-    async fn settings_changed(&self, scope: &str) {
-        let change = crate::store::Change {
-            kind: crate::store::SETTINGS_CHANGED,
-            subject: Some(scope),
-            context: None,
-            id: None,
-        };
-        self.apply_change(&change).await;
     }
 
     /// Whether `subject`'s scope (the registry, a context, or one subject) has a live

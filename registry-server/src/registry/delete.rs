@@ -18,9 +18,9 @@ impl Registry {
         version: VersionRef,
         permanent: bool,
     ) -> Result<i32, ApiError> {
-        self.ensure_writable(Some(subject)).await?;
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+            self.ensure_writable_under_lock(&mut *tx, subject).await?;
             let versions = tx.versions(subject.as_str()).await?;
             let target = pick_for_delete(subject, &versions, version, permanent)?;
             let referrers = tx.referrers(subject.as_str(), target.version).await?;
@@ -67,9 +67,9 @@ impl Registry {
         subject: &SubjectName,
         permanent: bool,
     ) -> Result<Vec<i32>, ApiError> {
-        self.ensure_writable(Some(subject)).await?;
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+            self.ensure_writable_under_lock(&mut *tx, subject).await?;
             let versions = tx.versions(subject.as_str()).await?;
             if versions.is_empty() {
                 return Err(ApiError::subject_not_found(subject.as_str()).into());

@@ -13,6 +13,7 @@ mod model;
 mod read;
 mod references;
 mod register;
+mod settings_tx;
 
 pub use cpu::default_workers;
 pub use read::{SubjectPrefix, hash_of_guid};
@@ -308,20 +309,6 @@ impl Registry {
             }
         }
         Ok(Mode::ReadWrite)
-    }
-
-    /// 42205 when `subject` is in a read-only mode.
-    pub(crate) async fn ensure_writable(
-        &self,
-        subject: Option<&SubjectName>,
-    ) -> Result<(), ApiError> {
-        if self.effective_mode(subject).await?.is_read_only() {
-            let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
-            return Err(ApiError::operation_not_permitted(format!(
-                "Subject {name} in context {context} is in read-only mode"
-            )));
-        }
-        Ok(())
     }
 }
 

@@ -43,9 +43,10 @@ impl Registry {
         normalize: bool,
         force: bool,
     ) -> Result<RegisteredSchema, ApiError> {
+        // Cached settings decide only how to parse; the transaction decides the write from
+        // the settings as it reads them under their locks.
         let config = self.effective_config(Some(subject)).await?;
-        let mode = self.effective_mode(Some(subject)).await?;
-        let import = mode.is_import_like();
+        let import = self.effective_mode(Some(subject)).await?.is_import_like();
         let normalize = !import
             && (normalize
                 || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true));
@@ -66,38 +67,8 @@ impl Registry {
         if let Some(existing) = self.already_registered(subject, &prepared).await? {
             return Ok(existing);
         }
-        let context = subject.context();
-        if mode.is_read_only() {
-            return Err(ApiError::operation_not_permitted(format!(
-                "Subject {subject} in context {context} is in read-only mode"
-            )));
-        }
-        if prepared.requested_id.is_some() && !import {
-            return Err(ApiError::operation_not_permitted(format!(
-                "Subject {subject} in context {context} is not in import mode"
-            )));
-        }
-        if let Some(id) = prepared.requested_id
-            && id > MAX_IMPORTED_ID
-        {
-            // Ids are never reused, so an id this high would leave the context nothing to issue.
-            return Err(ApiError::operation_not_permitted(format!(
-                "Schema id {id} in context {context} is not permitted: imported ids must be at most {MAX_IMPORTED_ID}, so that new ids can still be issued"
-            )));
-        }
-        if prepared.requested_id.is_none() && mode != Mode::ReadWrite {
-            return Err(ApiError::operation_not_permitted(format!(
-                "Subject {subject} in context {context} is not in read-write mode"
-            )));
-        }
-        let policy = Policy {
-            mode,
-            force,
-            level: effective_level_of(&config, self.settings.default_compatibility),
-            options: super::check_options_of(&config),
-        };
         let (registered, event) =
-            with_retries(|| self.register_in_transaction(subject, &prepared, policy)).await?;
+            with_retries(|| self.register_in_transaction(subject, &prepared, force)).await?;
         if let Some(event) = event {
             self.apply_change(&event.change()).await;
         }
@@ -200,10 +171,11 @@ impl Registry {
         &self,
         subject: &SubjectName,
         prepared: &Prepared,
-        policy: Policy,
+        force: bool,
     ) -> Result<(RegisteredSchema, Option<Event>), WriteError> {
         let context = subject.context();
         let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+        let (mode, config) = self.settings_in_tx(&mut *tx, subject).await?;
         // Narrow reads: a subject may have thousands of versions.
         // `None` once IMPORT has used version 2^31-1.
         let next_version = tx.max_version(subject.as_str()).await?.checked_add(1);
@@ -225,6 +197,14 @@ impl Registry {
                 }
             }
         }
+
+        let policy = Policy {
+            mode,
+            force,
+            level: effective_level_of(&config, self.settings.default_compatibility),
+            options: super::check_options_of(&config),
+        };
+        ensure_mode_allows(subject, mode, prepared)?;
 
         let existing_id = match prepared.requested_id {
             Some(id) => {
@@ -401,5 +381,32 @@ fn record_of(context: &str, id: i32, prepared: &Prepared) -> SchemaRecord {
         metadata: prepared.metadata.clone(),
         rule_set: prepared.rule_set.clone(),
         created_at: now_millis(),
+    }
+}
+
+/// 42205 unless `mode` lets this request write a new version: READONLY refuses every
+/// write, a requested id needs IMPORT (and must leave the context ids to issue), and
+/// without one the subject must be READWRITE.
+fn ensure_mode_allows(
+    subject: &SubjectName,
+    mode: Mode,
+    prepared: &Prepared,
+) -> Result<(), ApiError> {
+    let context = subject.context();
+    if mode.is_read_only() {
+        return Err(super::settings_tx::read_only(Some(subject)));
+    }
+    match prepared.requested_id {
+        Some(_) if !mode.is_import_like() => Err(ApiError::operation_not_permitted(format!(
+            "Subject {subject} in context {context} is not in import mode"
+        ))),
+        // Ids are never reused, so an id this high would leave the context nothing to issue.
+        Some(id) if id > MAX_IMPORTED_ID => Err(ApiError::operation_not_permitted(format!(
+            "Schema id {id} in context {context} is not permitted: imported ids must be at most {MAX_IMPORTED_ID}, so that new ids can still be issued"
+        ))),
+        None if mode != Mode::ReadWrite => Err(ApiError::operation_not_permitted(format!(
+            "Subject {subject} in context {context} is not in read-write mode"
+        ))),
+        _ => Ok(()),
     }
 }

@@ -24,6 +24,14 @@ pub use sqlite::{SqliteStore, Synchronous};
 /// The scope key of the global config and mode.
 pub const GLOBAL_SCOPE: &str = "__GLOBAL";
 
+/// The lock of one config/mode scope: a settings write takes it exclusively, and every
+/// registration takes the scopes it obeys shared, then reads them inside its transaction,
+/// so a registration is decided either wholly before or wholly after a settings change.
+#[must_use]
+pub fn settings_lock_key(scope: &str) -> String {
+    format!("settings:{scope}")
+}
+
 /// The lock that serializes everything deciding the fate of one schema text in `context`:
 /// a registration reusing (or issuing) its id, and a hard delete removing its row.
 #[must_use]
@@ -200,8 +208,18 @@ pub trait ChangeSink: Send + Sync + 'static {
 /// One write transaction. Dropping it without [`WriteTx::commit`] rolls back.
 #[async_trait]
 pub trait WriteTx: Send {
-    /// Serializes registrations of one schema text across subjects (so it gets one id).
+    /// Takes `key` exclusively until the transaction ends (e.g. a schema digest, so one
+    /// schema text gets one id across subjects).
     async fn lock_key(&mut self, key: &str) -> StoreResult<()>;
+    /// Takes `key` shared until the transaction ends: holders of it shared run together,
+    /// one holding it exclusively runs alone.
+    async fn lock_key_shared(&mut self, key: &str) -> StoreResult<()>;
+    /// The raw config object stored for `scope`, as this transaction sees it.
+    async fn config(&mut self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
+    async fn put_config(&mut self, scope: &str, config: &serde_json::Value) -> StoreResult<()>;
+    /// The mode stored for `scope`, as this transaction sees it.
+    async fn mode(&mut self, scope: &str) -> StoreResult<Option<String>>;
+    async fn put_mode(&mut self, scope: &str, mode: &str) -> StoreResult<()>;
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
     /// The highest version number of `subject`, soft-deleted included (0 when none).
     async fn max_version(&mut self, subject: &str) -> StoreResult<i32>;

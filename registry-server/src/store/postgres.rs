@@ -130,6 +130,14 @@ impl PostgresTx {
         Ok(())
     }
 
+    async fn take_shared_lock(&mut self, key: &str) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+            .bind(key)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     async fn announce(&mut self, event: &Event) -> StoreResult<()> {
         let payload = serde_json::json!({
             "kind": event.kind,

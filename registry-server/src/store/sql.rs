@@ -180,7 +180,8 @@ pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, ve
 /// `$store` must have a `pool` field and an inherent `open_write(&self, &[&str])`;
 /// `$tx` must have a `tx` field that dereferences to `$db`'s connection and has an async
 /// `commit` (a `sqlx::Transaction`, or SQLite's group-commit member), and inherent
-/// `take_lock(&mut self, &str)` and `announce(&mut self, &Event)` methods.
+/// `take_lock(&mut self, &str)`, `take_shared_lock(&mut self, &str)` and
+/// `announce(&mut self, &Event)` methods.
 macro_rules! impl_sql_store {
     ($store:ty, $tx:ty, $db:ty, $backend:literal) => {
         #[async_trait::async_trait]
@@ -485,6 +486,55 @@ macro_rules! impl_sql_store {
         impl $crate::store::WriteTx for $tx {
             async fn lock_key(&mut self, key: &str) -> $crate::store::StoreResult<()> {
                 self.take_lock(key).await
+            }
+
+            async fn lock_key_shared(&mut self, key: &str) -> $crate::store::StoreResult<()> {
+                self.take_shared_lock(key).await
+            }
+
+            async fn config(
+                &mut self,
+                scope: &str,
+            ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
+                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::CONFIG)
+                    .bind(scope)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                $crate::store::records::config_column(row)
+            }
+
+            async fn put_config(
+                &mut self,
+                scope: &str,
+                config: &serde_json::Value,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query($crate::store::sql::PUT_CONFIG)
+                    .bind(scope)
+                    .bind(config.to_string())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn mode(&mut self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
+                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::MODE)
+                    .bind(scope)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(row.map(|(m,)| m))
+            }
+
+            async fn put_mode(
+                &mut self,
+                scope: &str,
+                mode: &str,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query($crate::store::sql::PUT_MODE)
+                    .bind(scope)
+                    .bind(mode)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
             }
 
             async fn versions(

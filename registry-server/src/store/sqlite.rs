@@ -111,6 +111,11 @@ impl SqliteTx {
     }
 
     #[allow(clippy::unused_async)]
+    async fn take_shared_lock(&mut self, _key: &str) -> StoreResult<()> {
+        Ok(())
+    }
+
+    #[allow(clippy::unused_async)]
     async fn announce(&mut self, _event: &Event) -> StoreResult<()> {
         // One node: nobody else to tell.
         Ok(())

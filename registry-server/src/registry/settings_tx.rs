@@ -1,0 +1,110 @@
+//! Config and mode inside write transactions.
+//!
+//! A settings write takes its scope's lock exclusively, reads the stored value inside the
+//! transaction (never through the cache), writes, records a `settings` event (announced to
+//! other nodes with the commit) and commits. A registration or delete takes the scopes it
+//! obeys shared and reads them inside its own transaction, so it is decided wholly before
+//! or wholly after any settings change.
+
+use serde_json::{Map, Value};
+
+use super::config::merged_config;
+use super::{Registry, WriteError, scopes_of};
+use crate::domain::{Mode, SubjectName};
+use crate::error::ApiError;
+use crate::store::{Event, SETTINGS_CHANGED, StoreError, WriteTx, settings_lock_key};
+
+impl Registry {
+    /// Opens a transaction holding `scope`'s settings lock exclusively.
+    pub(crate) async fn begin_settings_write(
+        &self,
+        scope: &str,
+    ) -> Result<Box<dyn WriteTx>, WriteError> {
+        Ok(self.store.begin_write(&[&settings_lock_key(scope)]).await?)
+    }
+
+    /// Records the change of `scope` and commits; answers the event to apply to caches.
+    pub(crate) async fn commit_settings_write(
+        mut tx: Box<dyn WriteTx>,
+        scope: &str,
+    ) -> Result<Event, WriteError> {
+        let event = Event {
+            kind: SETTINGS_CHANGED,
+            subject: Some(scope.to_owned()),
+            version: None,
+            context: None,
+            schema_id: None,
+        };
+        tx.append_event(&event).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// Takes the settings scopes of `subject` shared and answers the mode and the effective
+    /// config as this transaction sees them.
+    pub(crate) async fn settings_in_tx(
+        &self,
+        tx: &mut dyn WriteTx,
+        subject: &SubjectName,
+    ) -> Result<(Mode, Map<String, Value>), WriteError> {
+        let scopes = scopes_of(Some(subject));
+        for scope in &scopes {
+            tx.lock_key_shared(&settings_lock_key(scope)).await?;
+        }
+        let mode = mode_in_tx(tx, &scopes).await?;
+        let mut stored = Vec::with_capacity(scopes.len());
+        for scope in scopes.iter().rev() {
+            stored.push(tx.config(scope).await?);
+        }
+        Ok((
+            mode,
+            merged_config(self.settings.default_compatibility, stored),
+        ))
+    }
+
+    /// 42205 unless `subject` is writable: takes its settings scopes shared, then reads the
+    /// modes inside the transaction.
+    pub(crate) async fn ensure_writable_under_lock(
+        &self,
+        tx: &mut dyn WriteTx,
+        subject: &SubjectName,
+    ) -> Result<(), WriteError> {
+        for scope in scopes_of(Some(subject)) {
+            tx.lock_key_shared(&settings_lock_key(&scope)).await?;
+        }
+        self.ensure_writable_in_tx(tx, Some(subject)).await
+    }
+
+    /// 42205 unless `subject` (or the registry, for `None`) is writable, as the transaction
+    /// sees the modes. Takes no lock: the caller holds what it needs.
+    pub(crate) async fn ensure_writable_in_tx(
+        &self,
+        tx: &mut dyn WriteTx,
+        subject: Option<&SubjectName>,
+    ) -> Result<(), WriteError> {
+        if mode_in_tx(tx, &scopes_of(subject)).await?.is_read_only() {
+            return Err(read_only(subject).into());
+        }
+        Ok(())
+    }
+}
+
+/// The first mode stored over `scopes` (most specific first), else READWRITE.
+async fn mode_in_tx(tx: &mut dyn WriteTx, scopes: &[String]) -> Result<Mode, WriteError> {
+    for scope in scopes {
+        if let Some(mode) = tx.mode(scope).await? {
+            return mode
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("mode {mode}")).into());
+        }
+    }
+    Ok(Mode::ReadWrite)
+}
+
+/// Confluent's 42205 for a write to a read-only subject (or registry).
+pub(crate) fn read_only(subject: Option<&SubjectName>) -> ApiError {
+    let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
+    ApiError::operation_not_permitted(format!(
+        "Subject {name} in context {context} is in read-only mode"
+    ))
+}
