@@ -12,4 +12,5 @@ mod openapi;
 mod reads;
 mod register;
 mod request_limits;
+mod settings_races;
 mod transport;
