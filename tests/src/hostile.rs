@@ -165,7 +165,6 @@ impl HostileServer {
     }
 
     /// A request builder for `method path` on this server.
-    #[must_use]
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.client.request(method, format!("{}{path}", self.base))
     }
