@@ -65,6 +65,9 @@ seed_schema seed-ref '{"schema":"{\"type\":\"record\",\"name\":\"Outer\",\"field
 
 started=$SECONDS
 status=0
+# From the temp dir: schemathesis keeps its example database in ./.schemathesis, and a fresh
+# one each run keeps the fixed seed reproducible.
+cd "$work"
 timeout --signal=INT --kill-after=30 "$time_limit" \
   "$venv/bin/schemathesis" --no-color run "$root/openapi.yaml" \
     --url "$base" \
@@ -77,6 +80,7 @@ timeout --signal=INT --kill-after=30 "$time_limit" \
   || status=$?
 echo "schemathesis: exit $status after $((SECONDS - started)) s (seed $seed, $max_examples examples per operation, checks $checks)"
 
+cd "$root"
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "the server died during the run:" >&2
   tail -n 50 "$work/server.log" >&2
