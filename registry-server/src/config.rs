@@ -64,6 +64,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
     pub request_timeout_secs: u64,
 
+    /// Longest subject name accepted, in UTF-8 bytes (context prefix included); longer ones
+    /// get 42208 before any database sees them. At most 2048.
+    #[arg(long, env = "SR_MAX_SUBJECT_BYTES", default_value_t = crate::domain::MAX_SUBJECT_BYTES, value_parser = parse_subject_bytes)]
+    pub max_subject_bytes: usize,
+
     /// Parses and compatibility checks run at once, on threads apart from the ones that
     /// answer requests (default: the number of cores). Further ones wait their turn.
     #[arg(long, env = "SR_CPU_WORKERS", default_value_t = crate::registry::default_workers())]
@@ -109,10 +114,32 @@ fn parse_level(raw: &str) -> Result<CompatibilityLevel, String> {
         .map_err(|e: crate::domain::InvalidCompatibilityLevel| e.to_string())
 }
 
+fn parse_subject_bytes(raw: &str) -> Result<usize, String> {
+    let ceiling = crate::domain::SUBJECT_BYTES_CEILING;
+    match raw.trim().parse::<usize>() {
+        Ok(bytes) if (1..=ceiling).contains(&bytes) => Ok(bytes),
+        _ => Err(format!("{raw}: use a number of bytes from 1 to {ceiling}")),
+    }
+}
+
 fn parse_incompatible_code(raw: &str) -> Result<u32, String> {
     match raw.trim() {
         "409" => Ok(409),
         "40901" => Ok(40901),
         other => Err(format!("{other}: use 409 or 40901")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_subject_bytes;
+
+    #[test]
+    fn subject_limit_stays_within_what_every_backend_indexes() {
+        assert_eq!(parse_subject_bytes("100"), Ok(100));
+        assert_eq!(parse_subject_bytes("2048"), Ok(2048));
+        assert!(parse_subject_bytes("0").is_err());
+        assert!(parse_subject_bytes("2049").is_err());
+        assert!(parse_subject_bytes("many").is_err());
     }
 }

@@ -23,6 +23,7 @@ use crate::store;
 /// # Errors
 /// The store cannot be opened or migrated.
 pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
+    crate::domain::set_max_subject_bytes(args.max_subject_bytes);
     let store = store::connect(&args.database_url, args.database_max_connections)
         .await
         .map_err(|e| anyhow::anyhow!("opening {}: {e}", redact(&args.database_url)))?;

@@ -11,7 +11,10 @@ pub use compatibility::{CompatibilityLevel, InvalidCompatibilityLevel};
 pub use mode::{InvalidMode, Mode};
 pub use page::Page;
 pub use schema_type::{SchemaType, UnknownSchemaType};
-pub use subject::{DEFAULT_CONTEXT, InvalidSubject, MAX_SUBJECT_BYTES, SubjectName};
+pub use subject::{
+    DEFAULT_CONTEXT, InvalidSubject, MAX_SUBJECT_BYTES, SUBJECT_BYTES_CEILING, SubjectName,
+    max_subject_bytes, set_max_subject_bytes,
+};
 pub use version::{InvalidVersion, VersionRef};
 
 /// A global schema id (per context), as Confluent issues them: 1, 2, 3, ...

@@ -1,6 +1,7 @@
 //! Subject names, with Confluent's qualified form `:.context:name`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The default context, where unqualified subjects live.
 pub const DEFAULT_CONTEXT: &str = ".";
@@ -23,6 +24,25 @@ pub struct SubjectName {
 /// (`<topic>-value`, possibly qualified with a context) stay far below it.
 pub const MAX_SUBJECT_BYTES: usize = 1024;
 
+/// The most `--max-subject-bytes` may raise the limit to: PostgreSQL's B-tree entries stop
+/// near 2.7 KB, and the subject shares its index entries with other columns.
+pub const SUBJECT_BYTES_CEILING: usize = 2048;
+
+/// The limit in force: a process-wide setting, made once at start ([`set_max_subject_bytes`]),
+/// read wherever a name is parsed.
+static SUBJECT_BYTES_LIMIT: AtomicUsize = AtomicUsize::new(MAX_SUBJECT_BYTES);
+
+/// Sets the longest subject name accepted (clamped to 1..=[`SUBJECT_BYTES_CEILING`]).
+pub fn set_max_subject_bytes(limit: usize) {
+    SUBJECT_BYTES_LIMIT.store(limit.clamp(1, SUBJECT_BYTES_CEILING), Ordering::Relaxed);
+}
+
+/// The longest subject name accepted now, in UTF-8 bytes.
+#[must_use]
+pub fn max_subject_bytes() -> usize {
+    SUBJECT_BYTES_LIMIT.load(Ordering::Relaxed)
+}
+
 /// How much of an over-long name an error message repeats.
 const SHOWN_PREFIX_CHARS: usize = 64;
 
@@ -32,11 +52,15 @@ pub enum InvalidSubject {
     /// A control character or a reserved name.
     #[error("The specified subject '{0}' is not a valid.")]
     Refused(String),
-    /// Longer than [`MAX_SUBJECT_BYTES`]; only the start of the name is kept.
+    /// Longer than [`max_subject_bytes`]; only the start of the name is kept.
     #[error(
-        "The specified subject '{shown}...' is not a valid. A subject name is at most {MAX_SUBJECT_BYTES} bytes; this one has {bytes}"
+        "The specified subject '{shown}...' is not a valid. A subject name is at most {limit} bytes; this one has {bytes}"
     )]
-    TooLong { shown: String, bytes: usize },
+    TooLong {
+        shown: String,
+        bytes: usize,
+        limit: usize,
+    },
 }
 
 impl SubjectName {
@@ -58,10 +82,12 @@ impl SubjectName {
     ///
     /// # Errors
     /// [`InvalidSubject`] when the name contains an ISO control character or is longer than
-    /// [`MAX_SUBJECT_BYTES`].
+    /// [`max_subject_bytes`].
     pub fn parse_lenient(raw: &str) -> Result<Self, InvalidSubject> {
-        if raw.len() > MAX_SUBJECT_BYTES {
+        let limit = max_subject_bytes();
+        if raw.len() > limit {
             return Err(InvalidSubject::TooLong {
+                limit,
                 shown: raw
                     .chars()
                     .take(SHOWN_PREFIX_CHARS)

@@ -2,7 +2,7 @@
 
 use super::Registry;
 use super::model::{RegisteredSchema, VersionsQuery};
-use crate::domain::{DEFAULT_CONTEXT, MAX_SUBJECT_BYTES, Page, SubjectName, VersionRef};
+use crate::domain::{DEFAULT_CONTEXT, Page, SubjectName, VersionRef, max_subject_bytes};
 use crate::error::ApiError;
 use crate::store::{DeletedFilter, SchemaRecord, SubjectFilter, VersionRecord};
 
@@ -24,7 +24,7 @@ impl SubjectPrefix {
     pub fn parse(raw: Option<&str>) -> Self {
         match raw {
             None | Some(":*:") => SubjectPrefix::All,
-            Some(raw) if raw.len() > MAX_SUBJECT_BYTES => SubjectPrefix::Nothing,
+            Some(raw) if raw.len() > max_subject_bytes() => SubjectPrefix::Nothing,
             Some("") => SubjectPrefix::Context {
                 context: DEFAULT_CONTEXT.to_owned(),
                 prefix: String::new(),

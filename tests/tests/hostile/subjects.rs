@@ -89,4 +89,34 @@ async fn subject_of_3000_characters(backend: Backend) {
     assert_eq!(subjects.body, json!([]), "{}", subjects.describe());
 }
 
-on_both_backends!(subject_of_3000_characters);
+/// `--max-subject-bytes` moves the limit: a name at it registers, one byte more is 42208.
+async fn subject_limit_follows_the_flag(backend: Backend) {
+    let mut server = server(backend, &["--max-subject-bytes", "100"]).await;
+    let at_limit = "s".repeat(100);
+    let accepted = server
+        .json(
+            Method::POST,
+            &format!("/subjects/{at_limit}/versions"),
+            &avro_schema(RECORD),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.describe());
+    let over = server
+        .json(
+            Method::POST,
+            &format!("/subjects/{at_limit}x/versions"),
+            &avro_schema(RECORD),
+        )
+        .await;
+    assert_refused("a subject one byte over the flag", &over);
+    assert_eq!(over.body["error_code"], 42208, "{}", over.describe());
+    assert!(
+        over.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 100 bytes")),
+        "{}",
+        over.describe()
+    );
+}
+
+on_both_backends!(subject_of_3000_characters, subject_limit_follows_the_flag);
