@@ -86,7 +86,13 @@ pub fn one_schema(ty: SchemaType, text: &str, deps: &[Dependency]) -> Option<Par
 
 fn self_compatible(a: &ParsedSchema, b: &ParsedSchema, what: &str) {
     for (reader, writer) in [(a, b), (b, a)] {
-        let found = ParsedSchema::incompatibilities(reader, writer, BACKWARD);
+        let mut found = ParsedSchema::incompatibilities(reader, writer, BACKWARD);
+        // Avro Java cannot compare a record one of whose fields has an alias naming another
+        // of its fields (the reader field "matches multiple fields"): such a schema is not
+        // compatible even with itself, in Confluent as here.
+        found.retain(|i| {
+            !(i.kind == "UNEXPECTED_EXCEPTION" && i.message.contains("matches multiple fields"))
+        });
         assert!(
             found.is_empty(),
             "a schema is incompatible with {what}: {found:?}\n{}\n{}",
