@@ -12,7 +12,9 @@ use super::config::merged_config;
 use super::{Registry, WriteError, scopes_of};
 use crate::domain::{Mode, SubjectName};
 use crate::error::ApiError;
-use crate::store::{Event, SETTINGS_CHANGED, StoreError, WriteTx, settings_lock_key};
+use crate::store::{
+    Event, SETTINGS_CHANGED, ScopeSettings, StoreError, WriteTx, settings_lock_key,
+};
 
 impl Registry {
     /// Opens a transaction holding `scope`'s settings lock exclusively.
@@ -48,14 +50,12 @@ impl Registry {
         subject: &SubjectName,
     ) -> Result<(Mode, Map<String, Value>), WriteError> {
         let scopes = scopes_of(Some(subject));
-        for scope in &scopes {
-            tx.lock_key_shared(&settings_lock_key(scope)).await?;
-        }
-        let mode = mode_in_tx(tx, &scopes).await?;
-        let mut stored = Vec::with_capacity(scopes.len());
-        for scope in scopes.iter().rev() {
-            stored.push(tx.config(scope).await?);
-        }
+        let mut settings = tx.obey_settings(&scopes).await?;
+        let mode = first_mode(&scopes, &settings)?;
+        let stored = scopes
+            .iter()
+            .rev()
+            .map(|scope| settings.configs.remove(scope));
         Ok((
             mode,
             merged_config(self.settings.default_compatibility, stored),
@@ -69,10 +69,12 @@ impl Registry {
         tx: &mut dyn WriteTx,
         subject: &SubjectName,
     ) -> Result<(), WriteError> {
-        for scope in scopes_of(Some(subject)) {
-            tx.lock_key_shared(&settings_lock_key(&scope)).await?;
+        let scopes = scopes_of(Some(subject));
+        let settings = tx.obey_settings(&scopes).await?;
+        if first_mode(&scopes, &settings)?.is_read_only() {
+            return Err(read_only(Some(subject)).into());
         }
-        self.ensure_writable_in_tx(tx, Some(subject)).await
+        Ok(())
     }
 
     /// 42205 unless `subject` (or the registry, for `None`) is writable, as the transaction
@@ -99,6 +101,16 @@ async fn mode_in_tx(tx: &mut dyn WriteTx, scopes: &[String]) -> Result<Mode, Wri
         }
     }
     Ok(Mode::ReadWrite)
+}
+
+/// The mode of the most specific of `scopes` that stores one, else READWRITE.
+fn first_mode(scopes: &[String], settings: &ScopeSettings) -> Result<Mode, WriteError> {
+    match scopes.iter().find_map(|scope| settings.modes.get(scope)) {
+        Some(mode) => mode
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("mode {mode}")).into()),
+        None => Ok(Mode::ReadWrite),
+    }
 }
 
 /// Confluent's 42205 for a write to a read-only subject (or registry).

@@ -17,7 +17,8 @@ use async_trait::async_trait;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    DeletedFilter, Event, Referrer, SchemaRecord, SubjectFilter, SubjectSummary, VersionRecord,
+    DeletedFilter, Event, Referrer, SchemaRecord, ScopeSettings, SubjectFilter, SubjectSummary,
+    VersionRecord,
 };
 pub use sqlite::{SqliteStore, Synchronous};
 
@@ -211,9 +212,10 @@ pub trait WriteTx: Send {
     /// Takes `key` exclusively until the transaction ends (e.g. a schema digest, so one
     /// schema text gets one id across subjects).
     async fn lock_key(&mut self, key: &str) -> StoreResult<()>;
-    /// Takes `key` shared until the transaction ends: holders of it shared run together,
-    /// one holding it exclusively runs alone.
-    async fn lock_key_shared(&mut self, key: &str) -> StoreResult<()>;
+    /// Takes the [`settings_lock_key`]s of `scopes` (one to three: subject, context,
+    /// global) shared until the transaction ends, then reads their modes and configs: one
+    /// round trip each, so a registration pays two for obeying its settings.
+    async fn obey_settings(&mut self, scopes: &[String]) -> StoreResult<ScopeSettings>;
     /// The raw config object stored for `scope`, as this transaction sees it.
     async fn config(&mut self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
     async fn put_config(&mut self, scope: &str, config: &serde_json::Value) -> StoreResult<()>;

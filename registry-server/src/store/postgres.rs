@@ -130,11 +130,19 @@ impl PostgresTx {
         Ok(())
     }
 
-    async fn take_shared_lock(&mut self, key: &str) -> StoreResult<()> {
-        sqlx::query("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
-            .bind(key)
-            .execute(&mut *self.tx)
-            .await?;
+    /// Three keys shared, in the order given, in one statement.
+    async fn take_shared_locks(&mut self, keys: [String; 3]) -> StoreResult<()> {
+        let [first, second, third] = keys;
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0)), \
+             pg_advisory_xact_lock_shared(hashtextextended($2, 0)), \
+             pg_advisory_xact_lock_shared(hashtextextended($3, 0))",
+        )
+        .bind(first)
+        .bind(second)
+        .bind(third)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 

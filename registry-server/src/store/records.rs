@@ -192,3 +192,65 @@ pub(super) fn encode_json_columns(
         schema.rule_set.as_ref().map(encode),
     ))
 }
+
+/// The stored modes and configs of a few settings scopes, as one transaction read them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScopeSettings {
+    pub modes: std::collections::HashMap<String, String>,
+    pub configs: std::collections::HashMap<String, serde_json::Value>,
+}
+
+/// The settings statements bind exactly this many scopes; fewer are padded by repeating
+/// the last one.
+pub(super) const SETTINGS_SCOPES: usize = 3;
+
+/// `scopes` padded to [`SETTINGS_SCOPES`] (`None` when there are none or too many).
+pub(super) fn padded_scopes(scopes: &[String]) -> Option<[&str; SETTINGS_SCOPES]> {
+    let last = scopes.last()?;
+    if scopes.len() > SETTINGS_SCOPES {
+        return None;
+    }
+    let mut padded = [last.as_str(); SETTINGS_SCOPES];
+    for (slot, scope) in padded.iter_mut().zip(scopes) {
+        *slot = scope.as_str();
+    }
+    Some(padded)
+}
+
+impl ScopeSettings {
+    /// From `(kind, scope, value)` rows: kind `mode` or `config`.
+    pub(super) fn from_rows(rows: Vec<(String, String, String)>) -> Result<Self, StoreError> {
+        let mut settings = ScopeSettings::default();
+        for (kind, scope, value) in rows {
+            if kind == "mode" {
+                settings.modes.insert(scope, value);
+            } else {
+                settings
+                    .configs
+                    .insert(scope, parse_json(&value, "config")?);
+            }
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::padded_scopes;
+
+    #[test]
+    fn settings_scopes_pad_with_the_last_and_refuse_none_or_too_many() {
+        let scopes = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(padded_scopes(&scopes(&["__GLOBAL"])), Some(["__GLOBAL"; 3]));
+        assert_eq!(
+            padded_scopes(&scopes(&["s", "__GLOBAL"])),
+            Some(["s", "__GLOBAL", "__GLOBAL"])
+        );
+        assert_eq!(
+            padded_scopes(&scopes(&[":.eu:s", ":.eu:", "__GLOBAL"])),
+            Some([":.eu:s", ":.eu:", "__GLOBAL"])
+        );
+        assert_eq!(padded_scopes(&[]), None);
+        assert_eq!(padded_scopes(&scopes(&["a", "b", "c", "d"])), None);
+    }
+}

@@ -139,6 +139,10 @@ pub(super) const CONFIG: &str = "SELECT config FROM configs WHERE scope = $1";
 pub(super) const PUT_CONFIG: &str = "INSERT INTO configs (scope, config) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET config = excluded.config";
 pub(super) const DELETE_CONFIG: &str = "DELETE FROM configs WHERE scope = $1 RETURNING config";
+/// The modes and configs of three scopes (`$1`..`$3`), as `(kind, scope, value)`.
+pub(super) const SETTINGS_OF_SCOPES: &str = "SELECT CAST('mode' AS TEXT), scope, mode FROM modes \
+     WHERE scope IN ($1, $2, $3) \
+     UNION ALL SELECT CAST('config' AS TEXT), scope, config FROM configs WHERE scope IN ($1, $2, $3)";
 pub(super) const MODE: &str = "SELECT mode FROM modes WHERE scope = $1";
 pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode";
@@ -180,7 +184,7 @@ pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, ve
 /// `$store` must have a `pool` field and an inherent `open_write(&self, &[&str])`;
 /// `$tx` must have a `tx` field that dereferences to `$db`'s connection and has an async
 /// `commit` (a `sqlx::Transaction`, or SQLite's group-commit member), and inherent
-/// `take_lock(&mut self, &str)`, `take_shared_lock(&mut self, &str)` and
+/// `take_lock(&mut self, &str)`, `take_shared_locks(&mut self, [String; 3])` and
 /// `announce(&mut self, &Event)` methods.
 macro_rules! impl_sql_store {
     ($store:ty, $tx:ty, $db:ty, $backend:literal) => {
@@ -488,8 +492,26 @@ macro_rules! impl_sql_store {
                 self.take_lock(key).await
             }
 
-            async fn lock_key_shared(&mut self, key: &str) -> $crate::store::StoreResult<()> {
-                self.take_shared_lock(key).await
+            async fn obey_settings(
+                &mut self,
+                scopes: &[String],
+            ) -> $crate::store::StoreResult<$crate::store::ScopeSettings> {
+                let Some(scopes) = $crate::store::records::padded_scopes(scopes) else {
+                    return Err($crate::store::StoreError::Corrupt(format!(
+                        "{} settings scopes",
+                        scopes.len()
+                    )));
+                };
+                self.take_shared_locks(scopes.map($crate::store::settings_lock_key))
+                    .await?;
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as($crate::store::sql::SETTINGS_OF_SCOPES)
+                        .bind(scopes[0])
+                        .bind(scopes[1])
+                        .bind(scopes[2])
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                $crate::store::ScopeSettings::from_rows(rows)
             }
 
             async fn config(

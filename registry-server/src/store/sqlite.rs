@@ -111,7 +111,7 @@ impl SqliteTx {
     }
 
     #[allow(clippy::unused_async)]
-    async fn take_shared_lock(&mut self, _key: &str) -> StoreResult<()> {
+    async fn take_shared_locks(&mut self, _keys: [String; 3]) -> StoreResult<()> {
         Ok(())
     }
 
