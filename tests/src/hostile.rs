@@ -70,26 +70,28 @@ impl HostileServer {
                 (url, None, Some(name))
             }
         };
-        let port = crate::process::free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut args = vec![
-            "serve",
-            "--listen",
-            &listen,
-            "--database-url",
-            &database_url,
-        ];
-        args.extend_from_slice(flags);
-        let child = Command::new(binary)
-            .args(&args)
-            .env("SR_LOG", "error")
-            .env("RUST_BACKTRACE", "0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn server process");
-        let mut server = Self {
-            base: format!("http://{listen}"),
+        // A port picked free can be taken by a concurrently starting server before this one
+        // binds it: a process that exits before it is ready is started again on a new port.
+        let mut attempts = 0;
+        let (port, child) = loop {
+            attempts += 1;
+            let port = crate::process::free_port();
+            let mut child = spawn_server(binary, port, &database_url, flags);
+            match wait_until_live(&mut child, port).await {
+                Ok(()) => break (port, child),
+                Err(status) if attempts < 3 => {
+                    eprintln!(
+                        "server on port {port} exited before it was ready ({status}); retrying"
+                    );
+                }
+                Err(status) => panic!(
+                    "server `serve {}` exited before it was ready: {status}",
+                    flags.join(" ")
+                ),
+            }
+        };
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
             port,
             client: reqwest::Client::builder()
                 .timeout(ANSWER_WITHIN)
@@ -98,29 +100,6 @@ impl HostileServer {
             child,
             _dir: dir,
             pg_database,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(status) = server.exited() {
-                panic!(
-                    "server `serve {}` exited before it was ready: {status}",
-                    flags.join(" ")
-                );
-            }
-            let live = server
-                .client
-                .get(format!("{}/health/live", server.base))
-                .timeout(Duration::from_secs(2))
-                .send()
-                .await;
-            if live.is_ok_and(|r| r.status().is_success()) {
-                return server;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "server process did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -417,4 +396,46 @@ pub fn nested_arrays(depth: usize) -> String {
     out.push_str(&"[".repeat(depth));
     out.push_str(&"]".repeat(depth));
     out
+}
+
+/// Starts `binary serve` on `port` over `database_url` with `flags`.
+fn spawn_server(binary: &str, port: u16, database_url: &str, flags: &[&str]) -> Child {
+    let listen = format!("127.0.0.1:{port}");
+    let mut args = vec!["serve", "--listen", &listen, "--database-url", database_url];
+    args.extend_from_slice(flags);
+    Command::new(binary)
+        .args(&args)
+        .env("SR_LOG", "error")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn server process")
+}
+
+/// Waits until the server on `port` answers `/health/live`; the exit status if it ends first.
+///
+/// # Panics
+/// When it is neither live nor ended after 60 s.
+async fn wait_until_live(child: &mut Child, port: u16) -> Result<(), ExitStatus> {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(status);
+        }
+        let live = client
+            .get(format!("http://127.0.0.1:{port}/health/live"))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await;
+        if live.is_ok_and(|r| r.status().is_success()) {
+            return Ok(());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server process did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -16,39 +16,29 @@ impl ServerProcess {
     /// # Panics
     /// When the process does not become ready within 60 s.
     pub async fn start(binary: &str, database_url: &str) -> Self {
-        let port = free_port();
-        let child = Command::new(binary)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                database_url,
-            ])
-            .env("SR_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn server process");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if client
-                .get(format!("{base}/"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                break;
+        // A port picked free can be taken by a concurrently starting server before this one
+        // binds it: a process that exits before it is ready is started again on a new port.
+        for _ in 0..3 {
+            let port = free_port();
+            let mut child = Command::new(binary)
+                .args([
+                    "serve",
+                    "--listen",
+                    &format!("127.0.0.1:{port}"),
+                    "--database-url",
+                    database_url,
+                ])
+                .env("SR_LOG", "warn")
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("spawn server process");
+            let base = format!("http://127.0.0.1:{port}");
+            if ready(&mut child, &base).await {
+                return ServerProcess { base, child };
             }
-            assert!(
-                Instant::now() < deadline,
-                "server process did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        ServerProcess { base, child }
+        panic!("server process exited before it was ready, three times");
     }
 
     /// SIGTERM, then the exit status (waiting at most `within`).
@@ -128,4 +118,32 @@ pub async fn post_json(
         .expect("server reachable");
     let status = response.status();
     (status, response.json().await.expect("a JSON body"))
+}
+
+/// Waits until the server at `base` answers `GET /`: `false` when the process ends first.
+///
+/// # Panics
+/// When it is neither ready nor ended after 60 s.
+async fn ready(child: &mut Child, base: &str) -> bool {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            eprintln!("server process exited before it was ready ({status})");
+            return false;
+        }
+        if client
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return true;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server process did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
