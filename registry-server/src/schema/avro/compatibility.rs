@@ -1,4 +1,4 @@
-//! Reader/writer compatibility, a port of the rules of Avro Java's `SchemaCompatibility`
+//! Reader/writer compatibility with the verdicts of Avro Java's `SchemaCompatibility`
 //! (the checker Confluent calls): every incompatibility is collected with its JSON-pointer
 //! location; results are memoized per (reader node, writer node) pair, and a pair met again
 //! while still being checked counts as compatible, so recursive types terminate.

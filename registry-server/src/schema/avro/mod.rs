@@ -3,8 +3,8 @@
 //! Parsing follows Avro Java's `Schema.Parser` as Confluent configures it (`parse`, with
 //! `names` and `defaults` validation) into a name-resolved graph (`model`); the stored string is Java's `Schema.toString()`
 //! (`canonical`), optionally after Confluent's normalization (`normalize`); the checker
-//! is a port of Java's `SchemaCompatibility` (`compatibility`) whose findings are rendered
-//! as Confluent's `Difference` strings (`messages`).
+//! (`compatibility`) gives the verdicts Avro Java's `SchemaCompatibility` gives, and its
+//! findings are rendered as Confluent's `Difference` strings (`messages`).
 
 mod canonical;
 mod compatibility;

@@ -4,8 +4,8 @@
 //! - [`canonical`]: the stored text, compact or normalized.
 //! - [`loader`] / [`model`] / [`refs`]: the typed tree the diff walks, built as Confluent's
 //!   loader sees it, with `$ref`s followed offline.
-//! - [`diff`]: the port of Confluent's `SchemaDiff` (one module per keyword group) and the
-//!   message texts.
+//! - [`diff`]: our difference engine, with the verdicts and difference types of Confluent's
+//!   `SchemaDiff` (one module per keyword group), and the message texts.
 
 mod canonical;
 pub mod diff;
