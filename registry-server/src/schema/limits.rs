@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// Default deepest nesting of any walk over a schema. Real schemas nest a few dozen levels;
 /// 256 levels of the deepest walk fit comfortably in a 2 MiB thread stack (tokio's worker
-/// and blocking threads), which `tests/hostile_schemas.rs` checks on such a thread.
+/// and blocking threads), which `tests/hostile_schemas/` checks on such a thread.
 pub const DEFAULT_MAX_DEPTH: usize = 256;
 
 /// Default step budget of one compatibility check: one step per pair of nodes compared, plus
