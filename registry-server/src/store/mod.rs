@@ -9,6 +9,7 @@
 
 mod group_commit;
 mod postgres;
+mod queries;
 mod records;
 mod sql;
 mod sqlite;

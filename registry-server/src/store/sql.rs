@@ -1,183 +1,9 @@
-//! SQL shared by both backends, and the macro that implements [`Store`] and [`WriteTx`]
-//! once for each of them.
-//!
-//! Both SQLite and PostgreSQL accept `$N` placeholders, `ON CONFLICT ... DO UPDATE` and
-//! `RETURNING`, so the statements are written once here. Each backend file supplies only
-//! what differs: opening a write transaction, taking a lock, and announcing an event.
+//! The macro that implements [`Store`] and [`WriteTx`] once for each backend over the
+//! shared statements of [`queries`](super::queries). Each backend file supplies only what
+//! differs: opening a write transaction, taking a lock, and announcing an event.
 //!
 //! [`Store`]: super::Store
 //! [`WriteTx`]: super::WriteTx
-
-pub(super) const SCHEMA_BY_ID: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
-     FROM schemas WHERE context = $1 AND id = $2";
-pub(super) const MAX_ID: &str =
-    "SELECT CAST(COALESCE(MAX(max_id), 0) AS INTEGER) FROM id_high_water WHERE context = $1";
-pub(super) const SUBJECTS: &str = "SELECT subject, \
-     CAST(SUM(CASE WHEN deleted THEN 0 ELSE 1 END) AS BIGINT) AS live, CAST(COUNT(*) AS BIGINT) AS total \
-     FROM subject_versions GROUP BY subject";
-pub(super) const VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 ORDER BY version";
-/// The columns of a version joined with its schema (a macro so `concat!` can extend it).
-macro_rules! version_schema_select {
-    ($tail:expr) => {
-        concat!(
-            "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, ",
-            "s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at ",
-            "FROM subject_versions v JOIN schemas s ON s.context = v.context AND s.id = v.schema_id",
-            $tail
-        )
-    };
-}
-pub(super) const VERSIONS_WITH_SCHEMAS: &str =
-    version_schema_select!(" WHERE v.subject = $1 ORDER BY v.version");
-/// Driven by the digest index, not by the subject: a subject may have thousands of versions.
-/// (`CROSS JOIN` keeps SQLite's planner from reordering; PostgreSQL treats it as a plain join.)
-pub(super) const FIND_BY_HASH: &str = "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, \
-     s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at \
-     FROM schemas s CROSS JOIN subject_versions v \
-     WHERE s.hash = $2 AND v.context = s.context AND v.schema_id = s.id AND v.subject = $1 \
-     ORDER BY v.version";
-pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
-     FROM schemas WHERE hash = $1 ORDER BY context, id";
-/// The `WHERE` of listings: `$1` a name prefix (empty: any), `$2` 1 for the default context
-/// only (names not of the form `:.ctx:name`). `substr`/`length` count characters on both
-/// backends, so the prefix test is exact.
-macro_rules! subject_filter {
-    ($column:literal) => {
-        concat!(
-            " WHERE ($1 = '' OR substr(",
-            $column,
-            ", 1, length($1)) = $1)",
-            " AND ($2 = 0 OR ",
-            $column,
-            " NOT LIKE ':.%:%')"
-        )
-    };
-}
-/// A page of subject names; `$3` is the [`DeletedFilter`](super::DeletedFilter) code.
-/// `$order` makes PostgreSQL sort by bytes as SQLite does, whatever the database collation.
-macro_rules! subjects_page {
-    ($order:literal) => {
-        concat!(
-            "SELECT subject FROM subject_versions",
-            subject_filter!("subject"),
-            " GROUP BY subject HAVING CASE $3",
-            " WHEN 0 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) > 0",
-            " WHEN 2 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) = 0",
-            " ELSE TRUE END",
-            " ORDER BY subject",
-            $order,
-            " LIMIT $4 OFFSET $5"
-        )
-    };
-}
-pub(super) const SUBJECTS_PAGE_SQLITE: &str = subjects_page!("");
-pub(super) const SUBJECTS_PAGE_POSTGRES: &str = subjects_page!(" COLLATE \"C\"");
-/// A page of versions with their schemas: `$3` true to include soft-deleted versions,
-/// `$4` true for each subject's highest selected version only.
-macro_rules! schemas_page {
-    ($order:literal) => {
-        version_schema_select!(concat!(
-            subject_filter!("v.subject"),
-            " AND ($3 OR NOT v.deleted)",
-            " AND (NOT $4 OR v.version = (SELECT MAX(w.version) FROM subject_versions w",
-            " WHERE w.subject = v.subject AND ($3 OR NOT w.deleted)))",
-            " ORDER BY v.subject",
-            $order,
-            ", v.version LIMIT $5 OFFSET $6"
-        ))
-    };
-}
-/// A page of the versions carrying one id: `$1` context, `$2` id, `$3` true to include
-/// soft-deleted versions.
-macro_rules! usages_page {
-    ($order:literal) => {
-        concat!(
-            "SELECT subject, version, context, schema_id, deleted, created_at FROM subject_versions",
-            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
-            " ORDER BY subject", $order, ", version LIMIT $4 OFFSET $5"
-        )
-    };
-}
-pub(super) const USAGES_PAGE_SQLITE: &str = usages_page!("");
-pub(super) const USAGES_PAGE_POSTGRES: &str = usages_page!(" COLLATE \"C\"");
-/// The subjects of [`USAGES_PAGE_SQLITE`], each once.
-macro_rules! usage_subjects_page {
-    ($order:literal) => {
-        concat!(
-            "SELECT subject FROM subject_versions",
-            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
-            " GROUP BY subject ORDER BY subject",
-            $order,
-            " LIMIT $4 OFFSET $5"
-        )
-    };
-}
-pub(super) const USAGE_SUBJECTS_PAGE_SQLITE: &str = usage_subjects_page!("");
-pub(super) const USAGE_SUBJECTS_PAGE_POSTGRES: &str = usage_subjects_page!(" COLLATE \"C\"");
-pub(super) const SCHEMAS_PAGE_SQLITE: &str = schemas_page!("");
-pub(super) const SCHEMAS_PAGE_POSTGRES: &str = schemas_page!(" COLLATE \"C\"");
-pub(super) const MAX_VERSION: &str =
-    "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
-pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version";
-pub(super) const LATEST_LIVE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version DESC LIMIT 1";
-pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND schema_id = $2";
-pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND version = $2";
-pub(super) const USAGES: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE context = $1 AND schema_id = $2 ORDER BY subject, version";
-pub(super) const REFERRERS: &str = "SELECT DISTINCT r.context, r.schema_id, \
-     NOT EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = r.context AND v.schema_id = r.schema_id AND NOT v.deleted) AS all_deleted \
-     FROM schema_refs r WHERE r.ref_subject = $1 AND r.ref_version = $2 \
-     AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = r.context AND v.schema_id = r.schema_id) \
-     ORDER BY r.schema_id";
-pub(super) const CONTEXTS: &str = "SELECT DISTINCT context FROM schemas ORDER BY context";
-pub(super) const CONFIG: &str = "SELECT config FROM configs WHERE scope = $1";
-pub(super) const PUT_CONFIG: &str = "INSERT INTO configs (scope, config) VALUES ($1, $2) \
-     ON CONFLICT (scope) DO UPDATE SET config = excluded.config";
-pub(super) const DELETE_CONFIG: &str = "DELETE FROM configs WHERE scope = $1 RETURNING config";
-/// The modes and configs of three scopes (`$1`..`$3`), as `(kind, scope, value)`.
-pub(super) const SETTINGS_OF_SCOPES: &str = "SELECT CAST('mode' AS TEXT), scope, mode FROM modes \
-     WHERE scope IN ($1, $2, $3) \
-     UNION ALL SELECT CAST('config' AS TEXT), scope, config FROM configs WHERE scope IN ($1, $2, $3)";
-pub(super) const MODE: &str = "SELECT mode FROM modes WHERE scope = $1";
-pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
-     ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode";
-pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1 RETURNING mode";
-pub(super) const IDS_WITH_HASH: &str =
-    "SELECT id FROM schemas WHERE context = $1 AND hash = $2 ORDER BY id";
-/// No row comes back once 2^31-1 has been issued: the increment would overflow the column
-/// (PostgreSQL) or the id type (SQLite stores 64 bits).
-pub(super) const NEXT_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, 1) \
-     ON CONFLICT (context) DO UPDATE SET max_id = id_high_water.max_id + 1 \
-     WHERE id_high_water.max_id < 2147483647 RETURNING max_id";
-pub(super) const OBSERVE_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, $2) \
-     ON CONFLICT (context) DO UPDATE SET max_id = \
-     CASE WHEN id_high_water.max_id < excluded.max_id THEN excluded.max_id ELSE id_high_water.max_id END";
-pub(super) const INSERT_SCHEMA: &str = "INSERT INTO schemas \
-     (context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-pub(super) const INSERT_REF: &str = "INSERT INTO schema_refs (context, schema_id, position, name, ref_subject, ref_version) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
-pub(super) const INSERT_VERSION: &str = "INSERT INTO subject_versions \
-     (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-pub(super) const MARK_DELETED: &str =
-    "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2";
-pub(super) const REMOVE_VERSION: &str =
-    "DELETE FROM subject_versions WHERE subject = $1 AND version = $2 RETURNING context, schema_id";
-pub(super) const SCHEMA_HASH: &str = "SELECT hash FROM schemas WHERE context = $1 AND id = $2";
-pub(super) const SCHEMA_IN_USE: &str =
-    "SELECT CAST(COUNT(*) AS BIGINT) FROM subject_versions WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA_REFS: &str =
-    "DELETE FROM schema_refs WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2";
-pub(super) const DELETE_CONFIG_IN_TX: &str = "DELETE FROM configs WHERE scope = $1";
-pub(super) const DELETE_MODE_IN_TX: &str = "DELETE FROM modes WHERE scope = $1";
-pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, version, context, schema_id) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
 
 /// Implements `Store` for `$store` and `WriteTx` for `$tx` over database `$db`.
 ///
@@ -205,7 +31,7 @@ macro_rules! impl_sql_store {
                 id: i32,
             ) -> $crate::store::StoreResult<Option<$crate::store::SchemaRecord>> {
                 let row: Option<$crate::store::records::SchemaRow> =
-                    sqlx::query_as($crate::store::sql::SCHEMA_BY_ID)
+                    sqlx::query_as($crate::store::queries::SCHEMA_BY_ID)
                         .bind(context)
                         .bind(id)
                         .fetch_optional(&self.pool)
@@ -214,7 +40,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn max_schema_id(&self, context: &str) -> $crate::store::StoreResult<i32> {
-                let (max,): (i32,) = sqlx::query_as($crate::store::sql::MAX_ID)
+                let (max,): (i32,) = sqlx::query_as($crate::store::queries::MAX_ID)
                     .bind(context)
                     .fetch_one(&self.pool)
                     .await?;
@@ -225,7 +51,7 @@ macro_rules! impl_sql_store {
                 &self,
             ) -> $crate::store::StoreResult<Vec<$crate::store::SubjectSummary>> {
                 let mut subjects: Vec<$crate::store::SubjectSummary> =
-                    sqlx::query_as($crate::store::sql::SUBJECTS)
+                    sqlx::query_as($crate::store::queries::SUBJECTS)
                         .fetch_all(&self.pool)
                         .await?;
                 // Sorted here, by bytes: a database collation would order differently per backend.
@@ -237,7 +63,7 @@ macro_rules! impl_sql_store {
                 &self,
                 subject: &str,
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::VERSIONS)
+                Ok(sqlx::query_as($crate::store::queries::VERSIONS)
                     .bind(subject)
                     .fetch_all(&self.pool)
                     .await?)
@@ -250,7 +76,7 @@ macro_rules! impl_sql_store {
                 Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
             > {
                 let rows: Vec<$crate::store::records::VersionSchemaRow> =
-                    sqlx::query_as($crate::store::sql::VERSIONS_WITH_SCHEMAS)
+                    sqlx::query_as($crate::store::queries::VERSIONS_WITH_SCHEMAS)
                         .bind(subject)
                         .fetch_all(&self.pool)
                         .await?;
@@ -265,7 +91,7 @@ macro_rules! impl_sql_store {
                 Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
             > {
                 let rows: Vec<$crate::store::records::VersionSchemaRow> =
-                    sqlx::query_as($crate::store::sql::FIND_BY_HASH)
+                    sqlx::query_as($crate::store::queries::FIND_BY_HASH)
                         .bind(subject)
                         .bind(hash)
                         .fetch_all(&self.pool)
@@ -278,7 +104,7 @@ macro_rules! impl_sql_store {
                 hash: &str,
             ) -> $crate::store::StoreResult<Vec<$crate::store::SchemaRecord>> {
                 let rows: Vec<$crate::store::records::SchemaRow> =
-                    sqlx::query_as($crate::store::sql::SCHEMAS_WITH_HASH)
+                    sqlx::query_as($crate::store::queries::SCHEMAS_WITH_HASH)
                         .bind(hash)
                         .fetch_all(&self.pool)
                         .await?;
@@ -293,9 +119,9 @@ macro_rules! impl_sql_store {
                 page: $crate::domain::Page,
             ) -> $crate::store::StoreResult<Vec<String>> {
                 let sql = if $backend == "postgres" {
-                    $crate::store::sql::SUBJECTS_PAGE_POSTGRES
+                    $crate::store::queries::SUBJECTS_PAGE_POSTGRES
                 } else {
-                    $crate::store::sql::SUBJECTS_PAGE_SQLITE
+                    $crate::store::queries::SUBJECTS_PAGE_SQLITE
                 };
                 let rows: Vec<(String,)> = sqlx::query_as(sql)
                     .bind(&filter.prefix)
@@ -317,9 +143,9 @@ macro_rules! impl_sql_store {
                 Vec<($crate::store::VersionRecord, $crate::store::SchemaRecord)>,
             > {
                 let sql = if $backend == "postgres" {
-                    $crate::store::sql::SCHEMAS_PAGE_POSTGRES
+                    $crate::store::queries::SCHEMAS_PAGE_POSTGRES
                 } else {
-                    $crate::store::sql::SCHEMAS_PAGE_SQLITE
+                    $crate::store::queries::SCHEMAS_PAGE_SQLITE
                 };
                 let rows: Vec<$crate::store::records::VersionSchemaRow> = sqlx::query_as(sql)
                     .bind(&filter.prefix)
@@ -338,7 +164,7 @@ macro_rules! impl_sql_store {
                 context: &str,
                 id: i32,
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::USAGES)
+                Ok(sqlx::query_as($crate::store::queries::USAGES)
                     .bind(context)
                     .bind(id)
                     .fetch_all(&self.pool)
@@ -353,9 +179,9 @@ macro_rules! impl_sql_store {
                 page: $crate::domain::Page,
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
                 let sql = if $backend == "postgres" {
-                    $crate::store::sql::USAGES_PAGE_POSTGRES
+                    $crate::store::queries::USAGES_PAGE_POSTGRES
                 } else {
-                    $crate::store::sql::USAGES_PAGE_SQLITE
+                    $crate::store::queries::USAGES_PAGE_SQLITE
                 };
                 Ok(sqlx::query_as(sql)
                     .bind(context)
@@ -375,9 +201,9 @@ macro_rules! impl_sql_store {
                 page: $crate::domain::Page,
             ) -> $crate::store::StoreResult<Vec<String>> {
                 let sql = if $backend == "postgres" {
-                    $crate::store::sql::USAGE_SUBJECTS_PAGE_POSTGRES
+                    $crate::store::queries::USAGE_SUBJECTS_PAGE_POSTGRES
                 } else {
-                    $crate::store::sql::USAGE_SUBJECTS_PAGE_SQLITE
+                    $crate::store::queries::USAGE_SUBJECTS_PAGE_SQLITE
                 };
                 let rows: Vec<(String,)> = sqlx::query_as(sql)
                     .bind(context)
@@ -395,7 +221,7 @@ macro_rules! impl_sql_store {
                 subject: &str,
                 version: i32,
             ) -> $crate::store::StoreResult<Vec<$crate::store::Referrer>> {
-                Ok(sqlx::query_as($crate::store::sql::REFERRERS)
+                Ok(sqlx::query_as($crate::store::queries::REFERRERS)
                     .bind(subject)
                     .bind(version)
                     .fetch_all(&self.pool)
@@ -403,7 +229,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn contexts(&self) -> $crate::store::StoreResult<Vec<String>> {
-                let rows: Vec<(String,)> = sqlx::query_as($crate::store::sql::CONTEXTS)
+                let rows: Vec<(String,)> = sqlx::query_as($crate::store::queries::CONTEXTS)
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(rows.into_iter().map(|(c,)| c).collect())
@@ -413,7 +239,7 @@ macro_rules! impl_sql_store {
                 &self,
                 scope: &str,
             ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::CONFIG)
+                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::CONFIG)
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -425,7 +251,7 @@ macro_rules! impl_sql_store {
                 scope: &str,
                 config: &serde_json::Value,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::PUT_CONFIG)
+                sqlx::query($crate::store::queries::PUT_CONFIG)
                     .bind(scope)
                     .bind(config.to_string())
                     .execute(&self.pool)
@@ -437,7 +263,7 @@ macro_rules! impl_sql_store {
                 &self,
                 scope: &str,
             ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::DELETE_CONFIG)
+                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::DELETE_CONFIG)
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -446,7 +272,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::MODE)
+                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::MODE)
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -454,7 +280,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn put_mode(&self, scope: &str, mode: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::PUT_MODE)
+                sqlx::query($crate::store::queries::PUT_MODE)
                     .bind(scope)
                     .bind(mode)
                     .execute(&self.pool)
@@ -463,7 +289,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn delete_mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::DELETE_MODE)
+                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::DELETE_MODE)
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -505,7 +331,7 @@ macro_rules! impl_sql_store {
                 self.take_shared_locks(scopes.map($crate::store::settings_lock_key))
                     .await?;
                 let rows: Vec<(String, String, String)> =
-                    sqlx::query_as($crate::store::sql::SETTINGS_OF_SCOPES)
+                    sqlx::query_as($crate::store::queries::SETTINGS_OF_SCOPES)
                         .bind(scopes[0])
                         .bind(scopes[1])
                         .bind(scopes[2])
@@ -518,7 +344,7 @@ macro_rules! impl_sql_store {
                 &mut self,
                 scope: &str,
             ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::CONFIG)
+                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::CONFIG)
                     .bind(scope)
                     .fetch_optional(&mut *self.tx)
                     .await?;
@@ -530,7 +356,7 @@ macro_rules! impl_sql_store {
                 scope: &str,
                 config: &serde_json::Value,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::PUT_CONFIG)
+                sqlx::query($crate::store::queries::PUT_CONFIG)
                     .bind(scope)
                     .bind(config.to_string())
                     .execute(&mut *self.tx)
@@ -539,7 +365,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn mode(&mut self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::sql::MODE)
+                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::MODE)
                     .bind(scope)
                     .fetch_optional(&mut *self.tx)
                     .await?;
@@ -551,7 +377,7 @@ macro_rules! impl_sql_store {
                 scope: &str,
                 mode: &str,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::PUT_MODE)
+                sqlx::query($crate::store::queries::PUT_MODE)
                     .bind(scope)
                     .bind(mode)
                     .execute(&mut *self.tx)
@@ -563,14 +389,14 @@ macro_rules! impl_sql_store {
                 &mut self,
                 subject: &str,
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::VERSIONS)
+                Ok(sqlx::query_as($crate::store::queries::VERSIONS)
                     .bind(subject)
                     .fetch_all(&mut *self.tx)
                     .await?)
             }
 
             async fn max_version(&mut self, subject: &str) -> $crate::store::StoreResult<i32> {
-                let (max,): (i32,) = sqlx::query_as($crate::store::sql::MAX_VERSION)
+                let (max,): (i32,) = sqlx::query_as($crate::store::queries::MAX_VERSION)
                     .bind(subject)
                     .fetch_one(&mut *self.tx)
                     .await?;
@@ -583,9 +409,9 @@ macro_rules! impl_sql_store {
                 latest_only: bool,
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
                 let sql = if latest_only {
-                    $crate::store::sql::LATEST_LIVE_VERSION
+                    $crate::store::queries::LATEST_LIVE_VERSION
                 } else {
-                    $crate::store::sql::LIVE_VERSIONS
+                    $crate::store::queries::LIVE_VERSIONS
                 };
                 Ok(sqlx::query_as(sql)
                     .bind(subject)
@@ -600,7 +426,7 @@ macro_rules! impl_sql_store {
             ) -> $crate::store::StoreResult<Vec<$crate::store::VersionRecord>> {
                 // Unordered in SQL so the (subject, schema_id) index serves it; few rows.
                 let mut rows: Vec<$crate::store::VersionRecord> =
-                    sqlx::query_as($crate::store::sql::VERSIONS_WITH_ID)
+                    sqlx::query_as($crate::store::queries::VERSIONS_WITH_ID)
                         .bind(subject)
                         .bind(id)
                         .fetch_all(&mut *self.tx)
@@ -614,7 +440,7 @@ macro_rules! impl_sql_store {
                 subject: &str,
                 version: i32,
             ) -> $crate::store::StoreResult<Option<$crate::store::VersionRecord>> {
-                Ok(sqlx::query_as($crate::store::sql::ONE_VERSION)
+                Ok(sqlx::query_as($crate::store::queries::ONE_VERSION)
                     .bind(subject)
                     .bind(version)
                     .fetch_optional(&mut *self.tx)
@@ -627,7 +453,7 @@ macro_rules! impl_sql_store {
                 id: i32,
             ) -> $crate::store::StoreResult<Option<$crate::store::SchemaRecord>> {
                 let row: Option<$crate::store::records::SchemaRow> =
-                    sqlx::query_as($crate::store::sql::SCHEMA_BY_ID)
+                    sqlx::query_as($crate::store::queries::SCHEMA_BY_ID)
                         .bind(context)
                         .bind(id)
                         .fetch_optional(&mut *self.tx)
@@ -640,7 +466,7 @@ macro_rules! impl_sql_store {
                 context: &str,
                 hash: &str,
             ) -> $crate::store::StoreResult<Vec<i32>> {
-                let rows: Vec<(i32,)> = sqlx::query_as($crate::store::sql::IDS_WITH_HASH)
+                let rows: Vec<(i32,)> = sqlx::query_as($crate::store::queries::IDS_WITH_HASH)
                     .bind(context)
                     .bind(hash)
                     .fetch_all(&mut *self.tx)
@@ -649,7 +475,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn next_id(&mut self, context: &str) -> $crate::store::StoreResult<i32> {
-                let row: Option<(i32,)> = sqlx::query_as($crate::store::sql::NEXT_ID)
+                let row: Option<(i32,)> = sqlx::query_as($crate::store::queries::NEXT_ID)
                     .bind(context)
                     .fetch_optional(&mut *self.tx)
                     .await?;
@@ -662,7 +488,7 @@ macro_rules! impl_sql_store {
                 context: &str,
                 id: i32,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::OBSERVE_ID)
+                sqlx::query($crate::store::queries::OBSERVE_ID)
                     .bind(context)
                     .bind(id)
                     .execute(&mut *self.tx)
@@ -676,7 +502,7 @@ macro_rules! impl_sql_store {
             ) -> $crate::store::StoreResult<()> {
                 let (refs, metadata, rule_set) =
                     $crate::store::records::encode_json_columns(schema)?;
-                sqlx::query($crate::store::sql::INSERT_SCHEMA)
+                sqlx::query($crate::store::queries::INSERT_SCHEMA)
                     .bind(&schema.context)
                     .bind(schema.id)
                     .bind(schema.schema_type.as_str())
@@ -689,7 +515,7 @@ macro_rules! impl_sql_store {
                     .execute(&mut *self.tx)
                     .await?;
                 for (position, reference) in (0i32..).zip(&schema.references) {
-                    sqlx::query($crate::store::sql::INSERT_REF)
+                    sqlx::query($crate::store::queries::INSERT_REF)
                         .bind(&schema.context)
                         .bind(schema.id)
                         .bind(position)
@@ -706,7 +532,7 @@ macro_rules! impl_sql_store {
                 &mut self,
                 version: &$crate::store::VersionRecord,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::INSERT_VERSION)
+                sqlx::query($crate::store::queries::INSERT_VERSION)
                     .bind(&version.subject)
                     .bind(version.version)
                     .bind(&version.context)
@@ -723,7 +549,7 @@ macro_rules! impl_sql_store {
                 subject: &str,
                 version: i32,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::MARK_DELETED)
+                sqlx::query($crate::store::queries::MARK_DELETED)
                     .bind(subject)
                     .bind(version)
                     .execute(&mut *self.tx)
@@ -737,7 +563,7 @@ macro_rules! impl_sql_store {
                 version: i32,
             ) -> $crate::store::StoreResult<()> {
                 let removed: Option<(String, i32)> =
-                    sqlx::query_as($crate::store::sql::REMOVE_VERSION)
+                    sqlx::query_as($crate::store::queries::REMOVE_VERSION)
                         .bind(subject)
                         .bind(version)
                         .fetch_optional(&mut *self.tx)
@@ -747,7 +573,7 @@ macro_rules! impl_sql_store {
                 };
                 // A registration holding this schema's digest lock may be about to reuse
                 // the id: wait for it before deciding the row is unused.
-                let hash: Option<(String,)> = sqlx::query_as($crate::store::sql::SCHEMA_HASH)
+                let hash: Option<(String,)> = sqlx::query_as($crate::store::queries::SCHEMA_HASH)
                     .bind(&context)
                     .bind(schema_id)
                     .fetch_optional(&mut *self.tx)
@@ -757,18 +583,18 @@ macro_rules! impl_sql_store {
                 };
                 self.take_lock(&$crate::store::digest_lock_key(&context, &hash))
                     .await?;
-                let (in_use,): (i64,) = sqlx::query_as($crate::store::sql::SCHEMA_IN_USE)
+                let (in_use,): (i64,) = sqlx::query_as($crate::store::queries::SCHEMA_IN_USE)
                     .bind(&context)
                     .bind(schema_id)
                     .fetch_one(&mut *self.tx)
                     .await?;
                 if in_use == 0 {
-                    sqlx::query($crate::store::sql::DELETE_SCHEMA_REFS)
+                    sqlx::query($crate::store::queries::DELETE_SCHEMA_REFS)
                         .bind(&context)
                         .bind(schema_id)
                         .execute(&mut *self.tx)
                         .await?;
-                    sqlx::query($crate::store::sql::DELETE_SCHEMA)
+                    sqlx::query($crate::store::queries::DELETE_SCHEMA)
                         .bind(&context)
                         .bind(schema_id)
                         .execute(&mut *self.tx)
@@ -782,7 +608,7 @@ macro_rules! impl_sql_store {
                 subject: &str,
                 version: i32,
             ) -> $crate::store::StoreResult<Vec<$crate::store::Referrer>> {
-                Ok(sqlx::query_as($crate::store::sql::REFERRERS)
+                Ok(sqlx::query_as($crate::store::queries::REFERRERS)
                     .bind(subject)
                     .bind(version)
                     .fetch_all(&mut *self.tx)
@@ -790,7 +616,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn delete_config(&mut self, scope: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::DELETE_CONFIG_IN_TX)
+                sqlx::query($crate::store::queries::DELETE_CONFIG_IN_TX)
                     .bind(scope)
                     .execute(&mut *self.tx)
                     .await?;
@@ -798,7 +624,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn delete_mode(&mut self, scope: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::DELETE_MODE_IN_TX)
+                sqlx::query($crate::store::queries::DELETE_MODE_IN_TX)
                     .bind(scope)
                     .execute(&mut *self.tx)
                     .await?;
@@ -809,7 +635,7 @@ macro_rules! impl_sql_store {
                 &mut self,
                 event: &$crate::store::Event,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::sql::APPEND_EVENT)
+                sqlx::query($crate::store::queries::APPEND_EVENT)
                     .bind($crate::store::now_millis())
                     .bind(event.kind)
                     .bind(&event.subject)

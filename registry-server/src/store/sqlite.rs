@@ -159,7 +159,7 @@ mod query_plans {
     //! The statements on the register and lookup paths must search an index: a scan of a
     //! growing table makes every registration slower than the last (found by the bench).
 
-    use super::super::sql;
+    use super::super::queries;
     use sqlx::sqlite::SqlitePool;
 
     async fn plan(pool: &SqlitePool, statement: &str) -> String {
@@ -180,16 +180,16 @@ mod query_plans {
         let url = format!("sqlite://{}", dir.path().join("plans.db").display());
         let store = super::SqliteStore::connect(&url, 2).await.expect("store");
         for statement in [
-            sql::FIND_BY_HASH,
-            sql::IDS_WITH_HASH,
-            sql::MAX_VERSION,
-            sql::LATEST_LIVE_VERSION,
-            sql::VERSIONS_WITH_ID,
-            sql::ONE_VERSION,
-            sql::SCHEMA_BY_ID,
-            sql::SCHEMAS_WITH_HASH,
-            sql::USAGES,
-            sql::REFERRERS,
+            queries::FIND_BY_HASH,
+            queries::IDS_WITH_HASH,
+            queries::MAX_VERSION,
+            queries::LATEST_LIVE_VERSION,
+            queries::VERSIONS_WITH_ID,
+            queries::ONE_VERSION,
+            queries::SCHEMA_BY_ID,
+            queries::SCHEMAS_WITH_HASH,
+            queries::USAGES,
+            queries::REFERRERS,
         ] {
             let plan = plan(&store.pool, statement).await;
             assert!(plan.contains("SEARCH"), "{statement}\n  → {plan}");

@@ -1,0 +1,174 @@
+//! The statement texts both backends run: SQLite and PostgreSQL accept `$N` placeholders,
+//! `ON CONFLICT ... DO UPDATE` and `RETURNING`, so each is written once. The listings that
+//! sort subjects differ only in PostgreSQL's `COLLATE "C"` (bytewise, as SQLite sorts).
+
+pub(super) const SCHEMA_BY_ID: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
+     FROM schemas WHERE context = $1 AND id = $2";
+pub(super) const MAX_ID: &str =
+    "SELECT CAST(COALESCE(MAX(max_id), 0) AS INTEGER) FROM id_high_water WHERE context = $1";
+pub(super) const SUBJECTS: &str = "SELECT subject, \
+     CAST(SUM(CASE WHEN deleted THEN 0 ELSE 1 END) AS BIGINT) AS live, CAST(COUNT(*) AS BIGINT) AS total \
+     FROM subject_versions GROUP BY subject";
+pub(super) const VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 ORDER BY version";
+/// The columns of a version joined with its schema (a macro so `concat!` can extend it).
+macro_rules! version_schema_select {
+    ($tail:expr) => {
+        concat!(
+            "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, ",
+            "s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at ",
+            "FROM subject_versions v JOIN schemas s ON s.context = v.context AND s.id = v.schema_id",
+            $tail
+        )
+    };
+}
+pub(super) const VERSIONS_WITH_SCHEMAS: &str =
+    version_schema_select!(" WHERE v.subject = $1 ORDER BY v.version");
+/// Driven by the digest index, not by the subject: a subject may have thousands of versions.
+/// (`CROSS JOIN` keeps SQLite's planner from reordering; PostgreSQL treats it as a plain join.)
+pub(super) const FIND_BY_HASH: &str = "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, \
+     s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at \
+     FROM schemas s CROSS JOIN subject_versions v \
+     WHERE s.hash = $2 AND v.context = s.context AND v.schema_id = s.id AND v.subject = $1 \
+     ORDER BY v.version";
+pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
+     FROM schemas WHERE hash = $1 ORDER BY context, id";
+/// The `WHERE` of listings: `$1` a name prefix (empty: any), `$2` 1 for the default context
+/// only (names not of the form `:.ctx:name`). `substr`/`length` count characters on both
+/// backends, so the prefix test is exact.
+macro_rules! subject_filter {
+    ($column:literal) => {
+        concat!(
+            " WHERE ($1 = '' OR substr(",
+            $column,
+            ", 1, length($1)) = $1)",
+            " AND ($2 = 0 OR ",
+            $column,
+            " NOT LIKE ':.%:%')"
+        )
+    };
+}
+/// A page of subject names; `$3` is the [`DeletedFilter`](super::DeletedFilter) code.
+/// `$order` makes PostgreSQL sort by bytes as SQLite does, whatever the database collation.
+macro_rules! subjects_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT subject FROM subject_versions",
+            subject_filter!("subject"),
+            " GROUP BY subject HAVING CASE $3",
+            " WHEN 0 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) > 0",
+            " WHEN 2 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) = 0",
+            " ELSE TRUE END",
+            " ORDER BY subject",
+            $order,
+            " LIMIT $4 OFFSET $5"
+        )
+    };
+}
+pub(super) const SUBJECTS_PAGE_SQLITE: &str = subjects_page!("");
+pub(super) const SUBJECTS_PAGE_POSTGRES: &str = subjects_page!(" COLLATE \"C\"");
+/// A page of versions with their schemas: `$3` true to include soft-deleted versions,
+/// `$4` true for each subject's highest selected version only.
+macro_rules! schemas_page {
+    ($order:literal) => {
+        version_schema_select!(concat!(
+            subject_filter!("v.subject"),
+            " AND ($3 OR NOT v.deleted)",
+            " AND (NOT $4 OR v.version = (SELECT MAX(w.version) FROM subject_versions w",
+            " WHERE w.subject = v.subject AND ($3 OR NOT w.deleted)))",
+            " ORDER BY v.subject",
+            $order,
+            ", v.version LIMIT $5 OFFSET $6"
+        ))
+    };
+}
+/// A page of the versions carrying one id: `$1` context, `$2` id, `$3` true to include
+/// soft-deleted versions.
+macro_rules! usages_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT subject, version, context, schema_id, deleted, created_at FROM subject_versions",
+            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
+            " ORDER BY subject", $order, ", version LIMIT $4 OFFSET $5"
+        )
+    };
+}
+pub(super) const USAGES_PAGE_SQLITE: &str = usages_page!("");
+pub(super) const USAGES_PAGE_POSTGRES: &str = usages_page!(" COLLATE \"C\"");
+/// The subjects of [`USAGES_PAGE_SQLITE`], each once.
+macro_rules! usage_subjects_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT subject FROM subject_versions",
+            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
+            " GROUP BY subject ORDER BY subject",
+            $order,
+            " LIMIT $4 OFFSET $5"
+        )
+    };
+}
+pub(super) const USAGE_SUBJECTS_PAGE_SQLITE: &str = usage_subjects_page!("");
+pub(super) const USAGE_SUBJECTS_PAGE_POSTGRES: &str = usage_subjects_page!(" COLLATE \"C\"");
+pub(super) const SCHEMAS_PAGE_SQLITE: &str = schemas_page!("");
+pub(super) const SCHEMAS_PAGE_POSTGRES: &str = schemas_page!(" COLLATE \"C\"");
+pub(super) const MAX_VERSION: &str =
+    "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
+pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version";
+pub(super) const LATEST_LIVE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version DESC LIMIT 1";
+pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND schema_id = $2";
+pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND version = $2";
+pub(super) const USAGES: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE context = $1 AND schema_id = $2 ORDER BY subject, version";
+pub(super) const REFERRERS: &str = "SELECT DISTINCT r.context, r.schema_id, \
+     NOT EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = r.context AND v.schema_id = r.schema_id AND NOT v.deleted) AS all_deleted \
+     FROM schema_refs r WHERE r.ref_subject = $1 AND r.ref_version = $2 \
+     AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = r.context AND v.schema_id = r.schema_id) \
+     ORDER BY r.schema_id";
+pub(super) const CONTEXTS: &str = "SELECT DISTINCT context FROM schemas ORDER BY context";
+pub(super) const CONFIG: &str = "SELECT config FROM configs WHERE scope = $1";
+pub(super) const PUT_CONFIG: &str = "INSERT INTO configs (scope, config) VALUES ($1, $2) \
+     ON CONFLICT (scope) DO UPDATE SET config = excluded.config";
+pub(super) const DELETE_CONFIG: &str = "DELETE FROM configs WHERE scope = $1 RETURNING config";
+/// The modes and configs of three scopes (`$1`..`$3`), as `(kind, scope, value)`.
+pub(super) const SETTINGS_OF_SCOPES: &str = "SELECT CAST('mode' AS TEXT), scope, mode FROM modes \
+     WHERE scope IN ($1, $2, $3) \
+     UNION ALL SELECT CAST('config' AS TEXT), scope, config FROM configs WHERE scope IN ($1, $2, $3)";
+pub(super) const MODE: &str = "SELECT mode FROM modes WHERE scope = $1";
+pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
+     ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode";
+pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1 RETURNING mode";
+pub(super) const IDS_WITH_HASH: &str =
+    "SELECT id FROM schemas WHERE context = $1 AND hash = $2 ORDER BY id";
+/// No row comes back once 2^31-1 has been issued: the increment would overflow the column
+/// (PostgreSQL) or the id type (SQLite stores 64 bits).
+pub(super) const NEXT_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, 1) \
+     ON CONFLICT (context) DO UPDATE SET max_id = id_high_water.max_id + 1 \
+     WHERE id_high_water.max_id < 2147483647 RETURNING max_id";
+pub(super) const OBSERVE_ID: &str = "INSERT INTO id_high_water (context, max_id) VALUES ($1, $2) \
+     ON CONFLICT (context) DO UPDATE SET max_id = \
+     CASE WHEN id_high_water.max_id < excluded.max_id THEN excluded.max_id ELSE id_high_water.max_id END";
+pub(super) const INSERT_SCHEMA: &str = "INSERT INTO schemas \
+     (context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+pub(super) const INSERT_REF: &str = "INSERT INTO schema_refs (context, schema_id, position, name, ref_subject, ref_version) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(super) const INSERT_VERSION: &str = "INSERT INTO subject_versions \
+     (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+pub(super) const MARK_DELETED: &str =
+    "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2";
+pub(super) const REMOVE_VERSION: &str =
+    "DELETE FROM subject_versions WHERE subject = $1 AND version = $2 RETURNING context, schema_id";
+pub(super) const SCHEMA_HASH: &str = "SELECT hash FROM schemas WHERE context = $1 AND id = $2";
+pub(super) const SCHEMA_IN_USE: &str =
+    "SELECT CAST(COUNT(*) AS BIGINT) FROM subject_versions WHERE context = $1 AND schema_id = $2";
+pub(super) const DELETE_SCHEMA_REFS: &str =
+    "DELETE FROM schema_refs WHERE context = $1 AND schema_id = $2";
+pub(super) const DELETE_SCHEMA: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2";
+pub(super) const DELETE_CONFIG_IN_TX: &str = "DELETE FROM configs WHERE scope = $1";
+pub(super) const DELETE_MODE_IN_TX: &str = "DELETE FROM modes WHERE scope = $1";
+pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, version, context, schema_id) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
