@@ -217,36 +217,45 @@ async fn referrers_count_only_schemas_with_versions(store: Arc<dyn Store>) {
 
 async fn config_and_mode_rows(store: Arc<dyn Store>) {
     assert!(store.config("__GLOBAL").await.expect("read").is_none());
-    store
-        .put_config("s", &serde_json::json!({"compatibilityLevel": "FULL"}))
+    let mut tx = store.begin_write(&["settings:s"]).await.expect("begin");
+    tx.put_config("s", &serde_json::json!({"compatibilityLevel": "FULL"}))
         .await
         .expect("put");
-    store
-        .put_config("s", &serde_json::json!({"compatibilityLevel": "NONE"}))
+    tx.put_config("s", &serde_json::json!({"compatibilityLevel": "NONE"}))
         .await
         .expect("put again");
+    assert_eq!(
+        tx.config("s").await.expect("read in the transaction"),
+        Some(serde_json::json!({"compatibilityLevel": "NONE"}))
+    );
+    tx.put_mode("__GLOBAL", "READONLY").await.expect("put");
+    tx.commit().await.expect("commit");
     assert_eq!(
         store.config("s").await.expect("read"),
         Some(serde_json::json!({"compatibilityLevel": "NONE"}))
     );
     assert_eq!(
-        store.delete_config("s").await.expect("delete"),
-        Some(serde_json::json!({"compatibilityLevel": "NONE"}))
-    );
-    assert_eq!(store.delete_config("s").await.expect("delete"), None);
-    store.put_mode("__GLOBAL", "READONLY").await.expect("put");
-    assert_eq!(
         store.mode("__GLOBAL").await.expect("read").as_deref(),
         Some("READONLY")
     );
+
+    let mut tx = store.begin_write(&["settings:s"]).await.expect("begin");
+    let settings = tx
+        .obey_settings(&["s".to_owned(), "__GLOBAL".to_owned()])
+        .await
+        .expect("settings");
     assert_eq!(
-        store
-            .delete_mode("__GLOBAL")
-            .await
-            .expect("delete")
-            .as_deref(),
+        settings.modes.get("__GLOBAL").map(String::as_str),
         Some("READONLY")
     );
+    assert_eq!(
+        settings.configs.get("s"),
+        Some(&serde_json::json!({"compatibilityLevel": "NONE"}))
+    );
+    tx.delete_config("s").await.expect("delete");
+    tx.delete_mode("__GLOBAL").await.expect("delete");
+    tx.commit().await.expect("commit");
+    assert!(store.config("s").await.expect("read").is_none());
     assert!(store.mode("__GLOBAL").await.expect("read").is_none());
     store.ping().await.expect("ping");
 }

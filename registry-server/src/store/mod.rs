@@ -153,14 +153,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// The raw config object stored for `scope`.
     async fn config(&self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
-    async fn put_config(&self, scope: &str, config: &serde_json::Value) -> StoreResult<()>;
-    /// Removes the config of `scope`, answering what it was.
-    async fn delete_config(&self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
     /// The mode stored for `scope`.
     async fn mode(&self, scope: &str) -> StoreResult<Option<String>>;
-    async fn put_mode(&self, scope: &str, mode: &str) -> StoreResult<()>;
-    /// Removes the mode of `scope`, answering what it was.
-    async fn delete_mode(&self, scope: &str) -> StoreResult<Option<String>>;
 
     /// Opens a write transaction holding exclusive locks on `lock_keys` (e.g. subjects).
     async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>>;

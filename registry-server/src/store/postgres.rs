@@ -94,17 +94,6 @@ impl PostgresStore {
         }))
     }
 
-    /// Tells other nodes that the config or mode of `scope` changed.
-    async fn announce_settings(&self, scope: &str) -> StoreResult<()> {
-        let payload = serde_json::json!({"kind": super::SETTINGS_CHANGED, "subject": scope});
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(EVENTS_CHANNEL)
-            .bind(payload.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
         let mut tx = PostgresTx {
             tx: self.pool.begin().await?,

@@ -132,7 +132,6 @@ pub(super) const CONTEXTS: &str = "SELECT DISTINCT context FROM schemas ORDER BY
 pub(super) const CONFIG: &str = "SELECT config FROM configs WHERE scope = $1";
 pub(super) const PUT_CONFIG: &str = "INSERT INTO configs (scope, config) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET config = excluded.config";
-pub(super) const DELETE_CONFIG: &str = "DELETE FROM configs WHERE scope = $1 RETURNING config";
 /// The modes and configs of three scopes (`$1`..`$3`), as `(kind, scope, value)`.
 pub(super) const SETTINGS_OF_SCOPES: &str = "SELECT CAST('mode' AS TEXT), scope, mode FROM modes \
      WHERE scope IN ($1, $2, $3) \
@@ -140,7 +139,6 @@ pub(super) const SETTINGS_OF_SCOPES: &str = "SELECT CAST('mode' AS TEXT), scope,
 pub(super) const MODE: &str = "SELECT mode FROM modes WHERE scope = $1";
 pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode";
-pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1 RETURNING mode";
 pub(super) const IDS_WITH_HASH: &str =
     "SELECT id FROM schemas WHERE context = $1 AND hash = $2 ORDER BY id";
 /// No row comes back once 2^31-1 has been issued: the increment would overflow the column

@@ -246,54 +246,11 @@ macro_rules! impl_sql_store {
                 $crate::store::records::config_column(row)
             }
 
-            async fn put_config(
-                &self,
-                scope: &str,
-                config: &serde_json::Value,
-            ) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::queries::PUT_CONFIG)
-                    .bind(scope)
-                    .bind(config.to_string())
-                    .execute(&self.pool)
-                    .await?;
-                self.announce_settings(scope).await
-            }
-
-            async fn delete_config(
-                &self,
-                scope: &str,
-            ) -> $crate::store::StoreResult<Option<serde_json::Value>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::DELETE_CONFIG)
-                    .bind(scope)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                self.announce_settings(scope).await?;
-                $crate::store::records::config_column(row)
-            }
-
             async fn mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
                 let row: Option<(String,)> = sqlx::query_as($crate::store::queries::MODE)
                     .bind(scope)
                     .fetch_optional(&self.pool)
                     .await?;
-                Ok(row.map(|(m,)| m))
-            }
-
-            async fn put_mode(&self, scope: &str, mode: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query($crate::store::queries::PUT_MODE)
-                    .bind(scope)
-                    .bind(mode)
-                    .execute(&self.pool)
-                    .await?;
-                self.announce_settings(scope).await
-            }
-
-            async fn delete_mode(&self, scope: &str) -> $crate::store::StoreResult<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::queries::DELETE_MODE)
-                    .bind(scope)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                self.announce_settings(scope).await?;
                 Ok(row.map(|(m,)| m))
             }
 

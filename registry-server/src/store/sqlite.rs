@@ -91,11 +91,6 @@ impl SqliteStore {
         None
     }
 
-    #[allow(clippy::unused_async)]
-    async fn announce_settings(&self, _scope: &str) -> StoreResult<()> {
-        Ok(())
-    }
-
     async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
         // SQLite has one writer: the whole database is the lock.
         Ok(SqliteTx {
