@@ -20,7 +20,7 @@ impl Registry {
     ) -> Result<i32, ApiError> {
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
-            self.ensure_writable_under_lock(&mut *tx, subject).await?;
+            self.ensure_writable_in_tx(&mut *tx, Some(subject)).await?;
             let versions = tx.versions(subject.as_str()).await?;
             let target = pick_for_delete(subject, &versions, version, permanent)?;
             let referrers = tx.referrers(subject.as_str(), target.version).await?;
@@ -69,7 +69,7 @@ impl Registry {
     ) -> Result<Vec<i32>, ApiError> {
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
-            self.ensure_writable_under_lock(&mut *tx, subject).await?;
+            self.ensure_writable_in_tx(&mut *tx, Some(subject)).await?;
             let versions = tx.versions(subject.as_str()).await?;
             if versions.is_empty() {
                 return Err(ApiError::subject_not_found(subject.as_str()).into());

@@ -62,45 +62,20 @@ impl Registry {
         ))
     }
 
-    /// 42205 unless `subject` is writable: takes its settings scopes shared, then reads the
-    /// modes inside the transaction.
-    pub(crate) async fn ensure_writable_under_lock(
-        &self,
-        tx: &mut dyn WriteTx,
-        subject: &SubjectName,
-    ) -> Result<(), WriteError> {
-        let scopes = scopes_of(Some(subject));
-        let settings = tx.obey_settings(&scopes).await?;
-        if first_mode(&scopes, &settings)?.is_read_only() {
-            return Err(read_only(Some(subject)).into());
-        }
-        Ok(())
-    }
-
-    /// 42205 unless `subject` (or the registry, for `None`) is writable, as the transaction
-    /// sees the modes. Takes no lock: the caller holds what it needs.
+    /// 42205 unless `subject` (or the registry, for `None`) is writable: takes its settings
+    /// scopes shared, then reads their modes inside the transaction.
     pub(crate) async fn ensure_writable_in_tx(
         &self,
         tx: &mut dyn WriteTx,
         subject: Option<&SubjectName>,
     ) -> Result<(), WriteError> {
-        if mode_in_tx(tx, &scopes_of(subject)).await?.is_read_only() {
+        let scopes = scopes_of(subject);
+        let settings = tx.obey_settings(&scopes).await?;
+        if first_mode(&scopes, &settings)?.is_read_only() {
             return Err(read_only(subject).into());
         }
         Ok(())
     }
-}
-
-/// The first mode stored over `scopes` (most specific first), else READWRITE.
-async fn mode_in_tx(tx: &mut dyn WriteTx, scopes: &[String]) -> Result<Mode, WriteError> {
-    for scope in scopes {
-        if let Some(mode) = tx.mode(scope).await? {
-            return mode
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("mode {mode}")).into());
-        }
-    }
-    Ok(Mode::ReadWrite)
 }
 
 /// The mode of the most specific of `scopes` that stores one, else READWRITE.
