@@ -6,6 +6,7 @@
 //! build time (see `build.rs`); with it set, a database that cannot be reached fails the test.
 
 pub mod app;
+pub mod gate;
 pub use app::spawn_app_with;
 pub mod hostile;
 pub mod postgres;
@@ -38,6 +39,33 @@ macro_rules! both_backends {
                 async fn $name() {
                     let app = $crate::spawn_app($crate::Backend::Postgres).await;
                     super::$name(app).await;
+                }
+            )+
+        }
+    };
+}
+
+/// As [`both_backends!`], for tests `fn name(gated: gate::Gated)` that drive a registry
+/// behind a [`gate::GateStore`] directly (no HTTP).
+#[macro_export]
+macro_rules! both_backends_gated {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let gated = $crate::gate::Gated::open($crate::Backend::Sqlite).await;
+                    super::$name(gated).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+                async fn $name() {
+                    let gated = $crate::gate::Gated::open($crate::Backend::Postgres).await;
+                    super::$name(gated).await;
                 }
             )+
         }

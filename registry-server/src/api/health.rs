@@ -43,10 +43,8 @@ async fn live() -> Response {
 
 /// GET /health/ready: the database answers.
 async fn ready(State(state): State<AppState>) -> Response {
-    match state.registry.store().ping().await {
-        Ok(()) => {
-            json(&serde_json::json!({"status": "UP", "backend": state.registry.store().backend()}))
-        }
+    match state.registry.ready().await {
+        Ok(backend) => json(&serde_json::json!({"status": "UP", "backend": backend})),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             let mut response = json(&serde_json::json!({"status": "DOWN"}));

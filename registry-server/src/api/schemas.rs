@@ -11,7 +11,7 @@ use super::AppState;
 use super::bodies::{SchemaBody, SchemaStringBody, SubjectVersionBody, json};
 use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
-use crate::domain::{DEFAULT_CONTEXT, SubjectName};
+use crate::domain::SubjectName;
 use crate::error::ApiError;
 use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix, hash_of_guid};
 use crate::store::{SchemaRecord, VersionRecord};
@@ -42,7 +42,16 @@ fn string_body(
     max_id: Option<i32>,
 ) -> Response {
     let schema = RegisteredSchema::from_schema(record.clone());
-    json(&SchemaStringBody {
+    json(&string_body_of(&schema, version, max_id))
+}
+
+/// The body of a schema-by-id (or guid) answer.
+fn string_body_of<'a>(
+    schema: &'a RegisteredSchema,
+    version: Option<&'a VersionRecord>,
+    max_id: Option<i32>,
+) -> SchemaStringBody<'a> {
+    SchemaStringBody {
         subject: version.map(|v| v.subject.as_str()),
         version: version.map(|v| v.version),
         schema: &schema.schema,
@@ -54,7 +63,7 @@ fn string_body(
         ts: schema.ts,
         deleted: version.is_some_and(|v| v.deleted),
         max_id,
-    })
+    }
 }
 
 /// GET /schemas
@@ -89,38 +98,23 @@ async fn by_id(
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
     let fetch_max_id = params.flag("fetchMaxId");
-    let plain = subject.is_none() && !fetch_max_id;
-    let cache_key = (DEFAULT_CONTEXT.to_owned(), id);
-    if plain && let Some(body) = state.registry.rendered_by_id().get(&cache_key) {
+    if subject.is_none() && !fetch_max_id {
+        let body = state
+            .registry
+            .rendered_schema_by_id(id, |record| {
+                let schema = RegisteredSchema::from_schema(record.clone());
+                serde_json::to_vec(&string_body_of(&schema, None, None)).map(Bytes::from)
+            })
+            .await?;
         return Ok(body.into_response());
     }
     let (record, version) = state.registry.schema_by_id(id, subject.as_ref()).await?;
     let max_id = if fetch_max_id {
-        Some(
-            state
-                .registry
-                .store()
-                .max_schema_id(&record.context)
-                .await?,
-        )
+        Some(state.registry.max_schema_id(&record.context).await?)
     } else {
         None
     };
-    let response = string_body(&record, version.as_ref(), max_id);
-    if !plain {
-        return Ok(response);
-    }
-    let (parts, body) = response.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .map_err(|e| ApiError::new(50001, format!("Error rendering response: {e}")))?;
-    if parts.status.is_success() {
-        state
-            .registry
-            .rendered_by_id()
-            .insert(cache_key, bytes.clone());
-    }
-    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+    Ok(string_body(&record, version.as_ref(), max_id))
 }
 
 /// GET /schemas/ids/{id}/schema: the raw schema text.
@@ -197,7 +191,7 @@ async fn guid_ids(
     let Some(hash) = hash_of_guid(&guid) else {
         return Ok(json(&Vec::<ContextIdBody>::new()));
     };
-    let records = state.registry.store().schemas_with_hash(&hash).await?;
+    let records = state.registry.schemas_with_hash(&hash).await?;
     let ids: Vec<ContextIdBody> = records
         .into_iter()
         .map(|r| ContextIdBody {

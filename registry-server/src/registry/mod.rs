@@ -8,6 +8,7 @@ mod compatibility;
 mod config;
 mod cpu;
 mod delete;
+mod fill;
 mod lookup;
 mod model;
 mod read;
@@ -66,20 +67,26 @@ pub struct Registry {
     settings: RegistrySettings,
     /// Where parsing and compatibility checks run.
     cpu: cpu::CpuPool,
-    /// Parsed stored schemas by (context, id): immutable, so cached until evicted.
-    parsed: moka::future::Cache<(String, i32), Arc<ParsedSchema>>,
-    /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot path.
+    /// Parsed stored schemas by (context, id). An id's schema never changes while the id
+    /// exists; a hard delete freeing it drops the entry (see [`fill`]).
+    parsed: moka::sync::Cache<(String, i32), Arc<ParsedSchema>>,
+    /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot
+    /// path; dropped with `parsed`.
     rendered: moka::sync::Cache<(String, i32), bytes::Bytes>,
+    /// Orders fills of `parsed` and `rendered` against the hard deletes that free ids.
+    ids_gate: fill::FillGate,
     /// Identity digests of submitted schema texts without references, by the exact request
     /// (type, normalize, metadata, rule set, text): a producer's repeated lookup skips parsing.
     digests: moka::sync::Cache<String, Arc<SubmittedDigest>>,
     /// Stored config and mode per scope (`None` = nothing stored). Invalidated by this
     /// node's writes and by other nodes' notifications; the TTL is a backstop.
-    configs: moka::future::Cache<String, Option<serde_json::Value>>,
+    configs: moka::sync::Cache<String, Option<serde_json::Value>>,
+    modes: moka::sync::Cache<String, Option<String>>,
+    /// Orders fills of `configs` and `modes` against settings changes.
+    settings_gate: fill::FillGate,
     /// Positive lookup answers per subject, keyed by (digest, `deleted`). A subject's
     /// entry is dropped whole on any write to it, here or (by notification) on another node.
     lookups: moka::sync::Cache<String, Arc<SubjectLookups>>,
-    modes: moka::future::Cache<String, Option<String>>,
 }
 
 /// Lookup answers of one subject.
@@ -120,7 +127,7 @@ impl Registry {
             store,
             cpu: cpu::CpuPool::new(settings.cpu_workers),
             settings,
-            parsed: moka::future::Cache::builder()
+            parsed: moka::sync::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_idle(Duration::from_secs(3600))
                 .build(),
@@ -135,14 +142,16 @@ impl Registry {
                 .max_capacity(64 * 1024 * 1024)
                 .build(),
             lookups: moka::sync::Cache::builder().max_capacity(10_000).build(),
-            configs: moka::future::Cache::builder()
+            ids_gate: fill::FillGate::default(),
+            configs: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
                 .build(),
-            modes: moka::future::Cache::builder()
+            modes: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
                 .build(),
+            settings_gate: fill::FillGate::default(),
         }
     }
 
@@ -150,15 +159,13 @@ impl Registry {
         &self.digests
     }
 
-    /// The cache of rendered by-id bodies (invalidated when an id is freed).
-    #[must_use]
-    pub fn rendered_by_id(&self) -> &moka::sync::Cache<(String, i32), bytes::Bytes> {
-        &self.rendered
-    }
-
-    #[must_use]
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
+    /// Readiness (`/health/ready`): the backend's name once the database answered.
+    ///
+    /// # Errors
+    /// The database does not answer.
+    pub async fn ready(&self) -> Result<&'static str, StoreError> {
+        self.store.ping().await?;
+        Ok(self.store.backend())
     }
 
     #[must_use]
@@ -182,11 +189,11 @@ impl Registry {
         } = *change;
         if kind == crate::store::SETTINGS_CHANGED {
             match subject {
-                Some(scope) => self.forget_settings(scope).await,
-                None => {
+                Some(scope) => self.forget_settings(scope),
+                None => self.settings_gate.invalidate(|| {
                     self.configs.invalidate_all();
                     self.modes.invalidate_all();
-                }
+                }),
             }
             return;
         }
@@ -197,19 +204,19 @@ impl Registry {
             return;
         }
         if let Some(subject) = subject {
-            self.forget_settings(subject).await;
+            self.forget_settings(subject);
         }
-        match (context, id) {
+        self.ids_gate.invalidate(|| match (context, id) {
             (Some(context), Some(id)) => {
                 let key = (context.to_owned(), id);
                 self.rendered.invalidate(&key);
-                self.parsed.invalidate(&key).await;
+                self.parsed.invalidate(&key);
             }
             _ => {
                 self.rendered.invalidate_all();
                 self.parsed.invalidate_all();
             }
-        }
+        });
     }
 
     /// Parses a stored schema (its references resolved), cached by (context, id).
@@ -218,13 +225,16 @@ impl Registry {
         owner: &SubjectName,
         record: &SchemaRecord,
     ) -> Result<Arc<ParsedSchema>, ApiError> {
-        self.parsed
-            .try_get_with(
-                (record.context.clone(), record.id),
-                self.parse_record(owner, record),
-            )
-            .await
-            .map_err(|e: Arc<ApiError>| (*e).clone())
+        let key = (record.context.clone(), record.id);
+        if let Some(parsed) = self.parsed.get(&key) {
+            return Ok(parsed);
+        }
+        let ticket = self.ids_gate.ticket();
+        let parsed = self.parse_record(owner, record).await?;
+        self.ids_gate.store_if_current(ticket, || {
+            self.parsed.insert(key, Arc::clone(&parsed));
+        });
+        Ok(parsed)
     }
 
     /// The parsed schema `id` of `context`, cached; the row is read only on a miss.
@@ -234,17 +244,50 @@ impl Registry {
         context: &str,
         id: i32,
     ) -> Result<Arc<ParsedSchema>, ApiError> {
-        self.parsed
-            .try_get_with((context.to_owned(), id), async {
-                let record = self
-                    .store
-                    .schema(context, id)
-                    .await?
-                    .ok_or_else(|| ApiError::schema_id_not_found(id))?;
-                self.parse_record(owner, &record).await
-            })
-            .await
-            .map_err(|e: Arc<ApiError>| (*e).clone())
+        let key = (context.to_owned(), id);
+        if let Some(parsed) = self.parsed.get(&key) {
+            return Ok(parsed);
+        }
+        let ticket = self.ids_gate.ticket();
+        let record = self
+            .store
+            .schema(context, id)
+            .await?
+            .ok_or_else(|| ApiError::schema_id_not_found(id))?;
+        let parsed = self.parse_record(owner, &record).await?;
+        self.ids_gate.store_if_current(ticket, || {
+            self.parsed.insert(key, Arc::clone(&parsed));
+        });
+        Ok(parsed)
+    }
+
+    /// The parse of schema `key` if cached (never reads the store).
+    pub(crate) fn cached_parse(&self, key: &(String, i32)) -> Option<Arc<ParsedSchema>> {
+        self.parsed.get(key)
+    }
+
+    /// The rendered `GET /schemas/ids/{id}` body of the default context: from the cache, or
+    /// read, rendered by `render` and cached unless a hard delete raced the read.
+    ///
+    /// # Errors
+    /// 40403 when the id does not exist; 50001 when the store fails.
+    pub async fn rendered_schema_by_id(
+        &self,
+        id: i32,
+        render: impl FnOnce(&SchemaRecord) -> serde_json::Result<bytes::Bytes>,
+    ) -> Result<bytes::Bytes, ApiError> {
+        let key = (crate::domain::DEFAULT_CONTEXT.to_owned(), id);
+        if let Some(body) = self.rendered.get(&key) {
+            return Ok(body);
+        }
+        let ticket = self.ids_gate.ticket();
+        let (record, _) = self.schema_by_id(id, None).await?;
+        let body = render(&record)
+            .map_err(|e| ApiError::new(50001, format!("Error rendering response: {e}")))?;
+        self.ids_gate.store_if_current(ticket, || {
+            self.rendered.insert(key, body.clone());
+        });
+        Ok(body)
     }
 
     /// Parses a stored schema with its references resolved; stored schemas are never
@@ -271,18 +314,28 @@ impl Registry {
         &self,
         scope: &str,
     ) -> Result<Option<serde_json::Value>, ApiError> {
-        self.configs
-            .try_get_with_by_ref(scope, self.store.config(scope))
-            .await
-            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+        if let Some(config) = self.configs.get(scope) {
+            return Ok(config);
+        }
+        let ticket = self.settings_gate.ticket();
+        let config = self.store.config(scope).await?;
+        self.settings_gate.store_if_current(ticket, || {
+            self.configs.insert(scope.to_owned(), config.clone());
+        });
+        Ok(config)
     }
 
     /// The mode stored for `scope`, through the cache.
     pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, ApiError> {
-        self.modes
-            .try_get_with_by_ref(scope, self.store.mode(scope))
-            .await
-            .map_err(|e: Arc<StoreError>| ApiError::store(&e))
+        if let Some(mode) = self.modes.get(scope) {
+            return Ok(mode);
+        }
+        let ticket = self.settings_gate.ticket();
+        let mode = self.store.mode(scope).await?;
+        self.settings_gate.store_if_current(ticket, || {
+            self.modes.insert(scope.to_owned(), mode.clone());
+        });
+        Ok(mode)
     }
 
     /// The lookup answers cached for `subject` (an entry that a write may detach).
@@ -291,9 +344,11 @@ impl Registry {
             .get_with_by_ref(subject, || Arc::new(SubjectLookups::default()))
     }
 
-    async fn forget_settings(&self, scope: &str) {
-        self.configs.invalidate(scope).await;
-        self.modes.invalidate(scope).await;
+    fn forget_settings(&self, scope: &str) {
+        self.settings_gate.invalidate(|| {
+            self.configs.invalidate(scope);
+            self.modes.invalidate(scope);
+        });
     }
 
     /// The mode in force for `subject` (subject → context → global → READWRITE).
@@ -321,10 +376,14 @@ impl crate::store::ChangeSink for Registry {
 
     fn resync(&self) {
         self.lookups.invalidate_all();
-        self.rendered.invalidate_all();
-        self.parsed.invalidate_all();
-        self.configs.invalidate_all();
-        self.modes.invalidate_all();
+        self.ids_gate.invalidate(|| {
+            self.rendered.invalidate_all();
+            self.parsed.invalidate_all();
+        });
+        self.settings_gate.invalidate(|| {
+            self.configs.invalidate_all();
+            self.modes.invalidate_all();
+        });
     }
 }
 

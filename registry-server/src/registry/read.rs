@@ -109,6 +109,17 @@ impl Registry {
             .ok_or_else(|| ApiError::schema_id_not_found(guid))
     }
 
+    /// The highest id issued in `context` (`fetchMaxId`).
+    pub async fn max_schema_id(&self, context: &str) -> Result<i32, ApiError> {
+        Ok(self.store.max_schema_id(context).await?)
+    }
+
+    /// `GET /schemas/guids/{guid}/ids`: the schemas with identity digest `hash`, in every
+    /// context.
+    pub async fn schemas_with_hash(&self, hash: &str) -> Result<Vec<SchemaRecord>, ApiError> {
+        Ok(self.store.schemas_with_hash(hash).await?)
+    }
+
     /// `GET /schemas/ids/{id}/versions`: one page of the subject-versions carrying `id`.
     pub async fn versions_of_id(
         &self,

@@ -10,11 +10,12 @@
 
 use std::collections::HashSet;
 
-use super::Registry;
+use super::{Registry, WriteError};
 use crate::domain::SubjectName;
 use crate::error::ApiError;
 use crate::schema::Dependency;
 use crate::schema::identity::SchemaReference;
+use crate::store::WriteTx;
 
 /// References deeper than this are refused (a guard; real graphs are shallow).
 const MAX_DEPTH: usize = 32;
@@ -62,6 +63,48 @@ impl Registry {
         }
         let dependencies = self.resolve_stored_references(referrer, &concrete).await?;
         Ok((concrete, dependencies))
+    }
+
+    /// The subjects a registration's references name, qualified against `referrer`'s
+    /// context: the registration locks them beside its own subject, so a delete of a
+    /// referenced version waits for it and then sees the new reference (42206).
+    pub(crate) fn referenced_subjects(
+        referrer: &SubjectName,
+        references: &[SchemaReference],
+    ) -> Vec<String> {
+        let mut subjects: Vec<String> = references
+            .iter()
+            .map(|r| referrer.qualify_reference(&r.subject))
+            .filter(|s| s != referrer.as_str())
+            .collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        subjects
+    }
+
+    /// Confirms, inside a registration's transaction and under the referenced subjects'
+    /// locks, that every referenced version still exists and is live: a delete that
+    /// committed after the references were resolved refuses the registration (42201).
+    pub(crate) async fn confirm_references_in_tx(
+        tx: &mut dyn WriteTx,
+        referrer: &SubjectName,
+        references: &[SchemaReference],
+    ) -> Result<(), WriteError> {
+        for reference in references {
+            let subject = referrer.qualify_reference(&reference.subject);
+            let live = tx
+                .version(&subject, reference.version)
+                .await?
+                .is_some_and(|v| !v.deleted);
+            if !live {
+                return Err(ApiError::invalid_schema(format!(
+                    "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
+                    reference.subject, reference.version
+                ))
+                .into());
+            }
+        }
+        Ok(())
     }
 
     /// Resolves stored references (concrete versions, soft-deleted allowed) recursively.

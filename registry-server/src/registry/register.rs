@@ -174,8 +174,12 @@ impl Registry {
         force: bool,
     ) -> Result<(RegisteredSchema, Option<Event>), WriteError> {
         let context = subject.context();
-        let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
+        let referenced = Self::referenced_subjects(subject, &prepared.references);
+        let mut lock_keys = vec![subject.as_str()];
+        lock_keys.extend(referenced.iter().map(String::as_str));
+        let mut tx = self.store.begin_write(&lock_keys).await?;
         let (mode, config) = self.settings_in_tx(&mut *tx, subject).await?;
+        Self::confirm_references_in_tx(&mut *tx, subject, &prepared.references).await?;
         // Narrow reads: a subject may have thousands of versions.
         // `None` once IMPORT has used version 2^31-1.
         let next_version = tx.max_version(subject.as_str()).await?.checked_add(1);
@@ -344,7 +348,7 @@ impl Registry {
         let mut previous = Vec::new();
         for version in super::compatibility::compared_versions(policy.level, live) {
             let key = (version.context.clone(), version.schema_id);
-            let parsed = match self.parsed.get(&key).await {
+            let parsed = match self.cached_parse(&key) {
                 Some(parsed) => parsed,
                 None => {
                     let record = tx
