@@ -12,7 +12,6 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod domain;
-pub mod error;
 pub mod registry;
 pub mod schema;
 pub mod server;

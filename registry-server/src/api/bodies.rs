@@ -98,7 +98,7 @@ pub fn json<T: Serialize>(body: &T) -> axum::response::Response {
     use axum::response::IntoResponse;
     match serde_json::to_vec(body) {
         Ok(bytes) => bytes.into_response(),
-        Err(e) => crate::error::ApiError::new(50001, format!("Error rendering response: {e}"))
+        Err(e) => crate::api::ApiError::new(50001, format!("Error rendering response: {e}"))
             .into_response(),
     }
 }

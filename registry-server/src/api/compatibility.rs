@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 
+use super::ApiError;
 use super::AppState;
 use super::bodies::json;
 use super::extract::{Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
-use crate::error::ApiError;
 use crate::schema::compat::CompatibilityReport;
 
 pub fn routes() -> Routes {

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::response::Response;
 
+use super::ApiError;
 use super::AppState;
 use super::bodies::json;
 use super::extract::{ApiJson, Params, SubjectPath};
 use super::routes::Routes;
-use crate::error::ApiError;
 use crate::registry::ConfigUpdate;
 
 pub fn routes() -> Routes {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderValue, Method};
 
-use crate::error::ApiError;
+use super::ApiError;
 
 /// The default response media type.
 pub const DEFAULT_MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";

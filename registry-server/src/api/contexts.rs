@@ -6,11 +6,11 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::ApiError;
 use super::AppState;
 use super::bodies::json;
 use super::extract::{ApiPath, Params};
 use super::routes::Routes;
-use crate::error::ApiError;
 
 pub fn routes() -> Routes {
     Routes::new()

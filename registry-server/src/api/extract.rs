@@ -10,9 +10,9 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use super::ApiError;
 use super::AppState;
 use crate::domain::{Page, SubjectName, VersionRef};
-use crate::error::ApiError;
 use crate::registry::SchemaRequest;
 
 /// The 404 a JAX-RS server answers for an unmatched or unconvertible path.

@@ -10,6 +10,7 @@ mod compatibility;
 mod config;
 pub mod content;
 mod contexts;
+mod error;
 pub mod extract;
 mod health;
 mod mode;
@@ -27,8 +28,8 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::error::ApiError;
 use crate::registry::Registry;
+pub use error::ApiError;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -4,12 +4,13 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::ApiError;
 use super::AppState;
 use super::bodies::json;
 use super::extract::{ApiJson, Params, SubjectPath};
 use super::routes::Routes;
 use crate::domain::SubjectName;
-use crate::error::ApiError;
+use crate::registry::RegistryError;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -36,9 +37,7 @@ async fn put(
         None | Some(Value::Null) => None,
         Some(Value::String(mode)) => Some(mode.as_str()),
         Some(_) => {
-            return Err(ApiError::invalid_mode(
-                crate::domain::InvalidMode.to_string(),
-            ));
+            return Err(RegistryError::invalid_mode(crate::domain::InvalidMode.to_string()).into());
         }
     };
     state.registry.put_mode(subject, mode, force).await?;

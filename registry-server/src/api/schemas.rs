@@ -7,12 +7,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
+use super::ApiError;
 use super::AppState;
 use super::bodies::{SchemaBody, SchemaStringBody, SubjectVersionBody, json};
 use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
 use crate::domain::SubjectName;
-use crate::error::ApiError;
 use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix, hash_of_guid};
 use crate::store::{SchemaRecord, VersionRecord};
 

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+use super::ApiError;
 use super::AppState;
 use super::bodies::{SchemaBody, json};
 use super::extract::{NewSubjectPath, Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
-use crate::error::ApiError;
 use crate::registry::{SubjectPrefix, VersionsQuery};
 
 pub fn routes() -> Routes {

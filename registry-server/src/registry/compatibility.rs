@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::Registry;
+use super::RegistryError;
 use crate::domain::{CompatibilityLevel, SubjectName};
-use crate::error::ApiError;
 use crate::schema::compat::{self, CheckOptions, CompatibilityReport, PreviousVersion};
 use crate::schema::{ParsedSchema, SchemaLimits};
 use crate::store::VersionRecord;
@@ -21,7 +21,7 @@ impl Registry {
         options: CheckOptions,
         new: &Arc<ParsedSchema>,
         live: &[VersionRecord],
-    ) -> Result<CompatibilityReport, ApiError> {
+    ) -> Result<CompatibilityReport, RegistryError> {
         let mut previous = Vec::new();
         for version in compared_versions(level, live) {
             previous.push((
@@ -40,7 +40,7 @@ impl Registry {
         options: CheckOptions,
         new: &Arc<ParsedSchema>,
         previous: Vec<(i32, Arc<ParsedSchema>)>,
-    ) -> Result<CompatibilityReport, ApiError> {
+    ) -> Result<CompatibilityReport, RegistryError> {
         if level == CompatibilityLevel::None {
             return Ok(CompatibilityReport::default());
         }
@@ -61,7 +61,7 @@ impl Registry {
             // A check past its limits is refused as an invalid schema, saying which limit.
             .map_err(|aborted| {
                 let details = aborted.to_string();
-                ApiError::invalid_schema(super::wrap_schema_error(schema_type, &details))
+                RegistryError::invalid_schema(super::wrap_schema_error(schema_type, &details))
             })
     }
 }

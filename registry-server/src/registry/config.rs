@@ -7,10 +7,10 @@
 
 use serde_json::{Map, Value};
 
+use super::RegistryError;
 use super::{Registry, WriteError, scopes_of, with_retries};
 use crate::domain::Page;
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
-use crate::error::ApiError;
 use crate::store::{DeletedFilter, GLOBAL_SCOPE, SubjectFilter};
 
 /// The fields of a config PUT body, as sent (`compatibility` for the level).
@@ -88,7 +88,7 @@ pub(crate) fn merged_config(
 
 /// A config PUT body checked and keyed as stored: `compatibility` becomes the level key,
 /// `None` clears a field.
-fn checked_update(update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, ApiError> {
+fn checked_update(update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, RegistryError> {
     update
         .into_iter()
         .map(|(key, value)| {
@@ -103,9 +103,9 @@ fn checked_update(update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, 
             let value = if key == LEVEL_KEY {
                 let level: CompatibilityLevel = value
                     .as_str()
-                    .ok_or_else(ApiError::invalid_compatibility_level)?
+                    .ok_or_else(RegistryError::invalid_compatibility_level)?
                     .parse()
-                    .map_err(|_| ApiError::invalid_compatibility_level())?;
+                    .map_err(|_| RegistryError::invalid_compatibility_level())?;
                 Value::from(level.as_str())
             } else {
                 value
@@ -120,7 +120,7 @@ impl Registry {
     pub async fn effective_config(
         &self,
         subject: Option<&SubjectName>,
-    ) -> Result<Map<String, Value>, ApiError> {
+    ) -> Result<Map<String, Value>, RegistryError> {
         let mut stored = Vec::new();
         for scope in scopes_of(subject).iter().rev() {
             stored.push(self.stored_config(scope).await?);
@@ -132,7 +132,7 @@ impl Registry {
     pub async fn effective_level(
         &self,
         subject: &SubjectName,
-    ) -> Result<CompatibilityLevel, ApiError> {
+    ) -> Result<CompatibilityLevel, RegistryError> {
         let config = self.effective_config(Some(subject)).await?;
         Ok(effective_level_of(
             &config,
@@ -145,7 +145,7 @@ impl Registry {
         &self,
         subject: Option<&SubjectName>,
         default_to_global: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, RegistryError> {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
             return Ok(Value::Object(self.effective_config(subject).await?));
@@ -158,7 +158,7 @@ impl Registry {
                     .or_insert_with(|| Value::from(self.settings.default_compatibility.as_str()));
                 Ok(Value::Object(stored))
             }
-            _ => Err(ApiError::subject_config_not_found(&scope)),
+            _ => Err(RegistryError::subject_config_not_found(&scope)),
         }
     }
 
@@ -168,7 +168,7 @@ impl Registry {
         &self,
         subject: Option<&SubjectName>,
         update: ConfigUpdate,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, RegistryError> {
         let update = checked_update(update)?;
         let scope = scope_key(subject);
         let (stored, event) = with_retries(|| async {
@@ -195,7 +195,10 @@ impl Registry {
     }
 
     /// `DELETE /config[/{subject}]`: answers the config that was removed.
-    pub async fn delete_config(&self, subject: Option<&SubjectName>) -> Result<Value, ApiError> {
+    pub async fn delete_config(
+        &self,
+        subject: Option<&SubjectName>,
+    ) -> Result<Value, RegistryError> {
         let scope = scope_key(subject);
         let (old, event) = with_retries(|| async {
             let mut tx = self.begin_settings_write(&scope).await?;
@@ -216,7 +219,7 @@ impl Registry {
             _ if scope == GLOBAL_SCOPE => {
                 Ok(serde_json::json!({ LEVEL_KEY: self.settings.default_compatibility.as_str() }))
             }
-            _ => Err(ApiError::subject_not_found(&scope)),
+            _ => Err(RegistryError::subject_not_found(&scope)),
         }
     }
 
@@ -225,14 +228,14 @@ impl Registry {
         &self,
         subject: Option<&SubjectName>,
         default_to_global: bool,
-    ) -> Result<Mode, ApiError> {
+    ) -> Result<Mode, RegistryError> {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
             return self.effective_mode(subject).await;
         }
         match self.stored_mode(&scope).await? {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
-            None => Err(ApiError::subject_mode_not_found(&scope)),
+            None => Err(RegistryError::subject_mode_not_found(&scope)),
         }
     }
 
@@ -242,7 +245,7 @@ impl Registry {
         subject: Option<&SubjectName>,
         mode: Option<&str>,
         force: bool,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), RegistryError> {
         let scope = scope_key(subject);
         let Some(mode) = mode else {
             self.write_mode(&scope, None).await?;
@@ -250,14 +253,14 @@ impl Registry {
         };
         let mode: Mode = mode
             .parse()
-            .map_err(|e: crate::domain::InvalidMode| ApiError::invalid_mode(e.to_string()))?;
+            .map_err(|e: crate::domain::InvalidMode| RegistryError::invalid_mode(e.to_string()))?;
         if mode == Mode::Forward && scope != GLOBAL_SCOPE {
-            return Err(ApiError::invalid_mode(
+            return Err(RegistryError::invalid_mode(
                 "Forward mode only supported on global level",
             ));
         }
         if mode.is_import_like() && !force && self.scope_has_live_subjects(subject).await? {
-            return Err(ApiError::operation_not_permitted(
+            return Err(RegistryError::operation_not_permitted(
                 "Cannot import since found existing subjects",
             ));
         }
@@ -271,7 +274,7 @@ impl Registry {
         &self,
         scope: &str,
         mode: Option<Mode>,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<String>, RegistryError> {
         let (old, event) = with_retries(|| async {
             let mut tx = self.begin_settings_write(scope).await?;
             let old = tx.mode(scope).await?;
@@ -288,13 +291,13 @@ impl Registry {
     }
 
     /// `DELETE /mode[/{subject}]`: answers the mode that was removed.
-    pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, ApiError> {
+    pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, RegistryError> {
         let scope = scope_key(subject);
         let old = self.write_mode(&scope, None).await?;
         match old {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),
-            None => Err(ApiError::subject_not_found(&scope)),
+            None => Err(RegistryError::subject_not_found(&scope)),
         }
     }
 
@@ -303,7 +306,7 @@ impl Registry {
     async fn scope_has_live_subjects(
         &self,
         subject: Option<&SubjectName>,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, RegistryError> {
         let filter = match subject {
             Some(scope) if !scope.is_context_scope() => {
                 let versions = self.store.versions(scope.as_str()).await?;

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+use super::RegistryError;
 use super::{Registry, wrap_schema_error};
 use crate::domain::SchemaType;
-use crate::error::ApiError;
 use crate::schema::{Dependency, ParseOptions, ParsedSchema};
 
 /// The pool: a semaphore over tokio's blocking threads.
@@ -33,7 +33,7 @@ impl CpuPool {
     ///
     /// # Errors
     /// 50001 when the job panicked (logged), which a bounded engine should never do.
-    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, RegistryError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
@@ -41,7 +41,7 @@ impl CpuPool {
         let permit = Arc::clone(&self.permits)
             .acquire_owned()
             .await
-            .map_err(|_| ApiError::new(50001, "Internal Server Error"))?;
+            .map_err(|_| RegistryError::Internal("Internal Server Error".to_owned()))?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
@@ -49,7 +49,7 @@ impl CpuPool {
         .await
         .map_err(|error| {
             tracing::error!(%error, "schema work failed on the cpu pool");
-            ApiError::new(50001, "Internal Server Error")
+            RegistryError::Internal("Internal Server Error".to_owned())
         })
     }
 }
@@ -68,12 +68,12 @@ impl Registry {
         text: String,
         dependencies: Vec<Dependency>,
         options: ParseOptions,
-    ) -> Result<Arc<ParsedSchema>, ApiError> {
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
         self.cpu
             .run(move || ParsedSchema::parse(schema_type, &text, &dependencies, options))
             .await?
             .map(Arc::new)
-            .map_err(|e| ApiError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
+            .map_err(|e| RegistryError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
     }
 }
 
@@ -145,7 +145,7 @@ mod tests {
     async fn a_panicking_job_answers_50001() {
         let pool = CpuPool::new(1);
         let error = pool.run(|| panic!("engine bug")).await.unwrap_err();
-        assert_eq!(error.code, 50001);
+        assert_eq!(error.code(), 50001);
         // The slot is back.
         assert_eq!(pool.run(|| 7).await.unwrap(), 7);
     }

@@ -5,9 +5,9 @@
 //! were soft-deleted first. Referenced versions cannot be deleted (42206); removing a
 //! subject's last record also removes its config and mode.
 
+use super::RegistryError;
 use super::{Registry, WriteError, with_retries};
 use crate::domain::{SubjectName, VersionRef};
-use crate::error::ApiError;
 use crate::store::{Event, VersionRecord, WriteTx};
 
 impl Registry {
@@ -17,7 +17,7 @@ impl Registry {
         subject: &SubjectName,
         version: VersionRef,
         permanent: bool,
-    ) -> Result<i32, ApiError> {
+    ) -> Result<i32, RegistryError> {
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             self.ensure_writable_in_tx(&mut *tx, Some(subject)).await?;
@@ -26,14 +26,16 @@ impl Registry {
             let referrers = tx.referrers(subject.as_str(), target.version).await?;
             if permanent {
                 if !target.deleted {
-                    return Err(ApiError::version_not_soft_deleted(
+                    return Err(RegistryError::version_not_soft_deleted(
                         subject.as_str(),
                         target.version,
                     )
                     .into());
                 }
                 if !referrers.is_empty() {
-                    return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
+                    return Err(
+                        RegistryError::reference_exists(subject.as_str(), target.version).into(),
+                    );
                 }
                 tx.remove_version(subject.as_str(), target.version).await?;
                 if versions.len() == 1 {
@@ -41,12 +43,16 @@ impl Registry {
                 }
             } else {
                 if target.deleted {
-                    return Err(
-                        ApiError::version_soft_deleted(subject.as_str(), target.version).into(),
-                    );
+                    return Err(RegistryError::version_soft_deleted(
+                        subject.as_str(),
+                        target.version,
+                    )
+                    .into());
                 }
                 if referrers.iter().any(|r| !r.all_deleted) {
-                    return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
+                    return Err(
+                        RegistryError::reference_exists(subject.as_str(), target.version).into(),
+                    );
                 }
                 tx.mark_deleted(subject.as_str(), target.version).await?;
             }
@@ -66,23 +72,23 @@ impl Registry {
         &self,
         subject: &SubjectName,
         permanent: bool,
-    ) -> Result<Vec<i32>, ApiError> {
+    ) -> Result<Vec<i32>, RegistryError> {
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             self.ensure_writable_in_tx(&mut *tx, Some(subject)).await?;
             let versions = tx.versions(subject.as_str()).await?;
             if versions.is_empty() {
-                return Err(ApiError::subject_not_found(subject.as_str()).into());
+                return Err(RegistryError::subject_not_found(subject.as_str()).into());
             }
             let live: Vec<&VersionRecord> = versions.iter().filter(|v| !v.deleted).collect();
             let targets: Vec<&VersionRecord> = if permanent {
                 if !live.is_empty() {
-                    return Err(ApiError::subject_not_soft_deleted(subject.as_str()).into());
+                    return Err(RegistryError::subject_not_soft_deleted(subject.as_str()).into());
                 }
                 versions.iter().collect()
             } else {
                 if live.is_empty() {
-                    return Err(ApiError::subject_soft_deleted(subject.as_str()).into());
+                    return Err(RegistryError::subject_soft_deleted(subject.as_str()).into());
                 }
                 live
             };
@@ -94,7 +100,9 @@ impl Registry {
                     referrers.iter().any(|r| !r.all_deleted)
                 };
                 if blocking {
-                    return Err(ApiError::reference_exists(subject.as_str(), target.version).into());
+                    return Err(
+                        RegistryError::reference_exists(subject.as_str(), target.version).into(),
+                    );
                 }
             }
             for target in targets.iter().rev() {
@@ -126,9 +134,9 @@ fn pick_for_delete<'a>(
     versions: &'a [VersionRecord],
     version: VersionRef,
     permanent: bool,
-) -> Result<&'a VersionRecord, ApiError> {
+) -> Result<&'a VersionRecord, RegistryError> {
     if versions.is_empty() {
-        return Err(ApiError::subject_not_found(subject.as_str()));
+        return Err(RegistryError::subject_not_found(subject.as_str()));
     }
     let found = match version {
         VersionRef::Latest => versions.iter().rev().find(|v| !v.deleted),
@@ -137,9 +145,9 @@ fn pick_for_delete<'a>(
     match found {
         Some(record) => Ok(record),
         None if version == VersionRef::Latest && !permanent => {
-            Err(ApiError::subject_not_found(subject.as_str()))
+            Err(RegistryError::subject_not_found(subject.as_str()))
         }
-        None => Err(ApiError::version_not_found(version.as_number())),
+        None => Err(RegistryError::version_not_found(version.as_number())),
     }
 }
 

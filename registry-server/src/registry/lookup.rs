@@ -1,9 +1,9 @@
 //! Looking a schema up under a subject (spec §4.4) and the compatibility endpoint (§3.4).
 
 use super::Registry;
+use super::RegistryError;
 use super::model::{RegisteredSchema, SchemaRequest};
 use crate::domain::{SubjectName, VersionRef};
-use crate::error::ApiError;
 use crate::schema::compat::CompatibilityReport;
 use crate::schema::identity::SchemaDigest;
 use crate::schema::{ParseOptions, ParsedSchema};
@@ -17,14 +17,14 @@ impl Registry {
         request: &SchemaRequest,
         normalize: bool,
         deleted: bool,
-    ) -> Result<RegisteredSchema, ApiError> {
+    ) -> Result<RegisteredSchema, RegistryError> {
         let config = self.effective_config(Some(subject)).await?;
         let normalize =
             normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
-            return Err(ApiError::invalid_schema("Empty schema"));
+            return Err(RegistryError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
         let cache_key = requested.is_empty().then(|| {
@@ -98,7 +98,7 @@ impl Registry {
         // A miss: 40401 when the subject shows no versions, else look for an equivalent.
         let versions = self.store.versions(subject.as_str()).await?;
         if !versions.iter().any(|v| deleted || !v.deleted) {
-            return Err(ApiError::subject_not_found(subject.as_str()));
+            return Err(RegistryError::subject_not_found(subject.as_str()));
         }
         // Equivalence (Confluent's canLookup), newest first: the same text and references
         // whatever metadata the stored one carries; or, for a request without references,
@@ -118,7 +118,7 @@ impl Registry {
                 }
             }
         }
-        Err(ApiError::schema_not_found())
+        Err(RegistryError::schema_not_found())
     }
 
     /// `POST /compatibility/subjects/{subject}/versions[/{version}]`.
@@ -132,7 +132,7 @@ impl Registry {
         request: &SchemaRequest,
         normalize: bool,
         verbose: bool,
-    ) -> Result<CompatibilityReport, ApiError> {
+    ) -> Result<CompatibilityReport, RegistryError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let live: Vec<VersionRecord> = versions.into_iter().filter(|v| !v.deleted).collect();
         // An explicit version is the one version compared, whatever the level's reach.
@@ -145,15 +145,15 @@ impl Registry {
                 let found = live
                     .iter()
                     .position(|v| v.version == n)
-                    .ok_or_else(|| ApiError::version_not_found(n))?;
+                    .ok_or_else(|| RegistryError::version_not_found(n))?;
                 std::slice::from_ref(&live[found])
             }
         };
         let parsed = match self.parse_new(subject, request, normalize).await {
             Ok(parsed) => parsed,
-            Err(error) if verbose && error.code == 42201 => {
+            Err(RegistryError::InvalidSchema(message)) if verbose => {
                 return Ok(CompatibilityReport {
-                    messages: vec![error.message],
+                    messages: vec![message],
                 });
             }
             Err(error) => return Err(error),
@@ -175,11 +175,11 @@ impl Registry {
         subject: &SubjectName,
         request: &SchemaRequest,
         normalize: bool,
-    ) -> Result<std::sync::Arc<ParsedSchema>, ApiError> {
+    ) -> Result<std::sync::Arc<ParsedSchema>, RegistryError> {
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
-            return Err(ApiError::invalid_schema("Empty schema"));
+            return Err(RegistryError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
         let (_, dependencies) = self.resolve_request_references(subject, requested).await?;

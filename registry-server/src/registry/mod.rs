@@ -1,13 +1,14 @@
 //! The use-cases: register, look up, read, delete, check, configure.
 //!
 //! Handlers call these with domain values; these own the transactions and the invariants
-//! (version numbering, id reuse, delete rules, modes) and answer [`ApiError`]s with
-//! Confluent's codes. Nothing here knows HTTP or SQL.
+//! (version numbering, id reuse, delete rules, modes) and answer [`RegistryError`]s in
+//! Confluent's vocabulary; the API maps them to responses. Nothing here knows HTTP or SQL.
 
 mod compatibility;
 mod config;
 mod cpu;
 mod delete;
+mod error;
 mod fill;
 mod lookup;
 mod model;
@@ -17,6 +18,7 @@ mod register;
 mod settings_tx;
 
 pub use cpu::default_workers;
+pub use error::RegistryError;
 pub use read::{SubjectPrefix, hash_of_guid};
 
 use std::sync::Arc;
@@ -30,7 +32,6 @@ pub use model::{
 };
 
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
-use crate::error::ApiError;
 use crate::schema::{ParseOptions, ParsedSchema};
 use crate::store::{SchemaRecord, Store, StoreError};
 
@@ -224,7 +225,7 @@ impl Registry {
         &self,
         owner: &SubjectName,
         record: &SchemaRecord,
-    ) -> Result<Arc<ParsedSchema>, ApiError> {
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
         let key = (record.context.clone(), record.id);
         if let Some(parsed) = self.parsed.get(&key) {
             return Ok(parsed);
@@ -243,7 +244,7 @@ impl Registry {
         owner: &SubjectName,
         context: &str,
         id: i32,
-    ) -> Result<Arc<ParsedSchema>, ApiError> {
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
         let key = (context.to_owned(), id);
         if let Some(parsed) = self.parsed.get(&key) {
             return Ok(parsed);
@@ -253,7 +254,7 @@ impl Registry {
             .store
             .schema(context, id)
             .await?
-            .ok_or_else(|| ApiError::schema_id_not_found(id))?;
+            .ok_or_else(|| RegistryError::schema_id_not_found(id))?;
         let parsed = self.parse_record(owner, &record).await?;
         self.ids_gate.store_if_current(ticket, || {
             self.parsed.insert(key, Arc::clone(&parsed));
@@ -275,7 +276,7 @@ impl Registry {
         &self,
         id: i32,
         render: impl FnOnce(&SchemaRecord) -> serde_json::Result<bytes::Bytes>,
-    ) -> Result<bytes::Bytes, ApiError> {
+    ) -> Result<bytes::Bytes, RegistryError> {
         let key = (crate::domain::DEFAULT_CONTEXT.to_owned(), id);
         if let Some(body) = self.rendered.get(&key) {
             return Ok(body);
@@ -283,7 +284,7 @@ impl Registry {
         let ticket = self.ids_gate.ticket();
         let (record, _) = self.schema_by_id(id, None).await?;
         let body = render(&record)
-            .map_err(|e| ApiError::new(50001, format!("Error rendering response: {e}")))?;
+            .map_err(|e| RegistryError::Internal(format!("Error rendering response: {e}")))?;
         self.ids_gate.store_if_current(ticket, || {
             self.rendered.insert(key, body.clone());
         });
@@ -296,7 +297,7 @@ impl Registry {
         &self,
         owner: &SubjectName,
         record: &SchemaRecord,
-    ) -> Result<Arc<ParsedSchema>, ApiError> {
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
         let dependencies = self
             .resolve_stored_references(owner, &record.references)
             .await?;
@@ -313,7 +314,7 @@ impl Registry {
     pub(crate) async fn stored_config(
         &self,
         scope: &str,
-    ) -> Result<Option<serde_json::Value>, ApiError> {
+    ) -> Result<Option<serde_json::Value>, RegistryError> {
         if let Some(config) = self.configs.get(scope) {
             return Ok(config);
         }
@@ -326,7 +327,7 @@ impl Registry {
     }
 
     /// The mode stored for `scope`, through the cache.
-    pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, ApiError> {
+    pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, RegistryError> {
         if let Some(mode) = self.modes.get(scope) {
             return Ok(mode);
         }
@@ -355,12 +356,12 @@ impl Registry {
     pub(crate) async fn effective_mode(
         &self,
         subject: Option<&SubjectName>,
-    ) -> Result<Mode, ApiError> {
+    ) -> Result<Mode, RegistryError> {
         for scope in scopes_of(subject) {
             if let Some(mode) = self.stored_mode(&scope).await? {
-                return mode
-                    .parse()
-                    .map_err(|_| ApiError::store(&StoreError::Corrupt(format!("mode {mode}"))));
+                return mode.parse().map_err(|_| {
+                    RegistryError::store(&StoreError::Corrupt(format!("mode {mode}")))
+                });
             }
         }
         Ok(Mode::ReadWrite)
@@ -412,7 +413,7 @@ pub(crate) fn wrap_schema_error(schema_type: crate::domain::SchemaType, details:
 }
 
 /// Runs a write transaction body, retrying when it lost a race on a unique constraint.
-pub(crate) async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+pub(crate) async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, RegistryError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, WriteError>>,
@@ -421,31 +422,28 @@ where
     for _ in 0..WRITE_ATTEMPTS {
         match attempt().await {
             Ok(value) => return Ok(value),
-            Err(WriteError::Api(error)) => return Err(error),
+            Err(WriteError::Refused(error)) => return Err(error),
             Err(WriteError::Store(StoreError::Conflict(message))) => {
                 tracing::debug!(%message, "write conflict, retrying");
                 last = Some(StoreError::Conflict(message));
             }
-            Err(WriteError::Store(other)) => return Err(ApiError::store(&other)),
+            Err(WriteError::Store(other)) => return Err(RegistryError::store(&other)),
         }
     }
-    Err(last.map_or_else(
-        || ApiError::new(50001, "Error in the backend datastore"),
-        |e| ApiError::store(&e),
-    ))
+    Err(last.map_or_else(|| RegistryError::Backend, |e| RegistryError::store(&e)))
 }
 
 /// A failure inside a write transaction: an answer for the client, or a store error that
 /// may be retried.
 #[derive(Debug)]
 pub(crate) enum WriteError {
-    Api(ApiError),
+    Refused(RegistryError),
     Store(StoreError),
 }
 
-impl From<ApiError> for WriteError {
-    fn from(error: ApiError) -> Self {
-        WriteError::Api(error)
+impl From<RegistryError> for WriteError {
+    fn from(error: RegistryError) -> Self {
+        WriteError::Refused(error)
     }
 }
 

@@ -65,11 +65,11 @@ impl SchemaRequest {
     ///
     /// # Errors
     /// 42201 `Invalid schema type X` for a name Confluent does not know.
-    pub fn schema_type(&self) -> Result<SchemaType, crate::error::ApiError> {
+    pub fn schema_type(&self) -> Result<SchemaType, super::RegistryError> {
         match &self.schema_type {
             None => Ok(SchemaType::Avro),
             Some(name) => name.parse().map_err(|e: crate::domain::UnknownSchemaType| {
-                crate::error::ApiError::invalid_schema(e.to_string())
+                super::RegistryError::invalid_schema(e.to_string())
             }),
         }
     }
@@ -85,10 +85,10 @@ impl SchemaRequest {
     ///
     /// # Errors
     /// 42201 naming the limit.
-    pub fn check_limits(&self, limits: &RequestLimits) -> Result<(), crate::error::ApiError> {
+    pub fn check_limits(&self, limits: &RequestLimits) -> Result<(), super::RegistryError> {
         let bytes = self.schema.as_deref().map_or(0, str::len);
         if bytes > limits.max_schema_bytes {
-            return Err(crate::error::ApiError::invalid_schema(format!(
+            return Err(super::RegistryError::invalid_schema(format!(
                 "Invalid schema, details: the schema text is {bytes} bytes, over the limit of {} bytes (max-schema-bytes)",
                 limits.max_schema_bytes
             )));
@@ -112,9 +112,9 @@ impl SchemaRequest {
 pub(crate) fn check_reference_count(
     count: usize,
     limits: &RequestLimits,
-) -> Result<(), crate::error::ApiError> {
+) -> Result<(), super::RegistryError> {
     if count > limits.max_references {
-        return Err(crate::error::ApiError::invalid_schema(format!(
+        return Err(super::RegistryError::invalid_schema(format!(
             "Invalid schema, details: the request has {count} references, over the limit of {} (max-references)",
             limits.max_references
         )));

@@ -1,9 +1,9 @@
 //! Reads: schemas by id or guid, subjects, versions, references, contexts (spec §3.2–3.3, §4.5).
 
 use super::Registry;
+use super::RegistryError;
 use super::model::{RegisteredSchema, VersionsQuery};
 use crate::domain::{DEFAULT_CONTEXT, Page, SubjectName, VersionRef, max_subject_bytes};
-use crate::error::ApiError;
 use crate::store::{DeletedFilter, SchemaRecord, SubjectFilter, VersionRecord};
 
 /// Which subjects `subjectPrefix` selects.
@@ -78,13 +78,13 @@ impl Registry {
         &self,
         id: i32,
         subject: Option<&SubjectName>,
-    ) -> Result<(SchemaRecord, Option<VersionRecord>), ApiError> {
+    ) -> Result<(SchemaRecord, Option<VersionRecord>), RegistryError> {
         let context = subject.map_or(DEFAULT_CONTEXT, SubjectName::context);
         let mut record = self.store.schema(context, id).await?;
         if record.is_none() && context != DEFAULT_CONTEXT {
             record = self.store.schema(DEFAULT_CONTEXT, id).await?;
         }
-        let record = record.ok_or_else(|| ApiError::schema_id_not_found(id))?;
+        let record = record.ok_or_else(|| RegistryError::schema_id_not_found(id))?;
         let version = match subject {
             Some(subject) if !subject.local_name().is_empty() => {
                 let usages = self.store.usages(&record.context, id).await?;
@@ -99,24 +99,24 @@ impl Registry {
     }
 
     /// `GET /schemas/guids/{guid}`.
-    pub async fn schema_by_guid(&self, guid: &str) -> Result<SchemaRecord, ApiError> {
-        let hash = hash_of_guid(guid).ok_or_else(|| ApiError::schema_id_not_found(guid))?;
+    pub async fn schema_by_guid(&self, guid: &str) -> Result<SchemaRecord, RegistryError> {
+        let hash = hash_of_guid(guid).ok_or_else(|| RegistryError::schema_id_not_found(guid))?;
         let mut found = self.store.schemas_with_hash(&hash).await?;
         found.sort_by_key(|s| (s.context != DEFAULT_CONTEXT, s.context.clone(), s.id));
         found
             .into_iter()
             .next()
-            .ok_or_else(|| ApiError::schema_id_not_found(guid))
+            .ok_or_else(|| RegistryError::schema_id_not_found(guid))
     }
 
     /// The highest id issued in `context` (`fetchMaxId`).
-    pub async fn max_schema_id(&self, context: &str) -> Result<i32, ApiError> {
+    pub async fn max_schema_id(&self, context: &str) -> Result<i32, RegistryError> {
         Ok(self.store.max_schema_id(context).await?)
     }
 
     /// `GET /schemas/guids/{guid}/ids`: the schemas with identity digest `hash`, in every
     /// context.
-    pub async fn schemas_with_hash(&self, hash: &str) -> Result<Vec<SchemaRecord>, ApiError> {
+    pub async fn schemas_with_hash(&self, hash: &str) -> Result<Vec<SchemaRecord>, RegistryError> {
         Ok(self.store.schemas_with_hash(hash).await?)
     }
 
@@ -127,7 +127,7 @@ impl Registry {
         subject: Option<&SubjectName>,
         deleted: bool,
         page: Page,
-    ) -> Result<Vec<VersionRecord>, ApiError> {
+    ) -> Result<Vec<VersionRecord>, RegistryError> {
         let context = self.context_of_id(id, subject).await?;
         Ok(self.store.usages_page(&context, id, deleted, page).await?)
     }
@@ -139,7 +139,7 @@ impl Registry {
         subject: Option<&SubjectName>,
         deleted: bool,
         page: Page,
-    ) -> Result<Vec<String>, ApiError> {
+    ) -> Result<Vec<String>, RegistryError> {
         let context = self.context_of_id(id, subject).await?;
         Ok(self
             .store
@@ -152,10 +152,10 @@ impl Registry {
         &self,
         id: i32,
         subject: Option<&SubjectName>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<String, RegistryError> {
         let (record, _) = self.schema_by_id(id, subject).await.map_err(|e| {
-            if e.code == 40403 {
-                ApiError::schema_not_found()
+            if e.code() == 40403 {
+                RegistryError::schema_not_found()
             } else {
                 e
             }
@@ -169,7 +169,7 @@ impl Registry {
         prefix: &SubjectPrefix,
         query: VersionsQuery,
         page: Page,
-    ) -> Result<Vec<String>, ApiError> {
+    ) -> Result<Vec<String>, RegistryError> {
         let deleted = if query.deleted_only {
             DeletedFilter::Only
         } else if query.deleted {
@@ -188,11 +188,11 @@ impl Registry {
         &self,
         subject: &SubjectName,
         query: VersionsQuery,
-    ) -> Result<Vec<i32>, ApiError> {
+    ) -> Result<Vec<i32>, RegistryError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let any_live = versions.iter().any(|v| !v.deleted);
         if versions.is_empty() || (!any_live && !query.deleted && !query.deleted_only) {
-            return Err(ApiError::subject_not_found(subject.as_str()));
+            return Err(RegistryError::subject_not_found(subject.as_str()));
         }
         Ok(versions
             .iter()
@@ -219,10 +219,10 @@ impl Registry {
         versions: &'a [VersionRecord],
         version: VersionRef,
         deleted: bool,
-    ) -> Result<&'a VersionRecord, ApiError> {
+    ) -> Result<&'a VersionRecord, RegistryError> {
         let any_live = versions.iter().any(|v| !v.deleted);
         if versions.is_empty() || (!deleted && !any_live) {
-            return Err(ApiError::subject_not_found(subject.as_str()));
+            return Err(RegistryError::subject_not_found(subject.as_str()));
         }
         let found = match version {
             VersionRef::Latest => versions.iter().rev().find(|v| !v.deleted),
@@ -230,7 +230,7 @@ impl Registry {
                 .iter()
                 .find(|v| v.version == n && (deleted || !v.deleted)),
         };
-        found.ok_or_else(|| ApiError::version_not_found(version.as_number()))
+        found.ok_or_else(|| RegistryError::version_not_found(version.as_number()))
     }
 
     /// `GET /subjects/{subject}/versions/{version}`.
@@ -239,14 +239,14 @@ impl Registry {
         subject: &SubjectName,
         version: VersionRef,
         deleted: bool,
-    ) -> Result<RegisteredSchema, ApiError> {
+    ) -> Result<RegisteredSchema, RegistryError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let record = Self::pick_version(subject, &versions, version, deleted)?;
         let schema = self
             .store
             .schema(&record.context, record.schema_id)
             .await?
-            .ok_or_else(|| ApiError::schema_id_not_found(record.schema_id))?;
+            .ok_or_else(|| RegistryError::schema_id_not_found(record.schema_id))?;
         Ok(RegisteredSchema::from_version(record, schema))
     }
 
@@ -256,7 +256,7 @@ impl Registry {
         subject: &SubjectName,
         version: VersionRef,
         deleted: bool,
-    ) -> Result<Vec<i32>, ApiError> {
+    ) -> Result<Vec<i32>, RegistryError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let record = Self::pick_version(subject, &versions, version, deleted)?;
         let mut ids: Vec<i32> = self
@@ -280,7 +280,7 @@ impl Registry {
         deleted: bool,
         latest_only: bool,
         page: Page,
-    ) -> Result<Vec<RegisteredSchema>, ApiError> {
+    ) -> Result<Vec<RegisteredSchema>, RegistryError> {
         let deleted = if deleted {
             DeletedFilter::Include
         } else {
@@ -297,7 +297,7 @@ impl Registry {
     }
 
     /// `GET /contexts`: `.` first, then the named contexts.
-    pub async fn contexts(&self) -> Result<Vec<String>, ApiError> {
+    pub async fn contexts(&self) -> Result<Vec<String>, RegistryError> {
         let mut contexts = vec![DEFAULT_CONTEXT.to_owned()];
         contexts.extend(
             self.store

@@ -10,9 +10,9 @@
 
 use std::collections::HashSet;
 
+use super::RegistryError;
 use super::{Registry, WriteError};
 use crate::domain::SubjectName;
-use crate::error::ApiError;
 use crate::schema::Dependency;
 use crate::schema::identity::SchemaReference;
 use crate::store::WriteTx;
@@ -30,12 +30,12 @@ impl Registry {
         &self,
         referrer: &SubjectName,
         requested: &[super::ReferenceRequest],
-    ) -> Result<(Vec<SchemaReference>, Vec<Dependency>), ApiError> {
+    ) -> Result<(Vec<SchemaReference>, Vec<Dependency>), RegistryError> {
         super::model::check_reference_count(requested.len(), &self.settings.limits)?;
         let mut concrete = Vec::with_capacity(requested.len());
         for reference in requested {
             let not_found = || {
-                ApiError::invalid_schema(format!(
+                RegistryError::invalid_schema(format!(
                     "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
                     reference.subject, reference.version
                 ))
@@ -97,7 +97,7 @@ impl Registry {
                 .await?
                 .is_some_and(|v| !v.deleted);
             if !live {
-                return Err(ApiError::invalid_schema(format!(
+                return Err(RegistryError::invalid_schema(format!(
                     "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
                     reference.subject, reference.version
                 ))
@@ -112,7 +112,7 @@ impl Registry {
         &self,
         referrer: &SubjectName,
         references: &[SchemaReference],
-    ) -> Result<Vec<Dependency>, ApiError> {
+    ) -> Result<Vec<Dependency>, RegistryError> {
         let budget = self.settings.limits.max_references;
         let mut expanded = 0usize;
         let mut out = Vec::new();
@@ -122,7 +122,7 @@ impl Registry {
         let mut stack: Vec<Frame> = vec![Frame::expand(referrer.clone(), references.to_vec())];
         loop {
             if stack.len() > MAX_DEPTH {
-                return Err(ApiError::invalid_schema(format!(
+                return Err(RegistryError::invalid_schema(format!(
                     "Invalid schema, details: references nest more than {MAX_DEPTH} levels deep"
                 )));
             }
@@ -147,29 +147,29 @@ impl Registry {
             }
             let subject_text = owner.qualify_reference(&next.subject);
             let subject = SubjectName::parse_lenient(&subject_text)
-                .map_err(|e| ApiError::new(42208, e.to_string()))?;
+                .map_err(|e| RegistryError::InvalidSubject(e.to_string()))?;
             let key = (subject.as_str().to_owned(), next.version);
             if in_progress.contains(&key) {
-                return Err(ApiError::invalid_schema(format!(
+                return Err(RegistryError::invalid_schema(format!(
                     "Invalid schema, details: references form a cycle through subject \"{}\" version {}",
                     next.subject, next.version
                 )));
             }
             expanded += 1;
             if expanded > budget {
-                return Err(ApiError::invalid_schema(format!(
+                return Err(RegistryError::invalid_schema(format!(
                     "Invalid schema, details: resolving the references reaches more than {budget} schemas (max-references)"
                 )));
             }
             let versions = self.store.versions(subject.as_str()).await?;
             let Some(record) = versions.iter().find(|v| v.version == next.version) else {
-                return Err(ApiError::invalid_schema(format!(
+                return Err(RegistryError::invalid_schema(format!(
                     "Invalid schema, details: No schema reference found for subject \"{}\" and version {}",
                     next.subject, next.version
                 )));
             };
             let Some(schema) = self.store.schema(&record.context, record.schema_id).await? else {
-                return Err(ApiError::schema_id_not_found(record.schema_id));
+                return Err(RegistryError::schema_id_not_found(record.schema_id));
             };
             let mut child = Frame::expand(subject, schema.references);
             child.emit = Some(Dependency {

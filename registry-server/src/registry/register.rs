@@ -2,14 +2,14 @@
 //!
 //! Outside the transaction: parse, resolve references, compute the identity digest, and
 //! answer an already-registered schema without writing (the fast path, allowed in any
-//! mode). Inside one transaction, holding the subject's lock and then the digest's lock:
-//! number the version, reuse or issue the id, check compatibility, tombstone soft-deleted
-//! versions of the same id, insert, log the event, commit.
+//! mode). Inside one transaction, holding the locks of the subject and of the subjects its
+//! references name, then the digest's lock, every decision is re-made from what the
+//! transaction reads: settings, references, id, compatibility, version number.
 
+use super::RegistryError;
 use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
 use super::{Registry, WriteError, effective_level_of, with_retries};
 use crate::domain::{MAX_IMPORTED_ID, Mode, SubjectName};
-use crate::error::ApiError;
 use crate::schema::identity::{SchemaDigest, SchemaReference};
 use crate::schema::{ParseOptions, ParsedSchema};
 use crate::store::{Event, SchemaRecord, StoreError, VersionRecord, WriteTx, now_millis};
@@ -42,7 +42,7 @@ impl Registry {
         mut request: SchemaRequest,
         normalize: bool,
         force: bool,
-    ) -> Result<RegisteredSchema, ApiError> {
+    ) -> Result<RegisteredSchema, RegistryError> {
         // Cached settings decide only how to parse; the transaction decides the write from
         // the settings as it reads them under their locks.
         let config = self.effective_config(Some(subject)).await?;
@@ -80,16 +80,16 @@ impl Registry {
         &self,
         subject: &SubjectName,
         request: &mut SchemaRequest,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), RegistryError> {
         let versions = self.store.versions(subject.as_str()).await?;
         let Some(live) = versions.iter().rev().find(|v| !v.deleted) else {
-            return Err(ApiError::invalid_schema("Empty schema"));
+            return Err(RegistryError::invalid_schema("Empty schema"));
         };
         let latest = self
             .store
             .schema(&live.context, live.schema_id)
             .await?
-            .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
+            .ok_or_else(|| RegistryError::schema_id_not_found(live.schema_id))?;
         request.schema = Some(latest.schema);
         request.schema_type = Some(latest.schema_type.as_str().to_owned());
         request.references = Some(
@@ -117,11 +117,11 @@ impl Registry {
         subject: &SubjectName,
         request: &SchemaRequest,
         options: ParseOptions,
-    ) -> Result<Prepared, ApiError> {
+    ) -> Result<Prepared, RegistryError> {
         let schema_type = request.schema_type()?;
         let text = request.schema.as_deref().unwrap_or_default();
         if text.trim().is_empty() {
-            return Err(ApiError::invalid_schema("Empty schema"));
+            return Err(RegistryError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
         let (references, dependencies) =
@@ -154,7 +154,7 @@ impl Registry {
         &self,
         subject: &SubjectName,
         prepared: &Prepared,
-    ) -> Result<Option<RegisteredSchema>, ApiError> {
+    ) -> Result<Option<RegisteredSchema>, RegistryError> {
         let matches = self
             .store
             .find_by_hash(subject.as_str(), &prepared.hash)
@@ -167,6 +167,10 @@ impl Registry {
         Ok(found.map(|(v, s)| RegisteredSchema::from_version(&v, s)))
     }
 
+    /// The registration transaction, one step per decision of spec §4.3: lock, obey the
+    /// settings, confirm the references, answer a registration that won the race, check
+    /// the mode, pick the id's source, check compatibility, number the version, take the
+    /// id, tombstone superseded versions, record.
     async fn register_in_transaction(
         &self,
         subject: &SubjectName,
@@ -174,162 +178,52 @@ impl Registry {
         force: bool,
     ) -> Result<(RegisteredSchema, Option<Event>), WriteError> {
         let context = subject.context();
-        let referenced = Self::referenced_subjects(subject, &prepared.references);
-        let mut lock_keys = vec![subject.as_str()];
-        lock_keys.extend(referenced.iter().map(String::as_str));
-        let mut tx = self.store.begin_write(&lock_keys).await?;
+        let mut tx = self.begin_registration(subject, prepared).await?;
         let (mode, config) = self.settings_in_tx(&mut *tx, subject).await?;
         Self::confirm_references_in_tx(&mut *tx, subject, &prepared.references).await?;
-        // Narrow reads: a subject may have thousands of versions.
-        // `None` once IMPORT has used version 2^31-1.
-        let next_version = tx.max_version(subject.as_str()).await?.checked_add(1);
         tx.lock_key(&crate::store::digest_lock_key(context, &prepared.hash))
             .await?;
         let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
-
-        // Another writer may have registered it since the fast path looked.
-        if prepared.requested_id.is_none() && prepared.requested_version.is_none() {
-            for id in &same_schema_ids {
-                let carrying = tx.versions_with_id(subject.as_str(), *id).await?;
-                if let Some(live) = carrying.iter().rev().find(|v| !v.deleted) {
-                    let schema = tx
-                        .schema(context, live.schema_id)
-                        .await?
-                        .ok_or_else(|| ApiError::schema_id_not_found(live.schema_id))?;
-                    // Registered by another writer meanwhile: nothing changed here.
-                    return Ok((RegisteredSchema::from_version(live, schema), None));
-                }
-            }
+        if let Some(existing) =
+            registered_meanwhile(&mut *tx, subject, prepared, &same_schema_ids).await?
+        {
+            return Ok((existing, None));
         }
-
+        ensure_mode_allows(subject, mode, prepared)?;
         let policy = Policy {
             mode,
             force,
             level: effective_level_of(&config, self.settings.default_compatibility),
             options: super::check_options_of(&config),
         };
-        ensure_mode_allows(subject, mode, prepared)?;
-
-        let existing_id = match prepared.requested_id {
-            Some(id) => {
-                if let Some(existing) = tx.schema(context, id).await?
-                    && existing.hash != prepared.hash
-                {
-                    return Err(ApiError::operation_not_permitted(format!(
-                        "Overwrite new schema with id {id} in context {context} is not permitted."
-                    ))
-                    .into());
-                }
-                Some(id)
-            }
-            None => same_schema_ids.first().copied(),
-        };
-
-        if !policy.mode.is_import_like()
-            && !policy.force
-            && policy.level != crate::domain::CompatibilityLevel::None
-        {
+        let source = choose_id_source(&mut *tx, context, prepared, &same_schema_ids).await?;
+        if policy.checks_compatibility() {
             let live = tx
                 .live_versions(subject.as_str(), !policy.level.is_transitive())
                 .await?;
             self.check_against_live(&mut *tx, subject, &live, prepared, policy)
                 .await?;
         }
-
-        let version = match prepared.requested_version {
-            Some(v) if policy.mode.is_import_like() => v,
-            Some(v) if Some(v) != next_version => {
-                return Err(ApiError::invalid_schema(
-                    "Version is not one more than previous version",
-                )
-                .into());
-            }
-            _ => next_version.ok_or_else(|| {
-                ApiError::operation_not_permitted(format!(
-                    "Subject {subject} has no version number left: version {} exists",
-                    i32::MAX
-                ))
-            })?,
-        };
-        // Only IMPORT can name a version that exists; it rewrites it, as a later record of
-        // Confluent's log would.
-        if policy.mode.is_import_like() && tx.version(subject.as_str(), version).await?.is_some() {
-            tx.remove_version(subject.as_str(), version).await?;
+        let version = choose_version(&mut *tx, subject, prepared, policy.mode).await?;
+        let schema = take_id(&mut *tx, context, prepared, source).await?;
+        if !matches!(source, IdSource::Issued) {
+            tombstone_superseded(&mut *tx, subject, schema.id, version).await?;
         }
+        let (registered, event) = record_version(tx, subject, version, schema).await?;
+        Ok((registered, Some(event)))
+    }
 
-        // A freshly issued id has no row and no versions yet.
-        let fresh = prepared.requested_id.is_none() && existing_id.is_none();
-        let id = match (prepared.requested_id, existing_id) {
-            (Some(id), _) => {
-                tx.observe_id(context, id).await?;
-                id
-            }
-            (None, Some(id)) => id,
-            (None, None) => match tx.next_id(context).await {
-                Err(StoreError::IdsExhausted(_)) => {
-                    return Err(ApiError::operation_not_permitted(format!(
-                        "No schema id is left to issue in context {context}: id {} is taken",
-                        i32::MAX
-                    ))
-                    .into());
-                }
-                other => other?,
-            },
-        };
-        // The row exists when the id was found by digest (or named by IMPORT and already
-        // used); otherwise it is new.
-        let known = existing_id == Some(id) && prepared.requested_id.is_none();
-        let stored = if known || fresh {
-            None
-        } else {
-            tx.schema(context, id).await?
-        };
-        let schema = match stored {
-            Some(stored) => stored,
-            None if known => record_of(context, id, prepared),
-            None => {
-                let record = record_of(context, id, prepared);
-                tx.insert_schema(&record).await?;
-                record
-            }
-        };
-
-        // Soft-deleted versions of this subject with the same id are tombstoned, unless
-        // something still references them.
-        let same_id = if fresh {
-            Vec::new()
-        } else {
-            tx.versions_with_id(subject.as_str(), id).await?
-        };
-        for old in same_id.iter().filter(|v| v.deleted && v.version != version) {
-            if tx
-                .referrers(subject.as_str(), old.version)
-                .await?
-                .is_empty()
-            {
-                tx.remove_version(subject.as_str(), old.version).await?;
-            }
-        }
-
-        let record = VersionRecord {
-            subject: subject.as_str().to_owned(),
-            version,
-            context: context.to_owned(),
-            schema_id: id,
-            deleted: false,
-            created_at: now_millis(),
-        };
-        tx.insert_version(&record).await?;
-        let event = Event {
-            kind: "register",
-            subject: Some(record.subject.clone()),
-            version: Some(version),
-            context: Some(context.to_owned()),
-            schema_id: Some(id),
-        };
-        tx.append_event(&event).await?;
-        tx.commit().await?;
-        Ok((RegisteredSchema::from_version(&record, schema), Some(event)))
+    /// Opens the transaction holding the subject's lock and the locks of the subjects its
+    /// references name (so a delete of a referenced version serializes with it).
+    async fn begin_registration(
+        &self,
+        subject: &SubjectName,
+        prepared: &Prepared,
+    ) -> Result<Box<dyn WriteTx>, WriteError> {
+        let referenced = Self::referenced_subjects(subject, &prepared.references);
+        let mut lock_keys = vec![subject.as_str()];
+        lock_keys.extend(referenced.iter().map(String::as_str));
+        Ok(self.store.begin_write(&lock_keys).await?)
     }
 
     /// 409 unless the new schema is compatible with the live versions the level names.
@@ -354,7 +248,7 @@ impl Registry {
                     let record = tx
                         .schema(&version.context, version.schema_id)
                         .await?
-                        .ok_or_else(|| ApiError::schema_id_not_found(version.schema_id))?;
+                        .ok_or_else(|| RegistryError::schema_id_not_found(version.schema_id))?;
                     self.parse_record(subject, &record).await?
                 }
             };
@@ -366,9 +260,12 @@ impl Registry {
         if report.is_compatible() {
             Ok(())
         } else {
-            let mut error = ApiError::incompatible(subject.as_str(), &report.messages);
-            error.code = self.settings.incompatible_error_code;
-            Err(error.into())
+            Err(RegistryError::incompatible(
+                subject.as_str(),
+                &report.messages,
+                self.settings.incompatible_error_code,
+            )
+            .into())
         }
     }
 }
@@ -388,6 +285,191 @@ fn record_of(context: &str, id: i32, prepared: &Prepared) -> SchemaRecord {
     }
 }
 
+/// Where the registration's schema id comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdSource {
+    /// The same schema already has this id in the context: its row exists.
+    Reused(i32),
+    /// IMPORT names the id; a row holding the same schema may already exist.
+    Imported(i32),
+    /// A new id is issued, with a new row.
+    Issued,
+}
+
+impl Policy {
+    /// Whether this registration is checked against earlier versions.
+    fn checks_compatibility(&self) -> bool {
+        !self.mode.is_import_like()
+            && !self.force
+            && self.level != crate::domain::CompatibilityLevel::None
+    }
+}
+
+/// The live version of `subject` holding this schema, when another writer registered it
+/// since the fast path looked (only for requests that name neither id nor version).
+async fn registered_meanwhile(
+    tx: &mut dyn WriteTx,
+    subject: &SubjectName,
+    prepared: &Prepared,
+    same_schema_ids: &[i32],
+) -> Result<Option<RegisteredSchema>, WriteError> {
+    if prepared.requested_id.is_some() || prepared.requested_version.is_some() {
+        return Ok(None);
+    }
+    for id in same_schema_ids {
+        let carrying = tx.versions_with_id(subject.as_str(), *id).await?;
+        if let Some(live) = carrying.iter().rev().find(|v| !v.deleted) {
+            let schema = tx
+                .schema(subject.context(), live.schema_id)
+                .await?
+                .ok_or_else(|| RegistryError::schema_id_not_found(live.schema_id))?;
+            return Ok(Some(RegisteredSchema::from_version(live, schema)));
+        }
+    }
+    Ok(None)
+}
+
+/// The id's source: the one IMPORT names (42205 if it holds another schema), else the
+/// schema's existing id in the context, else a new one.
+async fn choose_id_source(
+    tx: &mut dyn WriteTx,
+    context: &str,
+    prepared: &Prepared,
+    same_schema_ids: &[i32],
+) -> Result<IdSource, WriteError> {
+    if let Some(id) = prepared.requested_id {
+        if let Some(existing) = tx.schema(context, id).await?
+            && existing.hash != prepared.hash
+        {
+            return Err(RegistryError::operation_not_permitted(format!(
+                "Overwrite new schema with id {id} in context {context} is not permitted."
+            ))
+            .into());
+        }
+        return Ok(IdSource::Imported(id));
+    }
+    Ok(same_schema_ids
+        .first()
+        .map_or(IdSource::Issued, |id| IdSource::Reused(*id)))
+}
+
+/// The new version's number: the next one, or (IMPORT only) the one requested, whose
+/// existing record IMPORT rewrites as a later record of Confluent's log would.
+async fn choose_version(
+    tx: &mut dyn WriteTx,
+    subject: &SubjectName,
+    prepared: &Prepared,
+    mode: Mode,
+) -> Result<i32, WriteError> {
+    // `None` once IMPORT has used version 2^31-1.
+    let next = tx.max_version(subject.as_str()).await?.checked_add(1);
+    let version = match prepared.requested_version {
+        Some(v) if mode.is_import_like() => v,
+        Some(v) if Some(v) != next => {
+            return Err(RegistryError::invalid_schema(
+                "Version is not one more than previous version",
+            )
+            .into());
+        }
+        _ => next.ok_or_else(|| {
+            RegistryError::operation_not_permitted(format!(
+                "Subject {subject} has no version number left: version {} exists",
+                i32::MAX
+            ))
+        })?,
+    };
+    if mode.is_import_like() && tx.version(subject.as_str(), version).await?.is_some() {
+        tx.remove_version(subject.as_str(), version).await?;
+    }
+    Ok(version)
+}
+
+/// Takes the id from its source and answers the schema record it names, inserting the
+/// row when it is new.
+async fn take_id(
+    tx: &mut dyn WriteTx,
+    context: &str,
+    prepared: &Prepared,
+    source: IdSource,
+) -> Result<SchemaRecord, WriteError> {
+    match source {
+        IdSource::Reused(id) => Ok(record_of(context, id, prepared)),
+        IdSource::Imported(id) => {
+            tx.observe_id(context, id).await?;
+            if let Some(stored) = tx.schema(context, id).await? {
+                return Ok(stored);
+            }
+            let record = record_of(context, id, prepared);
+            tx.insert_schema(&record).await?;
+            Ok(record)
+        }
+        IdSource::Issued => {
+            let id = match tx.next_id(context).await {
+                Err(StoreError::IdsExhausted(_)) => {
+                    return Err(RegistryError::operation_not_permitted(format!(
+                        "No schema id is left to issue in context {context}: id {} is taken",
+                        i32::MAX
+                    ))
+                    .into());
+                }
+                other => other?,
+            };
+            let record = record_of(context, id, prepared);
+            tx.insert_schema(&record).await?;
+            Ok(record)
+        }
+    }
+}
+
+/// Removes the soft-deleted versions of `subject` carrying `id` that nothing references:
+/// the new version supersedes them.
+async fn tombstone_superseded(
+    tx: &mut dyn WriteTx,
+    subject: &SubjectName,
+    id: i32,
+    version: i32,
+) -> Result<(), WriteError> {
+    let same_id = tx.versions_with_id(subject.as_str(), id).await?;
+    for old in same_id.iter().filter(|v| v.deleted && v.version != version) {
+        if tx
+            .referrers(subject.as_str(), old.version)
+            .await?
+            .is_empty()
+        {
+            tx.remove_version(subject.as_str(), old.version).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts the version record, logs its event and commits.
+async fn record_version(
+    mut tx: Box<dyn WriteTx>,
+    subject: &SubjectName,
+    version: i32,
+    schema: SchemaRecord,
+) -> Result<(RegisteredSchema, Event), WriteError> {
+    let record = VersionRecord {
+        subject: subject.as_str().to_owned(),
+        version,
+        context: subject.context().to_owned(),
+        schema_id: schema.id,
+        deleted: false,
+        created_at: now_millis(),
+    };
+    tx.insert_version(&record).await?;
+    let event = Event {
+        kind: "register",
+        subject: Some(record.subject.clone()),
+        version: Some(version),
+        context: Some(record.context.clone()),
+        schema_id: Some(schema.id),
+    };
+    tx.append_event(&event).await?;
+    tx.commit().await?;
+    Ok((RegisteredSchema::from_version(&record, schema), event))
+}
+
 /// 42205 unless `mode` lets this request write a new version: READONLY refuses every
 /// write, a requested id needs IMPORT (and must leave the context ids to issue), and
 /// without one the subject must be READWRITE.
@@ -395,20 +477,20 @@ fn ensure_mode_allows(
     subject: &SubjectName,
     mode: Mode,
     prepared: &Prepared,
-) -> Result<(), ApiError> {
+) -> Result<(), RegistryError> {
     let context = subject.context();
     if mode.is_read_only() {
         return Err(super::settings_tx::read_only(Some(subject)));
     }
     match prepared.requested_id {
-        Some(_) if !mode.is_import_like() => Err(ApiError::operation_not_permitted(format!(
+        Some(_) if !mode.is_import_like() => Err(RegistryError::operation_not_permitted(format!(
             "Subject {subject} in context {context} is not in import mode"
         ))),
         // Ids are never reused, so an id this high would leave the context nothing to issue.
-        Some(id) if id > MAX_IMPORTED_ID => Err(ApiError::operation_not_permitted(format!(
+        Some(id) if id > MAX_IMPORTED_ID => Err(RegistryError::operation_not_permitted(format!(
             "Schema id {id} in context {context} is not permitted: imported ids must be at most {MAX_IMPORTED_ID}, so that new ids can still be issued"
         ))),
-        None if mode != Mode::ReadWrite => Err(ApiError::operation_not_permitted(format!(
+        None if mode != Mode::ReadWrite => Err(RegistryError::operation_not_permitted(format!(
             "Subject {subject} in context {context} is not in read-write mode"
         ))),
         _ => Ok(()),

@@ -8,10 +8,10 @@
 
 use serde_json::{Map, Value};
 
+use super::RegistryError;
 use super::config::merged_config;
 use super::{Registry, WriteError, scopes_of};
 use crate::domain::{Mode, SubjectName};
-use crate::error::ApiError;
 use crate::store::{
     Event, SETTINGS_CHANGED, ScopeSettings, StoreError, WriteTx, settings_lock_key,
 };
@@ -89,9 +89,9 @@ fn first_mode(scopes: &[String], settings: &ScopeSettings) -> Result<Mode, Write
 }
 
 /// Confluent's 42205 for a write to a read-only subject (or registry).
-pub(crate) fn read_only(subject: Option<&SubjectName>) -> ApiError {
+pub(crate) fn read_only(subject: Option<&SubjectName>) -> RegistryError {
     let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
-    ApiError::operation_not_permitted(format!(
+    RegistryError::operation_not_permitted(format!(
         "Subject {name} in context {context} is in read-only mode"
     ))
 }
