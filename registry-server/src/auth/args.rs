@@ -8,7 +8,7 @@ use clap::Args;
 use super::jwt::JwksLocation;
 
 /// Authentication is on when `--auth-file` or `--jwt-jwks` is given.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AuthArgs {
     /// Users and permissions: Karapace's `registry_authfile` JSON as it is, or our TOML form
     /// (argon2id, subject prefixes; see `schema-registry passwd`). Reloaded when it changes.
@@ -34,6 +34,20 @@ pub struct AuthArgs {
     /// Require credentials on `/health/*` and `/metrics` too (by default they are open).
     #[arg(long, env = "SR_AUTH_HEALTH_AND_METRICS")]
     pub auth_health_and_metrics: bool,
+}
+
+impl Default for AuthArgs {
+    /// Authentication off; the values the flags default to.
+    fn default() -> Self {
+        Self {
+            auth_file: None,
+            jwt_jwks: None,
+            jwt_issuer: None,
+            jwt_audience: None,
+            jwt_principal_claim: "sub".to_owned(),
+            auth_health_and_metrics: false,
+        }
+    }
 }
 
 fn parse_claim(raw: &str) -> Result<String, String> {

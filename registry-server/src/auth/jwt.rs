@@ -182,11 +182,11 @@ impl JwtVerifier {
         }
         let kid = header.kid.as_deref();
         let mut keys = self.keys.load_full();
-        if let (Some(kid), Some(downloader)) = (kid, &self.downloader) {
-            if !keys.has_kid(kid) {
-                downloader.refresh(&self.keys).await;
-                keys = self.keys.load_full();
-            }
+        if let (Some(kid), Some(downloader)) = (kid, &self.downloader)
+            && !keys.has_kid(kid)
+        {
+            downloader.refresh(&self.keys).await;
+            keys = self.keys.load_full();
         }
         let validation = self.validation(header.alg);
         let mut tried = false;
