@@ -91,6 +91,9 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "SR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub auth: crate::auth::AuthArgs,
 }
 
 impl ServeArgs {

@@ -6,9 +6,11 @@
 //! - [`schema`]: pure engines: parse, canonical form, identity hash, compatibility.
 //! - [`store`]: the `Store` trait with SQLite and PostgreSQL implementations.
 //! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
+//! - [`auth`]: authentication and permissions (a leaf: headers and files in, principals out).
 //! - [`server`], [`config`], [`telemetry`], [`cli`]: process wiring.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -46,6 +46,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         header_read_timeout_secs: 10,
         log: "warn".to_owned(),
         log_format: LogFormat::Text,
+        auth: registry_server::auth::AuthArgs::default(),
     }
 }
 

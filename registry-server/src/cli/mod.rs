@@ -1,5 +1,5 @@
-//! The `schema-registry` command line: `serve`, and the CI gate commands `check`,
-//! `register`, `export` and `import`.
+//! The `schema-registry` command line: `serve`, the CI gate commands `check`,
+//! `register`, `export` and `import`, and `passwd` for authfile entries.
 
 mod check;
 mod client;
@@ -10,6 +10,7 @@ mod judge;
 mod offline;
 mod online;
 mod output;
+mod passwd;
 mod project;
 mod register;
 mod target;
@@ -39,6 +40,9 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Import an export file into a registry (IMPORT mode), preserving ids and versions.
     Import(import::ImportArgs),
+    /// Print an authfile user entry for a password read from standard input (TOML with
+    /// argon2id, or with --karapace a Karapace JSON user object).
+    Passwd(passwd::PasswdArgs),
 }
 
 /// Exit code of a command that could not run (usage, file, schema or network error).
@@ -73,6 +77,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Register(args) => gate_exit(register::run(args).await),
         Command::Export(args) => gate_exit(export::run(args).await),
         Command::Import(args) => gate_exit(import::run(args).await),
+        Command::Passwd(args) => gate_exit(passwd::run(&args).map(|()| 0)),
     }
 }
 
