@@ -6,7 +6,7 @@
 //! - [`schema`]: pure engines: parse, canonical form, identity hash, compatibility.
 //! - [`store`]: the `Store` trait with SQLite and PostgreSQL implementations.
 //! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
-//! - [`server`], [`config`], [`telemetry`], [`cli`]: process wiring.
+//! - [`server`], [`tls`], [`config`], [`telemetry`], [`cli`]: process wiring.
 
 pub mod api;
 pub mod cli;
@@ -18,3 +18,4 @@ pub mod schema;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
