@@ -65,7 +65,7 @@ fn decode(tag: u8, body: &[u8]) -> Option<String> {
             .then(|| String::from_utf8_lossy(body).into_owned()),
         // T.61 in theory; in practice Latin-1, as most tools read it.
         TELETEX_STRING => Some(body.iter().map(|&b| char::from(b)).collect()),
-        BMP_STRING if body.len() % 2 == 0 => char::decode_utf16(
+        BMP_STRING if body.len().is_multiple_of(2) => char::decode_utf16(
             body.chunks_exact(2)
                 .map(|pair| u16::from_be_bytes([pair[0], pair[1]])),
         )
