@@ -7,6 +7,7 @@
 
 pub mod app;
 pub use app::spawn_app_with;
+pub mod certs;
 pub mod hostile;
 pub mod postgres;
 pub mod process;
