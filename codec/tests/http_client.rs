@@ -403,3 +403,30 @@ async fn oversized_answers_are_refused() {
         4096
     );
 }
+
+/// TLS options need a TLS backend: without one, building the client says so instead of
+/// silently connecting without the certificates.
+#[cfg(not(any(feature = "native-tls", feature = "rustls")))]
+#[test]
+fn tls_options_without_a_tls_feature_are_a_config_error() {
+    let config = HttpClientConfig::new("https://127.0.0.1:1").ca_certs_pem("PEM");
+    let err = HttpClient::with_config(config).err().expect("refused");
+    assert!(
+        err.to_string().contains("`native-tls` or `rustls` feature"),
+        "{err}"
+    );
+    let config = HttpClientConfig::new("https://127.0.0.1:1").client_cert_pem("cert", "key");
+    assert!(HttpClient::with_config(config).is_err());
+}
+
+/// Unreadable PEM is a configuration error naming what it is.
+#[cfg(feature = "native-tls")]
+#[test]
+fn unreadable_tls_material_is_a_config_error() {
+    let config = HttpClientConfig::new("https://127.0.0.1:1").ca_certs_pem("not a certificate");
+    let err = HttpClient::with_config(config).err().expect("refused");
+    assert!(err.to_string().contains("CA certificates"), "{err}");
+    let config = HttpClientConfig::new("https://127.0.0.1:1").client_cert_pem("cert", "key");
+    let err = HttpClient::with_config(config).err().expect("refused");
+    assert!(err.to_string().contains("client certificate"), "{err}");
+}

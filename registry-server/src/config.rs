@@ -84,6 +84,9 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_read_timeout_secs: u64,
 
+    #[command(flatten)]
+    pub tls: crate::tls::TlsArgs,
+
     /// Log filter, e.g. `info` or `registry_server=debug,sqlx=warn`.
     #[arg(long, env = "SR_LOG", default_value = "info")]
     pub log: String,

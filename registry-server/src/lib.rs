@@ -7,7 +7,7 @@
 //! - [`store`]: the `Store` trait with SQLite and PostgreSQL implementations.
 //! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
 //! - [`auth`]: authentication and permissions (a leaf: headers and files in, principals out).
-//! - [`server`], [`config`], [`telemetry`], [`cli`]: process wiring.
+//! - [`server`], [`tls`], [`config`], [`telemetry`], [`cli`]: process wiring.
 
 pub mod api;
 pub mod auth;
@@ -19,3 +19,4 @@ pub mod schema;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod tls;

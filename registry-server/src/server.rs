@@ -1,22 +1,28 @@
 //! Building and running the server: store → registry → router → listener (an accept loop
-//! with a connection cap and a header read timeout), with graceful shutdown that finishes
-//! in-flight requests.
+//! with a connection cap and a header read timeout, over TLS when configured), with
+//! graceful shutdown that finishes in-flight requests.
 
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt as _;
 
 use crate::api::{self, AppState, Limits};
 use crate::config::ServeArgs;
 use crate::registry::{Registry, RegistrySettings, RequestLimits};
 use crate::store;
+use crate::tls::{self, ClientCertPrincipal, Tls};
 
 /// The router over a connected store.
 ///
@@ -78,18 +84,33 @@ impl Default for ConnectionLimits {
 /// Serves `router` over HTTP/1.1 on `listener` until `shutdown` completes, then drains
 /// in-flight requests.
 ///
-/// An accept loop of its own rather than `axum::serve`, which can set neither limit. A
-/// connection slot is taken *before* `accept`: over the cap, clients are not refused but
-/// wait in the kernel's listen backlog until a connection closes, and the header read
-/// timeout guarantees that idle or half-sent connections close, so the cap cannot be
-/// held forever.
-///
 /// # Errors
 /// Never in practice: accept errors are logged and retried.
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
     limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    serve_with_tls(listener, router, limits, None, shutdown).await
+}
+
+/// As [`serve`], over HTTPS when `tls` is given (its files are watched and reloaded while
+/// serving).
+///
+/// An accept loop of its own rather than `axum::serve`, which can set neither limit. A
+/// connection slot is taken *before* `accept`: over the cap, clients are not refused but
+/// wait in the kernel's listen backlog until a connection closes, and the header read
+/// timeout guarantees that idle or half-sent connections close, so the cap cannot be
+/// held forever. A TLS handshake holds its slot too and has the same time limit.
+///
+/// # Errors
+/// Never in practice: accept errors are logged and retried.
+pub async fn serve_with_tls(
+    listener: TcpListener,
+    router: axum::Router,
+    limits: ConnectionLimits,
+    tls: Option<Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let max = limits
@@ -101,6 +122,7 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true);
+    let _reload = tls.as_ref().map(Tls::watch);
     let mut shutdown = pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -111,29 +133,10 @@ pub async fn serve(
             () = &mut shutdown => break,
             accepted = accept(&listener) => accepted,
         };
-        let connection = http.serve_connection(
-            TokioIo::new(stream),
-            TowerToHyperService::new(router.clone()),
-        );
-        let mut stop = stop_rx.clone();
+        let acceptor = tls.as_ref().map(Tls::acceptor);
+        let (http, router, stop) = (http.clone(), router.clone(), stop_rx.clone());
         tokio::spawn(async move {
-            let mut connection = pin!(connection);
-            let mut stopping = false;
-            loop {
-                tokio::select! {
-                    result = connection.as_mut() => {
-                        if let Err(error) = result {
-                            tracing::debug!(%error, "connection ended with an error");
-                        }
-                        break;
-                    }
-                    // Also when the sender is gone: `serve` was dropped.
-                    _ = stop.wait_for(|stop| *stop), if !stopping => {
-                        stopping = true;
-                        connection.as_mut().graceful_shutdown();
-                    }
-                }
-            }
+            connection(&http, stream, acceptor, router, stop, limits).await;
             drop(slot);
         });
     }
@@ -142,6 +145,62 @@ pub async fn serve(
     // Every open connection holds a slot: all of them back means every connection is done.
     let _all = slots.acquire_many(max).await?;
     Ok(())
+}
+
+/// One accepted connection: the TLS handshake when `tls` is given (bounded by the header
+/// read timeout), then HTTP.
+async fn connection(
+    http: &http1::Builder,
+    stream: TcpStream,
+    tls: Option<TlsAcceptor>,
+    router: axum::Router,
+    stop: watch::Receiver<bool>,
+    limits: ConnectionLimits,
+) {
+    let Some(acceptor) = tls else {
+        return serve_connection(http, stream, router, None, stop).await;
+    };
+    match tls::handshake(acceptor, stream, limits.header_read_timeout).await {
+        Ok((stream, principal)) => serve_connection(http, stream, router, principal, stop).await,
+        Err(error) => tracing::debug!(error = %format!("{error:#}"), "tls handshake failed"),
+    }
+}
+
+/// Serves one connection until it ends, shutting it down gracefully when `stop` turns true.
+/// Every request carries `principal` (a client certificate's) in its extensions.
+async fn serve_connection<I>(
+    http: &http1::Builder,
+    io: I,
+    router: axum::Router,
+    principal: Option<ClientCertPrincipal>,
+    mut stop: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = router.map_request(move |mut request: Request<Incoming>| {
+        if let Some(principal) = &principal {
+            request.extensions_mut().insert(principal.clone());
+        }
+        request
+    });
+    let connection = http.serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
+    let mut connection = pin!(connection);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                break;
+            }
+            // Also when the sender is gone: `serve` was dropped.
+            _ = stop.wait_for(|stop| *stop), if !stopping => {
+                stopping = true;
+                connection.as_mut().graceful_shutdown();
+            }
+        }
+    }
 }
 
 /// The next accepted connection; errors are logged and retried, after a pause when they are

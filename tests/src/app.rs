@@ -14,7 +14,8 @@ pub enum Backend {
     Postgres,
 }
 
-/// A running server over a fresh database, and a client for it.
+/// A running server over a fresh database, and a client for it (plain HTTP; a test of an
+/// HTTPS app brings a client that trusts its CA).
 pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
@@ -44,6 +45,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         request_timeout_secs: 30,
         max_connections: 1024,
         header_read_timeout_secs: 10,
+        tls: registry_server::tls::TlsArgs::default(),
         log: "warn".to_owned(),
         log_format: LogFormat::Text,
         auth: registry_server::auth::AuthArgs::default(),
@@ -76,6 +78,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut ServeArgs
     };
     let mut args = test_args(&database_url);
     adjust(&mut args);
+    // HTTPS when the adjustment names a certificate.
+    let tls = registry_server::tls::Tls::load(&args.tls).expect("tls files load");
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let router = registry_server::server::build(&args)
         .await
         .expect("server builds");
@@ -89,13 +94,14 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut ServeArgs
         let shutdown = async {
             let _ = rx.await;
         };
-        if let Err(error) = registry_server::server::serve(listener, router, limits, shutdown).await
-        {
+        let served =
+            registry_server::server::serve_with_tls(listener, router, limits, tls, shutdown).await;
+        if let Err(error) = served {
             eprintln!("test server failed: {error}");
         }
     });
     TestApp {
-        base: format!("http://{addr}"),
+        base: format!("{scheme}://{addr}"),
         addr,
         backend,
         database_url,

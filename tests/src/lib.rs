@@ -8,6 +8,7 @@
 pub mod app;
 pub mod gate;
 pub use app::spawn_app_with;
+pub mod certs;
 pub mod hostile;
 pub mod postgres;
 pub mod process;

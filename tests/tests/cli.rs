@@ -2,6 +2,8 @@
 //! offline and against a spawned server: exit codes, human and JSON output, project files,
 //! and an export/import round trip that must reproduce ids, versions and configs exactly.
 //!
+//! `cli/tls.rs` runs them against an HTTPS registry that requires client certificates.
+//!
 //! Fixtures are under `tests/fixtures/cli/`: JSON Schema and Avro versions of a few records,
 //! and two project files (`repo-ok`, `repo-broken`) mapping them to subjects.
 
@@ -13,6 +15,8 @@ mod migrate;
 mod offline;
 #[path = "cli/online.rs"]
 mod online;
+#[path = "cli/tls.rs"]
+mod tls;
 
 use std::path::{Path, PathBuf};
 
@@ -62,6 +66,9 @@ pub async fn cli_in(cwd: &Path, args: &[&str]) -> Run {
         .env_remove("SCHEMA_REGISTRY_USER")
         .env_remove("SCHEMA_REGISTRY_PASSWORD")
         .env_remove("SCHEMA_REGISTRY_TOKEN")
+        .env_remove("SCHEMA_REGISTRY_CA_CERT")
+        .env_remove("SCHEMA_REGISTRY_CLIENT_CERT")
+        .env_remove("SCHEMA_REGISTRY_CLIENT_KEY")
         .output()
         .await
         .expect("run the cli");

@@ -128,3 +128,48 @@ async fn json_with_validation() {
         serde_json::json!({"n": 1})
     );
 }
+
+/// The codec's `HttpClient` against an HTTPS registry that requires client certificates:
+/// it registers and fetches with one, and cannot connect without.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetches_a_schema_over_https_with_a_client_certificate() {
+    use codec::HttpClientConfig;
+    use registry_server::tls::TlsArgs;
+    use registry_tests::certs::Ca;
+
+    let dir = tempfile::tempdir().unwrap();
+    let ca = Ca::new("test ca");
+    let server = ca.server().write(dir.path(), "server");
+    let client_ca = ca.write(dir.path(), "ca.pem");
+    let app = registry_tests::spawn_app_with(Backend::Sqlite, |args| {
+        args.tls = TlsArgs {
+            tls_cert: Some(server.cert.clone()),
+            tls_key: Some(server.key.clone()),
+            tls_client_ca: Some(client_ca),
+            tls_client_auth: None,
+        };
+    })
+    .await;
+    let identity = ca.client("orders-producer");
+    let config = || {
+        HttpClientConfig::new(&app.base)
+            .retries(0, std::time::Duration::from_millis(10))
+            .ca_certs_pem(ca.pem.clone())
+    };
+    let client = HttpClient::with_config(
+        config().client_cert_pem(identity.cert.clone(), identity.key.clone()),
+    )
+    .unwrap();
+    let registered = client
+        .register("orders-value", &Schema::avro(V1), false)
+        .await
+        .unwrap();
+    let id = registered.id.unwrap();
+    let fetched = client.schema_by_id(id).await.unwrap();
+    assert_eq!(fetched.schema.schema_type, codec::SchemaType::Avro);
+    assert!(fetched.schema.schema.contains("codec.live"), "{fetched:?}");
+
+    let anonymous = HttpClient::with_config(config()).unwrap();
+    let err = anonymous.schema_by_id(id).await.unwrap_err();
+    assert!(matches!(err, codec::Error::Transport(_)), "{err}");
+}

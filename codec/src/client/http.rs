@@ -1,5 +1,5 @@
 //! [`HttpClient`]: the registry's REST API over reqwest, with timeouts, bounded retries with
-//! backoff, basic or bearer auth and failover across several base URLs.
+//! backoff, basic or bearer auth, TLS client options and failover across several base URLs.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode, header};
 
+use super::tls::ClientIdentity;
 use super::{RegistryClient, encode_path_segment};
 use crate::error::{Error, Result};
 use crate::schema::{RegisteredSchema, Schema, SchemaResponse};
@@ -59,6 +60,11 @@ pub struct HttpClientConfig {
     pub auth: Option<Auth>,
     /// largest response body accepted (a misbehaving registry cannot make us buffer more)
     pub max_response_bytes: usize,
+    /// CA certificates (PEM bundle) trusted besides the system's, e.g. a registry's private
+    /// CA; needs the `native-tls` or `rustls` feature
+    pub ca_certs_pem: Option<Vec<u8>>,
+    /// client certificate presented for mutual TLS; needs the `native-tls` or `rustls` feature
+    pub client_identity: Option<ClientIdentity>,
 }
 
 impl HttpClientConfig {
@@ -77,6 +83,8 @@ impl HttpClientConfig {
             max_backoff: Duration::from_secs(5),
             auth: None,
             max_response_bytes: 16 << 20,
+            ca_certs_pem: None,
+            client_identity: None,
         }
     }
 
@@ -92,6 +100,22 @@ impl HttpClientConfig {
     /// Bearer auth.
     pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {
         self.auth = Some(Auth::Bearer(token.into()));
+        self
+    }
+
+    /// Trusts the CA certificates of `pem` (a PEM bundle) besides the system's roots.
+    pub fn ca_certs_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_certs_pem = Some(pem.into());
+        self
+    }
+
+    /// Presents a client certificate (PEM chain, leaf first) and its private key (PEM
+    /// PKCS#8 with the `native-tls` feature) to registries that ask for one.
+    pub fn client_cert_pem(mut self, cert: impl Into<Vec<u8>>, key: impl Into<Vec<u8>>) -> Self {
+        self.client_identity = Some(ClientIdentity {
+            cert_pem: cert.into(),
+            key_pem: key.into(),
+        });
         self
     }
 
@@ -139,11 +163,16 @@ impl HttpClient {
         if config.urls.is_empty() {
             return Err(Error::Config("no schema registry URL given".into()));
         }
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build http client: {e}")))?;
+            .connect_timeout(config.connect_timeout);
+        let http = super::tls::configure(
+            builder,
+            config.ca_certs_pem.as_deref(),
+            config.client_identity.as_ref(),
+        )?
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build http client: {e}")))?;
         Ok(Self {
             http,
             config: Arc::new(config),

@@ -7,6 +7,7 @@
 mod cached;
 mod http;
 mod mock;
+mod tls;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 pub use cached::{CacheConfig, CachedClient};
 pub use http::{Auth, HttpClient, HttpClientConfig};
 pub use mock::{MockCalls, MockClient};
+pub use tls::ClientIdentity;
 
 use crate::error::{Error, Result};
 use crate::schema::{RegisteredSchema, Schema};

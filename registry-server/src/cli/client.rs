@@ -1,7 +1,9 @@
 //! A small REST client for any Confluent-compatible registry, used by the CI gate commands.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -20,6 +22,18 @@ pub struct ConnectionArgs {
     /// Bearer token (instead of basic auth).
     #[arg(long, env = "SCHEMA_REGISTRY_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// CA certificates (PEM) trusted for an https URL besides the system's, e.g. a
+    /// registry's private CA.
+    #[arg(long, env = "SCHEMA_REGISTRY_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
+    /// Client certificate chain (PEM) presented to a registry that asks for one (mutual
+    /// TLS); needs --client-key.
+    #[arg(long, env = "SCHEMA_REGISTRY_CLIENT_CERT", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// Private key of --client-cert, PEM PKCS#8 (`BEGIN PRIVATE KEY`); convert an RSA or EC
+    /// key with `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8.pem`.
+    #[arg(long, env = "SCHEMA_REGISTRY_CLIENT_KEY", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
     /// Seconds to wait for each request.
     #[arg(long, default_value_t = 30)]
     pub timeout_secs: u64,
@@ -77,7 +91,8 @@ impl RegistryClient {
     /// A client for `args.url`.
     ///
     /// # Errors
-    /// When no URL is given or it is not an `http://` or `https://` URL.
+    /// When no URL is given or it is not an `http://` or `https://` URL, or a CA or client
+    /// certificate file cannot be read.
     pub fn new(args: &ConnectionArgs) -> anyhow::Result<Self> {
         let Some(url) = args.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
             anyhow::bail!("no registry URL: pass --url or set SCHEMA_REGISTRY_URL");
@@ -86,8 +101,9 @@ impl RegistryClient {
         if !base.starts_with("http://") && !base.starts_with("https://") {
             anyhow::bail!("registry URL {base} must start with http:// or https://");
         }
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(args.timeout_secs.max(1)))
+        let builder =
+            reqwest::Client::builder().timeout(Duration::from_secs(args.timeout_secs.max(1)));
+        let http = with_tls(builder, args)?
             .build()
             .map_err(|e| anyhow::anyhow!("building the HTTP client: {e}"))?;
         let auth = match (&args.token, &args.user) {
@@ -196,6 +212,43 @@ impl RegistryClient {
             message,
         })
     }
+}
+
+/// `builder` trusting `--ca-cert` and presenting `--client-cert`/`--client-key`.
+fn with_tls(
+    mut builder: reqwest::ClientBuilder,
+    args: &ConnectionArgs,
+) -> anyhow::Result<reqwest::ClientBuilder> {
+    let read =
+        |path: &PathBuf| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    if args.ca_cert.is_some() || args.client_cert.is_some() {
+        // The identity below is native-tls's; pinned in case features bring rustls in too.
+        builder = builder.tls_backend_native();
+    }
+    if let Some(path) = &args.ca_cert {
+        let certs = reqwest::Certificate::from_pem_bundle(&read(path)?)
+            .with_context(|| format!("CA certificates in {}", path.display()))?;
+        if certs.is_empty() {
+            anyhow::bail!("no PEM certificate in {}", path.display());
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => {
+            let identity = reqwest::Identity::from_pkcs8_pem(&read(cert)?, &read(key)?)
+                .with_context(|| {
+                    format!(
+                        "client certificate {} with key {} (the key must be PEM PKCS#8)",
+                        cert.display(),
+                        key.display()
+                    )
+                })?;
+            builder = builder.identity(identity);
+        }
+        (None, None) => {}
+        _ => anyhow::bail!("--client-cert and --client-key go together"),
+    }
+    Ok(builder)
 }
 
 /// A reqwest error with its sources, on one line.

@@ -83,19 +83,26 @@ pub async fn run(cli: Cli) -> i32 {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     crate::telemetry::init_logging(&args.log, args.log_format);
+    let tls = crate::tls::Tls::load(&args.tls)?;
     let router = crate::server::build(&args).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| anyhow::anyhow!("binding {}: {e}", args.listen))?;
     tracing::info!(
         listen = %listener.local_addr()?,
+        scheme = if tls.is_some() { "https" } else { "http" },
+        client_certificates = tls
+            .as_ref()
+            .and_then(crate::tls::Tls::client_auth)
+            .map_or("off", crate::tls::ClientAuth::as_str),
         database = %crate::server::redact(&args.database_url),
         "schema registry serving"
     );
-    crate::server::serve(
+    crate::server::serve_with_tls(
         listener,
         router,
         args.connection_limits(),
+        tls,
         crate::server::shutdown_signal(),
     )
     .await
