@@ -242,9 +242,10 @@ pub trait WriteTx: Send {
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()>;
     async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()>;
     async fn mark_deleted(&mut self, subject: &str, version: i32) -> StoreResult<()>;
-    /// Removes a version record; the schema row goes too when no version carries it, decided
-    /// under the schema's [`digest_lock_key`] so a registration reusing the id cannot
-    /// interleave.
+    /// Removes a version record. Its schema row goes too if no version carries it once
+    /// the transaction commits (so the caller may still give the id a new version first);
+    /// decided under the schema's [`digest_lock_key`], taken here, so a registration reusing
+    /// the id cannot interleave.
     async fn remove_version(&mut self, subject: &str, version: i32) -> StoreResult<()>;
     async fn referrers(&mut self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
     async fn delete_config(&mut self, scope: &str) -> StoreResult<()>;

@@ -28,6 +28,8 @@ pub struct PostgresStore {
 /// A write transaction on PostgreSQL.
 pub struct PostgresTx {
     tx: sqlx::Transaction<'static, Postgres>,
+    /// Schema rows that lost a version here, deleted at commit if still unused.
+    unused: Vec<(String, i32)>,
 }
 
 impl PostgresStore {
@@ -97,6 +99,7 @@ impl PostgresStore {
     async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
         let mut tx = PostgresTx {
             tx: self.pool.begin().await?,
+            unused: Vec::new(),
         };
         // A fixed order over keys keeps two multi-key writers from deadlocking.
         let mut keys = lock_keys.to_vec();

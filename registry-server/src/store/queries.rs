@@ -161,11 +161,10 @@ pub(super) const MARK_DELETED: &str =
 pub(super) const REMOVE_VERSION: &str =
     "DELETE FROM subject_versions WHERE subject = $1 AND version = $2 RETURNING context, schema_id";
 pub(super) const SCHEMA_HASH: &str = "SELECT hash FROM schemas WHERE context = $1 AND id = $2";
-pub(super) const SCHEMA_IN_USE: &str =
-    "SELECT CAST(COUNT(*) AS BIGINT) FROM subject_versions WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA_REFS: &str =
-    "DELETE FROM schema_refs WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2";
+/// Deletes a schema row no version carries. Takes its `schema_refs` rows with it (ON
+/// DELETE CASCADE); a version carrying it would refuse the delete (the foreign key).
+pub(super) const DELETE_SCHEMA_IF_UNUSED: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2 \
+     AND NOT EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = $1 AND v.schema_id = $2)";
 pub(super) const DELETE_CONFIG_IN_TX: &str = "DELETE FROM configs WHERE scope = $1";
 pub(super) const DELETE_MODE_IN_TX: &str = "DELETE FROM modes WHERE scope = $1";
 pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, version, context, schema_id) \

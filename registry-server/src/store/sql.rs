@@ -540,23 +540,11 @@ macro_rules! impl_sql_store {
                 };
                 self.take_lock(&$crate::store::digest_lock_key(&context, &hash))
                     .await?;
-                let (in_use,): (i64,) = sqlx::query_as($crate::store::queries::SCHEMA_IN_USE)
-                    .bind(&context)
-                    .bind(schema_id)
-                    .fetch_one(&mut *self.tx)
-                    .await?;
-                if in_use == 0 {
-                    sqlx::query($crate::store::queries::DELETE_SCHEMA_REFS)
-                        .bind(&context)
-                        .bind(schema_id)
-                        .execute(&mut *self.tx)
-                        .await?;
-                    sqlx::query($crate::store::queries::DELETE_SCHEMA)
-                        .bind(&context)
-                        .bind(schema_id)
-                        .execute(&mut *self.tx)
-                        .await?;
-                }
+                // Decided at commit, after every version this transaction inserts: the
+                // caller may yet give the id a new version (re-registering a schema whose
+                // only versions it tombstoned), which the foreign key would refuse if
+                // the row were gone.
+                self.unused.push((context, schema_id));
                 Ok(())
             }
 
@@ -604,7 +592,18 @@ macro_rules! impl_sql_store {
                 self.announce(event).await
             }
 
-            async fn commit(self: Box<Self>) -> $crate::store::StoreResult<()> {
+            async fn commit(mut self: Box<Self>) -> $crate::store::StoreResult<()> {
+                let mut unused = std::mem::take(&mut self.unused);
+                unused.sort_unstable();
+                unused.dedup();
+                for (context, id) in unused {
+                    // Its `schema_refs` rows go with it (ON DELETE CASCADE).
+                    sqlx::query($crate::store::queries::DELETE_SCHEMA_IF_UNUSED)
+                        .bind(&context)
+                        .bind(id)
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
                 self.tx.commit().await?;
                 Ok(())
             }

@@ -44,6 +44,8 @@ pub struct SqliteStore {
 /// writer lock until commit or drop.
 pub struct SqliteTx {
     tx: Member,
+    /// Schema rows that lost a version here, deleted at commit if still unused.
+    unused: Vec<(String, i32)>,
 }
 
 impl SqliteStore {
@@ -69,7 +71,10 @@ impl SqliteStore {
                 Synchronous::Normal => SqliteSynchronous::Normal,
                 Synchronous::Full => SqliteSynchronous::Full,
             })
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // SQLite enforces foreign keys only when asked, per connection (sqlx asks by
+            // default; said here because migration 0002's keys depend on it).
+            .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections.max(2))
             .min_connections(1)
@@ -95,6 +100,7 @@ impl SqliteStore {
         // SQLite has one writer: the whole database is the lock.
         Ok(SqliteTx {
             tx: self.writer.join(&self.pool).await?,
+            unused: Vec::new(),
         })
     }
 }
@@ -185,10 +191,33 @@ mod query_plans {
             queries::SCHEMAS_WITH_HASH,
             queries::USAGES,
             queries::REFERRERS,
+            queries::DELETE_SCHEMA_IF_UNUSED,
         ] {
             let plan = plan(&store.pool, statement).await;
             assert!(plan.contains("SEARCH"), "{statement}\n  → {plan}");
             assert!(!plan.contains("SCAN"), "{statement}\n  → {plan}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod foreign_keys {
+    //! Migration 0002's keys hold only on connections that enforce them.
+
+    #[tokio::test]
+    async fn every_pooled_connection_enforces_foreign_keys() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+        let store = super::SqliteStore::connect(&url, 3).await.expect("store");
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = store.pool.acquire().await.expect("connection");
+            let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut *conn)
+                .await
+                .expect("pragma");
+            assert_eq!(on, 1, "a pooled connection does not enforce foreign keys");
+            held.push(conn);
         }
     }
 }
