@@ -95,8 +95,14 @@ impl Database {
     /// Runs one statement (same text on both backends).
     async fn execute(&self, sql: &'static str) -> Result<u64, sqlx::Error> {
         match &self.raw {
-            Raw::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()),
-            Raw::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()),
+            Raw::Sqlite(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Raw::Postgres(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
         }
     }
 
@@ -232,14 +238,22 @@ async fn the_store_deletes_in_an_order_the_keys_accept(backend: Backend) {
     }];
     tx.insert_schema(&schema_record(1, "A")).await.expect("A");
     tx.insert_schema(&referencing).await.expect("B");
-    tx.insert_version(&version_record("s", 1, 1)).await.expect("s1");
-    tx.insert_version(&version_record("t", 1, 2)).await.expect("t1");
-    tx.insert_version(&version_record("t", 2, 1)).await.expect("t2");
+    tx.insert_version(&version_record("s", 1, 1))
+        .await
+        .expect("s1");
+    tx.insert_version(&version_record("t", 1, 2))
+        .await
+        .expect("t1");
+    tx.insert_version(&version_record("t", 2, 1))
+        .await
+        .expect("t2");
     tx.commit().await.expect("commit");
 
     let mut tx = store.begin_write(&["s", "t"]).await.expect("begin");
     tx.remove_version("t", 1).await.expect("t1 and schema 2");
-    tx.remove_version("s", 1).await.expect("s1, schema 1 stays for t2");
+    tx.remove_version("s", 1)
+        .await
+        .expect("s1, schema 1 stays for t2");
     tx.commit().await.expect("commit");
     assert!(store.schema(".", 2).await.expect("read").is_none());
     assert!(store.schema(".", 1).await.expect("read").is_some());
@@ -254,7 +268,9 @@ async fn a_removed_version_s_schema_row_stays_for_a_new_version_of_the_id(backen
     let store = db.store().await;
     let mut tx = store.begin_write(&["s"]).await.expect("begin");
     tx.insert_schema(&schema_record(1, "A")).await.expect("A");
-    tx.insert_version(&version_record("s", 1, 1)).await.expect("s1");
+    tx.insert_version(&version_record("s", 1, 1))
+        .await
+        .expect("s1");
     tx.mark_deleted("s", 1).await.expect("soft delete");
     tx.commit().await.expect("commit");
 
@@ -304,7 +320,10 @@ async fn a_database_at_0001_migrates_with_its_data(backend: Backend) {
         .collect();
     assert_eq!(
         b,
-        vec![(1, 7, "\"long\"".to_owned()), (2, 1, "\"string\"".to_owned())]
+        vec![
+            (1, 7, "\"long\"".to_owned()),
+            (2, 1, "\"string\"".to_owned())
+        ]
     );
     assert_eq!(store.referrers("a", 1).await.expect("referrers").len(), 1);
     assert_eq!(store.max_schema_id(".").await.expect("max"), 7);
