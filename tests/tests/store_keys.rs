@@ -1,6 +1,7 @@
-//! Foreign keys (migration 0002), on both backends: a version never points at a missing
-//! schema row, a reference row never outlives its schema, and a database created by
-//! migration 0001 migrates with its data.
+//! What migration 0002 guarantees, on both backends: a version never points at a missing
+//! schema row, a reference row never outlives its schema, a database created by migration
+//! 0001 migrates with its data, and listings sort subjects by bytes whatever the
+//! database's collation.
 
 use std::path::Path;
 
@@ -35,6 +36,11 @@ impl Drop for Database {
 
 impl Database {
     async fn new(backend: Backend) -> Self {
+        Self::with_collation(backend, None).await
+    }
+
+    /// A fresh database; on PostgreSQL with ICU collation `icu_locale` when given.
+    async fn with_collation(backend: Backend, icu_locale: Option<&str>) -> Self {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -52,7 +58,10 @@ impl Database {
                 }
             }
             Backend::Postgres => {
-                let (url, name) = registry_tests::postgres::create_database().await;
+                let (url, name) = match icu_locale {
+                    None => registry_tests::postgres::create_database().await,
+                    Some(locale) => create_database_with_icu(locale).await,
+                };
                 let pool = PgPool::connect(&url).await.expect("raw postgres");
                 Database {
                     url,
@@ -113,6 +122,30 @@ impl Database {
         }
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
+}
+
+/// A new PostgreSQL database whose default collation is ICU `locale` (dropped with the
+/// [`Database`]).
+async fn create_database_with_icu(locale: &str) -> (String, String) {
+    use sqlx::Connection as _;
+    let admin = registry_tests::postgres::admin_url();
+    let name = format!(
+        "sr_test_icu_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("admin");
+    let create = format!(
+        "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu \
+         ICU_LOCALE '{locale}' LOCALE 'C.UTF-8'"
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(create))
+        .execute(&mut conn)
+        .await
+        .expect("create a database with an ICU collation");
+    (registry_tests::postgres::with_database(&admin, &name), name)
 }
 
 fn is_foreign_key_violation(result: &Result<u64, sqlx::Error>) -> bool {
@@ -364,6 +397,66 @@ async fn a_database_at_0001_migrates_with_its_data(backend: Backend) {
     assert!(store.referrers("a", 1).await.expect("referrers").is_empty());
 }
 
+/// In en-US order these would come out `_x a b B`; the registry lists by bytes.
+async fn listings_sort_subjects_by_bytes(backend: Backend) {
+    use registry_server::domain::Page;
+    use registry_server::store::{DeletedFilter, SubjectFilter};
+    let db = Database::with_collation(backend, Some("en-US")).await;
+    let store = db.store().await;
+    let subjects = ["b", "B", "a", "_x"];
+    let mut tx = store.begin_write(&subjects).await.expect("begin");
+    tx.insert_schema(&schema_record(1, "A")).await.expect("A");
+    for subject in subjects {
+        tx.insert_version(&version_record(subject, 1, 1))
+            .await
+            .expect("version");
+    }
+    tx.commit().await.expect("commit");
+
+    let bytes_order = vec!["B", "_x", "a", "b"];
+    let all = Page::new(None, None, 100);
+    let filter = SubjectFilter {
+        prefix: String::new(),
+        default_context_only: false,
+        deleted: DeletedFilter::Exclude,
+    };
+    assert_eq!(
+        store.subjects_page(&filter, all).await.expect("subjects"),
+        bytes_order
+    );
+    let listed: Vec<String> = store
+        .schemas_page(&filter, false, all)
+        .await
+        .expect("schemas")
+        .into_iter()
+        .map(|(v, _)| v.subject)
+        .collect();
+    assert_eq!(listed, bytes_order);
+    let usages: Vec<String> = store
+        .usages_page(".", 1, false, all)
+        .await
+        .expect("usages")
+        .into_iter()
+        .map(|v| v.subject)
+        .collect();
+    assert_eq!(usages, bytes_order);
+    assert_eq!(
+        store
+            .usage_subjects_page(".", 1, false, all)
+            .await
+            .expect("usage subjects"),
+        bytes_order
+    );
+    let summary: Vec<String> = store
+        .subjects()
+        .await
+        .expect("subjects")
+        .into_iter()
+        .map(|s| s.subject)
+        .collect();
+    assert_eq!(summary, bytes_order);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -393,4 +486,5 @@ on_both_backends!(
     the_store_deletes_in_an_order_the_keys_accept,
     a_removed_version_s_schema_row_stays_for_a_new_version_of_the_id,
     a_database_at_0001_migrates_with_its_data,
+    listings_sort_subjects_by_bytes,
 );

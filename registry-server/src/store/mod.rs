@@ -6,13 +6,22 @@
 //! serialize per subject; SQLite: `BEGIN IMMEDIATE` behind an in-process writer lock).
 //! Unique constraints are the last guard; a violation surfaces as [`StoreError::Conflict`]
 //! and the registry retries the whole transaction.
+//!
+//! Layout: `queries` holds every statement's text, written once for both backends;
+//! `reads` and `writes` run them (through `exec`, on a pool or a transaction of either
+//! backend); `sql` implements [`Store`] and [`WriteTx`] once over those; `sqlite` and
+//! `postgres` hold only what differs (connecting, migrations, locks, change notification),
+//! `group_commit` SQLite's batched commits, `records` the rows and their decoding.
 
+mod exec;
 mod group_commit;
 mod postgres;
 mod queries;
+mod reads;
 mod records;
 mod sql;
 mod sqlite;
+mod writes;
 
 use async_trait::async_trait;
 

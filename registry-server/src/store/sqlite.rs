@@ -19,8 +19,11 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
+
+use super::exec::Exec;
 use super::group_commit::{Member, Writer};
-use super::sql::impl_sql_store;
+use super::sql::{Backend, BackendTx};
 use super::{Event, StoreError, StoreResult};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -49,8 +52,6 @@ pub struct SqliteStore {
 /// writer lock until commit or drop.
 pub struct SqliteTx {
     tx: Member,
-    /// Schema rows that lost a version here, deleted at commit if still unused.
-    unused: Vec<(String, i32)>,
 }
 
 impl SqliteStore {
@@ -97,8 +98,24 @@ impl SqliteStore {
             writer: Writer::default(),
         })
     }
+}
 
-    #[allow(clippy::unused_self)]
+#[async_trait]
+impl Backend for SqliteStore {
+    type Tx = SqliteTx;
+    const NAME: &'static str = "sqlite";
+
+    fn pool(&self) -> Exec<'_> {
+        Exec::SqlitePool(&self.pool)
+    }
+
+    async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
+        // SQLite has one writer: the whole database is the lock.
+        Ok(SqliteTx {
+            tx: self.writer.join(&self.pool).await?,
+        })
+    }
+
     fn listen_for_changes(
         &self,
         _sink: Arc<dyn super::ChangeSink>,
@@ -106,31 +123,30 @@ impl SqliteStore {
         // One node: every change is made (and cached) here.
         None
     }
-
-    async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
-        // SQLite has one writer: the whole database is the lock.
-        Ok(SqliteTx {
-            tx: self.writer.join(&self.pool).await?,
-            unused: Vec::new(),
-        })
-    }
 }
 
-impl SqliteTx {
-    #[allow(clippy::unused_async)]
+#[async_trait]
+impl BackendTx for SqliteTx {
+    fn conn(&mut self) -> Exec<'_> {
+        Exec::Sqlite(&mut self.tx)
+    }
+
     async fn take_lock(&mut self, _key: &str) -> StoreResult<()> {
+        // The writer lock already serializes every write.
         Ok(())
     }
 
-    #[allow(clippy::unused_async)]
     async fn take_shared_locks(&mut self, _keys: [String; 3]) -> StoreResult<()> {
         Ok(())
     }
 
-    #[allow(clippy::unused_async)]
     async fn announce(&mut self, _event: &Event) -> StoreResult<()> {
         // One node: nobody else to tell.
         Ok(())
+    }
+
+    async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await
     }
 }
 
@@ -200,8 +216,6 @@ fn split_settings(url: &str) -> StoreResult<(String, UrlSettings)> {
     };
     Ok((url, settings))
 }
-
-impl_sql_store!(SqliteStore, SqliteTx, sqlx::Sqlite, "sqlite");
 
 #[cfg(test)]
 mod query_plans {
