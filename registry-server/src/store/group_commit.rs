@@ -12,11 +12,21 @@
 //!
 //! A writer that leaves without committing (an error, a cancelled request) has its
 //! savepoint rolled back by the next holder of the lock; the others' work stays.
+//!
+//! Failures: when the `COMMIT` fails, or a statement fails in a way that makes SQLite roll
+//! the whole transaction back (a full disk can), every member of the batch, waiting or yet
+//! to commit, is answered with an error; none is acknowledged. The batch's connection is
+//! then closed, not returned to the pool: its transaction state is not known, and a
+//! connection left in a transaction would hold SQLite's write lock (or refuse the next
+//! `BEGIN`) for ever. The batch opens and ends its transaction with plain statements for
+//! that reason: sqlx's `Transaction` counts its depth itself, and that count goes wrong
+//! when SQLite rolls back on its own.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 use super::{StoreError, StoreResult};
@@ -38,7 +48,11 @@ struct WriterState {
 
 #[derive(Debug)]
 struct Batch {
-    tx: Transaction<'static, Sqlite>,
+    /// In `BEGIN IMMEDIATE` from [`Writer::join`] to [`Batch::finish`].
+    conn: PoolConnection<Sqlite>,
+    /// Set once the transaction is over (committed, or never begun); until then, dropping
+    /// the batch closes its connection, which rolls the transaction back.
+    settled: bool,
     number: u64,
     members: usize,
     /// Members that released their savepoint and wait for the commit.
@@ -64,13 +78,7 @@ impl Writer {
             Some(batch) => batch,
             None => {
                 state.batches += 1;
-                Batch {
-                    tx: pool.begin_with("BEGIN IMMEDIATE").await?,
-                    number: state.batches,
-                    members: 0,
-                    waiting: Vec::new(),
-                    abandoned: false,
-                }
+                Batch::begin(pool, state.batches).await?
             }
         };
         if let Err(error) = batch.start_member().await {
@@ -96,16 +104,43 @@ impl Writer {
 }
 
 impl Batch {
+    /// Takes a connection and opens the batch's transaction on it.
+    async fn begin(pool: &SqlitePool, number: u64) -> Result<Batch, sqlx::Error> {
+        let mut batch = Batch {
+            conn: pool.acquire().await?,
+            // Closed on drop from here on: a cancelled `BEGIN` may still have begun.
+            settled: false,
+            number,
+            members: 0,
+            waiting: Vec::new(),
+            abandoned: false,
+        };
+        match sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *batch.conn)
+            .await
+        {
+            Ok(_) => Ok(batch),
+            Err(error) => {
+                // Not begun (e.g. SQLITE_BUSY: another process holds the write lock), so
+                // the connection is clean and goes back to the pool.
+                batch.settled = true;
+                Err(error)
+            }
+        }
+    }
+
     async fn start_member(&mut self) -> Result<(), sqlx::Error> {
         if self.abandoned {
             sqlx::query("ROLLBACK TO member")
-                .execute(&mut *self.tx)
+                .execute(&mut *self.conn)
                 .await?;
-            sqlx::query("RELEASE member").execute(&mut *self.tx).await?;
+            sqlx::query("RELEASE member")
+                .execute(&mut *self.conn)
+                .await?;
             self.abandoned = false;
         }
         sqlx::query("SAVEPOINT member")
-            .execute(&mut *self.tx)
+            .execute(&mut *self.conn)
             .await?;
         self.members += 1;
         Ok(())
@@ -116,28 +151,40 @@ impl Batch {
         let outcome = async {
             if self.abandoned {
                 sqlx::query("ROLLBACK TO member")
-                    .execute(&mut *self.tx)
+                    .execute(&mut *self.conn)
                     .await?;
-                sqlx::query("RELEASE member").execute(&mut *self.tx).await?;
+                sqlx::query("RELEASE member")
+                    .execute(&mut *self.conn)
+                    .await?;
             }
-            self.tx.commit().await
+            sqlx::query("COMMIT").execute(&mut *self.conn).await?;
+            self.settled = true;
+            Ok::<(), sqlx::Error>(())
         }
         .await
         .map_err(|e| e.to_string());
         if let Err(error) = &outcome {
             tracing::error!(%error, members = self.waiting.len(), "group commit failed");
         }
-        for member in self.waiting {
+        for member in self.waiting.drain(..) {
             let _ = member.send(outcome.clone());
         }
     }
 
-    /// Gives up the batch: the transaction rolls back on drop and every waiting member
-    /// is told its work is lost.
-    fn fail(self, error: &sqlx::Error) {
+    /// Gives up the batch: every waiting member is told its work is lost, and the
+    /// transaction rolls back as the connection closes on drop.
+    fn fail(mut self, error: &sqlx::Error) {
         tracing::error!(%error, members = self.waiting.len(), "group commit abandoned");
-        for member in self.waiting {
+        for member in self.waiting.drain(..) {
             let _ = member.send(Err(error.to_string()));
+        }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.conn.close_on_drop();
         }
     }
 }
@@ -152,7 +199,10 @@ impl Member {
         let Some((mut batch, mut state)) = self.turn.take() else {
             return Err(StoreError::Batch("write turn already ended".to_owned()));
         };
-        if let Err(error) = sqlx::query("RELEASE member").execute(&mut *batch.tx).await {
+        if let Err(error) = sqlx::query("RELEASE member")
+            .execute(&mut *batch.conn)
+            .await
+        {
             batch.abandoned = true;
             let number = batch.number;
             state.open = Some(batch);
@@ -208,7 +258,7 @@ impl Deref for Member {
 
     fn deref(&self) -> &SqliteConnection {
         match &self.turn {
-            Some((batch, _)) => &batch.tx,
+            Some((batch, _)) => &batch.conn,
             None => unreachable!("a member's connection is used only during its turn"),
         }
     }
@@ -217,7 +267,7 @@ impl Deref for Member {
 impl DerefMut for Member {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
         match &mut self.turn {
-            Some((batch, _)) => &mut batch.tx,
+            Some((batch, _)) => &mut batch.conn,
             None => unreachable!("a member's connection is used only during its turn"),
         }
     }
@@ -385,5 +435,119 @@ mod tests {
         first.await.unwrap().unwrap();
         second.await.unwrap().unwrap();
         assert_eq!(rows(&pool).await, vec![1, 2]);
+    }
+
+    /// A pool whose connections check a deferred foreign key: a member can write a row that
+    /// only the batch's `COMMIT` refuses.
+    async fn pool_with_deferred_key(dir: &tempfile::TempDir) -> SqlitePool {
+        let pool = pool(dir).await;
+        for statement in [
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE child (parent INTEGER NOT NULL \
+             REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        ] {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        pool
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_batch_commit_answers_every_member_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool_with_deferred_key(&dir).await;
+        let writer = Writer::default();
+        let mut first = writer.join(&pool).await.unwrap();
+        insert(&mut first, 1).await;
+        let second = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                let mut member = writer.join(&pool).await.unwrap();
+                insert(&mut member, 2).await;
+                // Accepted now, refused by the batch's COMMIT.
+                sqlx::query("INSERT INTO child (parent) VALUES (42)")
+                    .execute(&mut *member)
+                    .await
+                    .unwrap();
+                member.commit().await
+            }
+        });
+        // The second member queues behind the first, so both are in one batch.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let first = first.commit().await;
+        let second = second.await.unwrap();
+        assert!(
+            matches!(first, Err(StoreError::Batch(_))),
+            "first acknowledged: {first:?}"
+        );
+        assert!(
+            matches!(second, Err(StoreError::Batch(_))),
+            "second acknowledged: {second:?}"
+        );
+        assert_eq!(rows(&pool).await, Vec::<i64>::new());
+
+        // The connection went back to the pool rolled back: writers go on.
+        for x in [3, 4] {
+            let mut member = writer.join(&pool).await.unwrap();
+            insert(&mut member, x).await;
+            member.commit().await.unwrap();
+        }
+        assert_eq!(rows(&pool).await, vec![3, 4]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_member_failing_on_a_full_database_leaves_the_batch_consistent() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("full.db").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .pragma("max_page_count", "64");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER NOT NULL, pad BLOB)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let writer = Writer::default();
+        let mut first = writer.join(&pool).await.unwrap();
+        insert(&mut first, 1).await;
+        let second = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                let mut member = writer.join(&pool).await.unwrap();
+                // Needs more pages than the cap allows: SQLITE_FULL.
+                sqlx::query("INSERT INTO t (x, pad) VALUES (2, zeroblob(1000000))")
+                    .execute(&mut *member)
+                    .await
+                    .map(|_| ())
+                // dropped: its work is abandoned
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let first = first.commit().await;
+        let second = second.await.unwrap();
+        assert!(second.is_err(), "the oversized insert fit: {second:?}");
+        // Acknowledged means stored; refused means absent. Nothing of the second.
+        let stored = rows(&pool).await;
+        match first {
+            Ok(()) => assert_eq!(stored, vec![1]),
+            Err(_) => assert_eq!(stored, Vec::<i64>::new()),
+        }
+        // No connection is left in a transaction: writers go on.
+        for x in [3, 4] {
+            let mut member = writer.join(&pool).await.unwrap();
+            insert(&mut member, x).await;
+            member.commit().await.unwrap();
+        }
+        assert!(rows(&pool).await.ends_with(&[3, 4]));
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
     }
 }

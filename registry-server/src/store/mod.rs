@@ -6,13 +6,22 @@
 //! serialize per subject; SQLite: `BEGIN IMMEDIATE` behind an in-process writer lock).
 //! Unique constraints are the last guard; a violation surfaces as [`StoreError::Conflict`]
 //! and the registry retries the whole transaction.
+//!
+//! Layout: `queries` holds every statement's text, written once for both backends;
+//! `reads` and `writes` run them (through `exec`, on a pool or a transaction of either
+//! backend); `sql` implements [`Store`] and [`WriteTx`] once over those; `sqlite` and
+//! `postgres` hold only what differs (connecting, migrations, locks, change notification),
+//! `group_commit` SQLite's batched commits, `records` the rows and their decoding.
 
+mod exec;
 mod group_commit;
 mod postgres;
 mod queries;
+mod reads;
 mod records;
 mod sql;
 mod sqlite;
+mod writes;
 
 use async_trait::async_trait;
 
@@ -242,9 +251,10 @@ pub trait WriteTx: Send {
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()>;
     async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()>;
     async fn mark_deleted(&mut self, subject: &str, version: i32) -> StoreResult<()>;
-    /// Removes a version record; the schema row goes too when no version carries it, decided
-    /// under the schema's [`digest_lock_key`] so a registration reusing the id cannot
-    /// interleave.
+    /// Removes a version record. Its schema row goes too if no version carries it once
+    /// the transaction commits (so the caller may still give the id a new version first);
+    /// decided under the schema's [`digest_lock_key`], taken here, so a registration reusing
+    /// the id cannot interleave.
     async fn remove_version(&mut self, subject: &str, version: i32) -> StoreResult<()>;
     async fn referrers(&mut self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
     async fn delete_config(&mut self, scope: &str) -> StoreResult<()>;

@@ -8,10 +8,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::Postgres;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 
-use super::sql::impl_sql_store;
+use super::exec::Exec;
+use super::sql::{Backend, BackendTx};
 use super::{Event, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -44,11 +46,29 @@ impl PostgresStore {
         MIGRATOR.run(&pool).await?;
         Ok(PostgresStore { pool })
     }
+}
 
-    /// The pool, for a `PgListener` on the events channel.
-    #[must_use]
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+#[async_trait]
+impl Backend for PostgresStore {
+    type Tx = PostgresTx;
+    const NAME: &'static str = "postgres";
+
+    fn pool(&self) -> Exec<'_> {
+        Exec::PostgresPool(&self.pool)
+    }
+
+    async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
+        let mut tx = PostgresTx {
+            tx: self.pool.begin().await?,
+        };
+        // A fixed order over keys keeps two multi-key writers from deadlocking.
+        let mut keys = lock_keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            tx.take_lock(key).await?;
+        }
+        Ok(tx)
     }
 
     /// Listens on [`EVENTS_CHANNEL`] and hands every notification to `sink`; after a
@@ -93,23 +113,14 @@ impl PostgresStore {
             }
         }))
     }
-
-    async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
-        let mut tx = PostgresTx {
-            tx: self.pool.begin().await?,
-        };
-        // A fixed order over keys keeps two multi-key writers from deadlocking.
-        let mut keys = lock_keys.to_vec();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            tx.take_lock(key).await?;
-        }
-        Ok(tx)
-    }
 }
 
-impl PostgresTx {
+#[async_trait]
+impl BackendTx for PostgresTx {
+    fn conn(&mut self) -> Exec<'_> {
+        Exec::Postgres(&mut self.tx)
+    }
+
     async fn take_lock(&mut self, key: &str) -> StoreResult<()> {
         // Hash collisions only over-serialize; they never break correctness.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
@@ -150,6 +161,11 @@ impl PostgresTx {
             .await?;
         Ok(())
     }
+
+    async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
 }
 
 async fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
@@ -175,5 +191,3 @@ async fn deliver(sink: &dyn super::ChangeSink, payload: &str) {
     })
     .await;
 }
-
-impl_sql_store!(PostgresStore, PostgresTx, Postgres, "postgres");

@@ -1,6 +1,7 @@
 //! The statement texts both backends run: SQLite and PostgreSQL accept `$N` placeholders,
-//! `ON CONFLICT ... DO UPDATE` and `RETURNING`, so each is written once. The listings that
-//! sort subjects differ only in PostgreSQL's `COLLATE "C"` (bytewise, as SQLite sorts).
+//! `ON CONFLICT ... DO UPDATE` and `RETURNING`, so each is written once. Listings sort
+//! subjects by bytes on both: SQLite compares text bytewise, and PostgreSQL's subject
+//! columns have the "C" collation (migration 0002).
 
 pub(super) const SCHEMA_BY_ID: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
      FROM schemas WHERE context = $1 AND id = $2";
@@ -49,68 +50,33 @@ macro_rules! subject_filter {
     };
 }
 /// A page of subject names; `$3` is the [`DeletedFilter`](super::DeletedFilter) code.
-/// `$order` makes PostgreSQL sort by bytes as SQLite does, whatever the database collation.
-macro_rules! subjects_page {
-    ($order:literal) => {
-        concat!(
-            "SELECT subject FROM subject_versions",
-            subject_filter!("subject"),
-            " GROUP BY subject HAVING CASE $3",
-            " WHEN 0 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) > 0",
-            " WHEN 2 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) = 0",
-            " ELSE TRUE END",
-            " ORDER BY subject",
-            $order,
-            " LIMIT $4 OFFSET $5"
-        )
-    };
-}
-pub(super) const SUBJECTS_PAGE_SQLITE: &str = subjects_page!("");
-pub(super) const SUBJECTS_PAGE_POSTGRES: &str = subjects_page!(" COLLATE \"C\"");
+pub(super) const SUBJECTS_PAGE: &str = concat!(
+    "SELECT subject FROM subject_versions",
+    subject_filter!("subject"),
+    " GROUP BY subject HAVING CASE $3",
+    " WHEN 0 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) > 0",
+    " WHEN 2 THEN SUM(CASE WHEN deleted THEN 0 ELSE 1 END) = 0",
+    " ELSE TRUE END",
+    " ORDER BY subject LIMIT $4 OFFSET $5"
+);
 /// A page of versions with their schemas: `$3` true to include soft-deleted versions,
 /// `$4` true for each subject's highest selected version only.
-macro_rules! schemas_page {
-    ($order:literal) => {
-        version_schema_select!(concat!(
-            subject_filter!("v.subject"),
-            " AND ($3 OR NOT v.deleted)",
-            " AND (NOT $4 OR v.version = (SELECT MAX(w.version) FROM subject_versions w",
-            " WHERE w.subject = v.subject AND ($3 OR NOT w.deleted)))",
-            " ORDER BY v.subject",
-            $order,
-            ", v.version LIMIT $5 OFFSET $6"
-        ))
-    };
-}
+pub(super) const SCHEMAS_PAGE: &str = version_schema_select!(concat!(
+    subject_filter!("v.subject"),
+    " AND ($3 OR NOT v.deleted)",
+    " AND (NOT $4 OR v.version = (SELECT MAX(w.version) FROM subject_versions w",
+    " WHERE w.subject = v.subject AND ($3 OR NOT w.deleted)))",
+    " ORDER BY v.subject, v.version LIMIT $5 OFFSET $6"
+));
 /// A page of the versions carrying one id: `$1` context, `$2` id, `$3` true to include
 /// soft-deleted versions.
-macro_rules! usages_page {
-    ($order:literal) => {
-        concat!(
-            "SELECT subject, version, context, schema_id, deleted, created_at FROM subject_versions",
-            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
-            " ORDER BY subject", $order, ", version LIMIT $4 OFFSET $5"
-        )
-    };
-}
-pub(super) const USAGES_PAGE_SQLITE: &str = usages_page!("");
-pub(super) const USAGES_PAGE_POSTGRES: &str = usages_page!(" COLLATE \"C\"");
-/// The subjects of [`USAGES_PAGE_SQLITE`], each once.
-macro_rules! usage_subjects_page {
-    ($order:literal) => {
-        concat!(
-            "SELECT subject FROM subject_versions",
-            " WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted)",
-            " GROUP BY subject ORDER BY subject",
-            $order,
-            " LIMIT $4 OFFSET $5"
-        )
-    };
-}
-pub(super) const USAGE_SUBJECTS_PAGE_SQLITE: &str = usage_subjects_page!("");
-pub(super) const USAGE_SUBJECTS_PAGE_POSTGRES: &str = usage_subjects_page!(" COLLATE \"C\"");
-pub(super) const SCHEMAS_PAGE_SQLITE: &str = schemas_page!("");
-pub(super) const SCHEMAS_PAGE_POSTGRES: &str = schemas_page!(" COLLATE \"C\"");
+pub(super) const USAGES_PAGE: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted) \
+     ORDER BY subject, version LIMIT $4 OFFSET $5";
+/// The subjects of [`USAGES_PAGE`], each once.
+pub(super) const USAGE_SUBJECTS_PAGE: &str = "SELECT subject FROM subject_versions \
+     WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted) \
+     GROUP BY subject ORDER BY subject LIMIT $4 OFFSET $5";
 pub(super) const MAX_VERSION: &str =
     "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
 pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
@@ -161,12 +127,11 @@ pub(super) const MARK_DELETED: &str =
 pub(super) const REMOVE_VERSION: &str =
     "DELETE FROM subject_versions WHERE subject = $1 AND version = $2 RETURNING context, schema_id";
 pub(super) const SCHEMA_HASH: &str = "SELECT hash FROM schemas WHERE context = $1 AND id = $2";
-pub(super) const SCHEMA_IN_USE: &str =
-    "SELECT CAST(COUNT(*) AS BIGINT) FROM subject_versions WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA_REFS: &str =
-    "DELETE FROM schema_refs WHERE context = $1 AND schema_id = $2";
-pub(super) const DELETE_SCHEMA: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2";
-pub(super) const DELETE_CONFIG_IN_TX: &str = "DELETE FROM configs WHERE scope = $1";
-pub(super) const DELETE_MODE_IN_TX: &str = "DELETE FROM modes WHERE scope = $1";
+/// Deletes a schema row no version carries. Takes its `schema_refs` rows with it (ON
+/// DELETE CASCADE); a version carrying it would refuse the delete (the foreign key).
+pub(super) const DELETE_SCHEMA_IF_UNUSED: &str = "DELETE FROM schemas WHERE context = $1 AND id = $2 \
+     AND NOT EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = $1 AND v.schema_id = $2)";
+pub(super) const DELETE_CONFIG: &str = "DELETE FROM configs WHERE scope = $1";
+pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1";
 pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, version, context, schema_id) \
      VALUES ($1, $2, $3, $4, $5, $6)";

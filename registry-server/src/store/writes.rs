@@ -1,0 +1,174 @@
+//! The write statements, each written once, run on a write transaction's connection.
+
+use super::exec::{Exec, run};
+use super::queries;
+use super::records::encode_json_columns;
+use super::{Event, SchemaRecord, StoreError, StoreResult, VersionRecord, now_millis};
+
+pub(super) async fn put_config(
+    db: Exec<'_>,
+    scope: &str,
+    config: &serde_json::Value,
+) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::PUT_CONFIG)
+        .bind(scope)
+        .bind(config.to_string())
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+pub(super) async fn put_mode(db: Exec<'_>, scope: &str, mode: &str) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::PUT_MODE)
+        .bind(scope)
+        .bind(mode)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+pub(super) async fn delete_config(db: Exec<'_>, scope: &str) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::DELETE_CONFIG)
+        .bind(scope)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+pub(super) async fn delete_mode(db: Exec<'_>, scope: &str) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::DELETE_MODE)
+        .bind(scope)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Issues the next id of `context`; [`StoreError::IdsExhausted`] past 2^31-1.
+pub(super) async fn next_id(db: Exec<'_>, context: &str) -> StoreResult<i32> {
+    let row: Option<(i32,)> = run!(db, |ex| sqlx::query_as(queries::NEXT_ID)
+        .bind(context)
+        .fetch_optional(ex)
+        .await?);
+    row.map(|(id,)| id)
+        .ok_or_else(|| StoreError::IdsExhausted(context.to_owned()))
+}
+
+pub(super) async fn observe_id(db: Exec<'_>, context: &str, id: i32) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::OBSERVE_ID)
+        .bind(context)
+        .bind(id)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// The `schemas` row only; its references are [`insert_reference`]s.
+pub(super) async fn insert_schema(db: Exec<'_>, schema: &SchemaRecord) -> StoreResult<()> {
+    let (refs, metadata, rule_set) = encode_json_columns(schema)?;
+    run!(db, |ex| sqlx::query(queries::INSERT_SCHEMA)
+        .bind(&schema.context)
+        .bind(schema.id)
+        .bind(schema.schema_type.as_str())
+        .bind(&schema.schema)
+        .bind(&schema.hash)
+        .bind(&refs)
+        .bind(&metadata)
+        .bind(&rule_set)
+        .bind(schema.created_at)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Reference number `position` of `schema`, for `referencedby` and the delete guard.
+pub(super) async fn insert_reference(
+    db: Exec<'_>,
+    schema: &SchemaRecord,
+    position: i32,
+    reference: &crate::schema::identity::SchemaReference,
+) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::INSERT_REF)
+        .bind(&schema.context)
+        .bind(schema.id)
+        .bind(position)
+        .bind(&reference.name)
+        .bind(&reference.subject)
+        .bind(reference.version)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+pub(super) async fn insert_version(db: Exec<'_>, version: &VersionRecord) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::INSERT_VERSION)
+        .bind(&version.subject)
+        .bind(version.version)
+        .bind(&version.context)
+        .bind(version.schema_id)
+        .bind(version.deleted)
+        .bind(version.created_at)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+pub(super) async fn mark_deleted(db: Exec<'_>, subject: &str, version: i32) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::MARK_DELETED)
+        .bind(subject)
+        .bind(version)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Deletes a version record; answers the schema it carried, if it existed.
+pub(super) async fn remove_version(
+    db: Exec<'_>,
+    subject: &str,
+    version: i32,
+) -> StoreResult<Option<(String, i32)>> {
+    Ok(run!(db, |ex| sqlx::query_as(queries::REMOVE_VERSION)
+        .bind(subject)
+        .bind(version)
+        .fetch_optional(ex)
+        .await?))
+}
+
+/// Deletes schema `id` of `context` if no version carries it (its references go with it).
+pub(super) async fn delete_schema_if_unused(
+    db: Exec<'_>,
+    context: &str,
+    id: i32,
+) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::DELETE_SCHEMA_IF_UNUSED)
+        .bind(context)
+        .bind(id)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Appends `event` to the change log (announcing it is the backend's part).
+pub(super) async fn append_event(db: Exec<'_>, event: &Event) -> StoreResult<()> {
+    run!(db, |ex| sqlx::query(queries::APPEND_EVENT)
+        .bind(now_millis())
+        .bind(event.kind)
+        .bind(&event.subject)
+        .bind(event.version)
+        .bind(&event.context)
+        .bind(event.schema_id)
+        .execute(ex)
+        .await?
+        .rows_affected());
+    Ok(())
+}
