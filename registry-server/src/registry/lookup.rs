@@ -112,7 +112,9 @@ impl Registry {
                 return Ok(RegisteredSchema::from_version(&version, schema));
             }
             if references.is_empty() && !schema.references.is_empty() {
-                let stored = self.parse_stored(subject, &schema).await?;
+                let stored = self
+                    .parsed_by_id(subject, &schema.context, schema.id)
+                    .await?;
                 if stored.resolved() == digest.canonical {
                     return Ok(RegisteredSchema::from_version(&version, schema));
                 }

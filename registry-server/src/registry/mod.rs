@@ -220,24 +220,6 @@ impl Registry {
         });
     }
 
-    /// Parses a stored schema (its references resolved), cached by (context, id).
-    pub(crate) async fn parse_stored(
-        &self,
-        owner: &SubjectName,
-        record: &SchemaRecord,
-    ) -> Result<Arc<ParsedSchema>, RegistryError> {
-        let key = (record.context.clone(), record.id);
-        if let Some(parsed) = self.parsed.get(&key) {
-            return Ok(parsed);
-        }
-        let ticket = self.ids_gate.ticket();
-        let parsed = self.parse_record(owner, record).await?;
-        self.ids_gate.store_if_current(ticket, || {
-            self.parsed.insert(key, Arc::clone(&parsed));
-        });
-        Ok(parsed)
-    }
-
     /// The parsed schema `id` of `context`, cached; the row is read only on a miss.
     pub(crate) async fn parsed_by_id(
         &self,
