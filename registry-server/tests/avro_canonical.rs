@@ -439,7 +439,8 @@ fn defaults_and_nested_docs_distinguish_schemas() {
     };
     assert_ne!(canonical(&union("")), canonical(&union(r#","default":"""#)));
     let level = r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH"]}"#;
-    let level_default = r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH"],"default":"MID"}"#;
+    let level_default =
+        r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH"],"default":"MID"}"#;
     assert_ne!(canonical(level), canonical(level_default));
     let array = |doc: &str| {
         format!(

@@ -408,11 +408,7 @@ fn multiple_incompatibilities_are_all_collected_in_order() {
           {"name":"marks","type":{"type":"array","items":"boolean"}}]}}]}}]}"#;
     let expected = [
         ("MISSING_ENUM_SYMBOLS", "/fields/0/type/symbols", "[B, D]"),
-        (
-            "NAME_MISMATCH",
-            "/fields/1/type/name",
-            "expected: MoodOld",
-        ),
+        ("NAME_MISMATCH", "/fields/1/type/name", "expected: MoodOld"),
         (
             "TYPE_MISMATCH",
             "/fields/2/type",

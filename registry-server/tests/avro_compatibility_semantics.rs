@@ -245,5 +245,11 @@ fn shared_types_do_not_multiply_findings_without_bound() {
 fn enum_symbol_removed_is_incompatible() {
     let level = r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH","CRITICAL"]}"#;
     let fewer = r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH"]}"#;
-    assert_single(fewer, level, "MISSING_ENUM_SYMBOLS", "[CRITICAL]", "/symbols");
+    assert_single(
+        fewer,
+        level,
+        "MISSING_ENUM_SYMBOLS",
+        "[CRITICAL]",
+        "/symbols",
+    );
 }

@@ -27,7 +27,10 @@ fn compatible(level: CompatibilityLevel, new: &ParsedSchema, old: &ParsedSchema)
 /// krabka `avro_matrix.json`: 12 cases at BACKWARD, FORWARD and FULL. `reader` is the new
 /// schema, `writer` the registered one.
 #[test]
-#[cfg_attr(not(shared_conformance), ignore = "shared conformance data not found: set SHARED_CONFORMANCE_DIR (REQUIRE_SHARED=1 makes this a failure)")]
+#[cfg_attr(
+    not(shared_conformance),
+    ignore = "shared conformance data not found: set SHARED_CONFORMANCE_DIR (REQUIRE_SHARED=1 makes this a failure)"
+)]
 fn krabka_avro_matrix() {
     let rows = shared_data::read("krabka/avro_matrix.json");
     let rows = rows.as_array().expect("array of rows");
@@ -50,7 +53,10 @@ fn krabka_avro_matrix() {
 /// Apicurio `avro-compatibility-test-data.json`: `backward` = the update reads the original
 /// only; `both` = both directions; `none` = neither.
 #[test]
-#[cfg_attr(not(shared_conformance), ignore = "shared conformance data not found: set SHARED_CONFORMANCE_DIR (REQUIRE_SHARED=1 makes this a failure)")]
+#[cfg_attr(
+    not(shared_conformance),
+    ignore = "shared conformance data not found: set SHARED_CONFORMANCE_DIR (REQUIRE_SHARED=1 makes this a failure)"
+)]
 fn apicurio_avro_cases() {
     let data = shared_data::read("apicurio/avro-compatibility-test-data.json");
     let tests = data["tests"].as_array().expect("tests");

@@ -21,22 +21,77 @@ const CONFLUENT_VERDICTS: &[(usize, &str, &str, &str)] = &[
     (26, "Number: exclusiveMinimum 1", "both", BOOLEAN_EXCLUSIVE),
     (27, "Number: exclusiveMinimum 2", "none", INDEPENDENT_BOUNDS),
     (28, "Number: exclusiveMinimum 3", "none", INDEPENDENT_BOUNDS),
-    (30, "Number: exclusiveMinimum 5", "none", DRAFT4_TO_DRAFT7_BOUND),
+    (
+        30,
+        "Number: exclusiveMinimum 5",
+        "none",
+        DRAFT4_TO_DRAFT7_BOUND,
+    ),
     (31, "Number: exclusiveMaximum 1", "both", BOOLEAN_EXCLUSIVE),
     (32, "Number: exclusiveMaximum 2", "none", INDEPENDENT_BOUNDS),
     (33, "Number: exclusiveMaximum 3", "none", INDEPENDENT_BOUNDS),
-    (35, "Number: exclusiveMaximum 5", "none", DRAFT4_TO_DRAFT7_BOUND),
+    (
+        35,
+        "Number: exclusiveMaximum 5",
+        "none",
+        DRAFT4_TO_DRAFT7_BOUND,
+    ),
     (41, "Object: required", "both", REQUIRED_UNDECLARED),
     (42, "Object: required", "both", REQUIRED_UNDECLARED),
-    (44, "Object: propertyNames", "both", "`propertyNames` is not compared"),
-    (52, "Object: patternProperties 1", "both", PATTERN_PROPERTIES),
-    (53, "Object: patternProperties 2", "both", PATTERN_PROPERTIES),
-    (62, "Array: contains", "both", "only minContains/maxContains are compared"),
-    (98, "Const: Enum equivalency", "none", "`const` and `enum` are different kinds of schema: TYPE_CHANGED both ways"),
-    (100, "String: contentEncoding 2", "both", "`contentEncoding` is not compared"),
-    (101, "String: contentEncoding 3", "both", "`contentEncoding` is not compared"),
-    (103, "String: contentMediaType 2", "both", "`contentMediaType` is not compared"),
-    (104, "String: contentMediaType 3", "both", "`contentMediaType` is not compared"),
+    (
+        44,
+        "Object: propertyNames",
+        "both",
+        "`propertyNames` is not compared",
+    ),
+    (
+        52,
+        "Object: patternProperties 1",
+        "both",
+        PATTERN_PROPERTIES,
+    ),
+    (
+        53,
+        "Object: patternProperties 2",
+        "both",
+        PATTERN_PROPERTIES,
+    ),
+    (
+        62,
+        "Array: contains",
+        "both",
+        "only minContains/maxContains are compared",
+    ),
+    (
+        98,
+        "Const: Enum equivalency",
+        "none",
+        "`const` and `enum` are different kinds of schema: TYPE_CHANGED both ways",
+    ),
+    (
+        100,
+        "String: contentEncoding 2",
+        "both",
+        "`contentEncoding` is not compared",
+    ),
+    (
+        101,
+        "String: contentEncoding 3",
+        "both",
+        "`contentEncoding` is not compared",
+    ),
+    (
+        103,
+        "String: contentMediaType 2",
+        "both",
+        "`contentMediaType` is not compared",
+    ),
+    (
+        104,
+        "String: contentMediaType 3",
+        "both",
+        "`contentMediaType` is not compared",
+    ),
     (124, "Conditional: if", "both", CONDITIONALS),
     (125, "Conditional: then", "both", CONDITIONALS),
     (126, "Conditional: else", "both", CONDITIONALS),
@@ -70,7 +125,10 @@ fn compatible(original: &JsonSchema, update: &JsonSchema) -> bool {
 }
 
 #[test]
-#[cfg_attr(not(shared_conformance), ignore = "shared conformance data not found: set SHARED_CONFORMANCE_DIR (REQUIRE_SHARED=1 makes this a failure)")]
+#[cfg_attr(
+    not(shared_conformance),
+    ignore = "shared conformance data not found: set SHARED_CONFORMANCE_DIR (REQUIRE_SHARED=1 makes this a failure)"
+)]
 fn apicurio_json_schema_cases() {
     let data = shared_data::read("apicurio/jsonschema-compatibility-test-data.json");
     let cases = data["tests"].as_array().expect("tests");

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
+use registry_server::schema::Labels;
 use registry_server::schema::ParseOptions;
 use registry_server::schema::json::{self, JsonSchema, Policy, incompatibilities};
-use registry_server::schema::Labels;
 
 fn parse(text: &str) -> JsonSchema {
     let options = ParseOptions {
@@ -234,7 +234,8 @@ fn object_properties_and_content_models() {
 
 #[test]
 fn required_and_property_counts() {
-    let optional = r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}}}"#;
+    let optional =
+        r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}}}"#;
     let required = r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}},"required":["room"]}"#;
     check(&[
         rule(
@@ -1055,18 +1056,90 @@ fn lenient_policy() {
 #[test]
 fn both_directions() {
     let cases = [
-        ("open model gains a property", SENSOR, r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}}}"#, false, true),
-        ("closed model gains a property", r#"{"type":"object","properties":{"id":{"type":"integer"}},"additionalProperties":false}"#, r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}},"additionalProperties":false}"#, true, false),
-        ("required added", r#"{"type":"object","properties":{"id":{"type":"integer"}}}"#, r#"{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}"#, false, true),
-        ("type widened", r#"{"type":"integer"}"#, r#"{"type":"number"}"#, true, false),
-        ("type changed", r#"{"type":"integer"}"#, r#"{"type":"string"}"#, false, false),
-        ("enum extended", r#"{"enum":[1,2]}"#, r#"{"enum":[1,2,3]}"#, true, false),
-        ("maximum added", r#"{"type":"number"}"#, r#"{"type":"number","maximum":9}"#, false, true),
-        ("items changed", r#"{"type":"array","items":{"type":"string"}}"#, r#"{"type":"array","items":{"type":"number"}}"#, false, false),
-        ("uniqueItems added", r#"{"type":"array"}"#, r#"{"type":"array","uniqueItems":true}"#, false, true),
-        ("anyOf gains a branch", r#"{"anyOf":[{"type":"string"}]}"#, r#"{"anyOf":[{"type":"string"},{"type":"number"}]}"#, true, false),
-        ("allOf gains a constraint", r#"{"allOf":[{"type":"string"}]}"#, r#"{"allOf":[{"type":"string"},{"maxLength":4}]}"#, false, true),
-        ("inline to $ref", r#"{"properties":{"a":{"type":"string"}}}"#, r##"{"definitions":{"s":{"type":"string"}},"properties":{"a":{"$ref":"#/definitions/s"}}}"##, true, true),
+        (
+            "open model gains a property",
+            SENSOR,
+            r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}}}"#,
+            false,
+            true,
+        ),
+        (
+            "closed model gains a property",
+            r#"{"type":"object","properties":{"id":{"type":"integer"}},"additionalProperties":false}"#,
+            r#"{"type":"object","properties":{"id":{"type":"integer"},"room":{"type":"string"}},"additionalProperties":false}"#,
+            true,
+            false,
+        ),
+        (
+            "required added",
+            r#"{"type":"object","properties":{"id":{"type":"integer"}}}"#,
+            r#"{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}"#,
+            false,
+            true,
+        ),
+        (
+            "type widened",
+            r#"{"type":"integer"}"#,
+            r#"{"type":"number"}"#,
+            true,
+            false,
+        ),
+        (
+            "type changed",
+            r#"{"type":"integer"}"#,
+            r#"{"type":"string"}"#,
+            false,
+            false,
+        ),
+        (
+            "enum extended",
+            r#"{"enum":[1,2]}"#,
+            r#"{"enum":[1,2,3]}"#,
+            true,
+            false,
+        ),
+        (
+            "maximum added",
+            r#"{"type":"number"}"#,
+            r#"{"type":"number","maximum":9}"#,
+            false,
+            true,
+        ),
+        (
+            "items changed",
+            r#"{"type":"array","items":{"type":"string"}}"#,
+            r#"{"type":"array","items":{"type":"number"}}"#,
+            false,
+            false,
+        ),
+        (
+            "uniqueItems added",
+            r#"{"type":"array"}"#,
+            r#"{"type":"array","uniqueItems":true}"#,
+            false,
+            true,
+        ),
+        (
+            "anyOf gains a branch",
+            r#"{"anyOf":[{"type":"string"}]}"#,
+            r#"{"anyOf":[{"type":"string"},{"type":"number"}]}"#,
+            true,
+            false,
+        ),
+        (
+            "allOf gains a constraint",
+            r#"{"allOf":[{"type":"string"}]}"#,
+            r#"{"allOf":[{"type":"string"},{"maxLength":4}]}"#,
+            false,
+            true,
+        ),
+        (
+            "inline to $ref",
+            r#"{"properties":{"a":{"type":"string"}}}"#,
+            r##"{"definitions":{"s":{"type":"string"}},"properties":{"a":{"$ref":"#/definitions/s"}}}"##,
+            true,
+            true,
+        ),
     ];
     let mut failures = Vec::new();
     for (change, old, new, backward, forward) in cases {

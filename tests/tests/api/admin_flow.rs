@@ -21,7 +21,10 @@ async fn version_deletes_follow_confluent_order(app: TestApp) {
     app.register("ledger", &empty_record("Posting"))
         .await
         .assert_ok();
-    assert_eq!(app.delete("/subjects/ledger/versions/1").await.assert_ok(), &json!(1));
+    assert_eq!(
+        app.delete("/subjects/ledger/versions/1").await.assert_ok(),
+        &json!(1)
+    );
     assert_eq!(
         app.get("/subjects/ledger/versions").await.assert_ok(),
         &json!([2])
@@ -38,7 +41,9 @@ async fn version_deletes_follow_confluent_order(app: TestApp) {
     let shown = app.get("/subjects/ledger/versions/1?deleted=true").await;
     assert_eq!(shown.assert_ok()["schema"], empty_record("Entry"));
     // A live version must be soft-deleted before it can be removed for good.
-    let live = app.delete("/subjects/ledger/versions/2?permanent=true").await;
+    let live = app
+        .delete("/subjects/ledger/versions/2?permanent=true")
+        .await;
     live.assert_error(40407);
     assert_eq!(
         live.message(),
@@ -60,7 +65,10 @@ async fn subject_deletes_follow_confluent_order(app: TestApp) {
         live.message(),
         "Subject 'archive' was not deleted first before being permanently deleted"
     );
-    assert_eq!(app.delete("/subjects/archive").await.assert_ok(), &json!([1]));
+    assert_eq!(
+        app.delete("/subjects/archive").await.assert_ok(),
+        &json!([1])
+    );
     let again = app.delete("/subjects/archive").await;
     again.assert_error(40404);
     assert_eq!(
@@ -88,8 +96,15 @@ async fn subject_modes_set_read_and_removed(app: TestApp) {
     );
     let refused = app.register("frozen", &empty_record("Ice")).await;
     refused.assert_error(42205);
-    assert!(refused.message().contains("is in read-only mode"), "{}", refused.message());
-    assert_eq!(app.get("/mode").await.assert_ok(), &json!({"mode": "READWRITE"}));
+    assert!(
+        refused.message().contains("is in read-only mode"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(
+        app.get("/mode").await.assert_ok(),
+        &json!({"mode": "READWRITE"})
+    );
     assert_eq!(
         app.get("/mode/frozen").await.assert_ok(),
         &json!({"mode": "READONLY"})
@@ -105,7 +120,9 @@ async fn subject_modes_set_read_and_removed(app: TestApp) {
         app.delete("/mode/frozen").await.assert_ok(),
         &json!({"mode": "READONLY"})
     );
-    app.register("frozen", &empty_record("Ice")).await.assert_ok();
+    app.register("frozen", &empty_record("Ice"))
+        .await
+        .assert_ok();
 }
 
 async fn import_keeps_explicit_ids_and_versions(app: TestApp) {
@@ -128,7 +145,9 @@ async fn import_keeps_explicit_ids_and_versions(app: TestApp) {
         .await;
     taken.assert_error(42205);
     assert!(
-        taken.message().starts_with("Overwrite new schema with id 70"),
+        taken
+            .message()
+            .starts_with("Overwrite new schema with id 70"),
         "{}",
         taken.message()
     );
