@@ -10,8 +10,17 @@
 //! - `INTEROP_KAFKA=1` (a `tansu` broker binary on PATH or in `TANSU`, the `kafka` feature of
 //!   this crate, and a Python with `confluent-kafka` in `INTEROP_PYTHON`), or `REQUIRE_INTEROP=1`
 //!   → `cfg(kafka_pipeline)`.
+//! - The shared third-party conformance data present, or `REQUIRE_SHARED=1` →
+//!   `cfg(shared_conformance)` (see `build-support/shared_conformance.rs`).
+
+#[path = "../build-support/shared_conformance.rs"]
+mod shared_conformance;
 
 fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=../build-support/shared_conformance.rs");
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    shared_conformance::configure(&std::path::Path::new(&manifest).join(".."));
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     println!("cargo::rustc-check-cfg=cfg(python_interop)");
     println!("cargo::rustc-check-cfg=cfg(npm_interop)");

@@ -1,8 +1,7 @@
 //! Canonical strings (Avro Java `Schema.toString()` as Confluent stores it), normalization
-//! (`normalize=true`), references, and new-schema validation errors. Expectations derive from
-//! reading Avro's `Schema.toJson` / `Name.writeName` and Confluent's
-//! `AvroSchemaUtils.toNormalizedString`; rows citing Confluent's `AvroSchemaTest` reuse its
-//! input/expected pairs.
+//! (`normalize=true`), references, and new-schema validation errors. Expectations follow the
+//! documented behaviour of Avro's `Schema.toJson` / `Name.writeName` and Confluent's
+//! `AvroSchemaUtils.toNormalizedString`, in our own schemas.
 
 use registry_server::schema::avro::AvroSchema;
 use registry_server::schema::{Dependency, ParseOptions};
@@ -159,20 +158,21 @@ fn doc_is_part_of_the_canonical_string() {
     );
 }
 
-/// Confluent AvroSchemaTest.testNormalization: escapes survive, field attributes reorder.
+/// Escaped quotes in docs survive; field attributes are written name, type, then the rest.
 #[test]
-fn confluent_normalization_keeps_docs() {
-    let input = r#"{"type":"record","name":"myrecord","doc":"hi\"there","fields":[{"type":"string","name":"f1","doc":"bye\"now"}]}"#;
-    let expected = r#"{"type":"record","name":"myrecord","doc":"hi\"there","fields":[{"name":"f1","type":"string","doc":"bye\"now"}]}"#;
+fn normalization_keeps_escaped_docs() {
+    let input = r#"{"type":"record","name":"Memo","doc":"say \"hi\"","fields":[{"doc":"a \"quoted\" line","type":"string","name":"body"}]}"#;
+    let expected = r#"{"type":"record","name":"Memo","doc":"say \"hi\"","fields":[{"name":"body","type":"string","doc":"a \"quoted\" line"}]}"#;
     assert_eq!(canonical(input), expected);
     assert_eq!(canonical_with(input, NORMALIZE), expected);
 }
 
-/// Confluent AvroSchemaTest.testNormalizationPreservesMetadataForPrimitiveTypes.
+/// Custom properties on records and on primitive types are kept, after the standard
+/// attributes, with or without normalization.
 #[test]
-fn confluent_normalization_preserves_primitive_properties() {
-    let input = r#"{"connect.name": "some.scope.Envelope","fields": [{"default": null,"name": "before","type": ["null",{"connect.name": "some.scope.Value","fields": [{"name": "created_at","type": {"connect.name": "io.debezium.time.Timestamp","connect.version": 1,"type": "long"}},{"name":"normal_long","type":"long"}],"name": "Value","type": "record"}]},{"default": null,"name": "after","type": ["null","Value"]}],"name": "Envelope","namespace": "some.scope","type": "record"}"#;
-    let expected = r#"{"type":"record","name":"Envelope","namespace":"some.scope","fields":[{"name":"before","type":["null",{"type":"record","name":"Value","fields":[{"name":"created_at","type":{"type":"long","connect.name":"io.debezium.time.Timestamp","connect.version":1}},{"name":"normal_long","type":"long"}],"connect.name":"some.scope.Value"}],"default":null},{"name":"after","type":["null","Value"],"default":null}],"connect.name":"some.scope.Envelope"}"#;
+fn normalization_preserves_custom_properties_on_primitives() {
+    let input = r#"{"name":"Change","namespace":"acme.audit","type":"record","x.source":"audit.Change","fields":[{"name":"before","default":null,"type":["null",{"type":"record","name":"Row","x.source":"audit.Row","fields":[{"name":"at","type":{"x.logical":"epoch-ms","x.version":2,"type":"long"}},{"name":"count","type":"long"}]}]},{"name":"after","default":null,"type":["null","Row"]}]}"#;
+    let expected = r#"{"type":"record","name":"Change","namespace":"acme.audit","fields":[{"name":"before","type":["null",{"type":"record","name":"Row","fields":[{"name":"at","type":{"type":"long","x.logical":"epoch-ms","x.version":2}},{"name":"count","type":"long"}],"x.source":"audit.Row"}],"default":null},{"name":"after","type":["null","Row"],"default":null}],"x.source":"audit.Change"}"#;
     assert_eq!(canonical(input), expected);
     assert_eq!(canonical_with(input, NORMALIZE), expected);
 }
@@ -391,62 +391,61 @@ fn identical_redefinition_is_allowed() {
     );
 }
 
-/// Confluent AvroSchemaTest.testNonAsciiUtf8NamesAccepted: stored schemas (validation off)
-/// take Unicode names, field names and symbols (UTF validator).
+/// Stored schemas (validation off) take Unicode names, field names and symbols; new-schema
+/// validation is ASCII-only.
 #[test]
 fn non_ascii_names_accepted_without_validation() {
-    let text = r#"{"type":"record","name":"Café","namespace":"a.b","fields":[{"name":"naïve","type":"string"},{"name":"e","type":{"type":"enum","name":"Σ","symbols":["Α","Β"]}}]}"#;
+    let text = r#"{"type":"record","name":"Kündigung","namespace":"bank.de","fields":[{"name":"empfänger","type":"string"},{"name":"art","type":{"type":"enum","name":"Äußerung","symbols":["Ä","Ö"]}}]}"#;
     let schema = AvroSchema::parse(text, &[], PLAIN).expect("parses");
-    assert_eq!(schema.full_name().as_deref(), Some("a.b.Café"));
+    assert_eq!(schema.full_name().as_deref(), Some("bank.de.Kündigung"));
     assert_eq!(schema.canonical(), text);
-    // New-schema validation is ASCII-only (STRICT_VALIDATOR).
     assert_eq!(
         error(text, NEW),
-        "Invalid schema of type AVRO, details: Illegal character in: Café"
+        "Invalid schema of type AVRO, details: Illegal character in: Kündigung"
     );
 }
 
-/// Confluent AvroSchemaTest.testInvalidDefaultDuringNormalize: a bad default is refused
-/// when validating, with or without normalization.
+/// A default that does not match its field's type is refused when validating, with or
+/// without normalization.
 #[test]
 fn invalid_default_refused_when_normalizing() {
-    let text = r#"{"namespace": "namespace", "type": "record", "name": "test", "fields": [{"name": "string_default", "type": "string", "default": null}]}"#;
+    let text = r#"{"namespace": "billing", "type": "record", "name": "Invoice", "fields": [{"name": "currency", "type": "string", "default": null}]}"#;
     assert_eq!(
         error(text, NORMALIZE),
-        "Invalid schema of type AVRO, details: Invalid default for field string_default: null not a \"string\""
+        "Invalid schema of type AVRO, details: Invalid default for field currency: null not a \"string\""
     );
 }
 
-/// Confluent AvroSchemaTest.testNamespace: a top-level union of two records sharing a simple
-/// name in different namespaces.
+/// A top-level union of two records with the same simple name in different namespaces.
 #[test]
 fn union_of_same_named_records_in_two_namespaces() {
-    let text = r#"[{"name":"sampleRecord","namespace":"com.example.mynamespace1","type":"record","fields":[{"name":"my_field1","type":"string"},{"type":"int","name":"my_field2"}]},{"name":"sampleRecord","namespace":"com.example.mynamespace2","type":"record","fields":[{"name":"my_field1","type":"double"},{"type":"int","name":"my_field2"}]}]"#;
+    let text = r#"[{"name":"Event","namespace":"shop.orders","type":"record","fields":[{"name":"ref","type":"string"},{"type":"int","name":"qty"}]},{"name":"Event","namespace":"shop.returns","type":"record","fields":[{"name":"ref","type":"long"},{"type":"int","name":"qty"}]}]"#;
     assert_eq!(
         canonical(text),
-        r#"[{"type":"record","name":"sampleRecord","namespace":"com.example.mynamespace1","fields":[{"name":"my_field1","type":"string"},{"name":"my_field2","type":"int"}]},{"type":"record","name":"sampleRecord","namespace":"com.example.mynamespace2","fields":[{"name":"my_field1","type":"double"},{"name":"my_field2","type":"int"}]}]"#
+        r#"[{"type":"record","name":"Event","namespace":"shop.orders","fields":[{"name":"ref","type":"string"},{"name":"qty","type":"int"}]},{"type":"record","name":"Event","namespace":"shop.returns","fields":[{"name":"ref","type":"long"},{"name":"qty","type":"int"}]}]"#
     );
     let schema = AvroSchema::parse(text, &[], PLAIN).expect("parses");
     assert_eq!(schema.full_name(), None);
 }
 
-/// Confluent AvroSchemaTest.testUnionWithDefault / testEnumWithDefault / testArrayWithDoc:
-/// defaults and nested docs are part of the stored string.
+/// Defaults (of a union field, of an enum) and docs nested in an array's items are part of
+/// the stored string, so they tell schemas apart.
 #[test]
 fn defaults_and_nested_docs_distinguish_schemas() {
     let union = |default: &str| {
         format!(
-            r#"{{"type":"record","name":"test","namespace":"namespace","fields":[{{"name":"union","type":["string","int"]{default}}}]}}"#
+            r#"{{"type":"record","name":"Setting","namespace":"cfg","fields":[{{"name":"value","type":["string","int"]{default}}}]}}"#
         )
     };
     assert_ne!(canonical(&union("")), canonical(&union(r#","default":"""#)));
-    let suit = r#"{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"]}"#;
-    let suit_default = r#"{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"],"default":"HEARTS"}"#;
-    assert_ne!(canonical(suit), canonical(suit_default));
+    let level = r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH"]}"#;
+    let level_default =
+        r#"{"type":"enum","name":"Level","symbols":["LOW","MID","HIGH"],"default":"MID"}"#;
+    assert_ne!(canonical(level), canonical(level_default));
     let array = |doc: &str| {
         format!(
-            r#"{{"type":"array","items":{{"type":"record","name":"top","doc":"{doc}","fields":[{{"name":"field1","type":"string"}}]}}}}"#
+            r#"{{"type":"array","items":{{"type":"record","name":"Note","doc":"{doc}","fields":[{{"name":"text","type":"string"}}]}}}}"#
         )
     };
-    assert_ne!(canonical(&array("test")), canonical(&array("test2")));
+    assert_ne!(canonical(&array("first")), canonical(&array("second")));
 }

@@ -1,12 +1,14 @@
-//! Avro reader/writer rules, one row per rule: own translations of Apache Avro's
-//! `TestSchemaCompatibility*` cases (schemas from its `TestSchemas`, written here as JSON),
+//! Avro reader/writer rules, one row per rule, following the Avro specification's schema
+//! resolution: compatible pairs, then each incompatibility type (type, name, union branch,
+//! enum symbols, fixed size, missing default) with its location and Avro message,
 //! checked for type, location and Avro message, plus Confluent's rendered strings.
 
 mod avro_support;
 
 use avro_support::*;
 
-/// Avro TestSchemaCompatibility.COMPATIBLE_READER_WRITER_TEST_CASES, in its order.
+/// Reader/writer pairs that resolve: promotions, enum supersets and defaults, namespaces
+/// ignored for enums, string/bytes, unions, records with defaults, recursion.
 #[test]
 fn compatible_reader_writer_pairs() {
     let pairs = [
@@ -89,7 +91,7 @@ fn compatible_reader_writer_pairs() {
         ),
         (NS_RECORD1, NS_RECORD2),
         (WITHOUT_NS, WITH_NS),
-        // Not in Avro's list, but schemas of TestSchemas that must read themselves.
+        // Schemas that must read themselves.
         (NULL_UNION, NULL_UNION),
         (NULL_INT_ARRAY_UNION, NULL_INT_ARRAY_UNION),
         (NULL_INT_MAP_UNION, NULL_INT_MAP_UNION),
@@ -105,7 +107,7 @@ fn compatible_reader_writer_pairs() {
     }
 }
 
-/// Avro TestSchemaCompatibilityTypeMismatch, every row.
+/// TYPE_MISMATCH: a writer type the reader cannot read, with the reader/writer types named.
 #[test]
 fn type_mismatch() {
     let rows = [
@@ -150,22 +152,22 @@ fn type_mismatch() {
     }
 }
 
-/// Avro TestSchemaCompatibilityNameMismatch, every row.
+/// NAME_MISMATCH: named types (enum, fixed, record) whose full names differ.
 #[test]
 fn name_mismatch() {
     let rows = [
-        (ENUM1_AB, ENUM2_AB, "expected: Enum2", "/name"),
-        (EMPTY_RECORD2, EMPTY_RECORD1, "expected: Record1", "/name"),
+        (ENUM1_AB, ENUM2_AB, "expected: Tint", "/name"),
+        (EMPTY_RECORD2, EMPTY_RECORD1, "expected: Reading", "/name"),
         (
             FIXED_4_BYTES,
             FIXED_4_ANOTHER_NAME,
-            "expected: AnotherName",
+            "expected: Checksum",
             "/name",
         ),
         (
             A_DINT_B_DENUM_1_RECORD1,
             A_DINT_B_DENUM_2_RECORD1,
-            "expected: Enum2",
+            "expected: Tint",
             "/fields/1/type/name",
         ),
     ];
@@ -174,11 +176,11 @@ fn name_mismatch() {
     }
 }
 
-/// Avro TestSchemaCompatibilityMissingUnionBranch, every row.
+/// MISSING_UNION_BRANCH: a writer union branch the reader union cannot read.
 #[test]
 fn missing_union_branch() {
-    let record1 = r#"{"type":"record","name":"Record1","fields":[{"name":"field1","type":"int"}]}"#;
-    let record2 = r#"{"type":"record","name":"Record2","fields":[{"name":"field1","type":"int"}]}"#;
+    let record1 = r#"{"type":"record","name":"Reading","fields":[{"name":"value","type":"int"}]}"#;
+    let record2 = r#"{"type":"record","name":"Sample","fields":[{"name":"value","type":"int"}]}"#;
     let union_int_record1 = format!("[\"int\",{record1}]");
     let union_int_record2 = format!("[\"int\",{record2}]");
     let union_int_enum1_ab = format!("[\"int\",{ENUM1_AB}]");
@@ -237,14 +239,14 @@ fn missing_union_branch() {
     }
 }
 
-/// Avro TestSchemaCompatibilityMissingEnumSymbols, every row.
+/// MISSING_ENUM_SYMBOLS: writer symbols the reader lacks (and has no default for).
 #[test]
 fn missing_enum_symbols() {
     let record_ab = format!(
-        r#"{{"type":"record","name":"Record1","fields":[{{"name":"field1","type":{ENUM1_AB}}}]}}"#
+        r#"{{"type":"record","name":"Reading","fields":[{{"name":"value","type":{ENUM1_AB}}}]}}"#
     );
     let record_abc = format!(
-        r#"{{"type":"record","name":"Record1","fields":[{{"name":"field1","type":{ENUM1_ABC}}}]}}"#
+        r#"{{"type":"record","name":"Reading","fields":[{{"name":"value","type":{ENUM1_ABC}}}]}}"#
     );
     assert_single(
         ENUM1_AB,
@@ -269,7 +271,7 @@ fn missing_enum_symbols() {
     );
 }
 
-/// Avro TestSchemaCompatibilityFixedSizeMismatch, every row.
+/// FIXED_SIZE_MISMATCH: fixed types of different sizes.
 #[test]
 fn fixed_size_mismatch() {
     let rows = [
@@ -303,7 +305,7 @@ fn fixed_size_mismatch() {
     }
 }
 
-/// Avro TestSchemaCompatibilityReaderFieldMissingDefaultValue, every row.
+/// READER_FIELD_MISSING_DEFAULT_VALUE: a reader field the writer lacks, without a default.
 #[test]
 fn reader_field_missing_default_value() {
     assert_single(
@@ -322,27 +324,27 @@ fn reader_field_missing_default_value() {
     );
 }
 
-/// Avro TestSchemaCompatibility: validateSchemaPair* and validateSchemaNewField*,
-/// validateArrayWriterSchema, validatePrimitiveWriterSchema, the two union tests.
+/// Fields kept, dropped and added (with and without defaults), array and primitive writers,
+/// and unions read by a narrower or reordered union.
 #[test]
 fn schema_pair_cases() {
-    let writer = r#"{"type":"record","name":"R","fields":[{"name":"oldfield1","type":"int"},{"name":"oldfield2","type":"string"}]}"#;
+    let writer = r#"{"type":"record","name":"R","fields":[{"name":"kept_one","type":"int"},{"name":"kept_two","type":"string"}]}"#;
     let reader = |fields: &str| format!(r#"{{"type":"record","name":"R","fields":[{fields}]}}"#);
     // validateSchemaPairMissingField / MissingSecondField / AllFields / NewFieldWithDefault
     for fields in [
-        r#"{"name":"oldfield1","type":"int"}"#,
-        r#"{"name":"oldfield2","type":"string"}"#,
-        r#"{"name":"oldfield1","type":"int"},{"name":"oldfield2","type":"string"}"#,
-        r#"{"name":"oldfield1","type":"int"},{"name":"newfield1","type":"int","default":42}"#,
+        r#"{"name":"kept_one","type":"int"}"#,
+        r#"{"name":"kept_two","type":"string"}"#,
+        r#"{"name":"kept_one","type":"int"},{"name":"kept_two","type":"string"}"#,
+        r#"{"name":"kept_one","type":"int"},{"name":"added_one","type":"int","default":42}"#,
     ] {
         assert_eq!(found(&reader(fields), writer), vec![]);
     }
     // validateSchemaNewField
     assert_single(
-        &reader(r#"{"name":"oldfield1","type":"int"},{"name":"newfield1","type":"int"}"#),
+        &reader(r#"{"name":"kept_one","type":"int"},{"name":"added_one","type":"int"}"#),
         writer,
         "READER_FIELD_MISSING_DEFAULT_VALUE",
-        "newfield1",
+        "added_one",
         "/fields/1",
     );
     // validateArrayWriterSchema
@@ -376,41 +378,37 @@ fn schema_pair_cases() {
     );
 }
 
-/// Avro TestSchemaCompatibilityMultiple.multipleIncompatibilities: all nine, in order.
+/// Nine incompatibilities in one nested record: all collected, in schema order.
 #[test]
 fn multiple_incompatibilities_are_all_collected_in_order() {
-    let reader = r#"{"type":"record","name":"base","fields":[
-      {"name":"check_enum_symbols_field","type":{"type":"enum","name":"check_enum_symbols_type","symbols":["A","C"]}},
-      {"name":"check_enum_name_field","type":{"type":"enum","name":"check_enum_name_type","symbols":["A","B","C","D"]}},
-      {"name":"type_mismatch_field","type":"string"},
-      {"name":"sub_record","type":{"type":"record","name":"sub_record_type","fields":[
-        {"name":"identical_1_field","type":"long","default":42},
-        {"name":"extra_no_default_field","type":"long"},
-        {"name":"fixed_length_mismatch_field","type":{"type":"fixed","name":"fixed_length_mismatch_type","size":4}},
-        {"name":"union_missing_branches_field","type":["boolean"]},
-        {"name":"reader_union_does_not_support_type_field","type":["boolean"]},
-        {"name":"record_fqn_mismatch_field","type":{"type":"record","name":"recordA","namespace":"not_nsA","fields":[
-          {"name":"A_field_0","type":"boolean","default":true},
-          {"name":"array_type_mismatch_field","type":{"type":"array","items":"string"}}]}}]}}]}"#;
-    let writer = r#"{"type":"record","name":"base","fields":[
-      {"name":"check_enum_symbols_field","type":{"type":"enum","name":"check_enum_symbols_type","symbols":["A","B","C","D"]}},
-      {"name":"check_enum_name_field","type":{"type":"enum","name":"check_enum_name_type_ERR","symbols":["A","B","C","D"]}},
-      {"name":"type_mismatch_field","type":"long"},
-      {"name":"sub_record","type":{"type":"record","name":"sub_record_type","fields":[
-        {"name":"identical_1_field","type":"long","default":42},
-        {"name":"fixed_length_mismatch_field","type":{"type":"fixed","name":"fixed_length_mismatch_type","size":8}},
-        {"name":"union_missing_branches_field","type":["boolean","double","string"]},
-        {"name":"reader_union_does_not_support_type_field","type":"long"},
-        {"name":"record_fqn_mismatch_field","type":{"type":"record","name":"recordA","namespace":"nsA","fields":[
-          {"name":"A_field_0","type":"boolean","default":true},
-          {"name":"array_type_mismatch_field","type":{"type":"array","items":"boolean"}}]}}]}}]}"#;
+    let reader = r#"{"type":"record","name":"Survey","fields":[
+      {"name":"shade","type":{"type":"enum","name":"Shade","symbols":["A","C"]}},
+      {"name":"mood","type":{"type":"enum","name":"Mood","symbols":["A","B","C","D"]}},
+      {"name":"reading","type":"string"},
+      {"name":"detail","type":{"type":"record","name":"Detail","fields":[
+        {"name":"serial","type":"long","default":42},
+        {"name":"batch","type":"long"},
+        {"name":"hash","type":{"type":"fixed","name":"Hash","size":4}},
+        {"name":"flag","type":["boolean"]},
+        {"name":"toggle","type":["boolean"]},
+        {"name":"origin","type":{"type":"record","name":"Origin","namespace":"lab.copy","fields":[
+          {"name":"valid","type":"boolean","default":true},
+          {"name":"marks","type":{"type":"array","items":"string"}}]}}]}}]}"#;
+    let writer = r#"{"type":"record","name":"Survey","fields":[
+      {"name":"shade","type":{"type":"enum","name":"Shade","symbols":["A","B","C","D"]}},
+      {"name":"mood","type":{"type":"enum","name":"MoodOld","symbols":["A","B","C","D"]}},
+      {"name":"reading","type":"long"},
+      {"name":"detail","type":{"type":"record","name":"Detail","fields":[
+        {"name":"serial","type":"long","default":42},
+        {"name":"hash","type":{"type":"fixed","name":"Hash","size":8}},
+        {"name":"flag","type":["boolean","double","string"]},
+        {"name":"toggle","type":"long"},
+        {"name":"origin","type":{"type":"record","name":"Origin","namespace":"lab.main","fields":[
+          {"name":"valid","type":"boolean","default":true},
+          {"name":"marks","type":{"type":"array","items":"boolean"}}]}}]}}]}"#;
     let expected = [
         ("MISSING_ENUM_SYMBOLS", "/fields/0/type/symbols", "[B, D]"),
-        (
-            "NAME_MISMATCH",
-            "/fields/1/type/name",
-            "expected: check_enum_name_type_ERR",
-        ),
+        ("NAME_MISMATCH", "/fields/1/type/name", "expected: MoodOld"),
         (
             "TYPE_MISMATCH",
             "/fields/2/type",
@@ -419,7 +417,7 @@ fn multiple_incompatibilities_are_all_collected_in_order() {
         (
             "READER_FIELD_MISSING_DEFAULT_VALUE",
             "/fields/3/type/fields/1",
-            "extra_no_default_field",
+            "batch",
         ),
         (
             "FIXED_SIZE_MISMATCH",

@@ -510,7 +510,7 @@ fn checklist_113_enum_and_required() {
     assert!(backward_kinds(&optional, &with_default).is_empty());
 }
 
-// ---- keyword coverage beyond Confluent's examples ------------------------------------------
+// ---- keyword coverage --------------------------------------------------------------------
 
 #[test]
 fn keyword_groups() {

@@ -9,6 +9,7 @@ pub mod app;
 pub mod gate;
 pub use app::spawn_app_with;
 pub mod certs;
+pub mod conformance;
 pub mod hostile;
 pub mod postgres;
 pub mod process;

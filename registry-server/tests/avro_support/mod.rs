@@ -1,5 +1,6 @@
-//! Shared by the Avro compatibility test files: the schemas of Avro's `TestSchemas` (as
-//! JSON) and helpers that run the checker and list what it found.
+//! Shared by the Avro compatibility test files: small schemas of every Avro type (primitives,
+//! arrays, maps, enums, fixed, unions, records) and helpers that run the checker and list
+//! what it found.
 #![allow(dead_code)] // each test file uses its own subset
 pub use registry_server::schema::avro::{AvroSchema, incompatibilities};
 pub use registry_server::schema::{Labels, ParseOptions};
@@ -9,7 +10,7 @@ pub const BACKWARD: Labels<'static> = Labels {
     writer: "old",
 };
 
-// Schemas of Avro's TestSchemas, as JSON.
+// Small schemas, named after their shape.
 pub const NULL: &str = r#""null""#;
 pub const BOOLEAN: &str = r#""boolean""#;
 pub const INT: &str = r#""int""#;
@@ -24,20 +25,20 @@ pub const STRING_ARRAY: &str = r#"{"type":"array","items":"string"}"#;
 pub const INT_MAP: &str = r#"{"type":"map","values":"int"}"#;
 pub const LONG_MAP: &str = r#"{"type":"map","values":"long"}"#;
 pub const STRING_MAP: &str = r#"{"type":"map","values":"string"}"#;
-pub const ENUM1_AB: &str = r#"{"type":"enum","name":"Enum1","symbols":["A","B"]}"#;
+pub const ENUM1_AB: &str = r#"{"type":"enum","name":"Hue","symbols":["A","B"]}"#;
 pub const ENUM1_AB_DEFAULT: &str =
-    r#"{"type":"enum","name":"Enum1","symbols":["A","B"],"default":"A"}"#;
+    r#"{"type":"enum","name":"Hue","symbols":["A","B"],"default":"A"}"#;
 pub const ENUM1_AB_NS1: &str =
-    r#"{"type":"enum","name":"Enum1","namespace":"namespace1","symbols":["A","B"]}"#;
+    r#"{"type":"enum","name":"Hue","namespace":"lab.north","symbols":["A","B"]}"#;
 pub const ENUM1_AB_NS2: &str =
-    r#"{"type":"enum","name":"Enum1","namespace":"namespace2","symbols":["A","B"]}"#;
-pub const ENUM1_ABC: &str = r#"{"type":"enum","name":"Enum1","symbols":["A","B","C"]}"#;
-pub const ENUM1_BC: &str = r#"{"type":"enum","name":"Enum1","symbols":["B","C"]}"#;
-pub const ENUM2_AB: &str = r#"{"type":"enum","name":"Enum2","symbols":["A","B"]}"#;
-pub const ENUM_ABC_ENUM_DEFAULT_A_RECORD: &str = r#"{"type":"record","name":"Record","fields":[{"name":"Field","type":{"type":"enum","name":"Schema","symbols":["A","B","C"],"default":"A"}}]}"#;
-pub const ENUM_AB_ENUM_DEFAULT_A_RECORD: &str = r#"{"type":"record","name":"Record","fields":[{"name":"Field","type":{"type":"enum","name":"Schema","symbols":["A","B"],"default":"A"}}]}"#;
-pub const ENUM_ABC_FIELD_DEFAULT_B_ENUM_DEFAULT_A_RECORD: &str = r#"{"type":"record","name":"Record","fields":[{"name":"Field","type":{"type":"enum","name":"Schema","symbols":["A","B","C"],"default":"A"},"default":"B"}]}"#;
-pub const ENUM_AB_FIELD_DEFAULT_A_ENUM_DEFAULT_B_RECORD: &str = r#"{"type":"record","name":"Record","fields":[{"name":"Field","type":{"type":"enum","name":"Schema","symbols":["A","B"],"default":"B"},"default":"A"}]}"#;
+    r#"{"type":"enum","name":"Hue","namespace":"lab.south","symbols":["A","B"]}"#;
+pub const ENUM1_ABC: &str = r#"{"type":"enum","name":"Hue","symbols":["A","B","C"]}"#;
+pub const ENUM1_BC: &str = r#"{"type":"enum","name":"Hue","symbols":["B","C"]}"#;
+pub const ENUM2_AB: &str = r#"{"type":"enum","name":"Tint","symbols":["A","B"]}"#;
+pub const ENUM_ABC_ENUM_DEFAULT_A_RECORD: &str = r#"{"type":"record","name":"Holder","fields":[{"name":"grade","type":{"type":"enum","name":"Grade","symbols":["A","B","C"],"default":"A"}}]}"#;
+pub const ENUM_AB_ENUM_DEFAULT_A_RECORD: &str = r#"{"type":"record","name":"Holder","fields":[{"name":"grade","type":{"type":"enum","name":"Grade","symbols":["A","B"],"default":"A"}}]}"#;
+pub const ENUM_ABC_FIELD_DEFAULT_B_ENUM_DEFAULT_A_RECORD: &str = r#"{"type":"record","name":"Holder","fields":[{"name":"grade","type":{"type":"enum","name":"Grade","symbols":["A","B","C"],"default":"A"},"default":"B"}]}"#;
+pub const ENUM_AB_FIELD_DEFAULT_A_ENUM_DEFAULT_B_RECORD: &str = r#"{"type":"record","name":"Holder","fields":[{"name":"grade","type":{"type":"enum","name":"Grade","symbols":["A","B"],"default":"B"},"default":"A"}]}"#;
 pub const EMPTY_UNION: &str = "[]";
 pub const NULL_UNION: &str = r#"["null"]"#;
 pub const INT_UNION: &str = r#"["int"]"#;
@@ -53,34 +54,34 @@ pub const INT_LONG_UNION: &str = r#"["int","long"]"#;
 pub const INT_LONG_FLOAT_DOUBLE_UNION: &str = r#"["int","long","float","double"]"#;
 pub const NULL_INT_ARRAY_UNION: &str = r#"["null",{"type":"array","items":"int"}]"#;
 pub const NULL_INT_MAP_UNION: &str = r#"["null",{"type":"map","values":"int"}]"#;
-pub const EMPTY_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[]}"#;
-pub const EMPTY_RECORD2: &str = r#"{"type":"record","name":"Record2","fields":[]}"#;
+pub const EMPTY_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[]}"#;
+pub const EMPTY_RECORD2: &str = r#"{"type":"record","name":"Sample","fields":[]}"#;
 pub const A_INT_RECORD1: &str =
-    r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int"}]}"#;
+    r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int"}]}"#;
 pub const A_LONG_RECORD1: &str =
-    r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"long"}]}"#;
-pub const A_INT_B_INT_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#;
+    r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"long"}]}"#;
+pub const A_INT_B_INT_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#;
 pub const A_DINT_RECORD1: &str =
-    r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0}]}"#;
-pub const A_INT_B_DINT_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#;
-pub const A_DINT_B_DINT_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":"int","default":0}]}"#;
-pub const A_DINT_B_DFIXED_4_BYTES_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"fixed","name":"Fixed","size":4}}]}"#;
-pub const A_DINT_B_DFIXED_8_BYTES_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"fixed","name":"Fixed","size":8}}]}"#;
-pub const A_DINT_B_DINT_STRING_UNION_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":["int","string"],"default":0}]}"#;
-pub const A_DINT_B_DINT_UNION_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":["int"],"default":0}]}"#;
-pub const A_DINT_B_DENUM_1_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"enum","name":"Enum1","symbols":["A","B"]}}]}"#;
-pub const A_DINT_B_DENUM_2_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"enum","name":"Enum2","symbols":["A","B"]}}]}"#;
-pub const FIXED_4_BYTES: &str = r#"{"type":"fixed","name":"Fixed","size":4}"#;
-pub const FIXED_8_BYTES: &str = r#"{"type":"fixed","name":"Fixed","size":8}"#;
-pub const FIXED_4_ANOTHER_NAME: &str = r#"{"type":"fixed","name":"AnotherName","size":4}"#;
-pub const NS_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"f1","type":["null",{"type":"array","items":{"type":"record","name":"InnerRecord1","namespace":"ns1","fields":[{"name":"a","type":"int"}]}}]}]}"#;
-pub const NS_RECORD2: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"f1","type":["null",{"type":"array","items":{"type":"record","name":"InnerRecord1","namespace":"ns2","fields":[{"name":"a","type":"int"}]}}]}]}"#;
+    r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0}]}"#;
+pub const A_INT_B_DINT_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#;
+pub const A_DINT_B_DINT_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":"int","default":0}]}"#;
+pub const A_DINT_B_DFIXED_4_BYTES_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"fixed","name":"Digest","size":4}}]}"#;
+pub const A_DINT_B_DFIXED_8_BYTES_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"fixed","name":"Digest","size":8}}]}"#;
+pub const A_DINT_B_DINT_STRING_UNION_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":["int","string"],"default":0}]}"#;
+pub const A_DINT_B_DINT_UNION_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":["int"],"default":0}]}"#;
+pub const A_DINT_B_DENUM_1_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"enum","name":"Hue","symbols":["A","B"]}}]}"#;
+pub const A_DINT_B_DENUM_2_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"enum","name":"Tint","symbols":["A","B"]}}]}"#;
+pub const FIXED_4_BYTES: &str = r#"{"type":"fixed","name":"Digest","size":4}"#;
+pub const FIXED_8_BYTES: &str = r#"{"type":"fixed","name":"Digest","size":8}"#;
+pub const FIXED_4_ANOTHER_NAME: &str = r#"{"type":"fixed","name":"Checksum","size":4}"#;
+pub const NS_RECORD1: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"f1","type":["null",{"type":"array","items":{"type":"record","name":"Probe","namespace":"site.east","fields":[{"name":"a","type":"int"}]}}]}]}"#;
+pub const NS_RECORD2: &str = r#"{"type":"record","name":"Reading","fields":[{"name":"f1","type":["null",{"type":"array","items":{"type":"record","name":"Probe","namespace":"site.west","fields":[{"name":"a","type":"int"}]}}]}]}"#;
 pub const WITHOUT_NS: &str =
-    r#"{"type":"record","name":"Record","fields":[{"name":"f1","type":"int"}]}"#;
+    r#"{"type":"record","name":"Holder","fields":[{"name":"f1","type":"int"}]}"#;
 pub const WITH_NS: &str =
-    r#"{"type":"record","name":"ns.Record","fields":[{"name":"f1","type":"int"}]}"#;
-pub const INT_LIST_RECORD: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"int"},{"name":"tail","type":"List"}]}"#;
-pub const LONG_LIST_RECORD: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"long"},{"name":"tail","type":"List"}]}"#;
+    r#"{"type":"record","name":"site.Holder","fields":[{"name":"f1","type":"int"}]}"#;
+pub const INT_LIST_RECORD: &str = r#"{"type":"record","name":"Chain","fields":[{"name":"head","type":"int"},{"name":"tail","type":"Chain"}]}"#;
+pub const LONG_LIST_RECORD: &str = r#"{"type":"record","name":"Chain","fields":[{"name":"head","type":"long"},{"name":"tail","type":"Chain"}]}"#;
 
 pub fn parse(text: &str) -> AvroSchema {
     AvroSchema::parse(text, &[], ParseOptions::default())

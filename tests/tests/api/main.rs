@@ -1,7 +1,9 @@
 //! REST API behaviour, every test on SQLite and on PostgreSQL (spec checklist items cited).
 
+mod admin_flow;
 mod admin_replay;
 mod avro_compat;
+mod avro_replay;
 mod concurrent_writes;
 mod config;
 mod contexts;
