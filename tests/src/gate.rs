@@ -190,6 +190,13 @@ impl Store for GateStore {
     async fn referrers(&self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>> {
         self.inner.referrers(subject, version).await
     }
+    async fn events_page(
+        &self,
+        subject: Option<&str>,
+        page: registry_server::domain::Page,
+    ) -> StoreResult<Vec<registry_server::store::EventRecord>> {
+        self.inner.events_page(subject, page).await
+    }
     async fn contexts(&self) -> StoreResult<Vec<String>> {
         self.inner.contexts().await
     }

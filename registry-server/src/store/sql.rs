@@ -228,6 +228,19 @@ macro_rules! impl_sql_store {
                     .await?)
             }
 
+            async fn events_page(
+                &self,
+                subject: Option<&str>,
+                page: $crate::domain::Page,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::EventRecord>> {
+                Ok(sqlx::query_as($crate::store::queries::EVENTS_PAGE)
+                    .bind(subject)
+                    .bind(page.sql_limit())
+                    .bind(page.sql_offset())
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
             async fn contexts(&self) -> $crate::store::StoreResult<Vec<String>> {
                 let rows: Vec<(String,)> = sqlx::query_as($crate::store::queries::CONTEXTS)
                     .fetch_all(&self.pool)
@@ -599,6 +612,8 @@ macro_rules! impl_sql_store {
                     .bind(event.version)
                     .bind(&event.context)
                     .bind(event.schema_id)
+                    .bind(&event.principal)
+                    .bind(&event.remote_addr)
                     .execute(&mut *self.tx)
                     .await?;
                 self.announce(event).await
