@@ -42,9 +42,13 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
     // as long as the runtime.
     let _listener =
         store.spawn_change_listener(Arc::clone(&registry) as Arc<dyn crate::store::ChangeSink>);
+    let auth = crate::auth::Authenticator::from_args(&args.auth)
+        .await
+        .map_err(|e| anyhow::anyhow!("setting up authentication: {e}"))?;
     let state = AppState {
         registry,
         metrics: crate::telemetry::metrics_handle(),
+        auth,
     };
     Ok(api::router(
         state,
@@ -107,14 +111,19 @@ pub async fn serve(
             () = &mut shutdown => break,
             slot = Arc::clone(&slots).acquire_owned() => slot?,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = accept(&listener) => accepted,
         };
-        let connection = http.serve_connection(
-            TokioIo::new(stream),
-            TowerToHyperService::new(router.clone()),
-        );
+        // Every request learns its peer's address (the audit trail records it).
+        let service = tower::ServiceBuilder::new()
+            .map_request(move |mut request: http::Request<_>| {
+                request.extensions_mut().insert(api::RemoteAddr(peer));
+                request
+            })
+            .service(router.clone());
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let mut connection = pin!(connection);
@@ -146,10 +155,10 @@ pub async fn serve(
 
 /// The next accepted connection; errors are logged and retried, after a pause when they are
 /// not about one connection (e.g. out of file descriptors).
-async fn accept(listener: &TcpListener) -> TcpStream {
+async fn accept(listener: &TcpListener) -> (TcpStream, std::net::SocketAddr) {
     loop {
         match listener.accept().await {
-            Ok((stream, _peer)) => return stream,
+            Ok(accepted) => return accepted,
             Err(error) => {
                 use std::io::ErrorKind;
                 if matches!(

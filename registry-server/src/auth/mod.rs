@@ -34,3 +34,8 @@ pub use password::{
 };
 pub use pattern::PatternError;
 pub use permission::{Operation, Principal, Resource};
+
+/// The name of a verified client certificate, put in a request's extensions by the TLS
+/// layer; used as the principal when the request carries no `Authorization` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCertPrincipal(pub String);
