@@ -229,7 +229,63 @@ async fn a_config_fill_racing_a_settings_write_is_not_cached(gated: Gated) {
     );
 }
 
+/// A scoped by-id read that found the id used only by a subject it may not read, racing a
+/// registration that gives the id a readable user: the read may answer 40403 (it started
+/// first), but must not leave the stale users cached for later reads.
+async fn an_id_users_fill_racing_a_registration_is_not_cached(gated: Gated) {
+    let registry = Arc::clone(&gated.registry);
+    let schema = record("Shared", &[]);
+    let id = registry
+        .register(
+            &Caller::everyone(),
+            &subject("b"),
+            request(json!({ "schema": schema })),
+            false,
+            false,
+        )
+        .await
+        .expect("b registers")
+        .id;
+    let reader_of_a = || {
+        Caller::new(
+            None,
+            None,
+            registry_server::registry::ReadScope::Only(Arc::new(|s: &str| s.starts_with('a'))),
+        )
+    };
+    let render = |record: &registry_server::store::SchemaRecord| {
+        Ok(bytes::Bytes::from(record.schema.clone()))
+    };
+    let mut parked = gated.gate.arm(Stop::AfterUsagesRead(id));
+    let read = tokio::spawn({
+        let registry = Arc::clone(&registry);
+        let caller = reader_of_a();
+        async move { registry.rendered_schema_by_id(&caller, id, render).await }
+    });
+    parked.reached().await;
+    let again = registry
+        .register(
+            &Caller::everyone(),
+            &subject("a"),
+            request(json!({ "schema": schema })),
+            false,
+            false,
+        )
+        .await
+        .expect("a registers")
+        .id;
+    assert_eq!(again, id, "the same schema keeps its id");
+    parked.release();
+    let raced = read.await.expect("read task");
+    assert_eq!(raced.map_err(|e| e.code()).err(), Some(40403));
+    registry
+        .rendered_schema_by_id(&reader_of_a(), id, render)
+        .await
+        .expect("the cache kept users that a registration changed since");
+}
+
 both_backends_gated!(
+    an_id_users_fill_racing_a_registration_is_not_cached,
     a_reference_deleted_before_the_transaction_is_refused,
     a_delete_racing_a_referring_registration_sees_the_reference,
     a_by_id_fill_racing_a_hard_delete_is_not_cached,

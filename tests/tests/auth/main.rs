@@ -4,6 +4,7 @@
 mod audit;
 mod filtering;
 mod matrix;
+mod reload;
 mod support;
 
 /// Declares async tests `fn name(app: support::Secured)` and instantiates them for both

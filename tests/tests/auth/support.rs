@@ -107,6 +107,7 @@ pub fn karapace_authfile(
 /// A running server with authentication on, and the directory holding its authfile.
 pub struct Secured {
     pub app: TestApp,
+    authfile: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -116,8 +117,18 @@ impl Secured {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(file_name);
         std::fs::write(&path, authfile).expect("write authfile");
-        let app = spawn_app_with(backend, |args| args.auth.auth_file = Some(path)).await;
-        Secured { app, _dir: dir }
+        let app = spawn_app_with(backend, |args| args.auth.auth_file = Some(path.clone())).await;
+        Secured {
+            app,
+            authfile: path,
+            _dir: dir,
+        }
+    }
+
+    /// Where the server reads its authfile (rewrite it to reload).
+    #[must_use]
+    pub fn authfile(&self) -> &std::path::Path {
+        &self.authfile
     }
 
     /// A server with [`toml_authfile`].
