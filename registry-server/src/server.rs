@@ -48,9 +48,13 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
     // as long as the runtime.
     let _listener =
         store.spawn_change_listener(Arc::clone(&registry) as Arc<dyn crate::store::ChangeSink>);
+    let auth = crate::auth::Authenticator::from_args(&args.auth)
+        .await
+        .map_err(|e| anyhow::anyhow!("setting up authentication: {e}"))?;
     let state = AppState {
         registry,
         metrics: crate::telemetry::metrics_handle(),
+        auth,
     };
     Ok(api::router(
         state,
@@ -129,14 +133,14 @@ pub async fn serve_with_tls(
             () = &mut shutdown => break,
             slot = Arc::clone(&slots).acquire_owned() => slot?,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = accept(&listener) => accepted,
         };
         let acceptor = tls.as_ref().map(Tls::acceptor);
         let (http, router, stop) = (http.clone(), router.clone(), stop_rx.clone());
         tokio::spawn(async move {
-            connection(&http, stream, acceptor, router, stop, limits).await;
+            connection(&http, stream, peer, acceptor, router, stop, limits).await;
             drop(slot);
         });
     }
@@ -152,25 +156,30 @@ pub async fn serve_with_tls(
 async fn connection(
     http: &http1::Builder,
     stream: TcpStream,
+    peer: std::net::SocketAddr,
     tls: Option<TlsAcceptor>,
     router: axum::Router,
     stop: watch::Receiver<bool>,
     limits: ConnectionLimits,
 ) {
     let Some(acceptor) = tls else {
-        return serve_connection(http, stream, router, None, stop).await;
+        return serve_connection(http, stream, peer, router, None, stop).await;
     };
     match tls::handshake(acceptor, stream, limits.header_read_timeout).await {
-        Ok((stream, principal)) => serve_connection(http, stream, router, principal, stop).await,
+        Ok((stream, principal)) => {
+            serve_connection(http, stream, peer, router, principal, stop).await;
+        }
         Err(error) => tracing::debug!(error = %format!("{error:#}"), "tls handshake failed"),
     }
 }
 
 /// Serves one connection until it ends, shutting it down gracefully when `stop` turns true.
-/// Every request carries `principal` (a client certificate's) in its extensions.
+/// Every request carries its peer's address (the audit trail records it) and `principal`
+/// (a client certificate's) in its extensions.
 async fn serve_connection<I>(
     http: &http1::Builder,
     io: I,
+    peer: std::net::SocketAddr,
     router: axum::Router,
     principal: Option<ClientCertPrincipal>,
     mut stop: watch::Receiver<bool>,
@@ -178,6 +187,7 @@ async fn serve_connection<I>(
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = router.map_request(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(api::RemoteAddr(peer));
         if let Some(principal) = &principal {
             request.extensions_mut().insert(principal.clone());
         }
@@ -205,10 +215,10 @@ async fn serve_connection<I>(
 
 /// The next accepted connection; errors are logged and retried, after a pause when they are
 /// not about one connection (e.g. out of file descriptors).
-async fn accept(listener: &TcpListener) -> TcpStream {
+async fn accept(listener: &TcpListener) -> (TcpStream, std::net::SocketAddr) {
     loop {
         match listener.accept().await {
-            Ok((stream, _peer)) => return stream,
+            Ok(accepted) => return accepted,
             Err(error) => {
                 use std::io::ErrorKind;
                 if matches!(

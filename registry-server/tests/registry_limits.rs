@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use registry_server::domain::SubjectName;
-use registry_server::registry::{Registry, RegistrySettings, SchemaRequest, VersionsQuery};
+use registry_server::registry::{Caller, Registry, RegistrySettings, SchemaRequest, VersionsQuery};
 use registry_server::store::SqliteStore;
 
 /// A `oneOf` of `n` object branches, each with its own required property.
@@ -35,11 +35,18 @@ async fn a_check_past_the_pair_cap_answers_42201_and_writes_nothing() {
     let registry = Registry::new(Arc::new(store), RegistrySettings::default());
     let subject = SubjectName::parse("wide-value").expect("subject");
     registry
-        .register(&subject, request(one_of(800, "")), false, false)
+        .register(
+            &Caller::everyone(),
+            &subject,
+            request(one_of(800, "")),
+            false,
+            false,
+        )
         .await
         .expect("the first version has nothing to be checked against");
     let refused = registry
         .register(
+            &Caller::everyone(),
             &subject,
             request(one_of(800, r#","x":{"type":"integer"}"#)),
             false,
@@ -54,12 +61,13 @@ async fn a_check_past_the_pair_cap_answers_42201_and_writes_nothing() {
          compare 640000 pairs of subschemas, more than the limit of 40000"
     );
     let listed = registry
-        .list_versions(&subject, VersionsQuery::default())
+        .list_versions(&Caller::everyone(), &subject, VersionsQuery::default())
         .await
         .expect("subject exists");
     assert_eq!(listed, vec![1], "the refused version was not written");
     let checked = registry
         .check_compatibility(
+            &Caller::everyone(),
             &subject,
             None,
             &request(one_of(800, r#","y":{"type":"integer"}"#)),

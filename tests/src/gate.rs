@@ -27,6 +27,8 @@ pub enum Stop {
     AfterSchemaRead(i32),
     /// After a pool read of the config stored for this scope, before handing it back.
     AfterConfigRead(String),
+    /// After a pool read of the versions carrying schema `id`, before handing them back.
+    AfterUsagesRead(i32),
 }
 
 /// The test's side of an armed stop.
@@ -163,7 +165,9 @@ impl Store for GateStore {
         self.inner.schemas_page(filter, latest_only, page).await
     }
     async fn usages(&self, context: &str, id: i32) -> StoreResult<Vec<VersionRecord>> {
-        self.inner.usages(context, id).await
+        let answer = self.inner.usages(context, id).await;
+        self.stops.pass(&Stop::AfterUsagesRead(id)).await;
+        answer
     }
     async fn usages_page(
         &self,
@@ -189,6 +193,13 @@ impl Store for GateStore {
     }
     async fn referrers(&self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>> {
         self.inner.referrers(subject, version).await
+    }
+    async fn events_page(
+        &self,
+        subject: Option<&str>,
+        page: registry_server::domain::Page,
+    ) -> StoreResult<Vec<registry_server::store::EventRecord>> {
+        self.inner.events_page(subject, page).await
     }
     async fn contexts(&self) -> StoreResult<Vec<String>> {
         self.inner.contexts().await

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use registry_server::domain::{SubjectName, VersionRef};
-use registry_server::registry::{Registry, SchemaRequest};
+use registry_server::registry::{Caller, Registry, SchemaRequest};
 use registry_server::store::Store as _;
 use registry_tests::app::record;
 use registry_tests::both_backends_gated;
@@ -25,6 +25,7 @@ fn request(body: serde_json::Value) -> SchemaRequest {
 async fn register_referenced(registry: &Registry) {
     registry
         .register(
+            &Caller::everyone(),
             &subject("b"),
             request(json!({"schema": record("B", &[("x", r#""int""#)])})),
             false,
@@ -52,13 +53,24 @@ async fn a_reference_deleted_before_the_transaction_is_refused(gated: Gated) {
         let registry = Arc::clone(&registry);
         async move {
             registry
-                .register(&subject("a"), referring(), false, false)
+                .register(
+                    &Caller::everyone(),
+                    &subject("a"),
+                    referring(),
+                    false,
+                    false,
+                )
                 .await
         }
     });
     parked.reached().await;
     registry
-        .delete_version(&subject("b"), VersionRef::Number(1), false)
+        .delete_version(
+            &Caller::everyone(),
+            &subject("b"),
+            VersionRef::Number(1),
+            false,
+        )
         .await
         .expect("nothing refers to b 1 yet: the soft delete goes through");
     parked.release();
@@ -86,7 +98,13 @@ async fn a_delete_racing_a_referring_registration_sees_the_reference(gated: Gate
         let registry = Arc::clone(&registry);
         async move {
             registry
-                .register(&subject("a"), referring(), false, false)
+                .register(
+                    &Caller::everyone(),
+                    &subject("a"),
+                    referring(),
+                    false,
+                    false,
+                )
                 .await
         }
     });
@@ -95,7 +113,12 @@ async fn a_delete_racing_a_referring_registration_sees_the_reference(gated: Gate
         let registry = Arc::clone(&registry);
         async move {
             registry
-                .delete_version(&subject("b"), VersionRef::Number(1), false)
+                .delete_version(
+                    &Caller::everyone(),
+                    &subject("b"),
+                    VersionRef::Number(1),
+                    false,
+                )
                 .await
         }
     });
@@ -125,6 +148,7 @@ async fn a_by_id_fill_racing_a_hard_delete_is_not_cached(gated: Gated) {
     let s = subject("s");
     let id = registry
         .register(
+            &Caller::everyone(),
             &s,
             request(json!({"schema": record("S", &[])})),
             false,
@@ -134,7 +158,7 @@ async fn a_by_id_fill_racing_a_hard_delete_is_not_cached(gated: Gated) {
         .expect("s registers")
         .id;
     registry
-        .delete_version(&s, VersionRef::Number(1), false)
+        .delete_version(&Caller::everyone(), &s, VersionRef::Number(1), false)
         .await
         .expect("soft delete");
     let render = |record: &registry_server::store::SchemaRecord| {
@@ -143,11 +167,15 @@ async fn a_by_id_fill_racing_a_hard_delete_is_not_cached(gated: Gated) {
     let mut parked = gated.gate.arm(Stop::AfterSchemaRead(id));
     let read = tokio::spawn({
         let registry = Arc::clone(&registry);
-        async move { registry.rendered_schema_by_id(id, render).await }
+        async move {
+            registry
+                .rendered_schema_by_id(&Caller::everyone(), id, render)
+                .await
+        }
     });
     parked.reached().await;
     registry
-        .delete_version(&s, VersionRef::Number(1), true)
+        .delete_version(&Caller::everyone(), &s, VersionRef::Number(1), true)
         .await
         .expect("hard delete");
     parked.release();
@@ -155,7 +183,7 @@ async fn a_by_id_fill_racing_a_hard_delete_is_not_cached(gated: Gated) {
         .expect("read task")
         .expect("the read began before the delete");
     let after = registry
-        .rendered_schema_by_id(id, render)
+        .rendered_schema_by_id(&Caller::everyone(), id, render)
         .await
         .expect_err("a hard-deleted schema is still served from the cache");
     assert_eq!(after.code(), 40403, "{after}");
@@ -170,24 +198,28 @@ async fn a_config_fill_racing_a_settings_write_is_not_cached(gated: Gated) {
         serde_json::from_value(json!({"compatibility": level})).expect("config update")
     };
     registry
-        .put_config(Some(&s), update("FULL"))
+        .put_config(&Caller::everyone(), Some(&s), update("FULL"))
         .await
         .expect("first config");
     let mut parked = gated.gate.arm(Stop::AfterConfigRead("s".to_owned()));
     let read = tokio::spawn({
         let registry = Arc::clone(&registry);
-        async move { registry.get_config(Some(&subject("s")), false).await }
+        async move {
+            registry
+                .get_config(&Caller::everyone(), Some(&subject("s")), false)
+                .await
+        }
     });
     parked.reached().await;
     registry
-        .put_config(Some(&s), update("NONE"))
+        .put_config(&Caller::everyone(), Some(&s), update("NONE"))
         .await
         .expect("second config");
     parked.release();
     let raced = read.await.expect("read task").expect("config read");
     assert_eq!(level(raced), json!("FULL"));
     let now = registry
-        .get_config(Some(&s), false)
+        .get_config(&Caller::everyone(), Some(&s), false)
         .await
         .expect("config read");
     assert_eq!(
@@ -197,7 +229,63 @@ async fn a_config_fill_racing_a_settings_write_is_not_cached(gated: Gated) {
     );
 }
 
+/// A scoped by-id read that found the id used only by a subject it may not read, racing a
+/// registration that gives the id a readable user: the read may answer 40403 (it started
+/// first), but must not leave the stale users cached for later reads.
+async fn an_id_users_fill_racing_a_registration_is_not_cached(gated: Gated) {
+    let registry = Arc::clone(&gated.registry);
+    let schema = record("Shared", &[]);
+    let id = registry
+        .register(
+            &Caller::everyone(),
+            &subject("b"),
+            request(json!({ "schema": schema })),
+            false,
+            false,
+        )
+        .await
+        .expect("b registers")
+        .id;
+    let reader_of_a = || {
+        Caller::new(
+            None,
+            None,
+            registry_server::registry::ReadScope::Only(Arc::new(|s: &str| s.starts_with('a'))),
+        )
+    };
+    let render = |record: &registry_server::store::SchemaRecord| {
+        Ok(bytes::Bytes::from(record.schema.clone()))
+    };
+    let mut parked = gated.gate.arm(Stop::AfterUsagesRead(id));
+    let read = tokio::spawn({
+        let registry = Arc::clone(&registry);
+        let caller = reader_of_a();
+        async move { registry.rendered_schema_by_id(&caller, id, render).await }
+    });
+    parked.reached().await;
+    let again = registry
+        .register(
+            &Caller::everyone(),
+            &subject("a"),
+            request(json!({ "schema": schema })),
+            false,
+            false,
+        )
+        .await
+        .expect("a registers")
+        .id;
+    assert_eq!(again, id, "the same schema keeps its id");
+    parked.release();
+    let raced = read.await.expect("read task");
+    assert_eq!(raced.map_err(|e| e.code()).err(), Some(40403));
+    registry
+        .rendered_schema_by_id(&reader_of_a(), id, render)
+        .await
+        .expect("the cache kept users that a registration changed since");
+}
+
 both_backends_gated!(
+    an_id_users_fill_racing_a_registration_is_not_cached,
     a_reference_deleted_before_the_transaction_is_refused,
     a_delete_racing_a_referring_registration_sees_the_reference,
     a_by_id_fill_racing_a_hard_delete_is_not_cached,

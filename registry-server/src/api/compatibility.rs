@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::ApiError;
 use super::AppState;
+use super::access::Who;
 use super::bodies::json;
 use super::extract::{Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
@@ -40,6 +41,7 @@ fn answer(report: &CompatibilityReport, verbose: bool) -> Response {
 /// POST /compatibility/subjects/{subject}/versions: the check a registration would run.
 async fn against_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
     SchemaJson(request): SchemaJson,
@@ -47,7 +49,14 @@ async fn against_subject(
     let verbose = params.flag("verbose");
     let report = state
         .registry
-        .check_compatibility(&subject, None, &request, params.flag("normalize"), verbose)
+        .check_compatibility(
+            &who.caller(),
+            &subject,
+            None,
+            &request,
+            params.flag("normalize"),
+            verbose,
+        )
         .await?;
     Ok(answer(&report, verbose))
 }
@@ -55,6 +64,7 @@ async fn against_subject(
 /// POST /compatibility/subjects/{subject}/versions/{version}: against that one version.
 async fn against_version(
     State(state): State<AppState>,
+    who: Who,
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
     SchemaJson(request): SchemaJson,
@@ -63,6 +73,7 @@ async fn against_version(
     let report = state
         .registry
         .check_compatibility(
+            &who.caller(),
             &subject,
             Some(version),
             &request,

@@ -1,13 +1,19 @@
 //! `/config`: compatibility config, global and per subject (spec §3.5).
+//!
+//! The global config needs Read (GET) or Write (PUT, DELETE) on `Config:`; a subject's (or
+//! a context's, `:.ctx:`) needs Write on that subject to change, and looks missing to a
+//! caller that may not read it.
 
 use axum::extract::State;
 use axum::response::Response;
 
 use super::ApiError;
 use super::AppState;
+use super::access::{Who, require_config, require_subject_delete, require_subject_write};
 use super::bodies::json;
 use super::extract::{ApiJson, Params, SubjectPath};
 use super::routes::Routes;
+use crate::auth::Operation;
 use crate::registry::ConfigUpdate;
 
 pub fn routes() -> Routes {
@@ -21,11 +27,16 @@ pub fn routes() -> Routes {
 }
 
 /// GET /config
-async fn get_global(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn get_global(
+    State(state): State<AppState>,
+    who: Who,
+    params: Params,
+) -> Result<Response, ApiError> {
+    require_config(&who, Operation::Read)?;
     Ok(json(
         &state
             .registry
-            .get_config(None, params.flag("defaultToGlobal"))
+            .get_config(&who.caller(), None, params.flag("defaultToGlobal"))
             .await?,
     ))
 }
@@ -33,26 +44,41 @@ async fn get_global(State(state): State<AppState>, params: Params) -> Result<Res
 /// PUT /config
 async fn put_global(
     State(state): State<AppState>,
+    who: Who,
     ApiJson(update): ApiJson<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
-    Ok(json(&state.registry.put_config(None, update).await?))
+    require_config(&who, Operation::Write)?;
+    Ok(json(
+        &state
+            .registry
+            .put_config(&who.caller(), None, update)
+            .await?,
+    ))
 }
 
 /// DELETE /config
-async fn delete_global(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(json(&state.registry.delete_config(None).await?))
+async fn delete_global(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
+    require_config(&who, Operation::Write)?;
+    Ok(json(
+        &state.registry.delete_config(&who.caller(), None).await?,
+    ))
 }
 
 /// GET /config/{subject}
 async fn get_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
     Ok(json(
         &state
             .registry
-            .get_config(Some(&subject), params.flag("defaultToGlobal"))
+            .get_config(
+                &who.caller(),
+                Some(&subject),
+                params.flag("defaultToGlobal"),
+            )
             .await?,
     ))
 }
@@ -60,18 +86,30 @@ async fn get_subject(
 /// PUT /config/{subject}: the subject need not exist.
 async fn put_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     ApiJson(update): ApiJson<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
+    require_subject_write(&who, &subject)?;
     Ok(json(
-        &state.registry.put_config(Some(&subject), update).await?,
+        &state
+            .registry
+            .put_config(&who.caller(), Some(&subject), update)
+            .await?,
     ))
 }
 
 /// DELETE /config/{subject}
 async fn delete_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
 ) -> Result<Response, ApiError> {
-    Ok(json(&state.registry.delete_config(Some(&subject)).await?))
+    require_subject_delete(&who, &subject)?;
+    Ok(json(
+        &state
+            .registry
+            .delete_config(&who.caller(), Some(&subject))
+            .await?,
+    ))
 }

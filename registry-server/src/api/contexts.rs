@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
 use super::AppState;
+use super::access::Who;
 use super::bodies::json;
 use super::extract::{ApiPath, Params};
 use super::routes::Routes;
@@ -19,19 +20,26 @@ pub fn routes() -> Routes {
 }
 
 /// GET /contexts
-async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    who: Who,
+    params: Params,
+) -> Result<Response, ApiError> {
     let page = params.page(state.registry.settings().limits.max_list_items)?;
-    let contexts = state.registry.contexts().await?;
+    let contexts = state.registry.contexts(&who.caller()).await?;
     Ok(json(&page.apply(contexts)))
 }
 
-/// DELETE /contexts/{context}: 204 when it holds no schema (soft-deleted ones count), else 42211.
+/// DELETE /contexts/{context}: 204 when it holds no schema (soft-deleted ones count), else
+/// 42211. A context holding no subject the caller may read looks empty (nothing is deleted
+/// either way: a context exists while it holds schemas).
 async fn delete(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(context): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let context = normalize_context(&context)?;
-    let contexts = state.registry.contexts().await?;
+    let contexts = state.registry.contexts(&who.caller()).await?;
     if context == crate::domain::DEFAULT_CONTEXT || contexts.contains(&context) {
         return Err(ApiError::new(
             42211,

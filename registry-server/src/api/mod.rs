@@ -1,10 +1,14 @@
 //! The REST API: one module per resource, merged into one router with the layers every
-//! request goes through (media types, body limit, metrics, tracing, panics, timeouts).
+//! request goes through (authentication, media types, body limit, metrics, tracing,
+//! panics, timeouts). `access.rs` holds the permission checks handlers make.
 //!
 //! Every failure, including the framework's own (unknown route, wrong method, bad JSON,
 //! bad path parameter, oversized body, wrong media type), answers Confluent's
 //! `{"error_code": N, "message": "..."}` body.
 
+pub mod access;
+mod audit;
+mod auth;
 mod bodies;
 mod compatibility;
 mod config;
@@ -28,6 +32,7 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::auth::Authenticator;
 use crate::registry::Registry;
 pub use error::ApiError;
 
@@ -36,7 +41,13 @@ pub use error::ApiError;
 pub struct AppState {
     pub registry: Arc<Registry>,
     pub metrics: PrometheusHandle,
+    /// Who requests are from ([`Authenticator::disabled`] when authentication is off).
+    pub auth: Authenticator,
 }
+
+/// The peer address of a request's connection, put in its extensions by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemoteAddr(pub std::net::SocketAddr);
 
 /// Limits applied to every request.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +74,7 @@ fn all_routes() -> routes::Routes {
         .merge(config::routes())
         .merge(mode::routes())
         .merge(compatibility::routes())
+        .merge(audit::routes())
 }
 
 /// Every (method, path) the API serves, in axum's `{param}` syntax.
@@ -83,6 +95,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
 }
 
 fn served(state: AppState, limits: Limits) -> Router {
+    let auth = state.auth.clone();
     all_routes()
         .into_parts()
         .0
@@ -91,6 +104,7 @@ fn served(state: AppState, limits: Limits) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(middleware::from_fn(content::negotiate))
+        .layer(middleware::from_fn_with_state(auth, auth::authenticate))
         .layer(middleware::from_fn(observe))
         .layer(middleware::from_fn_with_state(
             limits.request_timeout,

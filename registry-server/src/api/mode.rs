@@ -1,4 +1,7 @@
 //! `/mode`: READWRITE, READONLY, IMPORT and FORWARD, global and per subject (spec §3.6).
+//!
+//! Permissions as for `/config`: `Config:` for the global mode, Write on the subject (or
+//! context scope) to change its own.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -6,9 +9,11 @@ use serde_json::Value;
 
 use super::ApiError;
 use super::AppState;
+use super::access::{Who, require_config, require_subject_delete, require_subject_write};
 use super::bodies::json;
 use super::extract::{ApiJson, Params, SubjectPath};
 use super::routes::Routes;
+use crate::auth::Operation;
 use crate::domain::SubjectName;
 use crate::registry::RegistryError;
 
@@ -29,6 +34,7 @@ fn mode_body(mode: crate::domain::Mode) -> Response {
 /// Reads `{"mode": M}`; `null` (or absent) clears. Answers the body as sent, as Confluent echoes it.
 async fn put(
     state: &AppState,
+    who: &Who,
     subject: Option<&SubjectName>,
     body: Value,
     force: bool,
@@ -40,16 +46,24 @@ async fn put(
             return Err(RegistryError::invalid_mode(crate::domain::InvalidMode.to_string()).into());
         }
     };
-    state.registry.put_mode(subject, mode, force).await?;
+    state
+        .registry
+        .put_mode(&who.caller(), subject, mode, force)
+        .await?;
     Ok(json(&body))
 }
 
 /// GET /mode
-async fn get_global(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn get_global(
+    State(state): State<AppState>,
+    who: Who,
+    params: Params,
+) -> Result<Response, ApiError> {
+    require_config(&who, Operation::Read)?;
     Ok(mode_body(
         state
             .registry
-            .get_mode(None, params.flag("defaultToGlobal"))
+            .get_mode(&who.caller(), None, params.flag("defaultToGlobal"))
             .await?,
     ))
 }
@@ -57,27 +71,37 @@ async fn get_global(State(state): State<AppState>, params: Params) -> Result<Res
 /// PUT /mode
 async fn put_global(
     State(state): State<AppState>,
+    who: Who,
     params: Params,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    put(&state, None, body, params.flag("force")).await
+    require_config(&who, Operation::Write)?;
+    put(&state, &who, None, body, params.flag("force")).await
 }
 
 /// DELETE /mode
-async fn delete_global(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(mode_body(state.registry.delete_mode(None).await?))
+async fn delete_global(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
+    require_config(&who, Operation::Write)?;
+    Ok(mode_body(
+        state.registry.delete_mode(&who.caller(), None).await?,
+    ))
 }
 
 /// GET /mode/{subject}
 async fn get_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
     Ok(mode_body(
         state
             .registry
-            .get_mode(Some(&subject), params.flag("defaultToGlobal"))
+            .get_mode(
+                &who.caller(),
+                Some(&subject),
+                params.flag("defaultToGlobal"),
+            )
             .await?,
     ))
 }
@@ -85,17 +109,26 @@ async fn get_subject(
 /// PUT /mode/{subject}
 async fn put_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    put(&state, Some(&subject), body, params.flag("force")).await
+    require_subject_write(&who, &subject)?;
+    put(&state, &who, Some(&subject), body, params.flag("force")).await
 }
 
 /// DELETE /mode/{subject}
 async fn delete_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
 ) -> Result<Response, ApiError> {
-    Ok(mode_body(state.registry.delete_mode(Some(&subject)).await?))
+    require_subject_delete(&who, &subject)?;
+    Ok(mode_body(
+        state
+            .registry
+            .delete_mode(&who.caller(), Some(&subject))
+            .await?,
+    ))
 }

@@ -9,6 +9,7 @@ use bytes::Bytes;
 
 use super::ApiError;
 use super::AppState;
+use super::access::Who;
 use super::bodies::{SchemaBody, SchemaStringBody, SubjectVersionBody, json};
 use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
@@ -67,13 +68,18 @@ fn string_body_of<'a>(
 }
 
 /// GET /schemas
-async fn list_schemas(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn list_schemas(
+    State(state): State<AppState>,
+    who: Who,
+    params: Params,
+) -> Result<Response, ApiError> {
     let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
     let cap = MAX_SCHEMAS_PER_LISTING.min(state.registry.settings().limits.max_list_items);
     let page = params.page(cap)?;
     let schemas = state
         .registry
         .list_schemas(
+            &who.caller(),
             &prefix,
             params.flag("deleted"),
             params.flag("latestOnly"),
@@ -92,23 +98,28 @@ async fn types() -> Response {
 /// GET /schemas/ids/{id}
 async fn by_id(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(raw_id): ApiPath<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
     let fetch_max_id = params.flag("fetchMaxId");
+    let caller = who.caller();
     if subject.is_none() && !fetch_max_id {
         let body = state
             .registry
-            .rendered_schema_by_id(id, |record| {
+            .rendered_schema_by_id(&caller, id, |record| {
                 let schema = RegisteredSchema::from_schema(record.clone());
                 serde_json::to_vec(&string_body_of(&schema, None, None)).map(Bytes::from)
             })
             .await?;
         return Ok(body.into_response());
     }
-    let (record, version) = state.registry.schema_by_id(id, subject.as_ref()).await?;
+    let (record, version) = state
+        .registry
+        .schema_by_id(&caller, id, subject.as_ref())
+        .await?;
     let max_id = if fetch_max_id {
         Some(state.registry.max_schema_id(&record.context).await?)
     } else {
@@ -120,18 +131,23 @@ async fn by_id(
 /// GET /schemas/ids/{id}/schema: the raw schema text.
 async fn by_id_schema(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(raw_id): ApiPath<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
-    let (record, _) = state.registry.schema_by_id(id, subject.as_ref()).await?;
+    let (record, _) = state
+        .registry
+        .schema_by_id(&who.caller(), id, subject.as_ref())
+        .await?;
     Ok(record.schema.into_response())
 }
 
 /// GET /schemas/ids/{id}/subjects
 async fn id_subjects(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(raw_id): ApiPath<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
@@ -140,7 +156,13 @@ async fn id_subjects(
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let subjects = state
         .registry
-        .subjects_of_id(id, subject.as_ref(), params.flag("deleted"), page)
+        .subjects_of_id(
+            &who.caller(),
+            id,
+            subject.as_ref(),
+            params.flag("deleted"),
+            page,
+        )
         .await?;
     Ok(json(&subjects))
 }
@@ -148,6 +170,7 @@ async fn id_subjects(
 /// GET /schemas/ids/{id}/versions
 async fn id_versions(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(raw_id): ApiPath<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
@@ -156,7 +179,13 @@ async fn id_versions(
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let versions = state
         .registry
-        .versions_of_id(id, subject.as_ref(), params.flag("deleted"), page)
+        .versions_of_id(
+            &who.caller(),
+            id,
+            subject.as_ref(),
+            params.flag("deleted"),
+            page,
+        )
         .await?;
     let bodies: Vec<SubjectVersionBody<'_>> = versions
         .iter()
@@ -171,9 +200,10 @@ async fn id_versions(
 /// GET /schemas/guids/{guid}
 async fn by_guid(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(guid): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let record = state.registry.schema_by_guid(&guid).await?;
+    let record = state.registry.schema_by_guid(&who.caller(), &guid).await?;
     Ok(string_body(&record, None, None))
 }
 
@@ -186,12 +216,16 @@ struct ContextIdBody {
 /// GET /schemas/guids/{guid}/ids
 async fn guid_ids(
     State(state): State<AppState>,
+    who: Who,
     ApiPath(guid): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let Some(hash) = hash_of_guid(&guid) else {
         return Ok(json(&Vec::<ContextIdBody>::new()));
     };
-    let records = state.registry.schemas_with_hash(&hash).await?;
+    let records = state
+        .registry
+        .schemas_with_hash(&who.caller(), &hash)
+        .await?;
     let ids: Vec<ContextIdBody> = records
         .into_iter()
         .map(|r| ContextIdBody {

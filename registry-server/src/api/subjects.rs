@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
 use super::AppState;
+use super::access::{Who, require_subject_delete, require_subject_write};
 use super::bodies::{SchemaBody, json};
 use super::extract::{NewSubjectPath, Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
@@ -40,13 +41,14 @@ fn versions_query(params: &Params) -> VersionsQuery {
 /// GET /subjects
 async fn list_subjects(
     State(state): State<AppState>,
+    who: Who,
     params: Params,
 ) -> Result<Response, ApiError> {
     let prefix = SubjectPrefix::parse(params.get("subjectPrefix"));
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let subjects = state
         .registry
-        .list_subjects(&prefix, versions_query(&params), page)
+        .list_subjects(&who.caller(), &prefix, versions_query(&params), page)
         .await?;
     Ok(json(&subjects))
 }
@@ -54,6 +56,7 @@ async fn list_subjects(
 /// POST /subjects/{subject}: which version of the subject holds this schema.
 async fn lookup(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
     SchemaJson(request): SchemaJson,
@@ -61,6 +64,7 @@ async fn lookup(
     let found = state
         .registry
         .lookup(
+            &who.caller(),
             &subject,
             &request,
             params.flag("normalize"),
@@ -73,12 +77,14 @@ async fn lookup(
 /// DELETE /subjects/{subject}
 async fn delete_subject(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
+    require_subject_delete(&who, &subject)?;
     let versions = state
         .registry
-        .delete_subject(&subject, params.flag("permanent"))
+        .delete_subject(&who.caller(), &subject, params.flag("permanent"))
         .await?;
     Ok(json(&versions))
 }
@@ -86,13 +92,14 @@ async fn delete_subject(
 /// GET /subjects/{subject}/versions
 async fn list_versions(
     State(state): State<AppState>,
+    who: Who,
     SubjectPath(subject): SubjectPath,
     params: Params,
 ) -> Result<Response, ApiError> {
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let versions = state
         .registry
-        .list_versions(&subject, versions_query(&params))
+        .list_versions(&who.caller(), &subject, versions_query(&params))
         .await?;
     Ok(json(&page.apply(versions)))
 }
@@ -100,13 +107,16 @@ async fn list_versions(
 /// POST /subjects/{subject}/versions: register.
 async fn register(
     State(state): State<AppState>,
+    who: Who,
     NewSubjectPath(subject): NewSubjectPath,
     params: Params,
     SchemaJson(request): SchemaJson,
 ) -> Result<Response, ApiError> {
+    require_subject_write(&who, &subject)?;
     let registered = state
         .registry
         .register(
+            &who.caller(),
             &subject,
             request,
             params.flag("normalize"),
@@ -121,12 +131,13 @@ async fn register(
 /// GET /subjects/{subject}/versions/{version}
 async fn get_version(
     State(state): State<AppState>,
+    who: Who,
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
     let mut schema = state
         .registry
-        .get_version(&subject, version, params.flag("deleted"))
+        .get_version(&who.caller(), &subject, version, params.flag("deleted"))
         .await?;
     if params
         .get("referenceFormat")
@@ -143,12 +154,13 @@ async fn get_version(
 /// GET /subjects/{subject}/versions/{version}/schema: the raw schema text.
 async fn get_version_schema(
     State(state): State<AppState>,
+    who: Who,
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
     let schema = state
         .registry
-        .get_version(&subject, version, params.flag("deleted"))
+        .get_version(&who.caller(), &subject, version, params.flag("deleted"))
         .await?;
     Ok(schema.schema.into_response())
 }
@@ -156,13 +168,14 @@ async fn get_version_schema(
 /// GET /subjects/{subject}/versions/{version}/referencedby
 async fn referenced_by(
     State(state): State<AppState>,
+    who: Who,
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let ids = state
         .registry
-        .referenced_by(&subject, version, params.flag("deleted"))
+        .referenced_by(&who.caller(), &subject, version, params.flag("deleted"))
         .await?;
     Ok(json(&page.apply(ids)))
 }
@@ -170,12 +183,14 @@ async fn referenced_by(
 /// DELETE /subjects/{subject}/versions/{version}
 async fn delete_version(
     State(state): State<AppState>,
+    who: Who,
     SubjectVersionPath(subject, version): SubjectVersionPath,
     params: Params,
 ) -> Result<Response, ApiError> {
+    require_subject_delete(&who, &subject)?;
     let deleted = state
         .registry
-        .delete_version(&subject, version, params.flag("permanent"))
+        .delete_version(&who.caller(), &subject, version, params.flag("permanent"))
         .await?;
     Ok(json(&deleted))
 }

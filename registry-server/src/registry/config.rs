@@ -8,10 +8,10 @@
 use serde_json::{Map, Value};
 
 use super::RegistryError;
-use super::{Registry, WriteError, scopes_of, with_retries};
+use super::{Caller, Registry, WriteError, scopes_of, with_retries};
 use crate::domain::Page;
 use crate::domain::{CompatibilityLevel, Mode, SubjectName};
-use crate::store::{DeletedFilter, GLOBAL_SCOPE, SubjectFilter};
+use crate::store::{CONFIG_CHANGED, DeletedFilter, GLOBAL_SCOPE, MODE_CHANGED, SubjectFilter};
 
 /// The fields of a config PUT body, as sent (`compatibility` for the level).
 pub type ConfigUpdate = Map<String, Value>;
@@ -43,6 +43,23 @@ pub fn check_options_of(config: &Map<String, Value>) -> crate::schema::compat::C
             .and_then(|p| p.parse().ok())
             .unwrap_or_default(),
     }
+}
+
+/// Whether `subject`'s own scope is hidden from `caller` (its config and mode are then
+/// missing, as for a subject that has none).
+fn hidden(caller: &Caller, subject: Option<&SubjectName>) -> bool {
+    subject.is_some_and(|s| !s.as_str().is_empty() && !caller.may_read(s.as_str()))
+}
+
+/// The settings scopes of `subject` that `caller` sees, most specific first.
+pub(crate) fn visible_scopes(caller: &Caller, subject: Option<&SubjectName>) -> Vec<String> {
+    let mut scopes = scopes_of(subject);
+    if hidden(caller, subject)
+        && let Some(own) = subject
+    {
+        scopes.retain(|scope| scope != own.as_str());
+    }
+    scopes
 }
 
 fn scope_key(subject: Option<&SubjectName>) -> String {
@@ -121,8 +138,16 @@ impl Registry {
         &self,
         subject: Option<&SubjectName>,
     ) -> Result<Map<String, Value>, RegistryError> {
+        self.merged_config_of(&scopes_of(subject)).await
+    }
+
+    /// The configs of `scopes` (most specific first) merged over the server default.
+    async fn merged_config_of(
+        &self,
+        scopes: &[String],
+    ) -> Result<Map<String, Value>, RegistryError> {
         let mut stored = Vec::new();
-        for scope in scopes_of(subject).iter().rev() {
+        for scope in scopes.iter().rev() {
             stored.push(self.stored_config(scope).await?);
         }
         Ok(merged_config(self.settings.default_compatibility, stored))
@@ -140,17 +165,24 @@ impl Registry {
         ))
     }
 
-    /// `GET /config[/{subject}]`.
+    /// `GET /config[/{subject}]`; a subject `caller` may not read has no config of its own.
     pub async fn get_config(
         &self,
+        caller: &Caller,
         subject: Option<&SubjectName>,
         default_to_global: bool,
     ) -> Result<Value, RegistryError> {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
-            return Ok(Value::Object(self.effective_config(subject).await?));
+            let scopes = visible_scopes(caller, subject);
+            return Ok(Value::Object(self.merged_config_of(&scopes).await?));
         }
-        match self.stored_config(&scope).await? {
+        let stored = if hidden(caller, subject) {
+            None
+        } else {
+            self.stored_config(&scope).await?
+        };
+        match stored {
             Some(Value::Object(mut stored)) => {
                 // A subject config without a level reports the server default, as Confluent does.
                 stored
@@ -166,6 +198,7 @@ impl Registry {
     /// scope's lock (two concurrent updates both land); answers the stored result.
     pub async fn put_config(
         &self,
+        caller: &Caller,
         subject: Option<&SubjectName>,
         update: ConfigUpdate,
     ) -> Result<Value, RegistryError> {
@@ -186,30 +219,35 @@ impl Registry {
             }
             tx.put_config(&scope, &Value::Object(stored.clone()))
                 .await?;
-            let event = Self::commit_settings_write(tx, &scope).await?;
+            let event = Self::commit_settings_write(tx, caller, CONFIG_CHANGED, &scope).await?;
             Ok::<_, WriteError>((stored, event))
         })
         .await?;
-        self.apply_change(&event.change()).await;
+        self.committed(&event).await;
         Ok(as_update_shape(&stored))
     }
 
-    /// `DELETE /config[/{subject}]`: answers the config that was removed.
+    /// `DELETE /config[/{subject}]`: answers the config that was removed. A subject
+    /// `caller` may not read has none (nothing is deleted).
     pub async fn delete_config(
         &self,
+        caller: &Caller,
         subject: Option<&SubjectName>,
     ) -> Result<Value, RegistryError> {
         let scope = scope_key(subject);
         let (old, event) = with_retries(|| async {
             let mut tx = self.begin_settings_write(&scope).await?;
             self.ensure_writable_in_tx(&mut *tx, subject).await?;
+            if hidden(caller, subject) {
+                return Err(RegistryError::subject_not_found(&scope).into());
+            }
             let old = tx.config(&scope).await?;
             tx.delete_config(&scope).await?;
-            let event = Self::commit_settings_write(tx, &scope).await?;
+            let event = Self::commit_settings_write(tx, caller, CONFIG_CHANGED, &scope).await?;
             Ok::<_, WriteError>((old, event))
         })
         .await?;
-        self.apply_change(&event.change()).await;
+        self.committed(&event).await;
         match old {
             Some(Value::Object(mut map)) => {
                 map.entry(LEVEL_KEY)
@@ -223,17 +261,23 @@ impl Registry {
         }
     }
 
-    /// `GET /mode[/{subject}]`.
+    /// `GET /mode[/{subject}]`; a subject `caller` may not read has no mode of its own.
     pub async fn get_mode(
         &self,
+        caller: &Caller,
         subject: Option<&SubjectName>,
         default_to_global: bool,
     ) -> Result<Mode, RegistryError> {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
-            return self.effective_mode(subject).await;
+            return self.mode_of_scopes(&visible_scopes(caller, subject)).await;
         }
-        match self.stored_mode(&scope).await? {
+        let stored = if hidden(caller, subject) {
+            None
+        } else {
+            self.stored_mode(&scope).await?
+        };
+        match stored {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None => Err(RegistryError::subject_mode_not_found(&scope)),
         }
@@ -242,13 +286,14 @@ impl Registry {
     /// `PUT /mode[/{subject}]`: `None` clears the mode of the scope.
     pub async fn put_mode(
         &self,
+        caller: &Caller,
         subject: Option<&SubjectName>,
         mode: Option<&str>,
         force: bool,
     ) -> Result<(), RegistryError> {
         let scope = scope_key(subject);
         let Some(mode) = mode else {
-            self.write_mode(&scope, None).await?;
+            self.write_mode(caller, &scope, None).await?;
             return Ok(());
         };
         let mode: Mode = mode
@@ -264,7 +309,7 @@ impl Registry {
                 "Cannot import since found existing subjects",
             ));
         }
-        self.write_mode(&scope, Some(mode)).await?;
+        self.write_mode(caller, &scope, Some(mode)).await?;
         Ok(())
     }
 
@@ -272,6 +317,7 @@ impl Registry {
     /// it replaced.
     async fn write_mode(
         &self,
+        caller: &Caller,
         scope: &str,
         mode: Option<Mode>,
     ) -> Result<Option<String>, RegistryError> {
@@ -282,18 +328,26 @@ impl Registry {
                 Some(mode) => tx.put_mode(scope, mode.as_str()).await?,
                 None => tx.delete_mode(scope).await?,
             }
-            let event = Self::commit_settings_write(tx, scope).await?;
+            let event = Self::commit_settings_write(tx, caller, MODE_CHANGED, scope).await?;
             Ok::<_, WriteError>((old, event))
         })
         .await?;
-        self.apply_change(&event.change()).await;
+        self.committed(&event).await;
         Ok(old)
     }
 
-    /// `DELETE /mode[/{subject}]`: answers the mode that was removed.
-    pub async fn delete_mode(&self, subject: Option<&SubjectName>) -> Result<Mode, RegistryError> {
+    /// `DELETE /mode[/{subject}]`: answers the mode that was removed. A subject `caller`
+    /// may not read has none (nothing is deleted).
+    pub async fn delete_mode(
+        &self,
+        caller: &Caller,
+        subject: Option<&SubjectName>,
+    ) -> Result<Mode, RegistryError> {
         let scope = scope_key(subject);
-        let old = self.write_mode(&scope, None).await?;
+        if hidden(caller, subject) {
+            return Err(RegistryError::subject_not_found(&scope));
+        }
+        let old = self.write_mode(caller, &scope, None).await?;
         match old {
             Some(mode) => Ok(mode.parse().unwrap_or_default()),
             None if scope == GLOBAL_SCOPE => Ok(Mode::ReadWrite),

@@ -6,14 +6,16 @@
 //! subject's last record also removes its config and mode.
 
 use super::RegistryError;
-use super::{Registry, WriteError, with_retries};
+use super::{Caller, Registry, WriteError, with_retries};
 use crate::domain::{SubjectName, VersionRef};
 use crate::store::{Event, VersionRecord, WriteTx};
 
 impl Registry {
-    /// `DELETE /subjects/{subject}/versions/{version}`: answers the version deleted.
+    /// `DELETE /subjects/{subject}/versions/{version}`: answers the version deleted. A
+    /// subject `caller` may not read is missing (nothing is deleted).
     pub async fn delete_version(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         version: VersionRef,
         permanent: bool,
@@ -21,7 +23,7 @@ impl Registry {
         let deleted = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             self.ensure_writable_in_tx(&mut *tx, Some(subject)).await?;
-            let versions = tx.versions(subject.as_str()).await?;
+            let versions = visible_in_tx(&mut *tx, caller, subject).await?;
             let target = pick_for_delete(subject, &versions, version, permanent)?;
             let referrers = tx.referrers(subject.as_str(), target.version).await?;
             if permanent {
@@ -56,27 +58,29 @@ impl Registry {
                 }
                 tx.mark_deleted(subject.as_str(), target.version).await?;
             }
-            let event = event(subject, Some(target), permanent);
+            let event = event(caller, subject, Some(target), permanent);
             tx.append_event(&event).await?;
             tx.commit().await?;
             Ok::<_, WriteError>((target.version, event))
         })
         .await?;
         let (version, event) = deleted;
-        self.apply_change(&event.change()).await;
+        self.committed(&event).await;
         Ok(version)
     }
 
-    /// `DELETE /subjects/{subject}`: answers the versions deleted, ascending.
+    /// `DELETE /subjects/{subject}`: answers the versions deleted, ascending. A subject
+    /// `caller` may not read is missing (nothing is deleted).
     pub async fn delete_subject(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         permanent: bool,
     ) -> Result<Vec<i32>, RegistryError> {
         let removed = with_retries(|| async {
             let mut tx = self.store.begin_write(&[subject.as_str()]).await?;
             self.ensure_writable_in_tx(&mut *tx, Some(subject)).await?;
-            let versions = tx.versions(subject.as_str()).await?;
+            let versions = visible_in_tx(&mut *tx, caller, subject).await?;
             if versions.is_empty() {
                 return Err(RegistryError::subject_not_found(subject.as_str()).into());
             }
@@ -115,7 +119,7 @@ impl Registry {
             if permanent {
                 remove_subject_settings(&mut *tx, subject).await?;
             }
-            let event = event(subject, None, permanent);
+            let event = event(caller, subject, None, permanent);
             tx.append_event(&event).await?;
             tx.commit().await?;
             let versions: Vec<i32> = targets.iter().map(|v| v.version).collect();
@@ -123,7 +127,7 @@ impl Registry {
         })
         .await?;
         let (versions, event) = removed;
-        self.apply_change(&event.change()).await;
+        self.committed(&event).await;
         Ok(versions)
     }
 }
@@ -151,6 +155,18 @@ fn pick_for_delete<'a>(
     }
 }
 
+/// The versions of `subject` as the transaction sees them; none when `caller` may not read it.
+async fn visible_in_tx(
+    tx: &mut dyn WriteTx,
+    caller: &Caller,
+    subject: &SubjectName,
+) -> Result<Vec<VersionRecord>, WriteError> {
+    if !caller.may_read(subject.as_str()) {
+        return Ok(Vec::new());
+    }
+    Ok(tx.versions(subject.as_str()).await?)
+}
+
 async fn remove_subject_settings(
     tx: &mut dyn WriteTx,
     subject: &SubjectName,
@@ -160,17 +176,24 @@ async fn remove_subject_settings(
     Ok(())
 }
 
-fn event(subject: &SubjectName, version: Option<&VersionRecord>, permanent: bool) -> Event {
-    Event {
-        kind: match (version.is_some(), permanent) {
-            (true, false) => "soft_delete_version",
-            (true, true) => "hard_delete_version",
-            (false, false) => "soft_delete_subject",
-            (false, true) => "hard_delete_subject",
-        },
-        subject: Some(subject.as_str().to_owned()),
-        version: version.map(|v| v.version),
-        context: Some(subject.context().to_owned()),
-        schema_id: version.map(|v| v.schema_id),
-    }
+fn event(
+    caller: &Caller,
+    subject: &SubjectName,
+    version: Option<&VersionRecord>,
+    permanent: bool,
+) -> Event {
+    let kind = match (version.is_some(), permanent) {
+        (true, false) => "soft_delete_version",
+        (true, true) => "hard_delete_version",
+        (false, false) => "soft_delete_subject",
+        (false, true) => "hard_delete_subject",
+    };
+    super::audit::event(
+        caller,
+        kind,
+        Some(subject.as_str().to_owned()),
+        version.map(|v| v.version),
+        Some(subject.context().to_owned()),
+        version.map(|v| v.schema_id),
+    )
 }

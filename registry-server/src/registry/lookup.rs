@@ -1,8 +1,7 @@
 //! Looking a schema up under a subject (spec §4.4) and the compatibility endpoint (§3.4).
 
-use super::Registry;
-use super::RegistryError;
 use super::model::{RegisteredSchema, SchemaRequest};
+use super::{Caller, Registry, RegistryError};
 use crate::domain::{SubjectName, VersionRef};
 use crate::schema::compat::CompatibilityReport;
 use crate::schema::identity::SchemaDigest;
@@ -10,9 +9,11 @@ use crate::schema::{ParseOptions, ParsedSchema};
 use crate::store::VersionRecord;
 
 impl Registry {
-    /// `POST /subjects/{subject}`: the version of `subject` holding this schema.
+    /// `POST /subjects/{subject}`: the version of `subject` holding this schema; a subject
+    /// `caller` may not read holds none (40401, as a missing one).
     pub async fn lookup(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         request: &SchemaRequest,
         normalize: bool,
@@ -46,8 +47,9 @@ impl Registry {
         let (digest, references) = match cached {
             Some(digest) => (digest, Vec::new()),
             None => {
-                let (references, dependencies) =
-                    self.resolve_request_references(subject, requested).await?;
+                let (references, dependencies) = self
+                    .resolve_request_references(caller, subject, requested)
+                    .await?;
                 let parsed = self
                     .parse_on_pool(
                         schema_type,
@@ -78,6 +80,9 @@ impl Registry {
             }
         };
         let hash = &digest.hash;
+        if !caller.may_read(subject.as_str()) {
+            return Err(RegistryError::subject_not_found(subject.as_str()));
+        }
         // Taken before reading: a write to the subject detaches it, so a stale read can
         // never land in the live cache.
         let answers = self.subject_lookups(subject.as_str());
@@ -129,13 +134,14 @@ impl Registry {
     /// parse error rather than a 42201.
     pub async fn check_compatibility(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         version: Option<VersionRef>,
         request: &SchemaRequest,
         normalize: bool,
         verbose: bool,
     ) -> Result<CompatibilityReport, RegistryError> {
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.versions_for(caller, subject).await?;
         let live: Vec<VersionRecord> = versions.into_iter().filter(|v| !v.deleted).collect();
         // An explicit version is the one version compared, whatever the level's reach.
         let compared: &[VersionRecord] = match version {
@@ -151,7 +157,7 @@ impl Registry {
                 std::slice::from_ref(&live[found])
             }
         };
-        let parsed = match self.parse_new(subject, request, normalize).await {
+        let parsed = match self.parse_new(caller, subject, request, normalize).await {
             Ok(parsed) => parsed,
             Err(RegistryError::InvalidSchema(message)) if verbose => {
                 return Ok(CompatibilityReport {
@@ -174,6 +180,7 @@ impl Registry {
 
     async fn parse_new(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         request: &SchemaRequest,
         normalize: bool,
@@ -184,7 +191,9 @@ impl Registry {
             return Err(RegistryError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let (_, dependencies) = self.resolve_request_references(subject, requested).await?;
+        let (_, dependencies) = self
+            .resolve_request_references(caller, subject, requested)
+            .await?;
         self.parse_on_pool(
             schema_type,
             text.to_owned(),

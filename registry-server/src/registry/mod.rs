@@ -4,6 +4,8 @@
 //! (version numbering, id reuse, delete rules, modes) and answer [`RegistryError`]s in
 //! Confluent's vocabulary; the API maps them to responses. Nothing here knows HTTP or SQL.
 
+mod audit;
+mod caller;
 mod compatibility;
 mod config;
 mod cpu;
@@ -16,7 +18,10 @@ mod read;
 mod references;
 mod register;
 mod settings_tx;
+mod visibility;
 
+pub use audit::MAX_AUDIT_ENTRIES;
+pub use caller::{Caller, ReadScope, SubjectPredicate};
 pub use cpu::default_workers;
 pub use error::RegistryError;
 pub use read::{SubjectPrefix, hash_of_guid};
@@ -88,6 +93,11 @@ pub struct Registry {
     /// Positive lookup answers per subject, keyed by (digest, `deleted`). A subject's
     /// entry is dropped whole on any write to it, here or (by notification) on another node.
     lookups: moka::sync::Cache<String, Arc<SubjectLookups>>,
+    /// The subjects using each id, by (context, id): what a scoped caller may see of it
+    /// (see [`visibility`]). Dropped for an id by any write naming it.
+    id_users: moka::sync::Cache<(String, i32), Arc<[String]>>,
+    /// Orders fills of `id_users` against the writes that change an id's users.
+    users_gate: fill::FillGate,
 }
 
 /// Lookup answers of one subject.
@@ -153,6 +163,14 @@ impl Registry {
                 .time_to_live(Duration::from_secs(60))
                 .build(),
             settings_gate: fill::FillGate::default(),
+            id_users: moka::sync::Cache::builder()
+                .weigher(|_, users: &Arc<[String]>| {
+                    let bytes: usize = users.iter().map(|s| s.len() + 24).sum();
+                    u32::try_from(bytes + 64).unwrap_or(u32::MAX)
+                })
+                .max_capacity(64 * 1024 * 1024)
+                .build(),
+            users_gate: fill::FillGate::default(),
         }
     }
 
@@ -179,6 +197,8 @@ impl Registry {
     /// follow one rule:
     /// - a settings change drops that scope's config and mode (every scope when unnamed);
     /// - any other write to a subject detaches its cached lookup answers;
+    /// - a registration or delete naming an id drops its cached users (every id's, for
+    ///   a hard delete of a whole subject);
     /// - a hard delete frees ids (the named one's parse and body go, every one when none is
     ///   named) and, with a subject's last record, its config and mode.
     pub(crate) async fn apply_change(&self, change: &crate::store::Change<'_>) {
@@ -188,7 +208,7 @@ impl Registry {
             context,
             id,
         } = *change;
-        if kind == crate::store::SETTINGS_CHANGED {
+        if crate::store::is_settings_change(kind) {
             match subject {
                 Some(scope) => self.forget_settings(scope),
                 None => self.settings_gate.invalidate(|| {
@@ -200,6 +220,9 @@ impl Registry {
         }
         if let Some(subject) = subject {
             self.lookups.invalidate(subject);
+        }
+        if id.is_some() || kind.starts_with("hard_delete") {
+            self.forget_id_users(context, id);
         }
         if !kind.starts_with("hard_delete") {
             return;
@@ -253,18 +276,25 @@ impl Registry {
     /// read, rendered by `render` and cached unless a hard delete raced the read.
     ///
     /// # Errors
-    /// 40403 when the id does not exist; 50001 when the store fails.
+    /// 40403 when the id does not exist or `caller` may read no subject using it; 50001 when the store fails.
     pub async fn rendered_schema_by_id(
         &self,
+        caller: &Caller,
         id: i32,
         render: impl FnOnce(&SchemaRecord) -> serde_json::Result<bytes::Bytes>,
     ) -> Result<bytes::Bytes, RegistryError> {
         let key = (crate::domain::DEFAULT_CONTEXT.to_owned(), id);
+        if !self
+            .id_visible(caller, crate::domain::DEFAULT_CONTEXT, id)
+            .await?
+        {
+            return Err(RegistryError::schema_id_not_found(id));
+        }
         if let Some(body) = self.rendered.get(&key) {
             return Ok(body);
         }
         let ticket = self.ids_gate.ticket();
-        let (record, _) = self.schema_by_id(id, None).await?;
+        let (record, _) = self.schema_by_id(caller, id, None).await?;
         let body = render(&record)
             .map_err(|e| RegistryError::Internal(format!("Error rendering response: {e}")))?;
         self.ids_gate.store_if_current(ticket, || {
@@ -339,8 +369,13 @@ impl Registry {
         &self,
         subject: Option<&SubjectName>,
     ) -> Result<Mode, RegistryError> {
-        for scope in scopes_of(subject) {
-            if let Some(mode) = self.stored_mode(&scope).await? {
+        self.mode_of_scopes(&scopes_of(subject)).await
+    }
+
+    /// The mode of the most specific of `scopes` that stores one, else READWRITE.
+    pub(crate) async fn mode_of_scopes(&self, scopes: &[String]) -> Result<Mode, RegistryError> {
+        for scope in scopes {
+            if let Some(mode) = self.stored_mode(scope).await? {
                 return mode.parse().map_err(|_| {
                     RegistryError::store(&StoreError::Corrupt(format!("mode {mode}")))
                 });
@@ -359,6 +394,7 @@ impl crate::store::ChangeSink for Registry {
 
     fn resync(&self) {
         self.lookups.invalidate_all();
+        self.forget_all_id_users();
         self.ids_gate.invalidate(|| {
             self.rendered.invalidate_all();
             self.parsed.invalidate_all();

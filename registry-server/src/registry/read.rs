@@ -1,8 +1,8 @@
 //! Reads: schemas by id or guid, subjects, versions, references, contexts (spec §3.2–3.3, §4.5).
 
-use super::Registry;
-use super::RegistryError;
 use super::model::{RegisteredSchema, VersionsQuery};
+use super::visibility::filtered_page;
+use super::{Caller, Registry, RegistryError};
 use crate::domain::{DEFAULT_CONTEXT, Page, SubjectName, VersionRef, max_subject_bytes};
 use crate::store::{DeletedFilter, SchemaRecord, SubjectFilter, VersionRecord};
 
@@ -74,19 +74,24 @@ pub fn hash_of_guid(guid: &str) -> Option<String> {
 
 impl Registry {
     /// `GET /schemas/ids/{id}`: the schema, and the version of `subject` carrying it when asked.
+    /// An id `caller` may not see is missing, in its context and in the default one; a
+    /// `subject` it may not read carries no version.
     pub async fn schema_by_id(
         &self,
+        caller: &Caller,
         id: i32,
         subject: Option<&SubjectName>,
     ) -> Result<(SchemaRecord, Option<VersionRecord>), RegistryError> {
         let context = subject.map_or(DEFAULT_CONTEXT, SubjectName::context);
-        let mut record = self.store.schema(context, id).await?;
+        let mut record = self.visible_schema(caller, context, id).await?;
         if record.is_none() && context != DEFAULT_CONTEXT {
-            record = self.store.schema(DEFAULT_CONTEXT, id).await?;
+            record = self.visible_schema(caller, DEFAULT_CONTEXT, id).await?;
         }
         let record = record.ok_or_else(|| RegistryError::schema_id_not_found(id))?;
         let version = match subject {
-            Some(subject) if !subject.local_name().is_empty() => {
+            Some(subject)
+                if !subject.local_name().is_empty() && caller.may_read(subject.as_str()) =>
+            {
                 let usages = self.store.usages(&record.context, id).await?;
                 usages
                     .into_iter()
@@ -98,10 +103,27 @@ impl Registry {
         Ok((record, version))
     }
 
+    /// Schema `id` of `context` if it exists and `caller` may see it.
+    async fn visible_schema(
+        &self,
+        caller: &Caller,
+        context: &str,
+        id: i32,
+    ) -> Result<Option<SchemaRecord>, RegistryError> {
+        if !self.id_visible(caller, context, id).await? {
+            return Ok(None);
+        }
+        Ok(self.store.schema(context, id).await?)
+    }
+
     /// `GET /schemas/guids/{guid}`.
-    pub async fn schema_by_guid(&self, guid: &str) -> Result<SchemaRecord, RegistryError> {
+    pub async fn schema_by_guid(
+        &self,
+        caller: &Caller,
+        guid: &str,
+    ) -> Result<SchemaRecord, RegistryError> {
         let hash = hash_of_guid(guid).ok_or_else(|| RegistryError::schema_id_not_found(guid))?;
-        let mut found = self.store.schemas_with_hash(&hash).await?;
+        let mut found = self.schemas_with_hash(caller, &hash).await?;
         found.sort_by_key(|s| (s.context != DEFAULT_CONTEXT, s.context.clone(), s.id));
         found
             .into_iter()
@@ -116,44 +138,73 @@ impl Registry {
 
     /// `GET /schemas/guids/{guid}/ids`: the schemas with identity digest `hash`, in every
     /// context.
-    pub async fn schemas_with_hash(&self, hash: &str) -> Result<Vec<SchemaRecord>, RegistryError> {
-        Ok(self.store.schemas_with_hash(hash).await?)
+    pub async fn schemas_with_hash(
+        &self,
+        caller: &Caller,
+        hash: &str,
+    ) -> Result<Vec<SchemaRecord>, RegistryError> {
+        let mut visible = Vec::new();
+        for record in self.store.schemas_with_hash(hash).await? {
+            if self.id_visible(caller, &record.context, record.id).await? {
+                visible.push(record);
+            }
+        }
+        Ok(visible)
     }
 
     /// `GET /schemas/ids/{id}/versions`: one page of the subject-versions carrying `id`.
     pub async fn versions_of_id(
         &self,
+        caller: &Caller,
         id: i32,
         subject: Option<&SubjectName>,
         deleted: bool,
         page: Page,
     ) -> Result<Vec<VersionRecord>, RegistryError> {
-        let context = self.context_of_id(id, subject).await?;
-        Ok(self.store.usages_page(&context, id, deleted, page).await?)
+        let context = self.context_of_id(caller, id, subject).await?;
+        if caller.sees_everything() {
+            return Ok(self.store.usages_page(&context, id, deleted, page).await?);
+        }
+        filtered_page(
+            page,
+            |chunk| self.store.usages_page(&context, id, deleted, chunk),
+            |v| caller.may_read(&v.subject),
+        )
+        .await
     }
 
     /// `GET /schemas/ids/{id}/subjects`: one page of the subjects using `id`.
     pub async fn subjects_of_id(
         &self,
+        caller: &Caller,
         id: i32,
         subject: Option<&SubjectName>,
         deleted: bool,
         page: Page,
     ) -> Result<Vec<String>, RegistryError> {
-        let context = self.context_of_id(id, subject).await?;
-        Ok(self
-            .store
-            .usage_subjects_page(&context, id, deleted, page)
-            .await?)
+        let context = self.context_of_id(caller, id, subject).await?;
+        if caller.sees_everything() {
+            return Ok(self
+                .store
+                .usage_subjects_page(&context, id, deleted, page)
+                .await?);
+        }
+        filtered_page(
+            page,
+            |chunk| self.store.usage_subjects_page(&context, id, deleted, chunk),
+            |s| caller.may_read(s),
+        )
+        .await
     }
 
     /// The context holding schema `id` as `subject` sees it (40403 `Schema not found`).
     async fn context_of_id(
         &self,
+        caller: &Caller,
         id: i32,
         subject: Option<&SubjectName>,
     ) -> Result<String, RegistryError> {
-        let (record, _) = self.schema_by_id(id, subject).await.map_err(|e| {
+        let (record, _) = self.schema_by_id(caller, id, subject).await.map_err(|e| {
             if e.code() == 40403 {
                 RegistryError::schema_not_found()
             } else {
@@ -166,6 +217,7 @@ impl Registry {
     /// `GET /subjects`: one page, sorted by bytes, paged in the database.
     pub async fn list_subjects(
         &self,
+        caller: &Caller,
         prefix: &SubjectPrefix,
         query: VersionsQuery,
         page: Page,
@@ -180,16 +232,25 @@ impl Registry {
         let Some(filter) = prefix.filter(deleted) else {
             return Ok(Vec::new());
         };
-        Ok(self.store.subjects_page(&filter, page).await?)
+        if caller.sees_everything() {
+            return Ok(self.store.subjects_page(&filter, page).await?);
+        }
+        filtered_page(
+            page,
+            |chunk| self.store.subjects_page(&filter, chunk),
+            |s| caller.may_read(s),
+        )
+        .await
     }
 
     /// `GET /subjects/{subject}/versions`.
     pub async fn list_versions(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         query: VersionsQuery,
     ) -> Result<Vec<i32>, RegistryError> {
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.versions_for(caller, subject).await?;
         let any_live = versions.iter().any(|v| !v.deleted);
         if versions.is_empty() || (!any_live && !query.deleted && !query.deleted_only) {
             return Err(RegistryError::subject_not_found(subject.as_str()));
@@ -236,11 +297,12 @@ impl Registry {
     /// `GET /subjects/{subject}/versions/{version}`.
     pub async fn get_version(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         version: VersionRef,
         deleted: bool,
     ) -> Result<RegisteredSchema, RegistryError> {
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.versions_for(caller, subject).await?;
         let record = Self::pick_version(subject, &versions, version, deleted)?;
         let schema = self
             .store
@@ -250,23 +312,31 @@ impl Registry {
         Ok(RegisteredSchema::from_version(record, schema))
     }
 
-    /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of referring schemas.
+    /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of referring schemas
+    /// (those `caller` may see).
     pub async fn referenced_by(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         version: VersionRef,
         deleted: bool,
     ) -> Result<Vec<i32>, RegistryError> {
-        let versions = self.store.versions(subject.as_str()).await?;
+        let versions = self.versions_for(caller, subject).await?;
         let record = Self::pick_version(subject, &versions, version, deleted)?;
-        let mut ids: Vec<i32> = self
+        let mut ids = Vec::new();
+        for referrer in self
             .store
             .referrers(subject.as_str(), record.version)
             .await?
-            .into_iter()
-            .filter(|r| deleted || !r.all_deleted)
-            .map(|r| r.schema_id)
-            .collect();
+        {
+            if (deleted || !referrer.all_deleted)
+                && self
+                    .id_visible(caller, &referrer.context, referrer.schema_id)
+                    .await?
+            {
+                ids.push(referrer.schema_id);
+            }
+        }
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)
@@ -276,6 +346,7 @@ impl Registry {
     /// per subject, paged in the database.
     pub async fn list_schemas(
         &self,
+        caller: &Caller,
         prefix: &SubjectPrefix,
         deleted: bool,
         latest_only: bool,
@@ -289,24 +360,55 @@ impl Registry {
         let Some(filter) = prefix.filter(deleted) else {
             return Ok(Vec::new());
         };
-        let rows = self.store.schemas_page(&filter, latest_only, page).await?;
+        let rows = if caller.sees_everything() {
+            self.store.schemas_page(&filter, latest_only, page).await?
+        } else {
+            filtered_page(
+                page,
+                |chunk| self.store.schemas_page(&filter, latest_only, chunk),
+                |(version, _)| caller.may_read(&version.subject),
+            )
+            .await?
+        };
         Ok(rows
             .into_iter()
             .map(|(version, schema)| RegisteredSchema::from_version(&version, schema))
             .collect())
     }
 
-    /// `GET /contexts`: `.` first, then the named contexts.
-    pub async fn contexts(&self) -> Result<Vec<String>, RegistryError> {
+    /// `GET /contexts`: `.` first, then the named contexts (for a scoped caller, those
+    /// holding a subject it may read).
+    pub async fn contexts(&self, caller: &Caller) -> Result<Vec<String>, RegistryError> {
         let mut contexts = vec![DEFAULT_CONTEXT.to_owned()];
-        contexts.extend(
-            self.store
-                .contexts()
-                .await?
-                .into_iter()
-                .filter(|c| c != DEFAULT_CONTEXT),
-        );
+        for context in self.store.contexts().await? {
+            if context != DEFAULT_CONTEXT && self.context_visible(caller, &context).await? {
+                contexts.push(context);
+            }
+        }
         Ok(contexts)
+    }
+
+    /// Whether `context` holds a subject (soft-deleted ones count) `caller` may read.
+    async fn context_visible(&self, caller: &Caller, context: &str) -> Result<bool, RegistryError> {
+        if caller.sees_everything() {
+            return Ok(true);
+        }
+        let filter = SubjectFilter {
+            prefix: format!(":{context}:"),
+            default_context_only: false,
+            deleted: DeletedFilter::Include,
+        };
+        let first = Page {
+            offset: 0,
+            limit: 1,
+        };
+        let found = filtered_page(
+            first,
+            |chunk| self.store.subjects_page(&filter, chunk),
+            |s| caller.may_read(s),
+        )
+        .await?;
+        Ok(!found.is_empty())
     }
 }
 

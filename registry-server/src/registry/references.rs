@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use super::RegistryError;
-use super::{Registry, WriteError};
+use super::{Caller, Registry, WriteError};
 use crate::domain::SubjectName;
 use crate::schema::Dependency;
 use crate::schema::identity::SchemaReference;
@@ -25,9 +25,10 @@ impl Registry {
     /// versions may not be referenced by a new registration.
     ///
     /// Answers the references as they will be stored (concrete versions) and the
-    /// dependencies to parse against.
+    /// dependencies to parse against. A subject `caller` may not read is missing.
     pub(crate) async fn resolve_request_references(
         &self,
+        caller: &Caller,
         referrer: &SubjectName,
         requested: &[super::ReferenceRequest],
     ) -> Result<(Vec<SchemaReference>, Vec<Dependency>), RegistryError> {
@@ -44,7 +45,7 @@ impl Registry {
             let subject =
                 SubjectName::parse_lenient(&referrer.qualify_reference(&reference.subject))
                     .map_err(|_| not_found())?;
-            let versions = self.store.versions(subject.as_str()).await?;
+            let versions = self.versions_for(caller, &subject).await?;
             let found = if reference.version == -1 {
                 versions.iter().rev().find(|v| !v.deleted)
             } else {

@@ -8,7 +8,7 @@
 
 use super::RegistryError;
 use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
-use super::{Registry, WriteError, effective_level_of, with_retries};
+use super::{Caller, Registry, WriteError, effective_level_of, with_retries};
 use crate::domain::{MAX_IMPORTED_ID, Mode, SubjectName};
 use crate::schema::identity::{SchemaDigest, SchemaReference};
 use crate::schema::{ParseOptions, ParsedSchema};
@@ -35,9 +35,11 @@ struct Policy {
 }
 
 impl Registry {
-    /// `POST /subjects/{subject}/versions`.
+    /// `POST /subjects/{subject}/versions`, by `caller` (who must be allowed to write the
+    /// subject: the API checks; references to subjects it may not read are missing).
     pub async fn register(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         mut request: SchemaRequest,
         normalize: bool,
@@ -55,6 +57,7 @@ impl Registry {
         }
         let prepared = self
             .prepare(
+                caller,
                 subject,
                 &request,
                 ParseOptions {
@@ -68,9 +71,10 @@ impl Registry {
             return Ok(existing);
         }
         let (registered, event) =
-            with_retries(|| self.register_in_transaction(subject, &prepared, force)).await?;
+            with_retries(|| self.register_in_transaction(caller, subject, &prepared, force))
+                .await?;
         if let Some(event) = event {
-            self.apply_change(&event.change()).await;
+            self.committed(&event).await;
         }
         Ok(registered)
     }
@@ -114,6 +118,7 @@ impl Registry {
 
     async fn prepare(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         request: &SchemaRequest,
         options: ParseOptions,
@@ -124,8 +129,9 @@ impl Registry {
             return Err(RegistryError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let (references, dependencies) =
-            self.resolve_request_references(subject, requested).await?;
+        let (references, dependencies) = self
+            .resolve_request_references(caller, subject, requested)
+            .await?;
         let parsed = self
             .parse_on_pool(schema_type, text.to_owned(), dependencies, options)
             .await?;
@@ -173,6 +179,7 @@ impl Registry {
     /// id, tombstone superseded versions, record.
     async fn register_in_transaction(
         &self,
+        caller: &Caller,
         subject: &SubjectName,
         prepared: &Prepared,
         force: bool,
@@ -209,7 +216,7 @@ impl Registry {
         if !matches!(source, IdSource::Issued) {
             tombstone_superseded(&mut *tx, subject, schema.id, version).await?;
         }
-        let (registered, event) = record_version(tx, subject, version, schema).await?;
+        let (registered, event) = record_version(tx, caller, subject, version, schema).await?;
         Ok((registered, Some(event)))
     }
 
@@ -445,6 +452,7 @@ async fn tombstone_superseded(
 /// Inserts the version record, logs its event and commits.
 async fn record_version(
     mut tx: Box<dyn WriteTx>,
+    caller: &Caller,
     subject: &SubjectName,
     version: i32,
     schema: SchemaRecord,
@@ -458,13 +466,14 @@ async fn record_version(
         created_at: now_millis(),
     };
     tx.insert_version(&record).await?;
-    let event = Event {
-        kind: "register",
-        subject: Some(record.subject.clone()),
-        version: Some(version),
-        context: Some(record.context.clone()),
-        schema_id: Some(schema.id),
-    };
+    let event = super::audit::event(
+        caller,
+        "register",
+        Some(record.subject.clone()),
+        Some(version),
+        Some(record.context.clone()),
+        Some(schema.id),
+    );
     tx.append_event(&event).await?;
     tx.commit().await?;
     Ok((RegisteredSchema::from_version(&record, schema), event))

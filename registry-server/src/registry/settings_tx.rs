@@ -10,11 +10,9 @@ use serde_json::{Map, Value};
 
 use super::RegistryError;
 use super::config::merged_config;
-use super::{Registry, WriteError, scopes_of};
+use super::{Caller, Registry, WriteError, scopes_of};
 use crate::domain::{Mode, SubjectName};
-use crate::store::{
-    Event, SETTINGS_CHANGED, ScopeSettings, StoreError, WriteTx, settings_lock_key,
-};
+use crate::store::{Event, ScopeSettings, StoreError, WriteTx, settings_lock_key};
 
 impl Registry {
     /// Opens a transaction holding `scope`'s settings lock exclusively.
@@ -25,18 +23,15 @@ impl Registry {
         Ok(self.store.begin_write(&[&settings_lock_key(scope)]).await?)
     }
 
-    /// Records the change of `scope` and commits; answers the event to apply to caches.
+    /// Records the change (`kind`: config or mode) of `scope` by `caller` and commits;
+    /// answers the event to apply to caches.
     pub(crate) async fn commit_settings_write(
         mut tx: Box<dyn WriteTx>,
+        caller: &Caller,
+        kind: &'static str,
         scope: &str,
     ) -> Result<Event, WriteError> {
-        let event = Event {
-            kind: SETTINGS_CHANGED,
-            subject: Some(scope.to_owned()),
-            version: None,
-            context: None,
-            schema_id: None,
-        };
+        let event = super::audit::event(caller, kind, Some(scope.to_owned()), None, None, None);
         tx.append_event(&event).await?;
         tx.commit().await?;
         Ok(event)

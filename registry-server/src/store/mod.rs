@@ -27,8 +27,8 @@ use async_trait::async_trait;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    DeletedFilter, Event, Referrer, SchemaRecord, ScopeSettings, SubjectFilter, SubjectSummary,
-    VersionRecord,
+    DeletedFilter, Event, EventRecord, Referrer, SchemaRecord, ScopeSettings, SubjectFilter,
+    SubjectSummary, VersionRecord,
 };
 pub use sqlite::{SqliteStore, Synchronous};
 
@@ -157,6 +157,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<String>>;
     /// Schemas whose references name `subject` at `version`.
     async fn referrers(&self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>>;
+    /// One page of the change log, newest first; only the events naming `subject` when given.
+    async fn events_page(
+        &self,
+        subject: Option<&str>,
+        page: crate::domain::Page,
+    ) -> StoreResult<Vec<EventRecord>>;
     /// The contexts that hold at least one schema, sorted.
     async fn contexts(&self) -> StoreResult<Vec<String>>;
 
@@ -176,8 +182,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> Option<tokio::task::JoinHandle<()>>;
 }
 
-/// The event kind announcing a config or mode change; its `subject` names the scope.
+/// The event kind of a config or mode change as first recorded (before the audit trail
+/// told the two apart); its `subject` names the scope.
 pub const SETTINGS_CHANGED: &str = "settings";
+/// The event kind of a config change; its `subject` names the scope.
+pub const CONFIG_CHANGED: &str = "config";
+/// The event kind of a mode change; its `subject` names the scope.
+pub const MODE_CHANGED: &str = "mode";
+
+/// Whether an event of `kind` changed a config or mode scope.
+#[must_use]
+pub fn is_settings_change(kind: &str) -> bool {
+    matches!(kind, SETTINGS_CHANGED | CONFIG_CHANGED | MODE_CHANGED)
+}
 
 /// A committed change: what kind, and what it names (if anything).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

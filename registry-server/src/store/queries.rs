@@ -133,5 +133,9 @@ pub(super) const DELETE_SCHEMA_IF_UNUSED: &str = "DELETE FROM schemas WHERE cont
      AND NOT EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = $1 AND v.schema_id = $2)";
 pub(super) const DELETE_CONFIG: &str = "DELETE FROM configs WHERE scope = $1";
 pub(super) const DELETE_MODE: &str = "DELETE FROM modes WHERE scope = $1";
-pub(super) const APPEND_EVENT: &str = "INSERT INTO events (at, kind, subject, version, context, schema_id) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(super) const APPEND_EVENT: &str = "INSERT INTO events \
+     (at, kind, subject, version, context, schema_id, principal, remote_addr) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// The audit trail, newest first; one subject's when `$1` is not NULL.
+pub(super) const EVENTS_PAGE: &str = "SELECT seq, at, kind, subject, version, context, schema_id, principal, remote_addr \
+     FROM events WHERE CAST($1 AS TEXT) IS NULL OR subject = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3";

@@ -5,7 +5,7 @@ use super::exec::{Exec, run};
 use super::queries;
 use super::records::{SchemaRow, VersionSchemaRow, config_column};
 use super::{
-    DeletedFilter, Referrer, SchemaRecord, ScopeSettings, StoreResult, SubjectFilter,
+    DeletedFilter, EventRecord, Referrer, SchemaRecord, ScopeSettings, StoreResult, SubjectFilter,
     SubjectSummary, VersionRecord,
 };
 use crate::domain::Page;
@@ -176,6 +176,20 @@ pub(super) async fn referrers(
     Ok(run!(db, |ex| sqlx::query_as(queries::REFERRERS)
         .bind(subject)
         .bind(version)
+        .fetch_all(ex)
+        .await?))
+}
+
+/// One page of the change log, newest first; only the events naming `subject` when given.
+pub(super) async fn events_page(
+    db: Exec<'_>,
+    subject: Option<&str>,
+    page: Page,
+) -> StoreResult<Vec<EventRecord>> {
+    Ok(run!(db, |ex| sqlx::query_as(queries::EVENTS_PAGE)
+        .bind(subject)
+        .bind(page.sql_limit())
+        .bind(page.sql_offset())
         .fetch_all(ex)
         .await?))
 }

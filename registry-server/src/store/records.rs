@@ -90,6 +90,24 @@ pub struct Event {
     pub version: Option<i32>,
     pub context: Option<String>,
     pub schema_id: Option<i32>,
+    /// Who made the write (`None` when authentication is off).
+    pub principal: Option<String>,
+    /// The client's address as the server saw it.
+    pub remote_addr: Option<String>,
+}
+
+/// An entry of the change log as read back (the audit trail).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRecord {
+    pub seq: i64,
+    pub at: i64,
+    pub kind: String,
+    pub subject: Option<String>,
+    pub version: Option<i32>,
+    pub context: Option<String>,
+    pub schema_id: Option<i32>,
+    pub principal: Option<String>,
+    pub remote_addr: Option<String>,
 }
 
 /// The `schemas` row as the database returns it.

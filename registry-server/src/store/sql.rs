@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use super::exec::Exec;
 use super::records::padded_scopes;
 use super::{
-    ChangeSink, Event, Referrer, SchemaRecord, ScopeSettings, Store, StoreError, StoreResult,
-    SubjectFilter, SubjectSummary, VersionRecord, WriteTx, digest_lock_key, reads,
+    ChangeSink, Event, EventRecord, Referrer, SchemaRecord, ScopeSettings, Store, StoreError,
+    StoreResult, SubjectFilter, SubjectSummary, VersionRecord, WriteTx, digest_lock_key, reads,
     settings_lock_key, writes,
 };
 use crate::domain::Page;
@@ -128,6 +128,14 @@ impl<B: Backend> Store for B {
 
     async fn referrers(&self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>> {
         reads::referrers(self.pool(), subject, version).await
+    }
+
+    async fn events_page(
+        &self,
+        subject: Option<&str>,
+        page: crate::domain::Page,
+    ) -> StoreResult<Vec<EventRecord>> {
+        reads::events_page(self.pool(), subject, page).await
     }
 
     async fn contexts(&self) -> StoreResult<Vec<String>> {

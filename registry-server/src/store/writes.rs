@@ -167,6 +167,8 @@ pub(super) async fn append_event(db: Exec<'_>, event: &Event) -> StoreResult<()>
         .bind(event.version)
         .bind(&event.context)
         .bind(event.schema_id)
+        .bind(&event.principal)
+        .bind(&event.remote_addr)
         .execute(ex)
         .await?
         .rows_affected());

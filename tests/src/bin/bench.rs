@@ -7,7 +7,11 @@
 //! 3. Registration throughput, 8 concurrent clients, on SQLite and (when `TEST_DATABASE_URL`
 //!    is set; a fresh database is created from it) PostgreSQL (budgets 2,000/s and 1,000/s).
 //!
-//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects]`
+//! 4. With `--auth`: `GET /schemas/ids/{id}` with HTTP Basic authentication on (a
+//!    principal that may read the subject) vs the same read with authentication off
+//!    (budget: within 20%, ≥ 0.80×), each against the bare handler too.
+//!
+//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects] [--auth]`
 //! Client and servers share the machine's cores; the ratios compare like with like.
 
 use std::sync::Arc;
@@ -24,6 +28,8 @@ const WRITERS: usize = 8;
 
 struct Options {
     skip_reads: bool,
+    /// Also measure the by-id read with basic authentication on.
+    auth: bool,
     /// Register each schema under a subject of its own (no long version lists).
     fresh_subjects: bool,
     seconds: u64,
@@ -34,6 +40,7 @@ struct Options {
 fn options() -> Options {
     let mut options = Options {
         skip_reads: false,
+        auth: false,
         fresh_subjects: false,
         seconds: 5,
         registrations: 4_000,
@@ -46,6 +53,11 @@ fn options() -> Options {
         match args[i].as_str() {
             "--skip-reads" => {
                 options.skip_reads = true;
+                i += 1;
+                continue;
+            }
+            "--auth" => {
+                options.auth = true;
                 i += 1;
                 continue;
             }
@@ -67,6 +79,17 @@ fn options() -> Options {
 
 /// Requests per second over `seconds`, `CONNECTIONS` concurrent loops, each response checked.
 async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) -> f64 {
+    load_as(url, body, None, expected, seconds).await
+}
+
+/// As [`load`], each request carrying `authorization` when given.
+async fn load_as(
+    url: String,
+    body: Option<String>,
+    authorization: Option<String>,
+    expected: Bytes,
+    seconds: u64,
+) -> f64 {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONNECTIONS)
         .build()
@@ -75,10 +98,11 @@ async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) 
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (client, url, body, expected, done, stop) = (
+        let (client, url, body, authorization, expected, done, stop) = (
             client.clone(),
             url.clone(),
             body.clone(),
+            authorization.clone(),
             expected.clone(),
             Arc::clone(&done),
             Arc::clone(&stop),
@@ -91,6 +115,10 @@ async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) 
                         .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                         .body(body.clone()),
                     None => client.get(&url),
+                };
+                let request = match &authorization {
+                    Some(value) => request.header("Authorization", value),
+                    None => request,
                 };
                 let bytes = request
                     .send()
@@ -205,6 +233,63 @@ async fn reads(seconds: u64) {
     );
 }
 
+/// The by-id read with basic authentication on vs off, same schema, same run.
+async fn auth_reads(seconds: u64) {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let authfile = dir.path().join("auth.toml");
+    let hash = registry_server::auth::argon2id_hash("bench-pw").expect("hash");
+    std::fs::write(
+        &authfile,
+        format!(
+            "[[users]]\nusername = \"bench\"\npassword_hash = \"{hash}\"\n\n\
+             [[permissions]]\nusername = \"bench\"\noperation = \"Write\"\nprefix = \"bench\"\n"
+        ),
+    )
+    .expect("authfile");
+    let open = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
+    let secured = spawn_app_with(Backend::Sqlite, |args| {
+        args.log = "error".into();
+        args.auth.auth_file = Some(authfile.clone());
+    })
+    .await;
+    let credentials = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("bench:bench-pw")
+    );
+    let schema = record("Bench", &[("a", r#""int""#), ("b", r#""string""#)]);
+    let id = open.register_id("bench-value", &schema).await;
+    let registered = secured
+        .client
+        .post(format!("{}/subjects/bench-value/versions", secured.base))
+        .header("Authorization", &credentials)
+        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+        .body(json!({ "schema": schema }).to_string())
+        .send()
+        .await
+        .expect("register");
+    assert!(registered.status().is_success(), "bench registers");
+    let path = format!("/schemas/ids/{id}");
+    let body = Bytes::from(open.get(&path).await.text);
+    let bare = bare_server("/schemas/ids/{id}", body.clone()).await;
+    let baseline = load(format!("{bare}{path}"), None, body.clone(), seconds).await;
+    let off = load(format!("{}{path}", open.base), None, body.clone(), seconds).await;
+    let on = load_as(
+        format!("{}{path}", secured.base),
+        None,
+        Some(credentials),
+        body,
+        seconds,
+    )
+    .await;
+    println!(
+        "GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | auth off {off:>9.0} ({:.2}) | basic auth on {on:>9.0} ({:.2}) | on/off {:.2} (budget ≥ 0.80)",
+        off / baseline,
+        on / baseline,
+        on / off
+    );
+}
+
 /// Registrations per second: `total` distinct schemas, `WRITERS` concurrent clients, each
 /// writer on its own subject (NONE compatibility, so the check is not what is measured).
 async fn registrations(backend: Backend, total: usize, fresh_subjects: bool) -> f64 {
@@ -260,6 +345,10 @@ async fn main() {
     }
     if !options.skip_reads {
         reads(options.seconds).await;
+    }
+    if options.auth {
+        auth_reads(options.seconds).await;
+        return;
     }
     let sqlite = registrations(
         Backend::Sqlite,
