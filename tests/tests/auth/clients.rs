@@ -94,6 +94,79 @@ async fn the_codec_client_signs_in_with_basic_credentials(app: Secured) {
     assert!(refused.to_string().contains("401"), "{refused}");
 }
 
+/// With mutual TLS and an authfile, a client certificate's CN is the principal: `admin`
+/// registers, `reader` reads only what the authfile lets it, a client without a certificate
+/// (optional mode) must sign in.
+async fn a_client_certificate_gets_the_permissions_of_its_name(backend: Backend) {
+    use registry_server::tls::{ClientAuth, TlsArgs};
+    use registry_tests::certs::Ca;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca = Ca::new("test ca");
+    let server = ca.server().write(dir.path(), "server");
+    let client_ca = ca.write(dir.path(), "ca.pem");
+    let authfile = dir.path().join("auth.toml");
+    std::fs::write(&authfile, super::support::toml_authfile()).expect("authfile");
+    let app = registry_tests::spawn_app_with(backend, |args| {
+        args.auth.auth_file = Some(authfile.clone());
+        args.tls = TlsArgs {
+            tls_cert: Some(server.cert.clone()),
+            tls_key: Some(server.key.clone()),
+            tls_client_ca: Some(client_ca),
+            tls_client_auth: Some(ClientAuth::Optional),
+        };
+    })
+    .await;
+    let config = || {
+        HttpClientConfig::new(&app.base)
+            .retries(0, std::time::Duration::from_millis(10))
+            .ca_certs_pem(ca.pem.clone())
+    };
+    let as_cert = |cn: &str| {
+        let identity = ca.client(cn);
+        HttpClient::with_config(config().client_cert_pem(identity.cert, identity.key))
+            .expect("client")
+    };
+    let admin = as_cert("admin");
+    let visible = admin
+        .register("a-orders", &Schema::avro(SCHEMA), false)
+        .await
+        .expect("admin registers")
+        .id
+        .expect("an id");
+    let hidden_schema = r#"{"type":"record","name":"Hidden","fields":[]}"#;
+    let hidden = admin
+        .register("b-orders", &Schema::avro(hidden_schema), false)
+        .await
+        .expect("admin registers")
+        .id
+        .expect("an id");
+    let reader = as_cert("reader");
+    assert!(reader.schema_by_id(visible).await.is_ok());
+    let refused = reader
+        .schema_by_id(hidden)
+        .await
+        .expect_err("the reader's certificate saw a hidden id");
+    assert!(refused.to_string().contains("40403"), "{refused}");
+    let stranger = as_cert("nobody-in-the-authfile");
+    let refused = stranger
+        .schema_by_id(visible)
+        .await
+        .expect_err("a certificate without permissions read");
+    assert!(refused.to_string().contains("40403"), "{refused}");
+    let anonymous = HttpClient::with_config(config()).expect("client");
+    let refused = anonymous
+        .schema_by_id(visible)
+        .await
+        .expect_err("anonymous read");
+    assert!(refused.to_string().contains("401"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_certificate_gets_the_permissions_of_its_name_on_sqlite() {
+    a_client_certificate_gets_the_permissions_of_its_name(Backend::Sqlite).await;
+}
+
 async fn start(backend: Backend) -> Secured {
     Secured::start(backend).await
 }
