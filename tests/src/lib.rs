@@ -11,6 +11,7 @@ pub use app::spawn_app_with;
 pub mod certs;
 pub mod conformance;
 pub mod hostile;
+pub mod jwt;
 pub mod postgres;
 pub mod process;
 

@@ -5,49 +5,9 @@
 //!
 //! Needs `INTEROP_PYTHON` at build time, as `python_client.rs` does.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
-use openssl::sign::Signer;
 use registry_server::auth::argon2id_hash;
+use registry_tests::jwt::{AUDIENCE, ISSUER, claims, jwks, jwt, rsa_key};
 use registry_tests::{Backend, spawn_app_with};
-use serde_json::{Value, json};
-
-const ISSUER: &str = "https://idp.test";
-const AUDIENCE: &str = "schema-registry";
-
-fn rsa_key() -> PKey<Private> {
-    PKey::from_rsa(Rsa::generate(2048).expect("rsa key")).expect("pkey")
-}
-
-fn jwks(key: &PKey<Private>, kid: &str) -> Value {
-    let rsa = key.rsa().expect("rsa");
-    json!({"keys": [{"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256",
-        "n": B64.encode(rsa.n().to_vec()), "e": B64.encode(rsa.e().to_vec())}]})
-}
-
-/// An RS256 JWT naming `sub`, signed by `key`.
-fn jwt(key: &PKey<Private>, kid: &str, sub: &str) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
-    let header = json!({"alg": "RS256", "typ": "JWT", "kid": kid});
-    let claims = json!({"sub": sub, "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600});
-    let input = format!(
-        "{}.{}",
-        B64.encode(header.to_string()),
-        B64.encode(claims.to_string())
-    );
-    let mut signer = Signer::new(MessageDigest::sha256(), key).expect("signer");
-    signer.update(input.as_bytes()).expect("sign");
-    let signature = signer.sign_to_vec().expect("sign");
-    format!("{input}.{}", B64.encode(signature))
-}
 
 fn authfile() -> String {
     let hash = argon2id_hash("writer-pw").expect("hash");
@@ -78,8 +38,8 @@ async fn confluent_python_client_with_basic_and_bearer_auth() {
     let python = std::env::var("INTEROP_PYTHON").expect("INTEROP_PYTHON");
     let key = rsa_key();
     let stranger = rsa_key();
-    let good = jwt(&key, "k1", "svc");
-    let forged = jwt(&stranger, "k1", "svc");
+    let good = jwt(&key, "k1", &claims("svc"));
+    let forged = jwt(&stranger, "k1", &claims("svc"));
     for backend in backends() {
         let dir = tempfile::tempdir().expect("temp dir");
         let auth_path = dir.path().join("auth.toml");

@@ -2,6 +2,7 @@
 //! the route matrix, filtered listings and hidden ids, references, the audit trail.
 
 mod audit;
+mod bearer;
 mod clients;
 mod filtering;
 mod matrix;
