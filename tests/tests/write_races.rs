@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use registry_server::domain::{SubjectName, VersionRef};
-use registry_server::registry::{Caller, Registry, SchemaRequest};
+use registry_server::registry::{Caller, RegisteredSchema, Registry, RegistryError, SchemaRequest};
 use registry_server::store::Store as _;
 use registry_tests::app::record;
 use registry_tests::both_backends_gated;
@@ -43,26 +43,31 @@ fn referring() -> SchemaRequest {
     }))
 }
 
+/// Registers [`referring`] under `a` in a task of its own (it will park at an armed stop).
+fn spawn_referring_registration(
+    registry: &Arc<Registry>,
+) -> tokio::task::JoinHandle<Result<RegisteredSchema, RegistryError>> {
+    let registry = Arc::clone(registry);
+    tokio::spawn(async move {
+        registry
+            .register(
+                &Caller::everyone(),
+                &subject("a"),
+                referring(),
+                false,
+                false,
+            )
+            .await
+    })
+}
+
 /// The references were resolved, then the referenced version was deleted before the
 /// registration's transaction began: the transaction must see the delete and refuse.
 async fn a_reference_deleted_before_the_transaction_is_refused(gated: Gated) {
     let registry = Arc::clone(&gated.registry);
     register_referenced(&registry).await;
     let mut parked = gated.gate.arm(Stop::BeginWrite("a".to_owned()));
-    let registration = tokio::spawn({
-        let registry = Arc::clone(&registry);
-        async move {
-            registry
-                .register(
-                    &Caller::everyone(),
-                    &subject("a"),
-                    referring(),
-                    false,
-                    false,
-                )
-                .await
-        }
-    });
+    let registration = spawn_referring_registration(&registry);
     parked.reached().await;
     registry
         .delete_version(
@@ -92,22 +97,8 @@ async fn a_reference_deleted_before_the_transaction_is_refused(gated: Gated) {
 async fn a_delete_racing_a_referring_registration_sees_the_reference(gated: Gated) {
     let registry = Arc::clone(&gated.registry);
     register_referenced(&registry).await;
-    let parked_at_event = gated.gate.arm(Stop::BeforeEvent("a".to_owned()));
-    let mut parked = parked_at_event;
-    let registration = tokio::spawn({
-        let registry = Arc::clone(&registry);
-        async move {
-            registry
-                .register(
-                    &Caller::everyone(),
-                    &subject("a"),
-                    referring(),
-                    false,
-                    false,
-                )
-                .await
-        }
-    });
+    let mut parked = gated.gate.arm(Stop::BeforeEvent("a".to_owned()));
+    let registration = spawn_referring_registration(&registry);
     parked.reached().await;
     let mut delete = tokio::spawn({
         let registry = Arc::clone(&registry);
