@@ -6,6 +6,9 @@
 //! either stores before the drop (and is dropped with the rest) or sees the new generation
 //! and stores nothing: after the invalidation point a cache holds only what was read after it.
 
+use std::borrow::Borrow;
+use std::future::Future;
+use std::hash::Hash;
 use std::sync::{PoisonError, RwLock};
 
 /// The generation of one family of caches.
@@ -42,6 +45,29 @@ impl FillGate {
         } else {
             false
         }
+    }
+
+    /// The cached value of `key`, or the one `read` answers, stored unless an invalidation
+    /// raced it. `read` must be lazy (an async fn call or block): the ticket is taken before
+    /// it is first polled.
+    pub(crate) async fn get_or_fill<K, Q, V, E>(
+        &self,
+        cache: &moka::sync::Cache<K, V>,
+        key: &Q,
+        read: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E>
+    where
+        K: Borrow<Q> + Hash + Eq + Send + Sync + 'static,
+        Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+        V: Clone + Send + Sync + 'static,
+    {
+        if let Some(value) = cache.get(key) {
+            return Ok(value);
+        }
+        let ticket = self.ticket();
+        let value = read.await?;
+        self.store_if_current(ticket, || cache.insert(key.to_owned(), value.clone()));
+        Ok(value)
     }
 
     /// Starts a new generation and runs `drop` (the invalidation) before any fill of the

@@ -250,21 +250,17 @@ impl Registry {
         context: &str,
         id: i32,
     ) -> Result<Arc<ParsedSchema>, RegistryError> {
-        let key = (context.to_owned(), id);
-        if let Some(parsed) = self.parsed.get(&key) {
-            return Ok(parsed);
-        }
-        let ticket = self.ids_gate.ticket();
-        let record = self
-            .store
-            .schema(context, id)
-            .await?
-            .ok_or_else(|| RegistryError::schema_id_not_found(id))?;
-        let parsed = self.parse_record(owner, &record).await?;
-        self.ids_gate.store_if_current(ticket, || {
-            self.parsed.insert(key, Arc::clone(&parsed));
-        });
-        Ok(parsed)
+        let read = async {
+            let record = self
+                .store
+                .schema(context, id)
+                .await?
+                .ok_or_else(|| RegistryError::schema_id_not_found(id))?;
+            self.parse_record(owner, &record).await
+        };
+        self.ids_gate
+            .get_or_fill(&self.parsed, &(context.to_owned(), id), read)
+            .await
     }
 
     /// The parse of schema `key` if cached (never reads the store).
@@ -290,17 +286,12 @@ impl Registry {
         {
             return Err(RegistryError::schema_id_not_found(id));
         }
-        if let Some(body) = self.rendered.get(&key) {
-            return Ok(body);
-        }
-        let ticket = self.ids_gate.ticket();
-        let (record, _) = self.schema_by_id(caller, id, None).await?;
-        let body = render(&record)
-            .map_err(|e| RegistryError::Internal(format!("Error rendering response: {e}")))?;
-        self.ids_gate.store_if_current(ticket, || {
-            self.rendered.insert(key, body.clone());
-        });
-        Ok(body)
+        let read = async {
+            let (record, _) = self.schema_by_id(caller, id, None).await?;
+            render(&record)
+                .map_err(|e| RegistryError::Internal(format!("Error rendering response: {e}")))
+        };
+        self.ids_gate.get_or_fill(&self.rendered, &key, read).await
     }
 
     /// Parses a stored schema with its references resolved; stored schemas are never
@@ -327,28 +318,20 @@ impl Registry {
         &self,
         scope: &str,
     ) -> Result<Option<serde_json::Value>, RegistryError> {
-        if let Some(config) = self.configs.get(scope) {
-            return Ok(config);
-        }
-        let ticket = self.settings_gate.ticket();
-        let config = self.store.config(scope).await?;
-        self.settings_gate.store_if_current(ticket, || {
-            self.configs.insert(scope.to_owned(), config.clone());
-        });
-        Ok(config)
+        Ok(self
+            .settings_gate
+            .get_or_fill(&self.configs, scope, async {
+                self.store.config(scope).await
+            })
+            .await?)
     }
 
     /// The mode stored for `scope`, through the cache.
     pub(crate) async fn stored_mode(&self, scope: &str) -> Result<Option<String>, RegistryError> {
-        if let Some(mode) = self.modes.get(scope) {
-            return Ok(mode);
-        }
-        let ticket = self.settings_gate.ticket();
-        let mode = self.store.mode(scope).await?;
-        self.settings_gate.store_if_current(ticket, || {
-            self.modes.insert(scope.to_owned(), mode.clone());
-        });
-        Ok(mode)
+        Ok(self
+            .settings_gate
+            .get_or_fill(&self.modes, scope, async { self.store.mode(scope).await })
+            .await?)
     }
 
     /// The lookup answers cached for `subject` (an entry that a write may detach).

@@ -48,24 +48,20 @@ impl Registry {
 
     /// The subjects with a version carrying `id` of `context`, through the cache.
     async fn id_users(&self, context: &str, id: i32) -> Result<Arc<[String]>, RegistryError> {
-        let key = (context.to_owned(), id);
-        if let Some(users) = self.id_users.get(&key) {
-            return Ok(users);
-        }
-        let ticket = self.users_gate.ticket();
-        let mut subjects: Vec<String> = self
-            .store
-            .usages(context, id)
-            .await?
-            .into_iter()
-            .map(|v| v.subject)
-            .collect();
-        subjects.dedup();
-        let users: Arc<[String]> = subjects.into();
-        self.users_gate.store_if_current(ticket, || {
-            self.id_users.insert(key, Arc::clone(&users));
-        });
-        Ok(users)
+        let read = async {
+            let mut subjects: Vec<String> = self
+                .store
+                .usages(context, id)
+                .await?
+                .into_iter()
+                .map(|v| v.subject)
+                .collect();
+            subjects.dedup();
+            Ok::<Arc<[String]>, RegistryError>(subjects.into())
+        };
+        self.users_gate
+            .get_or_fill(&self.id_users, &(context.to_owned(), id), read)
+            .await
     }
 
     /// Drops the cached users of `id` in `context`, or of every id when either is unnamed.
