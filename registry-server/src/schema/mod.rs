@@ -13,6 +13,7 @@ pub mod compat;
 pub mod identity;
 pub mod json;
 pub mod limits;
+pub mod protobuf;
 
 use crate::domain::SchemaType;
 pub use limits::{CheckAborted, SchemaLimits};

@@ -1,0 +1,6 @@
+//! Protobuf: `.proto` text or a serialized `FileDescriptorProto` read into one file model
+//! (`ast`), Confluent's canonical and normalized text, the serialized form, and the
+//! compatibility rules.
+
+pub mod ast;
+pub mod text;
