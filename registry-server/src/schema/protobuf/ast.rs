@@ -295,3 +295,24 @@ pub struct Service {
 
 /// The largest field number (`to max` in a field range).
 pub const MAX_FIELD_NUMBER: i32 = 536_870_911;
+
+/// Whether a resolved type name is a message or an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    Message,
+    Enum,
+}
+
+/// What a type name as written resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedName {
+    /// The fully qualified name with a leading dot: `.acme.v1.Order.Line`.
+    pub full_name: String,
+    pub kind: NamedKind,
+}
+
+/// Resolves a type name as written (`Line`, `v1.Order`, `.acme.v1.Order`) from a scope: the
+/// fully qualified name, without a leading dot, of the message whose body names it (or of
+/// the package for file-level names such as rpc types and extendees; `""` for no package),
+/// following protobuf's scoping rules across the file, its imports and the built-ins.
+pub type NameResolver<'a> = dyn Fn(&str, &str) -> Option<ResolvedName> + 'a;
