@@ -4,3 +4,15 @@
 
 pub mod ast;
 pub mod text;
+pub mod builtins;
+pub mod default_value;
+pub mod descriptor_options;
+pub mod from_descriptor;
+pub mod to_descriptor;
+
+#[cfg(test)]
+mod tests_from_descriptor;
+#[cfg(test)]
+mod tests_support;
+#[cfg(test)]
+mod tests_to_descriptor;

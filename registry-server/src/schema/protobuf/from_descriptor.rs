@@ -1,0 +1,338 @@
+//! A serialized `FileDescriptorProto` (base64) read into the file model the way Confluent
+//! converts descriptor input: type names kept as the descriptor has them (fully qualified),
+//! map entries as explicit nested `XxxEntry` messages, proto3 labels dropped except
+//! `optional` and `repeated`, groups as plain message fields, only known options kept.
+
+use std::collections::HashSet;
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use prost::Message as _;
+use prost_types::field_descriptor_proto::{Label as PbLabel, Type as PbType};
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    ServiceDescriptorProto,
+};
+
+use super::ast::{
+    Enum, EnumValue, Extend, ExtensionRanges, Field, FieldType, Import, ImportKind, Label, Message,
+    NumberRange, Oneof, ProtoFile, Reserved, Rpc, Scalar, Service, Syntax,
+};
+use super::default_value::{self, DefaultKind};
+use super::descriptor_options as opts;
+use crate::schema::SchemaError;
+use crate::schema::limits::too_deep;
+
+/// Java's basic decoder: the standard alphabet, no whitespace, padding optional (but right
+/// when present), stray low bits of the last symbol ignored.
+const STRICT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// The 42201 message for input that is not a Protobuf file.
+pub(crate) fn parse_error(reason: &str) -> SchemaError {
+    SchemaError::new(format!(
+        "Invalid schema of type PROTOBUF, details: Could not parse Protobuf - {reason}"
+    ))
+}
+
+/// Decodes strict standard base64 into a `FileDescriptorProto` and converts it.
+///
+/// # Errors
+/// 42201 `... Could not parse Protobuf - <reason>` for bad base64, bytes that are not a
+/// `FileDescriptorProto`, an editions file, or nesting deeper than `max_depth`.
+pub fn parse_base64(text: &str, max_depth: usize) -> Result<ProtoFile, SchemaError> {
+    let bytes = STRICT_BASE64
+        .decode(text.as_bytes())
+        .map_err(|e| parse_error(&format!("invalid base64: {e}")))?;
+    let descriptor = FileDescriptorProto::decode(bytes.as_slice())
+        .map_err(|e| parse_error(&format!("invalid FileDescriptorProto: {e}")))?;
+    from_descriptor(&descriptor, max_depth)
+}
+
+/// Converts a decoded `FileDescriptorProto` (its `name` is ignored).
+///
+/// # Errors
+/// As [`parse_base64`], past the decoding.
+pub fn from_descriptor(
+    file: &FileDescriptorProto,
+    max_depth: usize,
+) -> Result<ProtoFile, SchemaError> {
+    let syntax = match file.syntax.as_deref() {
+        None | Some("") => None,
+        Some("proto2") => Some(Syntax::Proto2),
+        Some("proto3") => Some(Syntax::Proto3),
+        Some("editions") => return Err(parse_error("editions are not supported")),
+        Some(other) => return Err(parse_error(&format!("unknown syntax '{other}'"))),
+    };
+    let conv = Converter {
+        proto3: syntax == Some(Syntax::Proto3),
+        max_depth,
+    };
+    let public: HashSet<i32> = file.public_dependency.iter().copied().collect();
+    let weak: HashSet<i32> = file.weak_dependency.iter().copied().collect();
+    let imports = file
+        .dependency
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let i = i32::try_from(i).unwrap_or(i32::MAX);
+            let kind = if public.contains(&i) {
+                ImportKind::Public
+            } else if weak.contains(&i) {
+                ImportKind::Weak
+            } else {
+                ImportKind::Plain
+            };
+            Import {
+                path: path.clone(),
+                kind,
+            }
+        })
+        .collect();
+    Ok(ProtoFile {
+        syntax,
+        package: file.package.clone().filter(|p| !p.is_empty()),
+        imports,
+        options: opts::file_entries(file.options.as_ref()),
+        messages: file
+            .message_type
+            .iter()
+            .map(|m| conv.message(m, 1))
+            .collect::<Result<_, _>>()?,
+        enums: file.enum_type.iter().map(convert_enum).collect(),
+        extends: conv.extends(&file.extension)?,
+        services: file.service.iter().map(convert_service).collect(),
+    })
+}
+
+struct Converter {
+    proto3: bool,
+    max_depth: usize,
+}
+
+impl Converter {
+    fn message(&self, d: &DescriptorProto, depth: usize) -> Result<Message, SchemaError> {
+        if depth > self.max_depth {
+            return Err(parse_error(&too_deep("message nesting", self.max_depth)));
+        }
+        let mut oneofs: Vec<Oneof> = d
+            .oneof_decl
+            .iter()
+            .map(|o| Oneof {
+                name: o.name.clone().unwrap_or_default(),
+                options: Vec::new(),
+                fields: Vec::new(),
+            })
+            .collect();
+        let mut fields = Vec::new();
+        for f in &d.field {
+            match f.oneof_index.filter(|_| f.proto3_optional != Some(true)) {
+                Some(index) => {
+                    let oneof = usize::try_from(index)
+                        .ok()
+                        .and_then(|i| oneofs.get_mut(i))
+                        .ok_or_else(|| parse_error(&format!("oneof index {index} out of range")))?;
+                    oneof.fields.push(self.field(f, true)?);
+                }
+                None => fields.push(self.field(f, false)?),
+            }
+        }
+        // Oneofs left empty (proto3 `optional`'s synthetic ones) are not written.
+        oneofs.retain(|o| !o.fields.is_empty());
+        let mut reserved: Vec<Reserved> = d
+            .reserved_range
+            .iter()
+            .map(|r| Reserved::Ranges(vec![exclusive_range(r.start, r.end)]))
+            .collect();
+        reserved.extend(
+            d.reserved_name
+                .iter()
+                .map(|n| Reserved::Names(vec![n.clone()])),
+        );
+        Ok(Message {
+            name: d.name.clone().unwrap_or_default(),
+            options: opts::message_entries(d.options.as_ref()),
+            reserved,
+            fields,
+            oneofs,
+            groups: Vec::new(),
+            extension_ranges: d
+                .extension_range
+                .iter()
+                .map(|r| ExtensionRanges {
+                    ranges: vec![exclusive_range(r.start, r.end)],
+                    options: Vec::new(),
+                })
+                .collect(),
+            extends: self.extends(&d.extension)?,
+            messages: d
+                .nested_type
+                .iter()
+                .map(|m| self.message(m, depth + 1))
+                .collect::<Result<_, _>>()?,
+            enums: d.enum_type.iter().map(convert_enum).collect(),
+        })
+    }
+
+    fn field(&self, f: &FieldDescriptorProto, in_oneof: bool) -> Result<Field, SchemaError> {
+        let name = f.name.clone().unwrap_or_default();
+        let pb_type = f.r#type.and_then(|t| PbType::try_from(t).ok());
+        let (field_type, default_kind) = match f.type_name.as_ref() {
+            Some(type_name) => (
+                FieldType::Named(type_name.clone()),
+                (pb_type != Some(PbType::Message) && pb_type != Some(PbType::Group))
+                    .then_some(DefaultKind::EnumConstant),
+            ),
+            None => {
+                let scalar = pb_type.and_then(scalar_of).ok_or_else(|| {
+                    parse_error(&format!("field '{name}' has no valid type"))
+                })?;
+                (
+                    FieldType::Scalar(scalar),
+                    Some(DefaultKind::of_scalar(scalar)),
+                )
+            }
+        };
+        let default = match (&f.default_value, self.proto3) {
+            (Some(text), false) => {
+                let kind = default_kind.ok_or_else(|| {
+                    parse_error(&format!("field '{name}' cannot have a default value"))
+                })?;
+                Some(default_value::from_descriptor(kind, text).map_err(|e| parse_error(&e))?)
+            }
+            _ => None,
+        };
+        Ok(Field {
+            label: if in_oneof { None } else { self.label(f) },
+            field_type,
+            name,
+            number: f.number.unwrap_or(0),
+            options: opts::field_entries(f.options.as_ref()),
+            default,
+            json_name: f.json_name.clone(),
+        })
+    }
+
+    fn label(&self, f: &FieldDescriptorProto) -> Option<Label> {
+        if f.proto3_optional == Some(true) {
+            return Some(Label::Optional);
+        }
+        let label = f
+            .label
+            .and_then(|l| PbLabel::try_from(l).ok())
+            .unwrap_or(PbLabel::Optional);
+        match label {
+            PbLabel::Repeated => Some(Label::Repeated),
+            _ if self.proto3 => None,
+            PbLabel::Required => Some(Label::Required),
+            PbLabel::Optional => Some(Label::Optional),
+        }
+    }
+
+    /// Extension fields grouped by extendee, in order of each extendee's first field.
+    fn extends(&self, fields: &[FieldDescriptorProto]) -> Result<Vec<Extend>, SchemaError> {
+        let mut extends: Vec<Extend> = Vec::new();
+        for f in fields {
+            let extendee = f.extendee.clone().unwrap_or_default();
+            let field = self.field(f, false)?;
+            match extends.iter_mut().find(|e| e.extendee == extendee) {
+                Some(extend) => extend.fields.push(field),
+                None => extends.push(Extend {
+                    extendee,
+                    fields: vec![field],
+                }),
+            }
+        }
+        Ok(extends)
+    }
+}
+
+/// A descriptor range (end exclusive) as the file model's inclusive one.
+fn exclusive_range(start: Option<i32>, end: Option<i32>) -> NumberRange {
+    let start = start.unwrap_or(0);
+    NumberRange {
+        start,
+        end: end.unwrap_or(start.saturating_add(1)).saturating_sub(1),
+    }
+}
+
+fn convert_enum(d: &EnumDescriptorProto) -> Enum {
+    let mut reserved: Vec<Reserved> = d
+        .reserved_range
+        .iter()
+        .map(|r| {
+            let start = r.start.unwrap_or(0);
+            Reserved::Ranges(vec![NumberRange {
+                start,
+                end: r.end.unwrap_or(start),
+            }])
+        })
+        .collect();
+    reserved.extend(
+        d.reserved_name
+            .iter()
+            .map(|n| Reserved::Names(vec![n.clone()])),
+    );
+    Enum {
+        name: d.name.clone().unwrap_or_default(),
+        options: opts::enum_entries(d.options.as_ref()),
+        reserved,
+        values: d
+            .value
+            .iter()
+            .map(|v| EnumValue {
+                name: v.name.clone().unwrap_or_default(),
+                number: v.number.unwrap_or(0),
+                options: opts::enum_value_entries(v.options.as_ref()),
+            })
+            .collect(),
+    }
+}
+
+fn convert_service(d: &ServiceDescriptorProto) -> Service {
+    Service {
+        name: d.name.clone().unwrap_or_default(),
+        options: opts::service_entries(d.options.as_ref()),
+        rpcs: d
+            .method
+            .iter()
+            .map(|m| Rpc {
+                name: m.name.clone().unwrap_or_default(),
+                input: m.input_type.clone().unwrap_or_default(),
+                input_stream: m.client_streaming == Some(true),
+                output: m.output_type.clone().unwrap_or_default(),
+                output_stream: m.server_streaming == Some(true),
+                options: opts::method_entries(m.options.as_ref()),
+            })
+            .collect(),
+    }
+}
+
+/// The scalar a descriptor type number stands for (`None` for message, enum, group).
+#[must_use]
+pub fn scalar_of(t: PbType) -> Option<Scalar> {
+    Some(match t {
+        PbType::Double => Scalar::Double,
+        PbType::Float => Scalar::Float,
+        PbType::Int64 => Scalar::Int64,
+        PbType::Uint64 => Scalar::Uint64,
+        PbType::Int32 => Scalar::Int32,
+        PbType::Fixed64 => Scalar::Fixed64,
+        PbType::Fixed32 => Scalar::Fixed32,
+        PbType::Bool => Scalar::Bool,
+        PbType::String => Scalar::String,
+        PbType::Bytes => Scalar::Bytes,
+        PbType::Uint32 => Scalar::Uint32,
+        PbType::Sfixed32 => Scalar::Sfixed32,
+        PbType::Sfixed64 => Scalar::Sfixed64,
+        PbType::Sint32 => Scalar::Sint32,
+        PbType::Sint64 => Scalar::Sint64,
+        PbType::Message | PbType::Enum | PbType::Group => return None,
+    })
+}
