@@ -137,7 +137,10 @@ pub fn is_builtin(path: &str) -> bool {
 /// for the google/protobuf files and for anything else.
 #[must_use]
 pub fn builtin_text(path: &str) -> Option<&'static str> {
-    TEXTS.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)
+    TEXTS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| *text)
 }
 
 /// The parsed built-in at `path`, shared; `None` when `path` is not a built-in.
@@ -189,7 +192,11 @@ mod tests {
         }
         let timestamp = builtin_file("google/protobuf/timestamp.proto").unwrap();
         let ts = message(&timestamp, "Timestamp");
-        let fields: Vec<_> = ts.fields.iter().map(|f| (f.name.as_str(), f.number)).collect();
+        let fields: Vec<_> = ts
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.number))
+            .collect();
         assert_eq!(fields, [("seconds", 1), ("nanos", 2)]);
         // struct.proto's map comes back as an explicit entry message.
         let structs = builtin_file("google/protobuf/struct.proto").unwrap();
@@ -209,7 +216,11 @@ mod tests {
     #[test]
     fn text_built_ins_define_the_expected_types() {
         let expect: [(&str, &[&str], &[&str]); 19] = [
-            ("google/type/calendar_period.proto", &[], &["CalendarPeriod"]),
+            (
+                "google/type/calendar_period.proto",
+                &[],
+                &["CalendarPeriod"],
+            ),
             ("google/type/color.proto", &["Color"], &[]),
             ("google/type/date.proto", &["Date"], &[]),
             ("google/type/datetime.proto", &["DateTime", "TimeZone"], &[]),

@@ -62,7 +62,9 @@ pub fn from_descriptor(kind: DefaultKind, text: &str) -> Result<OptionValue, Str
     let bad = || format!("invalid default value '{text}'");
     match kind {
         DefaultKind::Text => Ok(OptionValue::String(text.as_bytes().to_vec())),
-        DefaultKind::Bytes => c_unescape(text).map(OptionValue::String).ok_or_else(bad),
+        DefaultKind::Bytes => super::aggregate::unescape(text)
+            .map(OptionValue::String)
+            .map_err(|_| bad()),
         DefaultKind::Bool if text == "true" || text == "false" => {
             Ok(OptionValue::Identifier(text.to_owned()))
         }
@@ -152,66 +154,6 @@ pub fn c_escape(bytes: &[u8]) -> String {
     out
 }
 
-/// Reads C escapes (`\n`, `\\`, octal `\NNN`, hex `\xHH`, …); `None` on a bad escape.
-#[must_use]
-pub fn c_unescape(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        i += 1;
-        if b != b'\\' {
-            out.push(b);
-            continue;
-        }
-        let &e = bytes.get(i)?;
-        i += 1;
-        match e {
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'a' => out.push(0x07),
-            b'b' => out.push(0x08),
-            b'f' => out.push(0x0c),
-            b'v' => out.push(0x0b),
-            b'\\' | b'\'' | b'"' | b'?' => out.push(e),
-            b'0'..=b'7' => {
-                let mut value = u32::from(e - b'0');
-                for _ in 0..2 {
-                    match bytes.get(i) {
-                        Some(&d @ b'0'..=b'7') => {
-                            value = value * 8 + u32::from(d - b'0');
-                            i += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                out.push(u8::try_from(value).ok()?);
-            }
-            b'x' | b'X' => {
-                let mut value = 0u32;
-                let mut digits = 0;
-                while digits < 2 {
-                    match bytes.get(i).and_then(|&d| char::from(d).to_digit(16)) {
-                        Some(d) => {
-                            value = value * 16 + d;
-                            i += 1;
-                            digits += 1;
-                        }
-                        None => break,
-                    }
-                }
-                if digits == 0 {
-                    return None;
-                }
-                out.push(u8::try_from(value).ok()?);
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,10 +163,11 @@ mod tests {
         let raw = b"a\x00\n\"\\\xff~".to_vec();
         let text = c_escape(&raw);
         assert_eq!(text, "a\\000\\n\\\"\\\\\\377~");
-        assert_eq!(c_unescape(&text), Some(raw));
-        assert_eq!(c_unescape("\\x41\\101\\q"), None);
-        assert_eq!(c_unescape("\\x41\\101"), Some(b"AA".to_vec()));
-        assert_eq!(c_unescape("\\"), None);
+        assert_eq!(
+            from_descriptor(DefaultKind::Bytes, &text),
+            Ok(OptionValue::String(raw))
+        );
+        assert!(from_descriptor(DefaultKind::Bytes, "\\q").is_err());
     }
 
     #[test]
@@ -252,10 +195,13 @@ mod tests {
             Some("0.25".into())
         );
         assert_eq!(
-            to_descriptor(DefaultKind::Bool, &OptionValue::Int {
-                negative: false,
-                magnitude: 1
-            }),
+            to_descriptor(
+                DefaultKind::Bool,
+                &OptionValue::Int {
+                    negative: false,
+                    magnitude: 1
+                }
+            ),
             None
         );
     }

@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use base64::Engine as _;
 use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use prost::Message as _;
 use prost_types::field_descriptor_proto::{Label as PbLabel, Type as PbType};
 use prost_types::{
@@ -18,10 +18,11 @@ use prost_types::{
 
 use super::ast::{
     Enum, EnumValue, Extend, ExtensionRanges, Field, FieldType, Import, ImportKind, Label, Message,
-    NumberRange, Oneof, ProtoFile, Reserved, Rpc, Scalar, Service, Syntax,
+    NumberRange, Oneof, ProtoFile, Reserved, Rpc, Service, Syntax,
 };
 use super::default_value::{self, DefaultKind};
 use super::descriptor_options as opts;
+use super::text::{parse_error, scalar_of};
 use crate::schema::SchemaError;
 use crate::schema::limits::too_deep;
 
@@ -33,13 +34,6 @@ const STRICT_BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::Indifferent)
         .with_decode_allow_trailing_bits(true),
 );
-
-/// The 42201 message for input that is not a Protobuf file.
-pub(crate) fn parse_error(reason: &str) -> SchemaError {
-    SchemaError::new(format!(
-        "Invalid schema of type PROTOBUF, details: Could not parse Protobuf - {reason}"
-    ))
-}
 
 /// Decodes strict standard base64 into a `FileDescriptorProto` and converts it.
 ///
@@ -190,9 +184,9 @@ impl Converter {
                     .then_some(DefaultKind::EnumConstant),
             ),
             None => {
-                let scalar = pb_type.and_then(scalar_of).ok_or_else(|| {
-                    parse_error(&format!("field '{name}' has no valid type"))
-                })?;
+                let scalar = pb_type
+                    .and_then(scalar_of)
+                    .ok_or_else(|| parse_error(&format!("field '{name}' has no valid type")))?;
                 (
                     FieldType::Scalar(scalar),
                     Some(DefaultKind::of_scalar(scalar)),
@@ -312,27 +306,4 @@ fn convert_service(d: &ServiceDescriptorProto) -> Service {
             })
             .collect(),
     }
-}
-
-/// The scalar a descriptor type number stands for (`None` for message, enum, group).
-#[must_use]
-pub fn scalar_of(t: PbType) -> Option<Scalar> {
-    Some(match t {
-        PbType::Double => Scalar::Double,
-        PbType::Float => Scalar::Float,
-        PbType::Int64 => Scalar::Int64,
-        PbType::Uint64 => Scalar::Uint64,
-        PbType::Int32 => Scalar::Int32,
-        PbType::Fixed64 => Scalar::Fixed64,
-        PbType::Fixed32 => Scalar::Fixed32,
-        PbType::Bool => Scalar::Bool,
-        PbType::String => Scalar::String,
-        PbType::Bytes => Scalar::Bytes,
-        PbType::Uint32 => Scalar::Uint32,
-        PbType::Sfixed32 => Scalar::Sfixed32,
-        PbType::Sfixed64 => Scalar::Sfixed64,
-        PbType::Sint32 => Scalar::Sint32,
-        PbType::Sint64 => Scalar::Sint64,
-        PbType::Message | PbType::Enum | PbType::Group => return None,
-    })
 }

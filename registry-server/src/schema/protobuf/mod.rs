@@ -4,11 +4,11 @@
 
 mod aggregate;
 pub mod ast;
-pub mod text;
 pub mod builtins;
 pub mod default_value;
 pub mod descriptor_options;
 pub mod from_descriptor;
+pub mod text;
 pub mod to_descriptor;
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use prost_types::{
 };
 
 use super::ast::{
-    Enum, EnumValue, Extend, ExtensionRanges, Field, Group, Import, ImportKind, Label,
-    NumberRange, Oneof, OptionValue, ProtoFile, Reserved, Rpc, Scalar, Service, Syntax,
+    Enum, EnumValue, Extend, ExtensionRanges, Field, Group, Import, ImportKind, Label, NumberRange,
+    Oneof, OptionValue, ProtoFile, Reserved, Rpc, Scalar, Service, Syntax,
 };
 use super::from_descriptor::{from_descriptor, parse_base64};
 use super::tests_support::*;
@@ -58,8 +58,12 @@ fn rt_written() -> ProtoFile {
         Reserved::Ranges(vec![NumberRange { start: 10, end: 12 }]),
         Reserved::Names(vec!["old".into()]),
     ];
-    item.messages.push(message("Part", vec![field("code", scalar(Scalar::String), 1)]));
-    item.enums.push(enumeration("Kind", &[("KIND_UNSPECIFIED", 0), ("BIG", 1)]));
+    item.messages.push(message(
+        "Part",
+        vec![field("code", scalar(Scalar::String), 1)],
+    ));
+    item.enums
+        .push(enumeration("Kind", &[("KIND_UNSPECIFIED", 0), ("BIG", 1)]));
     let mut top = enumeration("Top", &[("TOP_ZERO", 0), ("TOP_ONE", 1)]);
     top.values[1].options = vec![ident("deprecated", "true")];
     ProtoFile {
@@ -94,12 +98,18 @@ fn rt_expected() -> ProtoFile {
         "Item",
         vec![
             with_json(field("item_id", scalar(Scalar::String), 1), "itemId"),
-            with_json(labelled(Label::Repeated, "parts", named(".rt.Item.Part"), 2), "parts"),
+            with_json(
+                labelled(Label::Repeated, "parts", named(".rt.Item.Part"), 2),
+                "parts",
+            ),
             with_json(
                 labelled(Label::Repeated, "by_code", named(".rt.Item.ByCodeEntry"), 3),
                 "byCode",
             ),
-            with_json(labelled(Label::Optional, "weight", scalar(Scalar::Int64), 4), "weight"),
+            with_json(
+                labelled(Label::Optional, "weight", scalar(Scalar::Int64), 4),
+                "weight",
+            ),
             with_json(field("at", named(".google.protobuf.Timestamp"), 5), "at"),
             with_json(field("kind", named(".rt.Item.Kind"), 6), "kind"),
         ],
@@ -126,10 +136,14 @@ fn rt_expected() -> ProtoFile {
     );
     entry.options = vec![ident("map_entry", "true")];
     item.messages = vec![
-        message("Part", vec![with_json(field("code", scalar(Scalar::String), 1), "code")]),
+        message(
+            "Part",
+            vec![with_json(field("code", scalar(Scalar::String), 1), "code")],
+        ),
         entry,
     ];
-    item.enums.push(enumeration("Kind", &[("KIND_UNSPECIFIED", 0), ("BIG", 1)]));
+    item.enums
+        .push(enumeration("Kind", &[("KIND_UNSPECIFIED", 0), ("BIG", 1)]));
     let mut expected = rt_written();
     expected.messages = vec![item];
     expected.services[0].rpcs[0].input = ".rt.Item".into();
@@ -141,7 +155,10 @@ fn rt_expected() -> ProtoFile {
 fn round_trip_gives_confluents_descriptor_form() {
     let written = rt_written();
     let mut types = types_of(&written);
-    types.insert("google.protobuf.Timestamp".into(), super::ast::NamedKind::Message);
+    types.insert(
+        "google.protobuf.Timestamp".into(),
+        super::ast::NamedKind::Message,
+    );
     let fd = to_descriptor(&written, &resolver(types)).unwrap();
     let back = parse_base64(&serialized(&fd), 64).unwrap();
     assert_eq!(back, rt_expected());
@@ -169,10 +186,16 @@ fn proto2_round_trip_keeps_labels_defaults_and_turns_groups_into_fields() {
         name: "Extra".into(),
         number: 5,
         options: Vec::new(),
-        body: message("Extra", vec![labelled(Label::Optional, "note", scalar(Scalar::String), 6)]),
+        body: message(
+            "Extra",
+            vec![labelled(Label::Optional, "note", scalar(Scalar::String), 6)],
+        ),
     });
     m.extension_ranges.push(ExtensionRanges {
-        ranges: vec![NumberRange { start: 100, end: 100 }],
+        ranges: vec![NumberRange {
+            start: 100,
+            end: 100,
+        }],
         options: Vec::new(),
     });
     let file = ProtoFile {
@@ -189,7 +212,10 @@ fn proto2_round_trip_keeps_labels_defaults_and_turns_groups_into_fields() {
     assert_eq!(back.syntax, Some(Syntax::Proto2));
     let m = &back.messages[0];
     assert_eq!(m.fields[0].label, Some(Label::Required));
-    assert_eq!(m.fields[1].default, Some(OptionValue::Identifier("-inf".into())));
+    assert_eq!(
+        m.fields[1].default,
+        Some(OptionValue::Identifier("-inf".into()))
+    );
     assert_eq!(
         m.fields[2].default,
         Some(OptionValue::Int {
@@ -197,7 +223,10 @@ fn proto2_round_trip_keeps_labels_defaults_and_turns_groups_into_fields() {
             magnitude: u64::MAX
         })
     );
-    assert_eq!(m.fields[3].default, Some(OptionValue::String(b"\x01\\".to_vec())));
+    assert_eq!(
+        m.fields[3].default,
+        Some(OptionValue::String(b"\x01\\".to_vec()))
+    );
     // The group comes back as a plain field of its nested message.
     assert!(m.groups.is_empty());
     assert_eq!(m.fields[4].name, "extra");
@@ -207,7 +236,10 @@ fn proto2_round_trip_keeps_labels_defaults_and_turns_groups_into_fields() {
     assert_eq!(
         m.extension_ranges,
         vec![ExtensionRanges {
-            ranges: vec![NumberRange { start: 100, end: 100 }],
+            ranges: vec![NumberRange {
+                start: 100,
+                end: 100
+            }],
             options: Vec::new()
         }]
     );
@@ -318,7 +350,10 @@ fn client_descriptor_converts_as_confluent_does() {
     assert_eq!(file.syntax, Some(Syntax::Proto3));
     assert_eq!(file.package.as_deref(), Some("p"));
     let kinds: Vec<_> = file.imports.iter().map(|i| i.kind).collect();
-    assert_eq!(kinds, [ImportKind::Plain, ImportKind::Public, ImportKind::Weak]);
+    assert_eq!(
+        kinds,
+        [ImportKind::Plain, ImportKind::Public, ImportKind::Weak]
+    );
     assert_eq!(
         file.options,
         vec![
@@ -331,7 +366,11 @@ fn client_descriptor_converts_as_confluent_does() {
     let a = &file.messages[0];
     // Only the options Confluent keeps (not message_set_wire_format).
     assert_eq!(a.options, vec![ident("deprecated", "true")]);
-    let names: Vec<_> = a.fields.iter().map(|f| (f.name.as_str(), f.label)).collect();
+    let names: Vec<_> = a
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.label))
+        .collect();
     assert_eq!(
         names,
         [
@@ -384,7 +423,12 @@ fn client_descriptor_converts_as_confluent_does() {
     let extends: Vec<(&str, Vec<&str>)> = file
         .extends
         .iter()
-        .map(|e| (e.extendee.as_str(), e.fields.iter().map(|f| f.name.as_str()).collect()))
+        .map(|e| {
+            (
+                e.extendee.as_str(),
+                e.fields.iter().map(|f| f.name.as_str()).collect(),
+            )
+        })
         .collect();
     assert_eq!(extends, [(".p.A", vec!["ea", "ec"]), (".p.B", vec!["eb"])]);
 }
@@ -402,7 +446,10 @@ fn proto3_defaults_are_dropped_and_proto2_defaults_read_by_type() {
         syntax: Some("proto3".into()),
         ..FileDescriptorProto::default()
     };
-    assert_eq!(from_descriptor(&fd, 8).unwrap().messages[0].fields[0].default, None);
+    assert_eq!(
+        from_descriptor(&fd, 8).unwrap().messages[0].fields[0].default,
+        None
+    );
     fd.syntax = None;
     let file = from_descriptor(&fd, 8).unwrap();
     assert_eq!(file.syntax, None);
@@ -440,7 +487,13 @@ fn base64_is_strict_but_padding_is_optional() {
 
 #[test]
 fn garbage_and_editions_are_parse_errors() {
-    for text in ["////", "AAAA", "not base64 at all", "message Foo {}", "CgA="] {
+    for text in [
+        "////",
+        "AAAA",
+        "not base64 at all",
+        "message Foo {}",
+        "CgA=",
+    ] {
         match parse_base64(text, 64) {
             Ok(file) => assert_eq!(text, "CgA=", "unexpected success: {file:?}"),
             Err(e) => assert!(e.message.starts_with(PREFIX), "{}", e.message),

@@ -74,7 +74,12 @@ pub fn enumeration(name: &str, values: &[(&str, i32)]) -> Enum {
 
 /// Full names (no leading dot) of every message and enum of `file`.
 pub fn types_of(file: &ProtoFile) -> HashMap<String, NamedKind> {
-    fn walk(scope: &str, messages: &[Message], enums: &[Enum], out: &mut HashMap<String, NamedKind>) {
+    fn walk(
+        scope: &str,
+        messages: &[Message],
+        enums: &[Enum],
+        out: &mut HashMap<String, NamedKind>,
+    ) {
         let join = |n: &str| {
             if scope.is_empty() {
                 n.to_owned()
@@ -105,9 +110,7 @@ pub fn types_of(file: &ProtoFile) -> HashMap<String, NamedKind> {
 }
 
 /// Resolves like protoc for names whose first part is a type: innermost scope first.
-pub fn resolver(
-    types: HashMap<String, NamedKind>,
-) -> impl Fn(&str, &str) -> Option<ResolvedName> {
+pub fn resolver(types: HashMap<String, NamedKind>) -> impl Fn(&str, &str) -> Option<ResolvedName> {
     move |scope: &str, written: &str| {
         let found = |full: &str| {
             types.get(full).map(|kind| ResolvedName {
@@ -131,7 +134,9 @@ pub fn resolver(
             if scope.is_empty() {
                 return None;
             }
-            scope = scope.rfind('.').map_or(String::new(), |i| scope[..i].to_owned());
+            scope = scope
+                .rfind('.')
+                .map_or(String::new(), |i| scope[..i].to_owned());
         }
     }
 }

@@ -4,11 +4,13 @@
 use prost_reflect::{Cardinality, DescriptorPool, DynamicMessage, Kind, MapKey, Value};
 
 use super::ast::{
-    ExtensionRanges, Extend, FieldType, Group, Import, ImportKind, Label, Message, NamedKind,
+    Extend, ExtensionRanges, FieldType, Group, Import, ImportKind, Label, Message, NamedKind,
     NumberRange, Oneof, OptionValue, ProtoFile, Reserved, Rpc, Scalar, Service, Syntax,
 };
 use super::tests_support::*;
-use super::to_descriptor::{map_entry_name, json_name, serialized, to_descriptor, to_descriptor_named};
+use super::to_descriptor::{
+    json_name, map_entry_name, serialized, to_descriptor, to_descriptor_named,
+};
 
 /// A proto3 shop order: nested types, maps, a oneof, proto3 optional, an import, a service.
 pub fn shop_file() -> ProtoFile {
@@ -20,7 +22,8 @@ pub fn shop_file() -> ProtoFile {
             field("unit_price", named("Money"), 3),
         ],
     );
-    line.enums.push(enumeration("Unit", &[("UNIT_UNSPECIFIED", 0), ("KG", 1)]));
+    line.enums
+        .push(enumeration("Unit", &[("UNIT_UNSPECIFIED", 0), ("KG", 1)]));
     let mut order = message(
         "Order",
         vec![
@@ -56,7 +59,10 @@ pub fn shop_file() -> ProtoFile {
         ],
     });
     order.messages.push(line);
-    order.enums.push(enumeration("Status", &[("STATUS_UNSPECIFIED", 0), ("PAID", 1)]));
+    order.enums.push(enumeration(
+        "Status",
+        &[("STATUS_UNSPECIFIED", 0), ("PAID", 1)],
+    ));
     order.reserved = vec![
         Reserved::Ranges(vec![NumberRange { start: 20, end: 25 }]),
         Reserved::Names(vec!["legacy".into()]),
@@ -68,7 +74,10 @@ pub fn shop_file() -> ProtoFile {
             path: "google/protobuf/timestamp.proto".into(),
             kind: ImportKind::Plain,
         }],
-        options: vec![string_opt("java_package", "com.acme.shop"), ident("optimize_for", "SPEED")],
+        options: vec![
+            string_opt("java_package", "com.acme.shop"),
+            ident("optimize_for", "SPEED"),
+        ],
         messages: vec![
             order,
             message(
@@ -79,7 +88,10 @@ pub fn shop_file() -> ProtoFile {
                 ],
             ),
         ],
-        enums: vec![enumeration("Channel", &[("CHANNEL_UNSPECIFIED", 0), ("WEB", 1)])],
+        enums: vec![enumeration(
+            "Channel",
+            &[("CHANNEL_UNSPECIFIED", 0), ("WEB", 1)],
+        )],
         extends: Vec::new(),
         services: vec![Service {
             name: "Shop".into(),
@@ -128,7 +140,10 @@ fn shop_file_loads_into_a_pool_with_its_shape() {
     let resolve = with_timestamp(&file);
     let fd = to_descriptor(&file, &resolve).unwrap();
     assert_eq!(fd.name.as_deref(), Some("default"));
-    assert_eq!(fd.dependency, vec!["google/protobuf/timestamp.proto".to_owned()]);
+    assert_eq!(
+        fd.dependency,
+        vec!["google/protobuf/timestamp.proto".to_owned()]
+    );
     let pool = load(vec![fd]);
 
     let order = pool.get_message_by_name("acme.shop.v1.Order").unwrap();
@@ -138,20 +153,36 @@ fn shop_file_loads_into_a_pool_with_its_shape() {
     let by_pos = order.get_field_by_name("lines_by_pos").unwrap();
     assert!(by_pos.is_map());
     assert_eq!(by_pos.json_name(), "linesByPos");
-    let Kind::Message(entry) = by_pos.kind() else { panic!("map field is not a message") };
+    let Kind::Message(entry) = by_pos.kind() else {
+        panic!("map field is not a message")
+    };
     assert_eq!(entry.full_name(), "acme.shop.v1.Order.LinesByPosEntry");
     assert_eq!(
-        entry.map_entry_value_field().kind().as_message().unwrap().full_name(),
+        entry
+            .map_entry_value_field()
+            .kind()
+            .as_message()
+            .unwrap()
+            .full_name(),
         "acme.shop.v1.Order.Line"
     );
     // Written nested messages keep their index; map entries come after them.
-    let nested: Vec<String> = order.child_messages().map(|m| m.name().to_owned()).collect();
+    let nested: Vec<String> = order
+        .child_messages()
+        .map(|m| m.name().to_owned())
+        .collect();
     assert_eq!(nested, ["Line", "LabelsEntry", "LinesByPosEntry"]);
 
     let created = order.get_field_by_name("created_at").unwrap();
-    assert_eq!(created.kind().as_message().unwrap().full_name(), "google.protobuf.Timestamp");
+    assert_eq!(
+        created.kind().as_message().unwrap().full_name(),
+        "google.protobuf.Timestamp"
+    );
     let status = order.get_field_by_name("status").unwrap();
-    assert_eq!(status.kind().as_enum().unwrap().full_name(), "acme.shop.v1.Order.Status");
+    assert_eq!(
+        status.kind().as_enum().unwrap().full_name(),
+        "acme.shop.v1.Order.Status"
+    );
 
     let note = order.get_field_by_name("note").unwrap();
     let synthetic = note.containing_oneof().unwrap();
@@ -161,12 +192,24 @@ fn shop_file_loads_into_a_pool_with_its_shape() {
     assert_eq!(oneofs, ["payment", "_note"]);
     let iban = order.get_field_by_name("iban").unwrap();
     assert_eq!(iban.containing_oneof().unwrap().name(), "payment");
-    assert_eq!(order.get_field_by_name("order_id").unwrap().cardinality(), Cardinality::Optional);
-    assert_eq!(order.get_field_by_name("lines").unwrap().cardinality(), Cardinality::Repeated);
+    assert_eq!(
+        order.get_field_by_name("order_id").unwrap().cardinality(),
+        Cardinality::Optional
+    );
+    assert_eq!(
+        order.get_field_by_name("lines").unwrap().cardinality(),
+        Cardinality::Repeated
+    );
 
     let price = pool.get_message_by_name("acme.shop.v1.Order.Line").unwrap();
     assert_eq!(
-        price.get_field_by_name("unit_price").unwrap().kind().as_message().unwrap().full_name(),
+        price
+            .get_field_by_name("unit_price")
+            .unwrap()
+            .kind()
+            .as_message()
+            .unwrap()
+            .full_name(),
         "acme.shop.v1.Money"
     );
 
@@ -176,10 +219,20 @@ fn shop_file_loads_into_a_pool_with_its_shape() {
     assert!(!methods[0].is_client_streaming());
     assert!(methods[1].is_client_streaming() && methods[1].is_server_streaming());
     assert_eq!(methods[1].output().full_name(), "acme.shop.v1.Money");
-    let opts = methods[0].method_descriptor_proto().options.clone().unwrap();
+    let opts = methods[0]
+        .method_descriptor_proto()
+        .options
+        .clone()
+        .unwrap();
     assert_eq!(opts.idempotency_level, Some(2));
 
-    let file_opts = pool.get_file_by_name("default").unwrap().file_descriptor_proto().options.clone().unwrap();
+    let file_opts = pool
+        .get_file_by_name("default")
+        .unwrap()
+        .file_descriptor_proto()
+        .options
+        .clone()
+        .unwrap();
     assert_eq!(file_opts.java_package.as_deref(), Some("com.acme.shop"));
     assert_eq!(file_opts.optimize_for, Some(1));
 }
@@ -229,19 +282,31 @@ fn legacy_file() -> ProtoFile {
         name: "Entry".into(),
         number: 10,
         options: Vec::new(),
-        body: message("Entry", vec![labelled(Label::Optional, "key", scalar(Scalar::String), 11)]),
+        body: message(
+            "Entry",
+            vec![labelled(Label::Optional, "key", scalar(Scalar::String), 11)],
+        ),
     });
     account.extension_ranges.push(ExtensionRanges {
-        ranges: vec![NumberRange { start: 100, end: 199 }],
+        ranges: vec![NumberRange {
+            start: 100,
+            end: 199,
+        }],
         options: Vec::new(),
     });
     account.reserved.push(Reserved::Ranges(vec![
         NumberRange { start: 30, end: 30 },
-        NumberRange { start: 300, end: super::ast::MAX_FIELD_NUMBER },
+        NumberRange {
+            start: 300,
+            end: super::ast::MAX_FIELD_NUMBER,
+        },
     ]));
     let mut tier = enumeration("Tier", &[("BASIC", 1), ("GOLD", 2), ("GOLDEN", 2)]);
     tier.options.push(ident("allow_alias", "true"));
-    tier.reserved.push(Reserved::Ranges(vec![NumberRange { start: 5, end: i32::MAX }]));
+    tier.reserved.push(Reserved::Ranges(vec![NumberRange {
+        start: 5,
+        end: i32::MAX,
+    }]));
     tier.reserved.push(Reserved::Names(vec!["OLD".into()]));
     ProtoFile {
         syntax: None,
@@ -250,7 +315,12 @@ fn legacy_file() -> ProtoFile {
         enums: vec![tier],
         extends: vec![Extend {
             extendee: "Account".into(),
-            fields: vec![labelled(Label::Optional, "nickname", scalar(Scalar::String), 100)],
+            fields: vec![labelled(
+                Label::Optional,
+                "nickname",
+                scalar(Scalar::String),
+                100,
+            )],
         }],
         ..ProtoFile::default()
     }
@@ -274,17 +344,26 @@ fn proto2_file_keeps_labels_defaults_groups_and_extensions() {
     assert_eq!(default_of("ratio"), Value::F64(0.5));
     assert_eq!(default_of("blob"), Value::Bytes(vec![0, b'a', 0xff].into()));
     assert!(account.get_field_by_name("scores").unwrap().is_packed());
-    assert_eq!(account.get_field_by_name("untagged").unwrap().cardinality(), Cardinality::Optional);
+    assert_eq!(
+        account.get_field_by_name("untagged").unwrap().cardinality(),
+        Cardinality::Optional
+    );
     let entry = account.get_field_by_name("entry").unwrap();
     assert!(entry.is_group());
-    assert_eq!(entry.kind().as_message().unwrap().full_name(), "legacy.Account.Entry");
+    assert_eq!(
+        entry.kind().as_message().unwrap().full_name(),
+        "legacy.Account.Entry"
+    );
     let ext = pool.get_extension_by_name("legacy.nickname").unwrap();
     assert_eq!(ext.containing_message().full_name(), "legacy.Account");
     assert_eq!(ext.number(), 100);
     let ranges: Vec<_> = account.reserved_ranges().collect();
     assert_eq!(ranges, vec![30..31, 300..536_870_912]);
     let tier = pool.get_enum_by_name("legacy.Tier").unwrap();
-    assert_eq!(tier.reserved_ranges().collect::<Vec<_>>(), vec![5..=i32::MAX]);
+    assert_eq!(
+        tier.reserved_ranges().collect::<Vec<_>>(),
+        vec![5..=i32::MAX]
+    );
     assert_eq!(tier.reserved_names().collect::<Vec<_>>(), vec!["OLD"]);
 }
 
@@ -293,7 +372,10 @@ fn a_dependency_built_with_its_path_is_what_the_root_imports() {
     let common = ProtoFile {
         syntax: Some(Syntax::Proto3),
         package: Some("acme.common".into()),
-        messages: vec![message("Money", vec![field("units", scalar(Scalar::Int64), 1)])],
+        messages: vec![message(
+            "Money",
+            vec![field("units", scalar(Scalar::Int64), 1)],
+        )],
         ..ProtoFile::default()
     };
     let root = ProtoFile {
@@ -303,7 +385,10 @@ fn a_dependency_built_with_its_path_is_what_the_root_imports() {
             path: "acme/common.proto".into(),
             kind: ImportKind::Public,
         }],
-        messages: vec![message("Invoice", vec![field("total", named("acme.common.Money"), 1)])],
+        messages: vec![message(
+            "Invoice",
+            vec![field("total", named("acme.common.Money"), 1)],
+        )],
         ..ProtoFile::default()
     };
     let mut types = types_of(&common);
@@ -313,11 +398,21 @@ fn a_dependency_built_with_its_path_is_what_the_root_imports() {
     let fd = to_descriptor(&root, &resolve).unwrap();
     assert_eq!(fd.public_dependency, vec![0]);
     // Without its dependency the root does not link; with it, it does.
-    assert!(DescriptorPool::global().add_file_descriptor_proto(fd.clone()).is_err());
+    assert!(
+        DescriptorPool::global()
+            .add_file_descriptor_proto(fd.clone())
+            .is_err()
+    );
     let pool = load(vec![dep, fd]);
     let total = pool.get_message_by_name("acme.billing.Invoice").unwrap();
     assert_eq!(
-        total.get_field_by_name("total").unwrap().kind().as_message().unwrap().full_name(),
+        total
+            .get_field_by_name("total")
+            .unwrap()
+            .kind()
+            .as_message()
+            .unwrap()
+            .full_name(),
         "acme.common.Money"
     );
 }
@@ -349,16 +444,18 @@ fn an_unknown_type_is_a_resolve_error() {
         }],
     });
     let err = to_descriptor(&bad_rpc, &resolve).unwrap_err();
-    assert!(err.message.ends_with("Could not resolve type: Nope"), "{}", err.message);
+    assert!(
+        err.message.ends_with("Could not resolve type: Nope"),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
 fn synthetic_oneof_names_avoid_taken_names() {
     let mut m = message(
         "M",
-        vec![
-            labelled(Label::Optional, "x", scalar(Scalar::Int32), 1),
-        ],
+        vec![labelled(Label::Optional, "x", scalar(Scalar::Int32), 1)],
     );
     m.messages.push(Message {
         name: "_x".into(),
@@ -374,7 +471,10 @@ fn synthetic_oneof_names_avoid_taken_names() {
         ..ProtoFile::default()
     };
     let fd = to_descriptor(&file, &resolver(types_of(&file))).unwrap();
-    assert_eq!(fd.message_type[0].oneof_decl[0].name.as_deref(), Some("XX_x"));
+    assert_eq!(
+        fd.message_type[0].oneof_decl[0].name.as_deref(),
+        Some("XX_x")
+    );
     load(vec![fd]);
 }
 

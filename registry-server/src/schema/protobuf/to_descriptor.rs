@@ -21,7 +21,7 @@ use prost_types::{
 };
 
 use super::ast::{
-    Enum, Extend, Field, FieldType, Group, ImportKind, Label, Message, NamedKind, NameResolver,
+    Enum, Extend, Field, FieldType, Group, ImportKind, Label, Message, NameResolver, NamedKind,
     ProtoFile, Reserved, Scalar, Service, Syntax,
 };
 use super::default_value::{self, DefaultKind};
@@ -347,22 +347,24 @@ impl Builder<'_, '_> {
         for reserved in &m.reserved {
             match reserved {
                 Reserved::Ranges(ranges) => {
-                    out.reserved_range
-                        .extend(ranges.iter().map(|r| descriptor_proto::ReservedRange {
+                    out.reserved_range.extend(ranges.iter().map(|r| {
+                        descriptor_proto::ReservedRange {
                             start: Some(r.start),
                             end: Some(r.end.saturating_add(1)),
-                        }));
+                        }
+                    }));
                 }
                 Reserved::Names(names) => out.reserved_name.extend(names.iter().cloned()),
             }
         }
         for ext in &m.extension_ranges {
-            out.extension_range
-                .extend(ext.ranges.iter().map(|r| descriptor_proto::ExtensionRange {
+            out.extension_range.extend(ext.ranges.iter().map(|r| {
+                descriptor_proto::ExtensionRange {
                     start: Some(r.start),
                     end: Some(r.end.saturating_add(1)),
                     options: None,
-                }));
+                }
+            }));
         }
         out.extension = self.extensions(&m.extends, &full)?;
         Ok(out)
