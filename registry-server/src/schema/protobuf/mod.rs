@@ -16,4 +16,6 @@ mod tests_from_descriptor;
 #[cfg(test)]
 mod tests_support;
 #[cfg(test)]
+mod tests_text_descriptor;
+#[cfg(test)]
 mod tests_to_descriptor;

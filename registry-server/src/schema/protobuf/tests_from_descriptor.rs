@@ -477,7 +477,7 @@ fn base64_is_strict_but_padding_is_optional() {
     let spaced = format!("{} {}", &padded[..8], &padded[8..]);
     let err = parse_base64(&spaced, 64).unwrap_err();
     assert!(err.message.starts_with(PREFIX), "{}", err.message);
-    let newline = format!("{}\n", padded);
+    let newline = format!("{padded}\n");
     assert!(parse_base64(&newline, 64).is_err());
     let url_safe = padded.replace('+', "-").replace('/', "_");
     if url_safe != padded {
