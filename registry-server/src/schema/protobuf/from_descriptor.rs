@@ -1,7 +1,8 @@
 //! A serialized `FileDescriptorProto` (base64) read into the file model the way Confluent
 //! converts descriptor input: type names kept as the descriptor has them (fully qualified),
 //! map entries as explicit nested `XxxEntry` messages, proto3 labels dropped except
-//! `optional` and `repeated`, groups as plain message fields, only known options kept.
+//! `optional` and `repeated`, groups as plain message fields, only known options and
+//! Confluent's meta options kept.
 
 use std::collections::HashSet;
 
@@ -19,6 +20,9 @@ use prost_types::{
 use super::ast::{
     Enum, EnumValue, Extend, ExtensionRanges, Field, FieldType, Import, ImportKind, Label, Message,
     NumberRange, Oneof, ProtoFile, Reserved, Rpc, Service, Syntax,
+};
+use super::confluent_meta::{
+    self as meta, EnumShadow, FieldShadow, FileShadow, MessageShadow, meta_entry, meta_of,
 };
 use super::default_value::{self, DefaultKind};
 use super::descriptor_options as opts;
@@ -46,15 +50,24 @@ pub fn parse_base64(text: &str, max_depth: usize) -> Result<ProtoFile, SchemaErr
         .map_err(|e| parse_error(&format!("invalid base64: {e}")))?;
     let descriptor = FileDescriptorProto::decode(bytes.as_slice())
         .map_err(|e| parse_error(&format!("invalid FileDescriptorProto: {e}")))?;
-    from_descriptor(&descriptor, max_depth)
+    convert(&descriptor, meta::decode(&bytes).as_ref(), max_depth)
 }
 
-/// Converts a decoded `FileDescriptorProto` (its `name` is ignored).
+/// Converts a decoded `FileDescriptorProto` (its `name` is ignored). Confluent's meta
+/// options need the encoded bytes; [`parse_base64`] keeps them, this cannot.
 ///
 /// # Errors
 /// As [`parse_base64`], past the decoding.
 pub fn from_descriptor(
     file: &FileDescriptorProto,
+    max_depth: usize,
+) -> Result<ProtoFile, SchemaError> {
+    convert(file, None, max_depth)
+}
+
+fn convert(
+    file: &FileDescriptorProto,
+    shadow: Option<&FileShadow>,
     max_depth: usize,
 ) -> Result<ProtoFile, SchemaError> {
     let syntax = match file.syntax.as_deref() {
@@ -89,18 +102,29 @@ pub fn from_descriptor(
             }
         })
         .collect();
+    let mut options = opts::file_entries(file.options.as_ref());
+    options.extend(meta_entry(
+        "confluent.file_meta",
+        shadow.and_then(|s| meta_of(s.options.as_ref())),
+    ));
     Ok(ProtoFile {
         syntax,
         package: file.package.clone().filter(|p| !p.is_empty()),
         imports,
-        options: opts::file_entries(file.options.as_ref()),
+        options,
         messages: file
             .message_type
             .iter()
-            .map(|m| conv.message(m, 1))
+            .enumerate()
+            .map(|(i, m)| conv.message(m, shadow.and_then(|s| s.message_type.get(i)), 1))
             .collect::<Result<_, _>>()?,
-        enums: file.enum_type.iter().map(convert_enum).collect(),
-        extends: conv.extends(&file.extension)?,
+        enums: file
+            .enum_type
+            .iter()
+            .enumerate()
+            .map(|(i, e)| convert_enum(e, shadow.and_then(|s| s.enum_type.get(i))))
+            .collect(),
+        extends: conv.extends(&file.extension, shadow.map(|s| s.extension.as_slice()))?,
         services: file.service.iter().map(convert_service).collect(),
     })
 }
@@ -111,7 +135,12 @@ struct Converter {
 }
 
 impl Converter {
-    fn message(&self, d: &DescriptorProto, depth: usize) -> Result<Message, SchemaError> {
+    fn message(
+        &self,
+        d: &DescriptorProto,
+        shadow: Option<&MessageShadow>,
+        depth: usize,
+    ) -> Result<Message, SchemaError> {
         if depth > self.max_depth {
             return Err(parse_error(&too_deep("message nesting", self.max_depth)));
         }
@@ -125,16 +154,17 @@ impl Converter {
             })
             .collect();
         let mut fields = Vec::new();
-        for f in &d.field {
+        for (i, f) in d.field.iter().enumerate() {
+            let field_shadow = shadow.and_then(|s| s.field.get(i));
             match f.oneof_index.filter(|_| f.proto3_optional != Some(true)) {
                 Some(index) => {
                     let oneof = usize::try_from(index)
                         .ok()
                         .and_then(|i| oneofs.get_mut(i))
                         .ok_or_else(|| parse_error(&format!("oneof index {index} out of range")))?;
-                    oneof.fields.push(self.field(f, true)?);
+                    oneof.fields.push(self.field(f, true, field_shadow)?);
                 }
-                None => fields.push(self.field(f, false)?),
+                None => fields.push(self.field(f, false, field_shadow)?),
             }
         }
         // Oneofs left empty (proto3 `optional`'s synthetic ones) are not written.
@@ -149,9 +179,14 @@ impl Converter {
                 .iter()
                 .map(|n| Reserved::Names(vec![n.clone()])),
         );
+        let mut options = opts::message_entries(d.options.as_ref());
+        options.extend(meta_entry(
+            "confluent.message_meta",
+            shadow.and_then(|s| meta_of(s.options.as_ref())),
+        ));
         Ok(Message {
             name: d.name.clone().unwrap_or_default(),
-            options: opts::message_entries(d.options.as_ref()),
+            options,
             reserved,
             fields,
             oneofs,
@@ -164,17 +199,28 @@ impl Converter {
                     options: Vec::new(),
                 })
                 .collect(),
-            extends: self.extends(&d.extension)?,
+            extends: self.extends(&d.extension, shadow.map(|s| s.extension.as_slice()))?,
             messages: d
                 .nested_type
                 .iter()
-                .map(|m| self.message(m, depth + 1))
+                .enumerate()
+                .map(|(i, m)| self.message(m, shadow.and_then(|s| s.nested_type.get(i)), depth + 1))
                 .collect::<Result<_, _>>()?,
-            enums: d.enum_type.iter().map(convert_enum).collect(),
+            enums: d
+                .enum_type
+                .iter()
+                .enumerate()
+                .map(|(i, e)| convert_enum(e, shadow.and_then(|s| s.enum_type.get(i))))
+                .collect(),
         })
     }
 
-    fn field(&self, f: &FieldDescriptorProto, in_oneof: bool) -> Result<Field, SchemaError> {
+    fn field(
+        &self,
+        f: &FieldDescriptorProto,
+        in_oneof: bool,
+        shadow: Option<&FieldShadow>,
+    ) -> Result<Field, SchemaError> {
         let name = f.name.clone().unwrap_or_default();
         let pb_type = f.r#type.and_then(|t| PbType::try_from(t).ok());
         let (field_type, default_kind) = match f.type_name.as_ref() {
@@ -202,12 +248,17 @@ impl Converter {
             }
             _ => None,
         };
+        let mut options = opts::field_entries(f.options.as_ref());
+        options.extend(meta_entry(
+            "confluent.field_meta",
+            shadow.and_then(|s| meta_of(s.options.as_ref())),
+        ));
         Ok(Field {
             label: if in_oneof { None } else { self.label(f) },
             field_type,
             name,
             number: f.number.unwrap_or(0),
-            options: opts::field_entries(f.options.as_ref()),
+            options,
             default,
             json_name: f.json_name.clone(),
         })
@@ -230,11 +281,15 @@ impl Converter {
     }
 
     /// Extension fields grouped by extendee, in order of each extendee's first field.
-    fn extends(&self, fields: &[FieldDescriptorProto]) -> Result<Vec<Extend>, SchemaError> {
+    fn extends(
+        &self,
+        fields: &[FieldDescriptorProto],
+        shadows: Option<&[FieldShadow]>,
+    ) -> Result<Vec<Extend>, SchemaError> {
         let mut extends: Vec<Extend> = Vec::new();
-        for f in fields {
+        for (i, f) in fields.iter().enumerate() {
             let extendee = f.extendee.clone().unwrap_or_default();
-            let field = self.field(f, false)?;
+            let field = self.field(f, false, shadows.and_then(|s| s.get(i)))?;
             match extends.iter_mut().find(|e| e.extendee == extendee) {
                 Some(extend) => extend.fields.push(field),
                 None => extends.push(Extend {
@@ -256,7 +311,7 @@ fn exclusive_range(start: Option<i32>, end: Option<i32>) -> NumberRange {
     }
 }
 
-fn convert_enum(d: &EnumDescriptorProto) -> Enum {
+fn convert_enum(d: &EnumDescriptorProto, shadow: Option<&EnumShadow>) -> Enum {
     let mut reserved: Vec<Reserved> = d
         .reserved_range
         .iter()
@@ -273,19 +328,35 @@ fn convert_enum(d: &EnumDescriptorProto) -> Enum {
             .iter()
             .map(|n| Reserved::Names(vec![n.clone()])),
     );
-    Enum {
-        name: d.name.clone().unwrap_or_default(),
-        options: opts::enum_entries(d.options.as_ref()),
-        reserved,
-        values: d
-            .value
-            .iter()
-            .map(|v| EnumValue {
+    let mut options = opts::enum_entries(d.options.as_ref());
+    options.extend(meta_entry(
+        "confluent.enum_meta",
+        shadow.and_then(|s| meta_of(s.options.as_ref())),
+    ));
+    let values = d
+        .value
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut options = opts::enum_value_entries(v.options.as_ref());
+            options.extend(meta_entry(
+                "confluent.enum_value_meta",
+                shadow
+                    .and_then(|s| s.value.get(i))
+                    .and_then(|s| meta_of(s.options.as_ref())),
+            ));
+            EnumValue {
                 name: v.name.clone().unwrap_or_default(),
                 number: v.number.unwrap_or(0),
-                options: opts::enum_value_entries(v.options.as_ref()),
-            })
-            .collect(),
+                options,
+            }
+        })
+        .collect();
+    Enum {
+        name: d.name.clone().unwrap_or_default(),
+        options,
+        reserved,
+        values,
     }
 }
 

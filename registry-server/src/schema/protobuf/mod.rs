@@ -5,6 +5,7 @@
 mod aggregate;
 pub mod ast;
 pub mod builtins;
+pub mod confluent_meta;
 pub mod default_value;
 pub mod descriptor_options;
 pub mod from_descriptor;
@@ -13,6 +14,8 @@ pub mod to_descriptor;
 
 #[cfg(test)]
 mod tests_from_descriptor;
+#[cfg(test)]
+mod tests_meta;
 #[cfg(test)]
 mod tests_support;
 #[cfg(test)]
