@@ -9,6 +9,7 @@ pub mod confluent_meta;
 pub mod default_value;
 pub mod descriptor_options;
 pub mod from_descriptor;
+pub mod serialized_meta;
 pub mod text;
 pub mod to_descriptor;
 

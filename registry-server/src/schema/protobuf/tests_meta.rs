@@ -185,3 +185,84 @@ fn without_the_bytes_there_is_no_meta() {
     assert_eq!(file.options, vec![string_opt("java_package", "com.pay")]);
     assert!(file.messages[0].fields[0].options.is_empty());
 }
+
+const TAGGED: &str = r#"
+syntax = "proto3";
+package hr;
+
+import "confluent/meta.proto";
+
+option (confluent.file_meta).doc = "people";
+
+message Person {
+  option (confluent.message_meta) = { tags: "ENTITY" };
+  string ssn = 1 [(confluent.field_meta) = { tags: ["PII", "SECRET"], params: [{ key: "k", value: "v" }] }];
+  string name = 2;
+  oneof contact {
+    string email = 3 [(confluent.field_meta).tags = "PII"];
+  }
+  enum Level {
+    LOW = 0 [(confluent.enum_value_meta) = { doc: "lowest" }];
+  }
+}
+"#;
+
+#[test]
+fn serialized_form_carries_meta_as_extensions() {
+    use super::serialized_meta::serialized_with_meta;
+    use super::tests_support::{resolver, types_of};
+    use super::to_descriptor::{serialized, to_descriptor};
+
+    let file = super::text::parse(TAGGED, 64).unwrap();
+    let descriptor = to_descriptor(&file, &resolver(types_of(&file))).unwrap();
+    let with_meta = serialized_with_meta(&file, &descriptor);
+    assert_ne!(with_meta, serialized(&descriptor));
+    let back = parse_base64(&with_meta, 64).unwrap();
+    assert_eq!(
+        back.options,
+        vec![meta_option(
+            "(confluent.file_meta)",
+            vec![e("doc", s("people"))]
+        )]
+    );
+    let person = &back.messages[0];
+    assert_eq!(
+        person.options,
+        vec![meta_option(
+            "(confluent.message_meta)",
+            vec![e("tags", AggregateValue::List(vec![s("ENTITY")]))]
+        )]
+    );
+    assert_eq!(
+        person.fields[0].options,
+        vec![meta_option(
+            "(confluent.field_meta)",
+            vec![
+                e(
+                    "params",
+                    AggregateValue::List(vec![pair(("key", "k"), ("value", "v"))])
+                ),
+                e("tags", AggregateValue::List(vec![s("PII"), s("SECRET")])),
+            ]
+        )]
+    );
+    assert!(person.fields[1].options.is_empty());
+    assert_eq!(
+        person.oneofs[0].fields[0].options,
+        vec![meta_option(
+            "(confluent.field_meta)",
+            vec![e("tags", AggregateValue::List(vec![s("PII")]))]
+        )]
+    );
+    assert_eq!(
+        person.enums[0].values[0].options,
+        vec![meta_option(
+            "(confluent.enum_value_meta)",
+            vec![e("doc", s("lowest"))]
+        )]
+    );
+    // A file without meta serializes exactly as the plain form.
+    let plain = super::text::parse("syntax = \"proto3\"; message A { int32 x = 1; }", 8).unwrap();
+    let d = to_descriptor(&plain, &resolver(types_of(&plain))).unwrap();
+    assert_eq!(serialized_with_meta(&plain, &d), serialized(&d));
+}
