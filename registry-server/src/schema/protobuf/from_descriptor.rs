@@ -109,7 +109,10 @@ fn convert(
     ));
     Ok(ProtoFile {
         syntax,
-        package: file.package.clone().filter(|p| !p.is_empty()),
+        package: match file.package.as_deref() {
+            None | Some("") => None,
+            Some(package) => Some(dotted(package, false)?),
+        },
         imports,
         options,
         messages: file
@@ -123,9 +126,13 @@ fn convert(
             .iter()
             .enumerate()
             .map(|(i, e)| convert_enum(e, shadow.and_then(|s| s.enum_type.get(i))))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         extends: conv.extends(&file.extension, shadow.map(|s| s.extension.as_slice()))?,
-        services: file.service.iter().map(convert_service).collect(),
+        services: file
+            .service
+            .iter()
+            .map(convert_service)
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -147,12 +154,14 @@ impl Converter {
         let mut oneofs: Vec<Oneof> = d
             .oneof_decl
             .iter()
-            .map(|o| Oneof {
-                name: o.name.clone().unwrap_or_default(),
-                options: Vec::new(),
-                fields: Vec::new(),
+            .map(|o| -> Result<Oneof, SchemaError> {
+                Ok(Oneof {
+                    name: identifier(o.name.as_ref())?,
+                    options: Vec::new(),
+                    fields: Vec::new(),
+                })
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let mut fields = Vec::new();
         for (i, f) in d.field.iter().enumerate() {
             let field_shadow = shadow.and_then(|s| s.field.get(i));
@@ -185,7 +194,7 @@ impl Converter {
             shadow.and_then(|s| meta_of(s.options.as_ref())),
         ));
         Ok(Message {
-            name: d.name.clone().unwrap_or_default(),
+            name: identifier(d.name.as_ref())?,
             options,
             reserved,
             fields,
@@ -211,7 +220,7 @@ impl Converter {
                 .iter()
                 .enumerate()
                 .map(|(i, e)| convert_enum(e, shadow.and_then(|s| s.enum_type.get(i))))
-                .collect(),
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -221,11 +230,11 @@ impl Converter {
         in_oneof: bool,
         shadow: Option<&FieldShadow>,
     ) -> Result<Field, SchemaError> {
-        let name = f.name.clone().unwrap_or_default();
+        let name = identifier(f.name.as_ref())?;
         let pb_type = f.r#type.and_then(|t| PbType::try_from(t).ok());
         let (field_type, default_kind) = match f.type_name.as_ref() {
             Some(type_name) => (
-                FieldType::Named(type_name.clone()),
+                FieldType::Named(dotted(type_name, true)?),
                 (pb_type != Some(PbType::Message) && pb_type != Some(PbType::Group))
                     .then_some(DefaultKind::EnumConstant),
             ),
@@ -288,7 +297,7 @@ impl Converter {
     ) -> Result<Vec<Extend>, SchemaError> {
         let mut extends: Vec<Extend> = Vec::new();
         for (i, f) in fields.iter().enumerate() {
-            let extendee = f.extendee.clone().unwrap_or_default();
+            let extendee = dotted(f.extendee.as_deref().unwrap_or_default(), true)?;
             let field = self.field(f, false, shadows.and_then(|s| s.get(i)))?;
             match extends.iter_mut().find(|e| e.extendee == extendee) {
                 Some(extend) => extend.fields.push(field),
@@ -311,7 +320,7 @@ fn exclusive_range(start: Option<i32>, end: Option<i32>) -> NumberRange {
     }
 }
 
-fn convert_enum(d: &EnumDescriptorProto, shadow: Option<&EnumShadow>) -> Enum {
+fn convert_enum(d: &EnumDescriptorProto, shadow: Option<&EnumShadow>) -> Result<Enum, SchemaError> {
     let mut reserved: Vec<Reserved> = d
         .reserved_range
         .iter()
@@ -345,36 +354,71 @@ fn convert_enum(d: &EnumDescriptorProto, shadow: Option<&EnumShadow>) -> Enum {
                     .and_then(|s| s.value.get(i))
                     .and_then(|s| meta_of(s.options.as_ref())),
             ));
-            EnumValue {
-                name: v.name.clone().unwrap_or_default(),
+            Ok(EnumValue {
+                name: identifier(v.name.as_ref())?,
                 number: v.number.unwrap_or(0),
                 options,
-            }
+            })
         })
-        .collect();
-    Enum {
-        name: d.name.clone().unwrap_or_default(),
+        .collect::<Result<_, SchemaError>>()?;
+    Ok(Enum {
+        name: identifier(d.name.as_ref())?,
         options,
         reserved,
         values,
-    }
+    })
 }
 
-fn convert_service(d: &ServiceDescriptorProto) -> Service {
-    Service {
-        name: d.name.clone().unwrap_or_default(),
+fn convert_service(d: &ServiceDescriptorProto) -> Result<Service, SchemaError> {
+    Ok(Service {
+        name: identifier(d.name.as_ref())?,
         options: opts::service_entries(d.options.as_ref()),
         rpcs: d
             .method
             .iter()
-            .map(|m| Rpc {
-                name: m.name.clone().unwrap_or_default(),
-                input: m.input_type.clone().unwrap_or_default(),
-                input_stream: m.client_streaming == Some(true),
-                output: m.output_type.clone().unwrap_or_default(),
-                output_stream: m.server_streaming == Some(true),
-                options: opts::method_entries(m.options.as_ref()),
+            .map(|m| {
+                Ok(Rpc {
+                    name: identifier(m.name.as_ref())?,
+                    input: dotted(m.input_type.as_deref().unwrap_or_default(), true)?,
+                    input_stream: m.client_streaming == Some(true),
+                    output: dotted(m.output_type.as_deref().unwrap_or_default(), true)?,
+                    output_stream: m.server_streaming == Some(true),
+                    options: opts::method_entries(m.options.as_ref()),
+                })
             })
-            .collect(),
+            .collect::<Result<_, SchemaError>>()?,
+    })
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A declared name; anything but an identifier is refused, as it could not be printed as
+/// `.proto` text.
+fn identifier(name: Option<&String>) -> Result<String, SchemaError> {
+    match name {
+        Some(name) if is_identifier(name) => Ok(name.clone()),
+        _ => Err(parse_error(&format!(
+            "invalid name '{}'",
+            name.map_or("", String::as_str)
+        ))),
+    }
+}
+
+/// A dotted name (`a.b.C`), with a leading dot when `leading_dot_allowed`.
+fn dotted(name: &str, leading_dot_allowed: bool) -> Result<String, SchemaError> {
+    let body = match name.strip_prefix('.') {
+        Some(rest) if leading_dot_allowed => rest,
+        _ => name,
+    };
+    if body.split('.').all(is_identifier) {
+        Ok(name.to_owned())
+    } else {
+        Err(parse_error(&format!("invalid type name '{name}'")))
     }
 }

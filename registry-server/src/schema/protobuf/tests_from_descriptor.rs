@@ -548,3 +548,32 @@ proptest::proptest! {
         let _ = parse_base64(&text, 32);
     }
 }
+
+#[test]
+fn names_that_could_not_be_printed_are_refused() {
+    let good = client_descriptor();
+    assert!(from_descriptor(&good, 8).is_ok());
+    let mut bad_message = good.clone();
+    bad_message.message_type[0].name = Some("A B".into());
+    let mut no_field_name = good.clone();
+    no_field_name.message_type[0].field[0].name = None;
+    let mut bad_type = good.clone();
+    bad_type.message_type[0].field[1].type_name = Some(".p.A;".into());
+    let mut bad_package = good.clone();
+    bad_package.package = Some(".p".into());
+    let mut bad_value = good.clone();
+    bad_value.enum_type[0].value[0].name = Some("1X".into());
+    let mut bad_extendee = good;
+    bad_extendee.extension[0].extendee = Some("..p.A".into());
+    for bad in [
+        bad_message,
+        no_field_name,
+        bad_type,
+        bad_package,
+        bad_value,
+        bad_extendee,
+    ] {
+        let err = from_descriptor(&bad, 8).unwrap_err();
+        assert!(err.message.starts_with(PREFIX), "{}", err.message);
+    }
+}
