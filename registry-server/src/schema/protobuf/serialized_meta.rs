@@ -69,7 +69,8 @@ fn load_pool() -> Option<MetaPool> {
 }
 
 /// [`serialized`] of `descriptor` (built from `file` by `to_descriptor`) with `file`'s
-/// Confluent meta options added; the plain form when `file` has none.
+/// Confluent meta options added; the plain form when `file` has none or the descriptor
+/// cannot be re-encoded (nesting past the decoder's limit of 100).
 #[must_use]
 pub fn serialized_with_meta(file: &ProtoFile, descriptor: &FileDescriptorProto) -> String {
     let plain = || serialized(descriptor);

@@ -532,6 +532,14 @@ fn nesting_is_bounded_by_max_depth() {
     let err = parse_base64(&ok, 9).unwrap_err();
     assert!(err.message.starts_with(PREFIX), "{}", err.message);
     assert!(err.message.contains("deeper than 9"), "{}", err.message);
+    // As deep as the decoder allows, converted on a test thread's stack.
+    let deepest_ok = (1..200)
+        .take_while(|&d| FileDescriptorProto::decode(nested(d).encode_to_vec().as_slice()).is_ok())
+        .last()
+        .unwrap();
+    assert!(deepest_ok > 90, "{deepest_ok}");
+    let text = STANDARD.encode(nested(deepest_ok).encode_to_vec());
+    assert!(parse_base64(&text, 256).is_ok());
     // Far deeper than any limit: refused by the decoder, no stack overflow.
     let deep = STANDARD.encode(nested(1000).encode_to_vec());
     assert!(parse_base64(&deep, 256).is_err());

@@ -500,3 +500,26 @@ fn serialized_is_padded_standard_base64() {
     let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &text).unwrap();
     assert_eq!(prost::Message::decode(bytes.as_slice()), Ok(fd));
 }
+
+#[test]
+fn nesting_past_the_default_limit_is_an_error() {
+    let deep = |levels: usize| {
+        let mut m = message("M", Vec::new());
+        for _ in 1..levels {
+            let mut outer = message("M", Vec::new());
+            outer.messages.push(m);
+            m = outer;
+        }
+        ProtoFile {
+            messages: vec![m],
+            ..ProtoFile::default()
+        }
+    };
+    let limit = crate::schema::limits::DEFAULT_MAX_DEPTH;
+    let ok = deep(limit);
+    let fd = to_descriptor(&ok, &resolver(types_of(&ok))).unwrap();
+    assert!(!serialized(&fd).is_empty());
+    let too_deep = deep(limit + 1);
+    let err = to_descriptor(&too_deep, &|_: &str, _: &str| None).unwrap_err();
+    assert!(err.message.contains("deeper than"), "{}", err.message);
+}

@@ -271,7 +271,9 @@ impl Builder<'_, '_> {
         })
     }
 
-    /// `m` whose full name is `full`; `depth` counts nesting from 1 at top level.
+    /// `m`, named `name` inside `parent`; `depth` counts nesting from 1 at top level. Only
+    /// the nesting walk is here; the per-message work is in `message_body`, so that each
+    /// level of a deep file costs little stack.
     fn message(
         &self,
         m: &Message,
@@ -286,15 +288,36 @@ impl Builder<'_, '_> {
             )));
         }
         let full = join(parent, name);
+        let mut nested = Vec::with_capacity(m.messages.len() + m.groups.len());
+        for n in &m.messages {
+            nested.push(self.message(n, &n.name, &full, depth + 1)?);
+        }
+        // A group's body is a message nested in the group's own message.
+        for g in &m.groups {
+            nested.push(self.message(&g.body, &g.name, &full, depth + 1)?);
+        }
+        let mut out = Box::new(self.message_body(m, name, &full)?);
+        // Written nested messages, then group bodies, then the map entries the body made.
+        let entries = std::mem::replace(&mut out.nested_type, nested);
+        out.nested_type.extend(entries);
+        Ok(*out)
+    }
+
+    /// Everything of `m` but its nested messages: fields (members of real oneofs first, as
+    /// Confluent builds them), synthetic oneofs, map entries (as `nested_type`), enums,
+    /// reserved and extension ranges, extensions.
+    #[inline(never)]
+    fn message_body(
+        &self,
+        m: &Message,
+        name: &str,
+        full: &str,
+    ) -> Result<DescriptorProto, SchemaError> {
         let mut out = DescriptorProto {
             name: Some(name.to_owned()),
             options: opts::to_message_options(&m.options),
             ..DescriptorProto::default()
         };
-        for nested in &m.messages {
-            out.nested_type
-                .push(self.message(nested, &nested.name, &full, depth + 1)?);
-        }
         let mut entries = Vec::new();
         // Real oneofs first (their members lead the field list, as Confluent builds it).
         for (index, oneof) in m.oneofs.iter().enumerate() {
@@ -304,7 +327,7 @@ impl Builder<'_, '_> {
                 options: None,
             });
             for member in &oneof.fields {
-                let mut built = self.field(member, &full)?;
+                let mut built = self.field(member, full)?;
                 built.field.label = Some(PbLabel::Optional as i32);
                 built.field.oneof_index = Some(index);
                 entries.extend(built.map_entry);
@@ -320,7 +343,7 @@ impl Builder<'_, '_> {
             .chain(m.enums.iter().map(|e| e.name.clone()))
             .collect();
         for f in &m.fields {
-            let mut built = self.field(f, &full)?;
+            let mut built = self.field(f, full)?;
             if self.proto3 && f.label == Some(Label::Optional) {
                 let mut oneof_name = format!("_{}", f.name);
                 while taken.contains(&oneof_name) {
@@ -337,12 +360,9 @@ impl Builder<'_, '_> {
             entries.extend(built.map_entry);
             out.field.push(built.field);
         }
-        for group in &m.groups {
-            let (field, body) = self.group(group, &full, depth)?;
-            out.field.push(field);
-            out.nested_type.push(body);
-        }
-        out.nested_type.extend(entries);
+        out.field
+            .extend(m.groups.iter().map(|g| group_field(g, full)));
+        out.nested_type = entries;
         out.enum_type = m.enums.iter().map(build_enum).collect();
         for reserved in &m.reserved {
             match reserved {
@@ -366,30 +386,8 @@ impl Builder<'_, '_> {
                 }
             }));
         }
-        out.extension = self.extensions(&m.extends, &full)?;
+        out.extension = self.extensions(&m.extends, full)?;
         Ok(out)
-    }
-
-    /// A group: its field (named in lower case) and the message it declares.
-    fn group(
-        &self,
-        g: &Group,
-        parent: &str,
-        depth: usize,
-    ) -> Result<(FieldDescriptorProto, DescriptorProto), SchemaError> {
-        let field_name = g.name.to_ascii_lowercase();
-        let field = FieldDescriptorProto {
-            json_name: Some(json_name(&field_name)),
-            name: Some(field_name),
-            number: Some(g.number),
-            label: Some(label_of(g.label) as i32),
-            r#type: Some(PbType::Group as i32),
-            type_name: Some(format!(".{}", join(parent, &g.name))),
-            options: opts::to_field_options(&g.options),
-            ..FieldDescriptorProto::default()
-        };
-        let body = self.message(&g.body, &g.name, parent, depth + 1)?;
-        Ok((field, body))
     }
 
     /// The fields of `extend` blocks declared in `scope`, each with its resolved extendee.
@@ -459,4 +457,19 @@ fn build_enum(e: &Enum) -> EnumDescriptorProto {
         }
     }
     out
+}
+
+/// A group's field, named in lower case; its body is a message of the same scope.
+fn group_field(g: &Group, parent: &str) -> FieldDescriptorProto {
+    let field_name = g.name.to_ascii_lowercase();
+    FieldDescriptorProto {
+        json_name: Some(json_name(&field_name)),
+        name: Some(field_name),
+        number: Some(g.number),
+        label: Some(label_of(g.label) as i32),
+        r#type: Some(PbType::Group as i32),
+        type_name: Some(format!(".{}", join(parent, &g.name))),
+        options: opts::to_field_options(&g.options),
+        ..FieldDescriptorProto::default()
+    }
 }
