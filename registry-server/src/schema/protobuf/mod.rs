@@ -3,4 +3,9 @@
 //! compatibility rules.
 
 pub mod ast;
+pub mod compat;
+pub mod resolve;
 pub mod text;
+
+#[cfg(test)]
+pub(crate) mod testkit;
