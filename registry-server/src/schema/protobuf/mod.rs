@@ -2,6 +2,7 @@
 //! (`ast`), Confluent's canonical and normalized text, the serialized form, and the
 //! compatibility rules.
 
+mod aggregate;
 pub mod ast;
 pub mod compat;
 pub mod resolve;
