@@ -71,7 +71,11 @@ pub(crate) fn map_entry(name: &str, key: Scalar, value: FieldType) -> Message {
         name: "map_entry".to_owned(),
         value: OptionValue::Identifier("true".to_owned()),
     });
-    entry.fields.push(field(Some(Label::Optional), scalar(key), "key", 1));
-    entry.fields.push(field(Some(Label::Optional), value, "value", 2));
+    entry
+        .fields
+        .push(field(Some(Label::Optional), scalar(key), "key", 1));
+    entry
+        .fields
+        .push(field(Some(Label::Optional), value, "value", 2));
     entry
 }

@@ -112,9 +112,9 @@ pub fn description(kind: DiffKind, path: &str) -> String {
         D::REQUIRED_FIELD_ADDED => format!(
             "A required field  at path '{path}' in the %s schema is missing in the %s schema"
         ),
-        D::REQUIRED_FIELD_REMOVED => format!(
-            "The %s schema is missing a required field at path: '{path}' in the %s schema"
-        ),
+        D::REQUIRED_FIELD_REMOVED => {
+            format!("The %s schema is missing a required field at path: '{path}' in the %s schema")
+        }
         D::ONEOF_FIELD_REMOVED => {
             format!("The %s schema is missing a oneof field at path '{path}' in the %s schema")
         }

@@ -171,8 +171,7 @@ impl Symbols {
                     }
                 }
                 Some(rest) => {
-                    if self.types.contains_key(&candidate) || self.containers.contains(&candidate)
-                    {
+                    if self.types.contains_key(&candidate) || self.containers.contains(&candidate) {
                         return self.type_named(&format!("{candidate}.{rest}"));
                     }
                 }
@@ -329,7 +328,11 @@ fn index_file<'a>(
         });
     };
     for (i, e) in file.enums.iter().enumerate() {
-        add(qualify(package, &e.name), vec![Step::Enum(i)], NamedKind::Enum);
+        add(
+            qualify(package, &e.name),
+            vec![Step::Enum(i)],
+            NamedKind::Enum,
+        );
     }
     let mut stack: Vec<Pending<'a>> = file
         .messages

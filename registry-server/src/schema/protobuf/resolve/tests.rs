@@ -228,9 +228,7 @@ fn usable_as_a_name_resolver() {
 fn unresolved_lists_every_unknown_use_once_in_source_order() {
     let mut root = file(Some("shop.v1"));
     let mut basket = message("Basket");
-    basket
-        .fields
-        .push(field(None, named("Ghost"), "ghost", 1));
+    basket.fields.push(field(None, named("Ghost"), "ghost", 1));
     basket.fields.push(field(None, named("Item"), "item", 2));
     basket.fields.push(field(
         None,
@@ -277,4 +275,27 @@ fn unresolved_lists_every_unknown_use_once_in_source_order() {
         ["Nowhere", "Receipt", "Ghost", "Phantom", "Wisp"]
     );
     assert_eq!(s.root_package(), "shop.v1");
+}
+
+#[test]
+fn unresolved_from_text_with_and_without_the_imported_file() {
+    let parse = |t: &str| crate::schema::protobuf::text::parse(t, 256).unwrap();
+    let root = parse(
+        "syntax = \"proto3\"; package shop; import \"google/protobuf/timestamp.proto\";\n\
+         message Order { google.protobuf.Timestamp at = 1; map<string, Line> lines = 2;\n\
+           message Line { Unit unit = 1; } }\n\
+         enum Unit { PIECE = 0; }\n\
+         service Orders { rpc Get(Order) returns (.shop.Order); }",
+    );
+    let stamp = parse("syntax = \"proto3\"; package google.protobuf; message Timestamp { }");
+    let with = Symbols::new(
+        &root,
+        &[(
+            "google/protobuf/timestamp.proto".to_owned(),
+            Arc::new(stamp),
+        )],
+    );
+    assert_eq!(with.unresolved(), Vec::<String>::new());
+    let without = Symbols::new(&root, &[]);
+    assert_eq!(without.unresolved(), ["google.protobuf.Timestamp"]);
 }
