@@ -3,4 +3,12 @@
 //! compatibility rules.
 
 pub mod ast;
+mod norm_options;
+pub mod normalize;
+#[cfg(test)]
+mod normalize_tests;
+pub mod print;
+#[cfg(test)]
+mod print_tests;
+pub mod strip;
 pub mod text;
