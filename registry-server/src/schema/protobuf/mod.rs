@@ -2,6 +2,7 @@
 //! (`ast`), Confluent's canonical and normalized text, the serialized form, and the
 //! compatibility rules.
 
+mod aggregate;
 pub mod ast;
 mod norm_options;
 pub mod normalize;
