@@ -543,3 +543,72 @@ fn normalize_keeps_declarations_and_syntax_in_the_model() {
     assert_eq!(numbers, vec![1, 2, 3]);
     assert_eq!(out.imports.len(), 2);
 }
+
+// ---- From `.proto` text ----
+
+use super::text::parse;
+
+const EVENTS: &[&str] = &[".ev.Event", ".ev.Event.Source", ".ev.Kind"];
+
+#[test]
+fn texts_differing_only_in_order_normalize_alike() {
+    let first = "syntax = \"proto3\";
+package ev;
+import \"b.proto\";
+import \"a.proto\";
+option java_package = \"ev\";
+option go_package = \"ev\";
+message Event {
+  string id = 1;
+  Source source = 2 [deprecated = true, json_name = \"src\"];
+  map<string, Source> others = 3;
+  message Source { string host = 1; }
+}
+enum Kind { KIND_UNSET = 0; CLICK = 1; }
+";
+    let second = "syntax = \"proto3\";
+package ev;
+import \"a.proto\";
+import \"b.proto\";
+import \"a.proto\";
+option go_package = \"ev\";
+option java_package = \"ev\";
+message Event {
+  map<string, .ev.Event.Source> others = 3;
+  Event.Source source = 2 [json_name = \"src\", deprecated = true];
+  string id = 1;
+  message Source { string host = 1; }
+}
+enum Kind { CLICK = 1; KIND_UNSET = 0; }
+";
+    let resolve = known(EVENTS);
+    let a = normalized(&parse(first, 64).unwrap(), &resolve);
+    let b = normalized(&parse(second, 64).unwrap(), &resolve);
+    assert_eq!(a, b);
+    assert_eq!(
+        a,
+        "syntax = \"proto3\";\npackage ev;\n\nimport \"a.proto\";\nimport \"b.proto\";\n\n\
+         option go_package = \"ev\";\noption java_package = \"ev\";\n\n\
+         message Event {\n  string id = 1;\n  .ev.Event.Source source = 2 [\n    deprecated = true,\n    \
+         json_name = \"src\"\n  ];\n  map<string, .ev.Event.Source> others = 3;\n\n  \
+         message Source {\n    string host = 1;\n  }\n}\n\
+         enum Kind {\n  KIND_UNSET = 0;\n  CLICK = 1;\n}\n"
+    );
+}
+
+#[test]
+fn repeated_field_meta_tags_from_text_merge_into_one_option() {
+    let text = "syntax = \"proto3\";
+import \"confluent/meta.proto\";
+message Person {
+  string email = 1 [(confluent.field_meta).tags = \"PII\", (confluent.field_meta).tags = \"CONTACT\"];
+}
+";
+    let resolve = known(&[".Person"]);
+    assert_eq!(
+        normalized(&parse(text, 64).unwrap(), &resolve),
+        "syntax = \"proto3\";\n\nimport \"confluent/meta.proto\";\n\nmessage Person {\n  \
+         string email = 1 [(confluent.field_meta) = {\n    tags: [\n      \"PII\",\n      \
+         \"CONTACT\"\n    ]\n  }];\n}\n"
+    );
+}
