@@ -5,7 +5,15 @@
 mod aggregate;
 pub mod ast;
 pub mod compat;
+mod norm_options;
+pub mod normalize;
+#[cfg(test)]
+mod normalize_tests;
+pub mod print;
+#[cfg(test)]
+mod print_tests;
 pub mod resolve;
+pub mod strip;
 pub mod text;
 
 #[cfg(test)]
