@@ -177,7 +177,10 @@ pub enum FieldType {
     /// A message or enum name as written: `Inner`, `acme.v1.Order`, `.acme.v1.Order`.
     Named(String),
     /// `map<K, V>`; the key is always a scalar.
-    Map { key: Scalar, value: Box<FieldType> },
+    Map {
+        key: Scalar,
+        value: Box<FieldType>,
+    },
 }
 
 /// A field of a message, a oneof or an `extend` block.
