@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::client::RegistryClient;
 use crate::error::{Error, Result};
 use crate::schema::{RegisteredSchema, Schema};
-use crate::strategy::SubjectNameStrategy;
+use crate::strategy::{ReferenceSubjectNameStrategy, SubjectNameStrategy};
 use crate::wire::{self, SchemaGuid, SchemaId};
 
 /// Which schema id a serializer writes.
@@ -16,13 +16,14 @@ pub enum SchemaSelection {
     /// register the serializer's schema (`POST /subjects/{s}/versions`) and use the id returned
     AutoRegister,
     /// use the subject's latest version; with `strict`, it must be able to read the serializer's
-    /// schema (Confluent's `latest.compatibility.strict`, Avro only)
+    /// schema (Confluent's `latest.compatibility.strict`, Avro only; Protobuf ignores `strict`)
     UseLatest {
         /// check that latest can read data written with the serializer's schema
         strict: bool,
     },
     /// always write this id (its schema is fetched and used to encode); with `strict`, that schema
-    /// must be able to read the serializer's schema (Confluent's `id.compatibility.strict`, Avro only)
+    /// must be able to read the serializer's schema (Confluent's `id.compatibility.strict`, Avro
+    /// only; Protobuf ignores `strict`)
     UseId {
         /// the id to write
         id: SchemaId,
@@ -63,6 +64,9 @@ pub struct SerializerConfig {
     /// JSON only: validate each value against the schema before writing
     /// (Confluent's `json.fail.invalid.schema`)
     pub validate: bool,
+    /// Protobuf only: the subjects imported files are registered under
+    /// (Confluent's `reference.subject.name.strategy`)
+    pub reference_subjects: ReferenceSubjectNameStrategy,
 }
 
 impl SerializerConfig {
@@ -76,6 +80,7 @@ impl SerializerConfig {
             placement: IdPlacement::Prefix,
             latest_ttl: Duration::from_secs(60),
             validate: false,
+            reference_subjects: ReferenceSubjectNameStrategy::ImportPath,
         }
     }
 
@@ -114,6 +119,12 @@ impl SerializerConfig {
     /// JSON only: validate values before writing.
     pub fn validate(mut self, on: bool) -> Self {
         self.validate = on;
+        self
+    }
+
+    /// Protobuf only: how imported files' subjects are named.
+    pub fn reference_subjects(mut self, s: ReferenceSubjectNameStrategy) -> Self {
+        self.reference_subjects = s;
         self
     }
 }

@@ -1,5 +1,6 @@
 //! The crate's one error type, keeping Confluent's `error_code` when the registry sent one.
 
+use crate::protobuf::ProtobufError;
 use crate::wire::WireError;
 
 /// Result alias used across the crate.
@@ -37,6 +38,9 @@ pub enum Error {
     /// JSON Schema validation of a value failed.
     #[error("validation failed: {0}")]
     Validation(String),
+    /// Protobuf framing or message-type problems (message indexes).
+    #[error(transparent)]
+    Protobuf(#[from] ProtobufError),
     /// A serializer or client configuration that cannot work.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -11,6 +11,7 @@
 //! | [`config`] | serializer settings: auto-register, use latest, fixed id, lookup only, normalize |
 //! | [`avro`] | [`AvroSerializer`] / [`AvroDeserializer`] on `serde_avro_fast`, reader-schema resolution |
 //! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation |
+//! | [`protobuf`] | [`ProtobufSerializer`], [`ProtobufDeserializer`] (generated types), [`DynamicProtobufDeserializer`]; message indexes |
 //! | [`blocking`] | [`Blocking`]: the same codecs for synchronous code, safe on any thread |
 //!
 //! # Producing and consuming Avro
@@ -165,6 +166,7 @@ pub mod error;
 mod generic;
 mod hot;
 pub mod json;
+pub mod protobuf;
 pub mod schema;
 pub mod strategy;
 pub mod wire;
@@ -175,6 +177,10 @@ pub use client::{CachedClient, HttpClient, HttpClientConfig, MockClient, Registr
 pub use config::{Encoded, IdPlacement, SchemaIdHeader, SchemaSelection, SerializerConfig};
 pub use error::{Error, Result};
 pub use json::{JsonDeserializer, JsonSerializer};
+pub use protobuf::{
+    DynamicProtobufDeserializer, ProtobufDeserializer, ProtobufEncoded, ProtobufError,
+    ProtobufSchemaIdHeader, ProtobufSerializer,
+};
 pub use schema::{RegisteredSchema, Schema, SchemaReference, SchemaType};
-pub use strategy::SubjectNameStrategy;
+pub use strategy::{ReferenceSubjectNameStrategy, SubjectNameStrategy};
 pub use wire::{SchemaGuid, SchemaId, SchemaRef};

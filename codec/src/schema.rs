@@ -13,14 +13,15 @@ pub enum SchemaType {
     Avro,
     /// JSON Schema
     Json,
-    /// Protocol Buffers (fetched and cached, not encoded by this crate yet)
+    /// Protocol Buffers (`.proto` text or a base64 `FileDescriptorProto`)
     Protobuf,
 }
 
 /// `{"name", "subject", "version"}`: a named type defined in another subject's version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SchemaReference {
-    /// Avro: full name of the referenced type; JSON Schema: the `$ref` URL used
+    /// Avro: full name of the referenced type; JSON Schema: the `$ref` URL used; Protobuf: the
+    /// import path
     pub name: String,
     /// subject holding the referenced schema
     pub subject: String,
@@ -55,6 +56,15 @@ impl Schema {
     pub fn json(text: impl Into<String>) -> Self {
         Self {
             schema_type: SchemaType::Json,
+            schema: text.into(),
+            references: Vec::new(),
+        }
+    }
+
+    /// A Protobuf schema (`.proto` text or a base64 `FileDescriptorProto`) without references.
+    pub fn protobuf(text: impl Into<String>) -> Self {
+        Self {
+            schema_type: SchemaType::Protobuf,
             schema: text.into(),
             references: Vec::new(),
         }

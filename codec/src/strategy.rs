@@ -9,7 +9,8 @@ pub enum SubjectNameStrategy {
     /// `<topic>-key` / `<topic>-value` (Confluent's classic default)
     #[default]
     TopicName,
-    /// the record's fully-qualified name (Avro `namespace.name`, JSON Schema `title`)
+    /// the record's fully-qualified name (Avro `namespace.name`, JSON Schema `title`, Protobuf
+    /// message full name)
     RecordName,
     /// `<topic>-<fully-qualified record name>`
     TopicRecordName,
@@ -36,6 +37,31 @@ impl SubjectNameStrategy {
             SubjectNameStrategy::TopicRecordName => format!("{topic}-{}", need()?),
             SubjectNameStrategy::Fixed(s) => s.clone(),
         })
+    }
+}
+
+/// Protobuf: the subject each imported file is registered under (Confluent's
+/// `reference.subject.name.strategy`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ReferenceSubjectNameStrategy {
+    /// the import path itself, e.g. `shop/money.proto` (Confluent's default, and Go's and Python's)
+    #[default]
+    ImportPath,
+    /// the path with `/` turned into `.` and no `.proto`, e.g. `shop.money` (Java's
+    /// `QualifiedReferenceSubjectNameStrategy`)
+    Qualified,
+}
+
+impl ReferenceSubjectNameStrategy {
+    /// The subject for the file imported as `import_path`.
+    pub fn subject(&self, import_path: &str) -> String {
+        match self {
+            ReferenceSubjectNameStrategy::ImportPath => import_path.to_owned(),
+            ReferenceSubjectNameStrategy::Qualified => import_path
+                .strip_suffix(".proto")
+                .unwrap_or(import_path)
+                .replace('/', "."),
+        }
     }
 }
 
@@ -77,6 +103,16 @@ mod tests {
         let s = SubjectNameStrategy::TopicName;
         assert_eq!(s.subject("orders", false, None).unwrap(), "orders-value");
         assert_eq!(s.subject("orders", true, None).unwrap(), "orders-key");
+    }
+
+    #[test]
+    fn reference_subjects() {
+        let p = "com/shop/money.proto";
+        assert_eq!(ReferenceSubjectNameStrategy::ImportPath.subject(p), p);
+        assert_eq!(
+            ReferenceSubjectNameStrategy::Qualified.subject(p),
+            "com.shop.money"
+        );
     }
 
     #[test]

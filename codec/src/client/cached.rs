@@ -38,6 +38,14 @@ struct SchemaKey {
     normalize: bool,
 }
 
+/// What a formatted answer (`?format=…`) is cached under; the format is part of the key.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum FormattedKey {
+    Id(i32, String),
+    Guid(SchemaGuid, String),
+    Version(String, i32, String),
+}
+
 type Entry = Arc<RegisteredSchema>;
 
 /// Wraps any client with Confluent-like caching.
@@ -49,6 +57,7 @@ type Entry = Arc<RegisteredSchema>;
 /// | register / lookup | (subject, schema, normalize) | forever, bounded |
 /// | subject version | (subject, version ≥ 1) | forever, bounded |
 /// | latest | subject | [`CacheConfig::latest_ttl`]; dropped when this client registers to the subject |
+/// | formatted (`?format=`) | id, GUID or (subject, version ≥ 1), and the format | forever, bounded; `latest` in another format is not cached |
 ///
 /// Concurrent misses on one key wait for a single request (errors are not cached: the next call
 /// asks again).
@@ -59,6 +68,7 @@ pub struct CachedClient<C> {
     by_schema: Cache<SchemaKey, Entry>,
     versions: Cache<(String, i32), Entry>,
     latest: Cache<String, (Instant, Entry)>,
+    formatted: Cache<FormattedKey, Entry>,
     latest_ttl: Duration,
 }
 
@@ -78,6 +88,7 @@ impl<C: RegistryClient> CachedClient<C> {
             by_schema: Cache::new(cap),
             versions: Cache::new(cap),
             latest: Cache::new(cap),
+            formatted: Cache::new(cap),
             latest_ttl: config.latest_ttl,
         }
     }
@@ -94,6 +105,7 @@ impl<C: RegistryClient> CachedClient<C> {
         self.by_schema.clear();
         self.versions.clear();
         self.latest.clear();
+        self.formatted.clear();
     }
 
     fn remember(&self, e: &Entry) {
@@ -193,6 +205,39 @@ impl<C: RegistryClient> RegistryClient for CachedClient<C> {
             .await?;
         self.remember(&e);
         Ok(e)
+    }
+
+    async fn schema_by_id_formatted(&self, id: SchemaId, format: &str) -> Result<Entry> {
+        if format.is_empty() {
+            return self.schema_by_id(id).await;
+        }
+        let key = FormattedKey::Id(id.0, format.to_owned());
+        self.formatted
+            .get_or_insert_async(&key, self.inner.schema_by_id_formatted(id, format))
+            .await
+    }
+
+    async fn schema_by_guid_formatted(&self, guid: SchemaGuid, format: &str) -> Result<Entry> {
+        if format.is_empty() {
+            return self.schema_by_guid(guid).await;
+        }
+        let key = FormattedKey::Guid(guid, format.to_owned());
+        self.formatted
+            .get_or_insert_async(&key, self.inner.schema_by_guid_formatted(guid, format))
+            .await
+    }
+
+    async fn version_formatted(&self, subject: &str, version: i32, format: &str) -> Result<Entry> {
+        if format.is_empty() {
+            return self.version(subject, version).await;
+        }
+        if version < 1 {
+            return self.inner.version_formatted(subject, version, format).await;
+        }
+        let key = FormattedKey::Version(subject.to_owned(), version, format.to_owned());
+        self.formatted
+            .get_or_insert_async(&key, self.inner.version_formatted(subject, version, format))
+            .await
     }
 }
 

@@ -367,15 +367,56 @@ impl RegistryClient for HttpClient {
     }
 
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
-        let v = if version < 1 {
-            "latest".to_owned()
-        } else {
-            version.to_string()
-        };
-        self.get_schema(
-            &format!("/subjects/{}/versions/{v}", encode_path_segment(subject)),
-            None,
-        )
-        .await
+        self.get_schema(&version_path(subject, version), None).await
+    }
+
+    async fn schema_by_id_formatted(
+        &self,
+        id: SchemaId,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let path = format!("/schemas/ids/{id}{}", format_query(format));
+        self.get_schema(&path, None).await
+    }
+
+    async fn schema_by_guid_formatted(
+        &self,
+        guid: SchemaGuid,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let path = format!("/schemas/guids/{guid}{}", format_query(format));
+        let mut e = self.get_schema(&path, None).await?;
+        if e.guid.is_none() {
+            Arc::make_mut(&mut e).guid = Some(guid);
+        }
+        Ok(e)
+    }
+
+    async fn version_formatted(
+        &self,
+        subject: &str,
+        version: i32,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let path = format!("{}{}", version_path(subject, version), format_query(format));
+        self.get_schema(&path, None).await
+    }
+}
+
+fn version_path(subject: &str, version: i32) -> String {
+    let v = if version < 1 {
+        "latest".to_owned()
+    } else {
+        version.to_string()
+    };
+    format!("/subjects/{}/versions/{v}", encode_path_segment(subject))
+}
+
+/// `?format=…`, or nothing for the default form.
+fn format_query(format: &str) -> String {
+    if format.is_empty() {
+        String::new()
+    } else {
+        format!("?format={}", encode_path_segment(format))
     }
 }

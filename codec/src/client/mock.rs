@@ -1,4 +1,8 @@
 //! An in-memory registry implementing [`RegistryClient`], for users' tests and doctests.
+//!
+//! Protobuf: it stores what it is given. Asked for `format=serialized`, it serves a stored base64
+//! `FileDescriptorProto` under the file name `default`, as Confluent does; `.proto` text it cannot
+//! convert and serves unchanged.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +13,7 @@ use async_trait::async_trait;
 
 use super::RegistryClient;
 use crate::error::{Error, Result};
-use crate::schema::{RegisteredSchema, Schema};
+use crate::schema::{RegisteredSchema, Schema, SchemaType};
 use crate::wire::{SchemaGuid, SchemaId};
 
 /// How many times each operation reached the mock (counted before any simulated latency).
@@ -243,6 +247,48 @@ impl RegistryClient for MockClient {
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
         self.enter(&self.calls.version).await;
         self.lookup_version(subject, version)
+    }
+
+    async fn schema_by_id_formatted(
+        &self,
+        id: SchemaId,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        Ok(formatted(self.schema_by_id(id).await?, format))
+    }
+
+    async fn schema_by_guid_formatted(
+        &self,
+        guid: SchemaGuid,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        Ok(formatted(self.schema_by_guid(guid).await?, format))
+    }
+
+    async fn version_formatted(
+        &self,
+        subject: &str,
+        version: i32,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        Ok(formatted(self.version(subject, version).await?, format))
+    }
+}
+
+/// The registry's `format=serialized` answer for a stored Protobuf descriptor.
+fn formatted(entry: Arc<RegisteredSchema>, format: &str) -> Arc<RegisteredSchema> {
+    if !format.eq_ignore_ascii_case("serialized")
+        || entry.schema.schema_type != SchemaType::Protobuf
+    {
+        return entry;
+    }
+    match crate::protobuf::descriptors::served_form(&entry.schema.schema) {
+        Some(text) => {
+            let mut e = RegisteredSchema::clone(&entry);
+            e.schema.schema = text;
+            Arc::new(e)
+        }
+        None => entry,
     }
 }
 

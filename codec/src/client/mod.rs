@@ -50,6 +50,36 @@ pub trait RegistryClient: Send + Sync + 'static {
     async fn latest_version(&self, subject: &str) -> Result<Arc<RegisteredSchema>>;
     /// `GET /subjects/{subject}/versions/{version}` (`-1` = latest)
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>>;
+
+    /// `GET /schemas/ids/{id}?format={format}`: the schema in another form, e.g. `serialized` (a
+    /// Protobuf schema as a base64 `FileDescriptorProto`). The default ignores `format`.
+    async fn schema_by_id_formatted(
+        &self,
+        id: SchemaId,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let _ = format;
+        self.schema_by_id(id).await
+    }
+    /// `GET /schemas/guids/{guid}?format={format}`. The default ignores `format`.
+    async fn schema_by_guid_formatted(
+        &self,
+        guid: SchemaGuid,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let _ = format;
+        self.schema_by_guid(guid).await
+    }
+    /// `GET /subjects/{subject}/versions/{version}?format={format}`. The default ignores `format`.
+    async fn version_formatted(
+        &self,
+        subject: &str,
+        version: i32,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let _ = format;
+        self.version(subject, version).await
+    }
 }
 
 #[async_trait]
@@ -82,10 +112,32 @@ impl<C: RegistryClient + ?Sized> RegistryClient for Arc<C> {
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
         (**self).version(subject, version).await
     }
+    async fn schema_by_id_formatted(
+        &self,
+        id: SchemaId,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).schema_by_id_formatted(id, format).await
+    }
+    async fn schema_by_guid_formatted(
+        &self,
+        guid: SchemaGuid,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).schema_by_guid_formatted(guid, format).await
+    }
+    async fn version_formatted(
+        &self,
+        subject: &str,
+        version: i32,
+        format: &str,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).version_formatted(subject, version, format).await
+    }
 }
 
 /// How deep references may nest before we call the graph hostile.
-const MAX_REFERENCE_DEPTH: usize = 32;
+pub(crate) const MAX_REFERENCE_DEPTH: usize = 32;
 
 /// Fetches the texts of every schema `schema` references, transitively, dependencies first and
 /// each once, so they can be handed to a parser together with the main schema.

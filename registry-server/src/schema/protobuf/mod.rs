@@ -5,14 +5,26 @@
 mod aggregate;
 pub mod ast;
 pub mod builtins;
+pub mod compat;
 pub mod confluent_meta;
 pub mod default_value;
 pub mod descriptor_options;
 pub mod from_descriptor;
+mod norm_options;
+pub mod normalize;
+#[cfg(test)]
+mod normalize_tests;
+pub mod print;
+#[cfg(test)]
+mod print_tests;
+pub mod resolve;
 pub mod serialized_meta;
+pub mod strip;
 pub mod text;
 pub mod to_descriptor;
 
+#[cfg(test)]
+pub(crate) mod testkit;
 #[cfg(test)]
 mod tests_from_descriptor;
 #[cfg(test)]
