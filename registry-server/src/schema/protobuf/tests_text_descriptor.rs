@@ -242,3 +242,74 @@ fn every_built_in_links_in_a_pool() {
         "google.protobuf.FieldOptions"
     );
 }
+
+/// A proto2 file with meta options, defaults and extensions for the print round trip.
+const PRINTABLE: &str = r#"
+syntax = "proto2";
+package crm;
+
+import "google/protobuf/timestamp.proto";
+import "confluent/meta.proto";
+
+message Contact {
+  option (confluent.message_meta) = { doc: "a person" };
+  required string email = 1 [(confluent.field_meta) = { tags: ["PII"] params: [{ key: "max" value: "80" }] }];
+  optional int32 score = 2 [default = -3];
+  optional bytes blob = 3;
+  optional Kind kind = 4 [default = VIP];
+  map<string, google.protobuf.Timestamp> seen = 5;
+  repeated double weights = 6 [packed = true];
+  extensions 100 to max;
+  enum Kind {
+    NORMAL = 0;
+    VIP = 1 [deprecated = true];
+  }
+}
+
+extend Contact {
+  optional string nickname = 100;
+}
+"#;
+
+#[test]
+fn descriptor_input_prints_to_text_that_parses_back_the_same() {
+    use super::print::canonical;
+    use super::resolve::Symbols;
+    use super::serialized_meta::serialized_with_meta;
+    use std::sync::Arc;
+
+    let file = text::parse(PRINTABLE, DEPTH).unwrap();
+    let deps: Vec<(String, Arc<ProtoFile>)> =
+        ["google/protobuf/timestamp.proto", "confluent/meta.proto"]
+            .iter()
+            .map(|p| ((*p).to_owned(), builtin_file(p).unwrap()))
+            .collect();
+    let symbols = Symbols::new(&file, &deps);
+    let descriptor = to_descriptor(&file, &|s: &str, w: &str| symbols.resolve(s, w)).unwrap();
+    let from_client = parse_base64(&serialized_with_meta(&file, &descriptor), DEPTH).unwrap();
+    let printed = canonical(&from_client);
+    let reparsed = text::parse(&printed, DEPTH)
+        .unwrap_or_else(|e| panic!("{}\nprinted:\n{printed}", e.message));
+    assert_eq!(reparsed, from_client, "printed:\n{printed}");
+    assert!(
+        printed.contains("repeated .crm.Contact.SeenEntry seen = 5"),
+        "{printed}"
+    );
+    assert!(printed.contains("(confluent.field_meta)"), "{printed}");
+    // And the printed text builds the same descriptor again, meta and all.
+    let symbols = Symbols::new(&reparsed, &deps);
+    let again = to_descriptor(&reparsed, &|s: &str, w: &str| symbols.resolve(s, w)).unwrap();
+    let mut pool = DescriptorPool::global();
+    let meta = builtin_file("confluent/meta.proto").unwrap();
+    add(
+        &mut pool,
+        to_descriptor_named(&meta, "confluent/meta.proto", &resolver(builtin_types())).unwrap(),
+    );
+    add(&mut pool, again);
+    let contact = pool.get_message_by_name("crm.Contact").unwrap();
+    assert!(contact.get_field_by_name("seen").unwrap().is_map());
+    assert_eq!(
+        contact.get_field_by_name("score").unwrap().default_value(),
+        prost_reflect::Value::I32(-3)
+    );
+}
