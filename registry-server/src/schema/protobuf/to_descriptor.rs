@@ -4,7 +4,7 @@
 //! and `json_name` filled in as protoc fills them, known options interpreted.
 //!
 //! Custom (parenthesized) options are not carried over: they would need the extension's
-//! definition to encode. Map-entry messages are appended after the written nested messages
+//! definition to encode (`serialized_meta` adds Confluent's meta options to the bytes). Map-entry messages are appended after the written nested messages
 //! (and group bodies), in field order, as Confluent places them, so that a nested message's
 //! index is the same as in the text.
 
