@@ -10,6 +10,6 @@ use registry_server::schema::ParsedSchema;
 fuzz_target!(|data: &[u8]| {
     registry_fuzz::schema_target(SchemaType::Avro, data, |schema| match schema {
         ParsedSchema::Avro(avro) => avro.full_name(),
-        ParsedSchema::Json(_) => None,
+        ParsedSchema::Json(_) | ParsedSchema::Protobuf(_) => None,
     });
 });

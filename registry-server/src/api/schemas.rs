@@ -15,7 +15,8 @@ use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
 use crate::domain::SubjectName;
 use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix, hash_of_guid};
-use crate::store::{SchemaRecord, VersionRecord};
+use crate::schema::format::SchemaFormat;
+use crate::store::VersionRecord;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -35,15 +36,6 @@ fn parse_id(raw: &str) -> Result<i32, ApiError> {
 
 fn subject_param(params: &Params) -> Result<Option<SubjectName>, ApiError> {
     params.get("subject").map(subject_for_read).transpose()
-}
-
-fn string_body(
-    record: &SchemaRecord,
-    version: Option<&VersionRecord>,
-    max_id: Option<i32>,
-) -> Response {
-    let schema = RegisteredSchema::from_schema(record.clone());
-    json(&string_body_of(&schema, version, max_id))
 }
 
 /// The body of a schema-by-id (or guid) answer.
@@ -92,7 +84,7 @@ async fn list_schemas(
 
 /// GET /schemas/types
 async fn types() -> Response {
-    json(&["JSON", "AVRO"])
+    json(&["JSON", "PROTOBUF", "AVRO"])
 }
 
 /// GET /schemas/ids/{id}
@@ -105,8 +97,9 @@ async fn by_id(
     let id = parse_id(&raw_id)?;
     let subject = subject_param(&params)?;
     let fetch_max_id = params.flag("fetchMaxId");
+    let format = SchemaFormat::parse(params.get("format"));
     let caller = who.caller();
-    if subject.is_none() && !fetch_max_id {
+    if subject.is_none() && !fetch_max_id && format == SchemaFormat::Stored {
         let body = state
             .registry
             .rendered_schema_by_id(&caller, id, |record| {
@@ -125,7 +118,12 @@ async fn by_id(
     } else {
         None
     };
-    Ok(string_body(&record, version.as_ref(), max_id))
+    let mut schema = RegisteredSchema::from_schema(record.clone());
+    schema.schema = state
+        .registry
+        .formatted_schema(subject.as_ref(), &record, format)
+        .await?;
+    Ok(json(&string_body_of(&schema, version.as_ref(), max_id)))
 }
 
 /// GET /schemas/ids/{id}/schema: the raw schema text.
@@ -141,7 +139,12 @@ async fn by_id_schema(
         .registry
         .schema_by_id(&who.caller(), id, subject.as_ref())
         .await?;
-    Ok(record.schema.into_response())
+    let format = SchemaFormat::parse(params.get("format"));
+    let text = state
+        .registry
+        .formatted_schema(subject.as_ref(), &record, format)
+        .await?;
+    Ok(text.into_response())
 }
 
 /// GET /schemas/ids/{id}/subjects
@@ -202,9 +205,15 @@ async fn by_guid(
     State(state): State<AppState>,
     who: Who,
     ApiPath(guid): ApiPath<String>,
+    params: Params,
 ) -> Result<Response, ApiError> {
     let record = state.registry.schema_by_guid(&who.caller(), &guid).await?;
-    Ok(string_body(&record, None, None))
+    let mut schema = RegisteredSchema::from_schema(record.clone());
+    schema.schema = state
+        .registry
+        .formatted_schema(None, &record, SchemaFormat::parse(params.get("format")))
+        .await?;
+    Ok(json(&string_body_of(&schema, None, None)))
 }
 
 #[derive(serde::Serialize)]

@@ -10,6 +10,7 @@ use super::bodies::{SchemaBody, json};
 use super::extract::{NewSubjectPath, Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
 use crate::registry::{SubjectPrefix, VersionsQuery};
+use crate::schema::format::SchemaFormat;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -148,6 +149,10 @@ async fn get_version(
             reference.subject = subject.qualify_reference(&reference.subject);
         }
     }
+    schema.schema = state
+        .registry
+        .formatted_version(&subject, &schema, SchemaFormat::parse(params.get("format")))
+        .await?;
     Ok(json(&SchemaBody::of(&schema)))
 }
 
@@ -162,7 +167,11 @@ async fn get_version_schema(
         .registry
         .get_version(&who.caller(), &subject, version, params.flag("deleted"))
         .await?;
-    Ok(schema.schema.into_response())
+    let text = state
+        .registry
+        .formatted_version(&subject, &schema, SchemaFormat::parse(params.get("format")))
+        .await?;
+    Ok(text.into_response())
 }
 
 /// GET /subjects/{subject}/versions/{version}/referencedby

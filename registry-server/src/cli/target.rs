@@ -75,8 +75,8 @@ pub fn parse_type(explicit: Option<&str>, file: &Path) -> anyhow::Result<SchemaT
         return match name.trim().to_ascii_uppercase().as_str() {
             "AVRO" => Ok(SchemaType::Avro),
             "JSON" | "JSONSCHEMA" | "JSON_SCHEMA" => Ok(SchemaType::Json),
-            "PROTOBUF" => anyhow::bail!("PROTOBUF schemas are not supported"),
-            other => anyhow::bail!("unknown schema type {other} (expected AVRO or JSON)"),
+            "PROTOBUF" | "PROTO" => Ok(SchemaType::Protobuf),
+            other => anyhow::bail!("unknown schema type {other} (expected AVRO, JSON or PROTOBUF)"),
         };
     }
     match file
@@ -87,8 +87,9 @@ pub fn parse_type(explicit: Option<&str>, file: &Path) -> anyhow::Result<SchemaT
     {
         Some("avsc") => Ok(SchemaType::Avro),
         Some("json") => Ok(SchemaType::Json),
+        Some("proto") => Ok(SchemaType::Protobuf),
         _ => anyhow::bail!(
-            "cannot tell the schema type of {} from its extension (.avsc or .json); pass --type",
+            "cannot tell the schema type of {} from its extension (.avsc, .json or .proto); pass --type",
             file.display()
         ),
     }
@@ -189,7 +190,15 @@ mod tests {
             parse_type(None, Path::new("b.JSON")).ok(),
             Some(SchemaType::Json)
         );
-        assert!(parse_type(None, Path::new("b.proto")).is_err());
+        assert_eq!(
+            parse_type(None, Path::new("shop/order.proto")).ok(),
+            Some(SchemaType::Protobuf)
+        );
+        assert_eq!(
+            parse_type(Some("protobuf"), Path::new("x.txt")).ok(),
+            Some(SchemaType::Protobuf)
+        );
+        assert!(parse_type(None, Path::new("b.txt")).is_err());
     }
 
     #[test]

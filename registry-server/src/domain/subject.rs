@@ -130,6 +130,23 @@ impl SubjectName {
         split_qualified(&self.qualified).1
     }
 
+    /// The scope naming a whole context (`:.ctx:`, or the default context's empty name):
+    /// the owner of a schema read by id.
+    #[must_use]
+    pub fn context_scope(context: &str) -> Self {
+        if context == DEFAULT_CONTEXT {
+            SubjectName {
+                qualified: String::new(),
+                context: DEFAULT_CONTEXT.to_owned(),
+            }
+        } else {
+            SubjectName {
+                qualified: format!(":{context}:"),
+                context: context.to_owned(),
+            }
+        }
+    }
+
     /// Whether this names a whole context (`:.ctx:`) rather than a subject in it.
     #[must_use]
     pub fn is_context_scope(&self) -> bool {

@@ -62,7 +62,7 @@ impl Registry {
                     )
                     .await?;
                 let hash = SchemaDigest::compute(
-                    parsed.canonical(),
+                    parsed.identity(),
                     &references,
                     request.metadata(),
                     request.rule_set(),

@@ -12,6 +12,7 @@ mod cpu;
 mod delete;
 mod error;
 mod fill;
+mod format;
 mod lookup;
 mod model;
 mod read;

@@ -138,7 +138,7 @@ impl Registry {
         let metadata = request.metadata().cloned();
         let rule_set = request.rule_set().cloned();
         let hash = SchemaDigest::compute(
-            parsed.canonical(),
+            parsed.identity(),
             &references,
             metadata.as_ref(),
             rule_set.as_ref(),

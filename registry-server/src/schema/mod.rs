@@ -10,6 +10,7 @@
 
 pub mod avro;
 pub mod compat;
+pub mod format;
 pub mod identity;
 pub mod json;
 pub mod limits;
@@ -80,6 +81,7 @@ impl SchemaError {
 pub enum ParsedSchema {
     Avro(avro::AvroSchema),
     Json(json::JsonSchema),
+    Protobuf(protobuf::ProtobufSchema),
 }
 
 impl ParsedSchema {
@@ -87,7 +89,7 @@ impl ParsedSchema {
     ///
     /// # Errors
     /// [`SchemaError`] with Confluent's 42201 message when the text is not a valid schema
-    /// of that type, or the type has no engine (PROTOBUF).
+    /// of that type.
     pub fn parse(
         schema_type: SchemaType,
         text: &str,
@@ -123,7 +125,10 @@ impl ParsedSchema {
             SchemaType::Json => {
                 json::JsonSchema::parse_limited(text, dependencies, options, limits).map(Self::Json)
             }
-            SchemaType::Protobuf => Err(SchemaError::new("Invalid schema type PROTOBUF")),
+            SchemaType::Protobuf => {
+                protobuf::ProtobufSchema::parse_limited(text, dependencies, options, limits)
+                    .map(Self::Protobuf)
+            }
         }
     }
 
@@ -132,6 +137,7 @@ impl ParsedSchema {
         match self {
             ParsedSchema::Avro(_) => SchemaType::Avro,
             ParsedSchema::Json(_) => SchemaType::Json,
+            ParsedSchema::Protobuf(_) => SchemaType::Protobuf,
         }
     }
 
@@ -141,6 +147,17 @@ impl ParsedSchema {
         match self {
             ParsedSchema::Avro(schema) => schema.canonical(),
             ParsedSchema::Json(schema) => schema.canonical(),
+            ParsedSchema::Protobuf(schema) => schema.canonical(),
+        }
+    }
+
+    /// The text whose digest identifies the schema: the canonical text, except for
+    /// Protobuf, where the `.proto` text and the descriptor form of one schema must be one.
+    #[must_use]
+    pub fn identity(&self) -> &str {
+        match self {
+            ParsedSchema::Protobuf(schema) => schema.identity(),
+            other => other.canonical(),
         }
     }
 
@@ -150,6 +167,23 @@ impl ParsedSchema {
         match self {
             ParsedSchema::Avro(schema) => schema.resolved(),
             ParsedSchema::Json(schema) => schema.canonical(),
+            ParsedSchema::Protobuf(schema) => schema.canonical(),
+        }
+    }
+
+    /// This schema rendered in `format`, or `None` when `format` leaves it as stored.
+    ///
+    /// # Errors
+    /// [`SchemaError`] when the rendering needs something the schema lacks (a Protobuf type
+    /// that resolves nowhere cannot be serialized).
+    pub fn formatted(&self, format: format::SchemaFormat) -> Result<Option<String>, SchemaError> {
+        if !format.applies_to(self.schema_type()) {
+            return Ok(None);
+        }
+        match self {
+            ParsedSchema::Avro(schema) => Ok(Some(schema.resolved().to_owned())),
+            ParsedSchema::Json(_) => Ok(None),
+            ParsedSchema::Protobuf(schema) => schema.formatted(format),
         }
     }
 
@@ -201,6 +235,9 @@ impl ParsedSchema {
             }
             (ParsedSchema::Json(r), ParsedSchema::Json(w)) => {
                 json::try_incompatibilities(r, w, labels, policy, limits)
+            }
+            (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => {
+                protobuf::try_incompatibilities(r, w, labels, limits)
             }
             _ => Ok(vec![Incompatibility {
                 kind: "TYPE_MISMATCH".to_owned(),

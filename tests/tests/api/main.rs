@@ -11,6 +11,7 @@ mod deletes;
 mod json_schemas;
 mod mode;
 mod openapi;
+mod protobuf;
 mod reads;
 mod register;
 mod request_limits;

@@ -343,3 +343,51 @@ async fn a_file_the_project_maps_is_checked_as_its_entry_says() {
         run.stdout
     );
 }
+
+#[tokio::test]
+async fn offline_protobuf_files_with_an_import_from_a_reference_flag() {
+    let args = |file: &'static str| {
+        [
+            "check",
+            file,
+            "--against",
+            "shipment.v1.proto",
+            "--reference",
+            "shop/address.proto=address.proto",
+            "--subject",
+            "shipments-value",
+        ]
+    };
+    let ok = cli(&args("shipment.v2.proto")).await;
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(
+        ok.stdout.starts_with(
+            "compatible: subject shipments-value, file shipment.v2.proto, PROTOBUF BACKWARD"
+        ),
+        "{}",
+        ok.stdout
+    );
+    let broken = cli(&args("shipment.broken-weight.proto")).await;
+    assert_eq!(broken.code, 1, "{}{}", broken.stdout, broken.stderr);
+    assert!(
+        broken.stdout.contains("FIELD_SCALAR_KIND_CHANGED"),
+        "{}",
+        broken.stdout
+    );
+    assert!(broken.stdout.contains("#/Shipment/4"), "{}", broken.stdout);
+    // Without the reference the imported type resolves nowhere.
+    let missing = cli(&[
+        "check",
+        "shipment.v2.proto",
+        "--against",
+        "shipment.v1.proto",
+    ])
+    .await;
+    assert_eq!(missing.code, 2, "{}{}", missing.stdout, missing.stderr);
+    assert!(
+        format!("{}{}", missing.stdout, missing.stderr).contains("shop.common.Address"),
+        "{}{}",
+        missing.stdout,
+        missing.stderr
+    );
+}
