@@ -209,8 +209,8 @@ async fn invalid_schemas_and_types_are_42201(app: TestApp) {
             "unknown type",
         ),
         (
-            json!({"schema": "syntax = \"proto3\";", "schemaType": "PROTOBUF"}),
-            "no protobuf engine",
+            json!({"schema": "syntax = \"proto3\";\nmessage {", "schemaType": "PROTOBUF"}),
+            "unparsable protobuf",
         ),
         (json!({"schema": ""}), "empty schema"),
         (json!({}), "missing schema"),

@@ -4,8 +4,6 @@
 //! `optional` and `repeated`, groups as plain message fields, only known options and
 //! Confluent's meta options kept.
 
-use std::collections::HashSet;
-
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
@@ -18,8 +16,8 @@ use prost_types::{
 };
 
 use super::ast::{
-    Enum, EnumValue, Extend, ExtensionRanges, Field, FieldType, Import, ImportKind, Label, Message,
-    NumberRange, Oneof, ProtoFile, Reserved, Rpc, Service, Syntax,
+    Enum, EnumValue, Extend, ExtensionRanges, Field, FieldType, Label, Message, NumberRange, Oneof,
+    ProtoFile, Reserved, Rpc, Service, Syntax,
 };
 use super::confluent_meta::{
     self as meta, EnumShadow, FieldShadow, FileShadow, MessageShadow, meta_entry, meta_of,
@@ -81,27 +79,7 @@ fn convert(
         proto3: syntax == Some(Syntax::Proto3),
         max_depth,
     };
-    let public: HashSet<i32> = file.public_dependency.iter().copied().collect();
-    let weak: HashSet<i32> = file.weak_dependency.iter().copied().collect();
-    let imports = file
-        .dependency
-        .iter()
-        .enumerate()
-        .map(|(i, path)| {
-            let i = i32::try_from(i).unwrap_or(i32::MAX);
-            let kind = if public.contains(&i) {
-                ImportKind::Public
-            } else if weak.contains(&i) {
-                ImportKind::Weak
-            } else {
-                ImportKind::Plain
-            };
-            Import {
-                path: path.clone(),
-                kind,
-            }
-        })
-        .collect();
+    let imports = super::text::imports(file);
     let mut options = opts::file_entries(file.options.as_ref());
     options.extend(meta_entry(
         "confluent.file_meta",

@@ -438,11 +438,11 @@ pub(crate) fn type_text(field_type: &FieldType) -> String {
     }
 }
 
-/// `default = ...`, quoted only for `string` fields: Confluent prints the default by the
-/// field's type, so even a `bytes` default comes out bare.
+/// `default = ...`, quoted for `string` and `bytes` fields. (Confluent prints a `bytes`
+/// default bare, a text that no parser reads back; the stored text must always parse again.)
 fn default_text(field_type: &FieldType, value: &OptionValue) -> String {
     let text = match (field_type, value) {
-        (FieldType::Scalar(Scalar::String), OptionValue::String(bytes)) => {
+        (FieldType::Scalar(Scalar::String | Scalar::Bytes), OptionValue::String(bytes)) => {
             format!("\"{}\"", escape(bytes))
         }
         (FieldType::Scalar(Scalar::String), other) => {
@@ -535,23 +535,33 @@ fn decode(bytes: &[u8]) -> String {
     out
 }
 
-/// A string literal's body: `\a \b \f \n \r \t \v \\ \' \"` escaped, every other character
-/// (control characters included) printed as itself, as Confluent does.
+/// A string literal's body: `\a \b \f \n \r \t \v \\ \' \"` escaped as Confluent does,
+/// other control characters and bytes that are not UTF-8 as octal escapes (`\001`), so the
+/// literal reads back to the same bytes.
 pub(crate) fn escape(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(bytes.len() + 2);
-    for c in decode(bytes).chars() {
-        match c {
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '"' => out.push_str("\\\""),
-            other => out.push(other),
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\u{7}' => out.push_str("\\a"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{b}' => out.push_str("\\v"),
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\'"),
+                '"' => out.push_str("\\\""),
+                c if c.is_ascii_control() => {
+                    let _ = write!(out, "\\{:03o}", u32::from(c));
+                }
+                other => out.push(other),
+            }
+        }
+        for &byte in chunk.invalid() {
+            let _ = write!(out, "\\{byte:03o}");
         }
     }
     out

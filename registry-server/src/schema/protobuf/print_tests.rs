@@ -458,14 +458,17 @@ fn service_streaming_rpc_and_rpc_with_options() {
 }
 
 #[test]
-fn string_escapes_and_raw_control_characters() {
+fn string_escapes_and_octal_for_other_control_bytes() {
     let mut file = ProtoFile::default();
     let raw = b"q\"s'b\\n\nt\tr\ra\x07b\x08f\x0cv\x0b\x01\xff\xc3\xa9".to_vec();
     file.options = vec![opt("(x)", OptionValue::String(raw))];
     assert_eq!(
         canonical(&file),
-        "\noption (x) = \"q\\\"s\\'b\\\\n\\nt\\tr\\ra\\ab\\bf\\fv\\v\u{1}\u{ff}\u{e9}\";\n"
+        "\noption (x) = \"q\\\"s\\'b\\\\n\\nt\\tr\\ra\\ab\\bf\\fv\\v\\001\\377\u{e9}\";\n"
     );
+    // The literal reads back to the same bytes.
+    let again = crate::schema::protobuf::text::parse(&canonical(&file), 64).expect("reparses");
+    assert_eq!(again.options, file.options);
 }
 
 #[test]
@@ -503,9 +506,9 @@ fn weak_imports_are_not_printed() {
 }
 
 #[test]
-fn bytes_default_prints_bare_and_numbers_as_values() {
+fn bytes_default_prints_quoted_and_numbers_as_values() {
     let mut b = field(Some(Label::Optional), scalar(Scalar::Bytes), "blob", 1);
-    b.default = Some(text("abc"));
+    b.default = Some(OptionValue::String(b"a\x01c".to_vec()));
     let mut d = field(Some(Label::Optional), scalar(Scalar::Double), "ratio", 2);
     d.default = Some(OptionValue::Float(-0.25));
     let mut i = field(Some(Label::Optional), scalar(Scalar::Float), "cap", 3);
@@ -516,9 +519,12 @@ fn bytes_default_prints_bare_and_numbers_as_values() {
     };
     assert_eq!(
         canonical(&file),
-        "\nmessage D {\n  optional bytes blob = 1 [default = abc];\n  \
+        "\nmessage D {\n  optional bytes blob = 1 [default = \"a\\001c\"];\n  \
          optional double ratio = 2 [default = -0.25];\n  optional float cap = 3 [default = inf];\n}\n"
     );
+    // The stored text reads back to the same file.
+    let again = crate::schema::protobuf::text::parse(&canonical(&file), 64).expect("reparses");
+    assert_eq!(canonical(&again), canonical(&file));
 }
 
 #[test]

@@ -225,27 +225,7 @@ impl Reader {
                 Syntax::Proto2
             }
         });
-        let public: HashSet<i32> = descriptor.public_dependency.iter().copied().collect();
-        let weak: HashSet<i32> = descriptor.weak_dependency.iter().copied().collect();
-        let imports = descriptor
-            .dependency
-            .iter()
-            .enumerate()
-            .map(|(i, path)| {
-                let index = i32::try_from(i).unwrap_or(i32::MAX);
-                let kind = if public.contains(&index) {
-                    ImportKind::Public
-                } else if weak.contains(&index) {
-                    ImportKind::Weak
-                } else {
-                    ImportKind::Plain
-                };
-                Import {
-                    path: path.clone(),
-                    kind,
-                }
-            })
-            .collect();
+        let imports = imports(descriptor);
         let messages = descriptor
             .message_type
             .iter()
@@ -543,6 +523,31 @@ impl Reader {
             rpcs,
         })
     }
+}
+
+/// A descriptor's imports in order, each marked public or weak as its index lists say.
+pub(super) fn imports(descriptor: &FileDescriptorProto) -> Vec<Import> {
+    let public: HashSet<i32> = descriptor.public_dependency.iter().copied().collect();
+    let weak: HashSet<i32> = descriptor.weak_dependency.iter().copied().collect();
+    descriptor
+        .dependency
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let index = i32::try_from(i).unwrap_or(i32::MAX);
+            let kind = if public.contains(&index) {
+                ImportKind::Public
+            } else if weak.contains(&index) {
+                ImportKind::Weak
+            } else {
+                ImportKind::Plain
+            };
+            Import {
+                path: path.clone(),
+                kind,
+            }
+        })
+        .collect()
 }
 
 /// A field's type as written.
