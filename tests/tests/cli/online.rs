@@ -465,3 +465,76 @@ async fn online_avro_verdicts_name_the_field() {
     .await;
     assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protobuf_files_register_export_and_import_with_their_import() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let url = app.base.as_str();
+    let address = cli(&[
+        "register",
+        "address.proto",
+        "--subject",
+        "shop/address.proto",
+        "--url",
+        url,
+    ])
+    .await;
+    assert_eq!(address.code, 0, "{}{}", address.stdout, address.stderr);
+    let shipment = cli(&[
+        "register",
+        "shipment.v1.proto",
+        "shipment.v2.proto",
+        "--subject",
+        "shipments-value",
+        "--reference-subject",
+        "shop/address.proto=shop/address.proto@1",
+        "--url",
+        url,
+    ])
+    .await;
+    assert_eq!(shipment.code, 0, "{}{}", shipment.stdout, shipment.stderr);
+    let stored = app.get("/subjects/shipments-value/versions/2").await;
+    assert_eq!(stored.assert_ok()["schemaType"], "PROTOBUF");
+    assert_eq!(
+        stored.body["references"],
+        json!([{"name": "shop/address.proto", "subject": "shop/address.proto", "version": 1}])
+    );
+    // An incompatible change is refused by the registry: exit 1.
+    let check = cli(&[
+        "check",
+        "shipment.broken-weight.proto",
+        "--subject",
+        "shipments-value",
+        "--reference-subject",
+        "shop/address.proto=shop/address.proto",
+        "--url",
+        url,
+    ])
+    .await;
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    assert!(
+        check.stdout.contains("FIELD_SCALAR_KIND_CHANGED"),
+        "{}",
+        check.stdout
+    );
+
+    // export then import into a fresh registry: same ids, types and references.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("registry.json");
+    let file = file.to_str().expect("utf-8 path");
+    let exported = cli(&["export", "--url", url, "-o", file]).await;
+    assert_eq!(exported.code, 0, "{}{}", exported.stdout, exported.stderr);
+    let target = spawn_app(Backend::Sqlite).await;
+    let imported = cli(&["import", "--url", target.base.as_str(), file]).await;
+    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+    for path in [
+        "/subjects/shipments-value/versions/2",
+        "/subjects/shop%2Faddress.proto/versions/1",
+    ] {
+        let (old, new) = (app.get(path).await, target.get(path).await);
+        assert_eq!(new.assert_ok()["id"], old.body["id"], "{path}");
+        assert_eq!(new.body["schema"], old.body["schema"], "{path}");
+        assert_eq!(new.body["schemaType"], "PROTOBUF", "{path}");
+        assert_eq!(new.body["references"], old.body["references"], "{path}");
+    }
+}
