@@ -35,6 +35,7 @@ mod fan_out;
 mod ids;
 mod json_depth;
 mod methods;
+mod protobuf;
 mod slow_headers;
 mod starvation;
 mod subjects;
