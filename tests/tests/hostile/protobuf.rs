@@ -217,7 +217,7 @@ async fn malformed_input(backend: Backend) {
         "\u{0}\u{1}\u{2}".to_owned(),
     ];
     for text in &garbage {
-        let what = format!("{:.40}", text);
+        let what = format!("{text:.40}");
         every_schema_endpoint(&mut server, "bad", &what, &proto(text)).await;
     }
 }
