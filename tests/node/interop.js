@@ -18,13 +18,74 @@ const RUST_RECORD = { id: 42, name: 'from-rust', score: 2.5, tags: ['a', 'b'], n
 const NODE_RECORD = { id: 7, name: 'from-node', score: -1.25, tags: ['x'], nick: null }
 const USER_V1 = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"string"}]}'
 const USER_V2 = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"string"},{"name":"age","type":["null","int"],"default":null}]}'
+// The Protobuf files the codec-interop binary builds by hand as descriptors
+// (tests/src/bin/codec_interop/protobuf.rs).
+const MONEY_PROTO = `syntax = "proto3";
+package interop.money;
+
+message Money {
+  string currency_code = 1;
+  int64 units = 2;
+  int32 nanos = 3;
+}
+`
+const ORDER_PROTO = `syntax = "proto3";
+package interop.orders;
+
+import "interop/money.proto";
+import "google/protobuf/timestamp.proto";
+
+message Customer {
+  string name = 1;
+  bool vip = 2;
+}
+
+enum Channel {
+  CHANNEL_UNSPECIFIED = 0;
+  CHANNEL_WEB = 1;
+  CHANNEL_STORE = 2;
+}
+
+message Order {
+  string order_id = 1;
+  interop.money.Money total = 2;
+  google.protobuf.Timestamp placed_at = 3;
+  map<string, int32> quantities = 4;
+  message Line {
+    string sku = 1;
+    uint32 count = 2;
+    interop.money.Money unit_price = 3;
+  }
+  repeated Line lines = 5;
+  Channel channel = 6;
+  Customer customer = 7;
+  bytes memo = 8;
+  double weight_kg = 9;
+  sint64 delta = 10;
+}
+`
+const MONEY_REF = { name: 'interop/money.proto', subject: 'interop/money.proto', version: 1 }
 const USER_BROKEN = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"int"}]}'
 
 const registry = new SchemaRegistry({ host: base })
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-interop-'))
 // avsc decodes records into instances of generated classes; compare their plain fields.
 const plain = (value) => JSON.parse(JSON.stringify(value))
-const codec = (...args) => execFileSync(codecBin, args, { encoding: 'utf8', timeout: 120000 })
+const codec = (...args) => execFileSync(codecBin, args, { encoding: 'utf8', timeout: 120000, stdio: 'pipe' })
+// The codec-interop failure text (its stderr) of a command that must fail.
+const codecError = (...args) => {
+  try {
+    codec(...args)
+  } catch (error) {
+    return String(error.stderr)
+  }
+  throw new Error(`codec-interop ${args.join(' ')} succeeded`)
+}
+const getJson = async (url) => {
+  const res = await fetch(url)
+  assert.equal(res.status, 200, url)
+  return res.json()
+}
 
 const cases = {
   async 'avro register, encode, decode, latest id' () {
@@ -67,6 +128,71 @@ const cases = {
     codec('encode', 'avro', base, 'npm-interop-same', rustFile)
     const ours = await registry.encode(id, RUST_RECORD)
     assert.deepEqual(fs.readFileSync(rustFile).subarray(5), ours.subarray(5))
+  },
+  // Protobuf. The npm client (4.1.0) frames Protobuf as magic + id + protobuf bytes, with no
+  // message indexes (wireEncoder.encode), and decodes by stripping leading zero bytes from the
+  // rest (ProtoSchema.trimStart) and reading the first message of the file (or the `messageName`
+  // option), whatever indexes the record carries. So it reads Confluent-framed records of a
+  // file's first message (indexes [0] = one 00 byte) and nothing else; the codec reads npm's
+  // records once the [0] index byte is put in.
+  async 'protobuf register with references through npm, served back with them' () {
+    const money = await registry.register({ type: SchemaType.PROTOBUF, schema: MONEY_PROTO }, { subject: 'interop/money.proto' })
+    const order = await registry.register(
+      { type: SchemaType.PROTOBUF, schema: ORDER_PROTO, references: [MONEY_REF] },
+      { subject: 'npm-orders-value' }
+    )
+    assert.notEqual(order.id, money.id)
+    const again = await registry.register(
+      { type: SchemaType.PROTOBUF, schema: ORDER_PROTO, references: [MONEY_REF] },
+      { subject: 'npm-orders-value' }
+    )
+    assert.equal(again.id, order.id)
+    const byId = await getJson(`${base}/schemas/ids/${order.id}`)
+    assert.equal(byId.schemaType, 'PROTOBUF')
+    assert.deepEqual(byId.references, [MONEY_REF])
+    assert.equal(await registry.getLatestSchemaId('npm-orders-value'), order.id)
+  },
+  async 'protobuf npm encode: no message indexes; codec decodes once [0] is put in' () {
+    const id = await registry.getLatestSchemaId('npm-orders-value')
+    const bytes = await registry.encode(id, { name: 'from-node', vip: true })
+    assert.equal(bytes[0], 0)
+    assert.equal(bytes.readInt32BE(1), id)
+    // field 1 (name), length 9: the protobuf bytes start right after the id
+    assert.deepEqual([...bytes.subarray(5, 7)], [0x0a, 9])
+    assert.deepEqual(plain(await registry.decode(bytes)), { name: 'from-node', vip: true })
+    const file = path.join(tmp, 'node.pb')
+    fs.writeFileSync(file, bytes)
+    // 0a read as an index count (zig-zag 5), then 09 'f' 'r' 'o' 'm' as the indexes
+    assert.match(codecError('decode', 'protobuf', base, file), /InvalidMessageIndexes \{ indexes: \[-5, 51, 57, -56, -55\]/)
+    const framed = Buffer.concat([bytes.subarray(0, 5), Buffer.from([0]), bytes.subarray(5)])
+    fs.writeFileSync(file, framed)
+    assert.deepEqual(JSON.parse(codec('decode', 'protobuf', base, file)), {
+      type: 'interop.orders.Customer',
+      value: { name: 'from-node', vip: true }
+    })
+  },
+  async 'protobuf codec encode of the first message decodes with npm' () {
+    const file = path.join(tmp, 'rust-customer.pb')
+    codec('encode', 'protobuf', base, 'npm-codec-customer', file, 'interop.orders.Customer')
+    const bytes = fs.readFileSync(file)
+    const id = bytes.readInt32BE(1)
+    assert.equal(bytes[5], 0) // indexes [0]
+    // the codec registered the descriptor and its import; npm reads the served text forms
+    const byId = await getJson(`${base}/schemas/ids/${id}`)
+    assert.deepEqual(byId.references, [MONEY_REF])
+    assert.match(byId.schema, /message Customer/)
+    assert.equal(await registry.getLatestSchemaId('npm-codec-customer-value'), id)
+    assert.deepEqual(plain(await registry.decode(bytes)), { name: 'from-rust', vip: true })
+  },
+  async 'protobuf codec encode of a later message: npm ignores the indexes' () {
+    const file = path.join(tmp, 'rust-order.pb')
+    codec('encode', 'protobuf', base, 'npm-codec-order', file)
+    const bytes = fs.readFileSync(file)
+    assert.deepEqual([...bytes.subarray(5, 7)], [2, 2]) // indexes [1]: Order
+    assert.equal(JSON.parse(codec('decode', 'protobuf', base, file)).type, 'interop.orders.Order')
+    // npm reads 02 02 and the Order's bytes as a Customer: 02 = field 0, length-delimited,
+    // skips 2 bytes, then meets a tag with wire type 7
+    await assert.rejects(registry.decode(bytes), /invalid wire type 7 at offset 5/)
   },
   async 'unknown id is a Confluent 40403' () {
     await assert.rejects(registry.getSchema(999999), (error) => error.status === 404)

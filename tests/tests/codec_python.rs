@@ -38,7 +38,7 @@ async fn python_serializers_and_codec_agree_both_ways() {
             "{backend:?}: interop failed\n{stdout}\n{stderr}"
         );
         assert!(
-            stdout.contains("5 passed, 0 failed"),
+            stdout.contains("8 passed, 0 failed"),
             "{backend:?}: {stdout}"
         );
     }

@@ -4,17 +4,26 @@
 //!
 //! ```text
 //! codec-interop encode avro|json <registry-url> <topic> <out-file>
-//! codec-interop decode avro|json <registry-url> <in-file>
+//! codec-interop encode protobuf <registry-url> <topic> <out-file> [<message full name>]
+//! codec-interop decode avro|json|protobuf <registry-url> <in-file>
 //! ```
 //! `encode` writes the framed record; `decode` prints the decoded value as one line of JSON.
+//! Protobuf writes `interop.orders.Order` (or the `Customer` of the same file) as a
+//! `DynamicMessage`, auto-registering `interop/order.proto` and its import; its decode prints
+//! `{"type": <full name of the written message>, "value": <message JSON>}` (see
+//! `codec_interop/protobuf.rs`).
 
 use std::sync::Arc;
 
 use codec::{
-    AvroDeserializer, AvroSerializer, CachedClient, HttpClient, JsonDeserializer, JsonSerializer,
-    Schema, SerializerConfig,
+    AvroDeserializer, AvroSerializer, CachedClient, DynamicProtobufDeserializer, HttpClient,
+    JsonDeserializer, JsonSerializer, ProtobufSerializer, Schema, SerializerConfig,
 };
+use prost_reflect::{DynamicMessage, ReflectMessage};
 use serde::{Deserialize, Serialize};
+
+#[path = "codec_interop/protobuf.rs"]
+mod protobuf;
 
 /// The Avro schema both sides use (the Python script holds the same text).
 pub const AVRO_SCHEMA: &str = r#"{"type":"record","name":"Interop","namespace":"codec.test","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"},{"name":"score","type":"double"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"nick","type":["null","string"],"default":null}]}"#;
@@ -43,7 +52,7 @@ fn reference() -> Interop {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: interop encode avro|json <registry-url> <topic> <out-file> | decode avro|json <registry-url> <in-file>";
+    let usage = "usage: interop encode avro|json|protobuf <registry-url> <topic> <out-file> [<protobuf message>] | decode avro|json|protobuf <registry-url> <in-file>";
     let (cmd, format, url) = match args.as_slice() {
         [c, f, u, ..] => (c.as_str(), f.as_str(), u.as_str()),
         _ => return Err(usage.into()),
@@ -65,6 +74,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 SerializerConfig::value().validate(true),
             )?;
             std::fs::write(out, ser.serialize(topic, &reference()).await?.payload)?;
+        }
+        ("encode", "protobuf", [topic, out, rest @ ..]) => {
+            let pool = protobuf::pool()?;
+            let message = match rest {
+                [] => protobuf::reference_order(&pool)?,
+                [name] if name == protobuf::ORDER => protobuf::reference_order(&pool)?,
+                [name] if name == protobuf::CUSTOMER => protobuf::reference_customer(&pool)?,
+                _ => return Err(usage.into()),
+            };
+            let ser = ProtobufSerializer::<DynamicMessage>::with_descriptor(
+                registry,
+                message.descriptor(),
+                SerializerConfig::value(),
+            )?;
+            std::fs::write(out, ser.serialize(topic, &message).await?.payload)?;
+        }
+        ("decode", "protobuf", [input]) => {
+            let bytes = std::fs::read(input)?;
+            let message = DynamicProtobufDeserializer::new(registry)
+                .deserialize(&bytes)
+                .await?;
+            let out = serde_json::json!({
+                "type": message.descriptor().full_name(),
+                "value": protobuf::to_json(&message),
+            });
+            println!("{out}");
         }
         ("decode", "avro", [input]) => {
             let bytes = std::fs::read(input)?;
