@@ -28,6 +28,7 @@ pub mod serialized_meta;
 pub mod strip;
 pub mod text;
 pub mod to_descriptor;
+mod validate;
 
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -161,12 +162,14 @@ impl ProtobufSchema {
 /// Reads `.proto` text or, when that fails, a base64 `FileDescriptorProto`; when both fail
 /// the text parser's reason is the one reported (as Confluent does).
 fn read_file(text: &str, max_depth: usize) -> Result<ProtoFile, SchemaError> {
-    match text::parse(text, max_depth) {
-        Ok(file) => Ok(file),
+    let file = match text::parse(text, max_depth) {
+        Ok(file) => file,
         Err(text_error) => {
-            from_descriptor::parse_base64(text.trim(), max_depth).map_err(|_| text_error)
+            from_descriptor::parse_base64(text.trim(), max_depth).map_err(|_| text_error)?
         }
-    }
+    };
+    validate::check(&file, max_depth)?;
+    Ok(file)
 }
 
 /// Every file `file` imports, transitively: a dependency of that name, else a built-in;
