@@ -18,6 +18,9 @@ pub type ConfigUpdate = Map<String, Value>;
 
 const LEVEL_KEY: &str = "compatibilityLevel";
 
+/// Config fields Confluent reads as booleans (a string `"true"`/`"false"` is coerced).
+const BOOLEAN_KEYS: [&str; 2] = ["normalize", "validateFields"];
+
 /// The level named by an effective config, or `default`.
 #[must_use]
 pub fn effective_level_of(
@@ -124,6 +127,13 @@ fn checked_update(update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, 
                     .parse()
                     .map_err(|_| RegistryError::invalid_compatibility_level())?;
                 Value::from(level.as_str())
+            } else if BOOLEAN_KEYS.contains(&key.as_str()) {
+                let flag = super::coerce::boolean(&value).ok_or_else(|| {
+                    RegistryError::MalformedRequest(format!(
+                        "Cannot read {value} as the boolean {key}"
+                    ))
+                })?;
+                Value::Bool(flag)
             } else {
                 value
             };

@@ -52,6 +52,9 @@ pub enum RegistryError {
     ReferenceExists(String, i32),
     #[error("{0}")]
     InvalidSubject(String),
+    /// A request field of the wrong JSON type (Confluent's binding refuses it with 400).
+    #[error("{0}")]
+    MalformedRequest(String),
     /// The database failed; the cause was logged where it happened.
     #[error("Error in the backend datastore")]
     Backend,
@@ -81,6 +84,7 @@ impl RegistryError {
             RegistryError::OperationNotPermitted(_) => 42205,
             RegistryError::ReferenceExists(..) => 42206,
             RegistryError::InvalidSubject(_) => 42208,
+            RegistryError::MalformedRequest(_) => 400,
             RegistryError::Backend | RegistryError::Internal(_) => 50001,
         }
     }

@@ -6,6 +6,7 @@
 
 mod audit;
 mod caller;
+mod coerce;
 mod compatibility;
 mod config;
 mod cpu;

@@ -44,9 +44,9 @@ pub struct ReferenceRequest {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::coerce::string")]
     pub schema: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::coerce::string")]
     pub schema_type: Option<String>,
     #[serde(default)]
     pub references: Option<Vec<ReferenceRequest>>,
@@ -54,9 +54,9 @@ pub struct SchemaRequest {
     pub metadata: Option<serde_json::Value>,
     #[serde(default, alias = "ruleset")]
     pub rule_set: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::coerce::int")]
     pub version: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::coerce::int")]
     pub id: Option<i32>,
 }
 

@@ -117,7 +117,64 @@ async fn normalize_config_applies_without_the_flag(app: TestApp) {
     assert_eq!(first, again);
 }
 
+/// Confluent's JSON binding reads `"true"` as a boolean and refuses `"yes"` (400); the
+/// register body's `version` may be a numeric string and `schemaType` a number.
+async fn request_fields_coerce_as_confluent_reads_them(app: TestApp) {
+    app.put(
+        "/config/coerced",
+        &json!({"normalize": "true", "validateFields": "FALSE"}),
+    )
+    .await
+    .assert_ok();
+    let stored = app.get("/config/coerced").await;
+    assert_eq!(stored.assert_ok()["normalize"], json!(true));
+    assert_eq!(stored.body["validateFields"], json!(false));
+    let refused = app
+        .put("/config/coerced", &json!({"normalize": "yes"}))
+        .await;
+    refused.assert_error(400);
+    assert!(
+        refused.message().contains("normalize"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(
+        app.get("/config/coerced").await.body["normalize"],
+        json!(true),
+        "unchanged"
+    );
+
+    let schema = r#"{"type":"record","name":"C","fields":[{"name":"a","type":"int"}]}"#;
+    let registered = app
+        .post(
+            "/subjects/coerced/versions",
+            &json!({"schema": schema, "version": "1"}),
+        )
+        .await;
+    assert_eq!(registered.assert_ok()["id"], json!(1));
+    let typed = app
+        .post(
+            "/subjects/coerced/versions",
+            &json!({"schema": schema, "schemaType": 5}),
+        )
+        .await;
+    typed.assert_error(42201);
+    assert_eq!(typed.message(), "Invalid schema type 5");
+    let numeric = app
+        .post("/subjects/coerced/versions", &json!({"schema": 42}))
+        .await;
+    numeric.assert_error(42201);
+    let garbage = app
+        .post(
+            "/subjects/coerced/versions",
+            &json!({"schema": schema, "version": "one"}),
+        )
+        .await;
+    garbage.assert_error(400);
+}
+
 both_backends!(
+    request_fields_coerce_as_confluent_reads_them,
     global_config_round_trip,
     subject_config_round_trip,
     subject_level_overrides_global,
