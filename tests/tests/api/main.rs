@@ -8,6 +8,7 @@ mod concurrent_writes;
 mod config;
 mod contexts;
 mod deletes;
+mod fidelity;
 mod json_schemas;
 mod mode;
 mod openapi;
