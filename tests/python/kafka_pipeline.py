@@ -35,8 +35,10 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-# the interop .proto texts, their compilation and the JSON printer (same directory)
-from codec_interop import PB, generate_protobuf, plain
+# the interop .proto texts, their compilation and the JSON printer (same directory); no
+# __pycache__ left in the source tree
+sys.dont_write_bytecode = True
+from codec_interop import PB, generate_protobuf, plain  # noqa: E402
 
 # Same texts as tests/src/bin/kafka_pipe.rs
 ORDER = '{"type":"record","name":"Order","namespace":"pipeline.test","fields":[{"name":"id","type":"long"},{"name":"item","type":"string"},{"name":"qty","type":"int"},{"name":"price","type":"double"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"note","type":["null","string"],"default":null}]}'
