@@ -19,7 +19,7 @@ const NODE_RECORD = { id: 7, name: 'from-node', score: -1.25, tags: ['x'], nick:
 const USER_V1 = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"string"}]}'
 const USER_V2 = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"string"},{"name":"age","type":["null","int"],"default":null}]}'
 // The Protobuf files the codec-interop binary builds by hand as descriptors
-// (tests/src/bin/codec_interop/protobuf.rs).
+// (tests/src/protobuf_fixture.rs).
 const MONEY_PROTO = `syntax = "proto3";
 package interop.money;
 

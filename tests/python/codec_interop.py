@@ -41,7 +41,7 @@ JSON_SCHEMA = '{"type":"object","title":"Interop","properties":{"id":{"type":"in
 RUST_RECORD = {"id": 42, "name": "from-rust", "score": 2.5, "tags": ["a", "b"], "nick": "r"}
 PY_RECORD = {"id": 7, "name": "from-python", "score": -1.25, "tags": ["x"], "nick": None}
 
-# The Protobuf files the bridge builds by hand as descriptors (tests/src/bin/codec_interop/protobuf.rs).
+# The Protobuf files the bridge builds by hand as descriptors (tests/src/protobuf_fixture.rs).
 MONEY_PROTO = """syntax = "proto3";
 package interop.money;
 
@@ -107,7 +107,7 @@ def generate_protobuf(workdir):
 
 
 def rust_order(pb):
-    """The Order the bridge writes (reference_order in codec_interop/protobuf.rs)."""
+    """The Order the bridge writes (reference_order in tests/src/protobuf_fixture.rs)."""
     order = pb.Order(order_id="o-rust-42", channel=pb.CHANNEL_STORE, memo=bytes([0, 1, 0xFE, 0xFF]),
                      weight_kg=0.75, delta=-9_000_000_000)
     order.total.currency_code, order.total.units, order.total.nanos = "EUR", 13, 750_000_000

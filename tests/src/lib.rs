@@ -14,6 +14,7 @@ pub mod hostile;
 pub mod jwt;
 pub mod postgres;
 pub mod process;
+pub mod protobuf_fixture;
 
 pub use app::{Backend, TestApp, spawn_app};
 

@@ -11,7 +11,7 @@
 //! Protobuf writes `interop.orders.Order` (or the `Customer` of the same file) as a
 //! `DynamicMessage`, auto-registering `interop/order.proto` and its import; its decode prints
 //! `{"type": <full name of the written message>, "value": <message JSON>}` (see
-//! `codec_interop/protobuf.rs`).
+//! `tests/src/protobuf_fixture.rs`).
 
 use std::sync::Arc;
 
@@ -22,8 +22,7 @@ use codec::{
 use prost_reflect::{DynamicMessage, ReflectMessage};
 use serde::{Deserialize, Serialize};
 
-#[path = "codec_interop/protobuf.rs"]
-mod protobuf;
+use registry_tests::protobuf_fixture as protobuf;
 
 /// The Avro schema both sides use (the Python script holds the same text).
 pub const AVRO_SCHEMA: &str = r#"{"type":"record","name":"Interop","namespace":"codec.test","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"},{"name":"score","type":"double"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"nick","type":["null","string"],"default":null}]}"#;

@@ -1,7 +1,7 @@
-//! The Protobuf side of the `codec-interop` bridge: the two interop `.proto` files built by hand as
-//! `FileDescriptorProto`s (the same files `tests/python/codec_interop.py` and
-//! `tests/node/interop.js` hold as text), the reference messages, and a printer that turns a
-//! decoded `DynamicMessage` into JSON.
+//! Protobuf fixture shared by the `codec-interop` bridge and `kafka-pipe`: the two interop `.proto`
+//! files built by hand as `FileDescriptorProto`s (the same files `tests/python/codec_interop.py`
+//! and `tests/node/interop.js` hold as text), message builders, the reference messages, and a
+//! printer that turns a decoded `DynamicMessage` into JSON.
 //!
 //! The printer's JSON: keys are field JSON names (lowerCamelCase), 64-bit integers are strings,
 //! bytes are standard base64, enums are value names, maps are objects with string keys, nested
@@ -22,9 +22,10 @@ use prost_types::{
 };
 use serde_json::{Map, Value as Json, json};
 
-type BoxError = Box<dyn std::error::Error>;
+/// Errors of the builders (descriptor linking, a field of the wrong type).
+pub type BoxError = Box<dyn std::error::Error>;
 
-/// Full name of the message the bridge writes by default: `[1]` in its file (an enum and
+/// Full name of the message the bridge and `kafka-pipe` write by default: `[1]` in its file (an enum and
 /// `Customer` come before it).
 pub const ORDER: &str = "interop.orders.Order";
 /// The first message of `interop/order.proto`: `[0]`.
@@ -219,13 +220,17 @@ pub fn pool() -> Result<DescriptorPool, BoxError> {
     Ok(pool)
 }
 
-fn get(pool: &DescriptorPool, name: &str) -> Result<MessageDescriptor, BoxError> {
+/// The message `name` of `pool`.
+pub fn get(pool: &DescriptorPool, name: &str) -> Result<MessageDescriptor, BoxError> {
     pool.get_message_by_name(name)
         .ok_or_else(|| format!("no message {name} in the interop pool").into())
 }
 
 /// A message of type `desc` with the given fields set.
-fn build(desc: MessageDescriptor, fields: Vec<(&str, Value)>) -> Result<DynamicMessage, BoxError> {
+pub fn build(
+    desc: MessageDescriptor,
+    fields: Vec<(&str, Value)>,
+) -> Result<DynamicMessage, BoxError> {
     let mut m = DynamicMessage::new(desc);
     for (name, value) in fields {
         m.try_set_field_by_name(name, value)
@@ -234,7 +239,8 @@ fn build(desc: MessageDescriptor, fields: Vec<(&str, Value)>) -> Result<DynamicM
     Ok(m)
 }
 
-fn money(pool: &DescriptorPool, code: &str, units: i64, nanos: i32) -> Result<Value, BoxError> {
+/// An `interop.money.Money`.
+pub fn money(pool: &DescriptorPool, code: &str, units: i64, nanos: i32) -> Result<Value, BoxError> {
     Ok(Value::Message(build(
         get(pool, "interop.money.Money")?,
         vec![
