@@ -2,7 +2,7 @@
 //! references / lookup / latest / fixed id), then framing + message indexes + `prost` encoding.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use prost::Message;
@@ -73,11 +73,26 @@ struct SerInner {
     check_type: bool,
     config: SerializerConfig,
     targets: HotMap<String, Target>,
+    /// The first topic prepared and its target, kept for good: most serializers write one
+    /// topic, and this answers them with one atomic load and a string compare (the map
+    /// answers other topics, and this one once its target has expired).
+    first: OnceLock<FirstTarget>,
+}
+
+struct FirstTarget {
+    topic: Box<str>,
+    target: Arc<Target>,
 }
 
 struct Target {
     framing: PbFraming,
     expires: Option<Instant>,
+}
+
+impl Target {
+    fn fresh(&self) -> bool {
+        self.expires.is_none_or(|at| Instant::now() < at)
+    }
 }
 
 enum PbFraming {
@@ -133,6 +148,7 @@ impl<T: Message + ReflectMessage> ProtobufSerializer<T> {
                 check_type,
                 config,
                 targets: HotMap::new(CACHE_CAPACITY),
+                first: OnceLock::new(),
             }),
             _t: PhantomData,
         }
@@ -196,6 +212,12 @@ impl<T: Message + ReflectMessage> ProtobufSerializer<T> {
         out: &mut Vec<u8>,
     ) -> Option<Result<Option<ProtobufSchemaIdHeader>>> {
         let inner = &*self.inner;
+        if let Some(first) = inner.first.get()
+            && &*first.topic == topic
+            && first.target.fresh()
+        {
+            return Some(inner.encode(&first.target, value, out));
+        }
         inner
             .targets
             .with_fresh(topic, |t| inner.encode(t, value, out))
@@ -280,6 +302,10 @@ impl SerInner {
             .then(|| Instant::now() + self.config.latest_ttl);
         let t = Arc::new(Target { framing, expires });
         self.targets.insert(topic.to_owned(), t.clone());
+        let _ = self.first.set(FirstTarget {
+            topic: topic.into(),
+            target: t.clone(),
+        });
         Ok(t)
     }
 
