@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(Some(text)) = schema.formatted(format) {
                 let options = registry_server::schema::ParseOptions::default();
                 let back = ParsedSchema::parse(SchemaType::Protobuf, &text, &[], options);
-                assert!(back.is_ok(), "{format:?} form does not parse: {back:?}\n{text}");
+                assert!(
+                    back.is_ok(),
+                    "{format:?} form does not parse: {back:?}\n{text}"
+                );
             }
         }
         Some("other.proto".to_owned())
