@@ -21,7 +21,7 @@ pub fn not_found() -> ApiError {
     ApiError::new(404, "HTTP 404 Not Found")
 }
 
-/// A JSON body, parsed with serde; `T`'s unknown fields are ignored.
+/// A JSON object body, parsed with serde; `T`'s unknown fields are ignored.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -46,6 +46,13 @@ where
             })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::new(422, "Request body is missing"));
+        }
+        // Every body is a JSON object; a serde struct would also read an array positionally.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::new(
+                400,
+                "Unrecognized field or wrong type in request body: expected a JSON object",
+            ));
         }
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
             let message = if e.is_data() {
