@@ -19,51 +19,10 @@ const NODE_RECORD = { id: 7, name: 'from-node', score: -1.25, tags: ['x'], nick:
 const USER_V1 = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"string"}]}'
 const USER_V2 = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"string"},{"name":"age","type":["null","int"],"default":null}]}'
 // The Protobuf files the codec-interop binary builds by hand as descriptors
-// (tests/src/protobuf_fixture.rs).
-const MONEY_PROTO = `syntax = "proto3";
-package interop.money;
-
-message Money {
-  string currency_code = 1;
-  int64 units = 2;
-  int32 nanos = 3;
-}
-`
-const ORDER_PROTO = `syntax = "proto3";
-package interop.orders;
-
-import "interop/money.proto";
-import "google/protobuf/timestamp.proto";
-
-message Customer {
-  string name = 1;
-  bool vip = 2;
-}
-
-enum Channel {
-  CHANNEL_UNSPECIFIED = 0;
-  CHANNEL_WEB = 1;
-  CHANNEL_STORE = 2;
-}
-
-message Order {
-  string order_id = 1;
-  interop.money.Money total = 2;
-  google.protobuf.Timestamp placed_at = 3;
-  map<string, int32> quantities = 4;
-  message Line {
-    string sku = 1;
-    uint32 count = 2;
-    interop.money.Money unit_price = 3;
-  }
-  repeated Line lines = 5;
-  Channel channel = 6;
-  Customer customer = 7;
-  bytes memo = 8;
-  double weight_kg = 9;
-  sint64 delta = 10;
-}
-`
+// (tests/src/protobuf_fixture.rs), as .proto text shared with the Python script.
+const protoFixture = name => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'protobuf', 'interop', name), 'utf8')
+const MONEY_PROTO = protoFixture('money.proto')
+const ORDER_PROTO = protoFixture('order.proto')
 const MONEY_REF = { name: 'interop/money.proto', subject: 'interop/money.proto', version: 1 }
 const USER_BROKEN = '{"type":"record","name":"User","namespace":"npm","fields":[{"name":"name","type":"int"}]}'
 

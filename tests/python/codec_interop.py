@@ -41,51 +41,18 @@ JSON_SCHEMA = '{"type":"object","title":"Interop","properties":{"id":{"type":"in
 RUST_RECORD = {"id": 42, "name": "from-rust", "score": 2.5, "tags": ["a", "b"], "nick": "r"}
 PY_RECORD = {"id": 7, "name": "from-python", "score": -1.25, "tags": ["x"], "nick": None}
 
-# The Protobuf files the bridge builds by hand as descriptors (tests/src/protobuf_fixture.rs).
-MONEY_PROTO = """syntax = "proto3";
-package interop.money;
+# The Protobuf files the bridge builds by hand as descriptors (tests/src/protobuf_fixture.rs),
+# kept as .proto text in tests/fixtures/protobuf/interop/ (the npm script reads them too).
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "protobuf")
 
-message Money {
-  string currency_code = 1;
-  int64 units = 2;
-  int32 nanos = 3;
-}
-"""
-ORDER_PROTO = """syntax = "proto3";
-package interop.orders;
 
-import "interop/money.proto";
-import "google/protobuf/timestamp.proto";
+def fixture_proto(name):
+    with open(os.path.join(FIXTURES, "interop", name), encoding="utf-8") as source:
+        return source.read()
 
-message Customer {
-  string name = 1;
-  bool vip = 2;
-}
 
-enum Channel {
-  CHANNEL_UNSPECIFIED = 0;
-  CHANNEL_WEB = 1;
-  CHANNEL_STORE = 2;
-}
-
-message Order {
-  string order_id = 1;
-  interop.money.Money total = 2;
-  google.protobuf.Timestamp placed_at = 3;
-  map<string, int32> quantities = 4;
-  message Line {
-    string sku = 1;
-    uint32 count = 2;
-    interop.money.Money unit_price = 3;
-  }
-  repeated Line lines = 5;
-  Channel channel = 6;
-  Customer customer = 7;
-  bytes memo = 8;
-  double weight_kg = 9;
-  sint64 delta = 10;
-}
-"""
+MONEY_PROTO = fixture_proto("money.proto")
+ORDER_PROTO = fixture_proto("order.proto")
 PB = {"use.deprecated.format": False}
 # Order is the second message of its file (the enum does not count): indexes [1] = 02 02.
 ORDER_INDEXES = b"\x02\x02"
