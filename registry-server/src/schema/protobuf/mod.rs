@@ -23,6 +23,8 @@ mod normalize_tests;
 pub mod print;
 #[cfg(test)]
 mod print_tests;
+#[cfg(test)]
+mod print_text_tests;
 pub mod resolve;
 pub mod serialized_meta;
 pub mod strip;
