@@ -1,6 +1,6 @@
-//! Structural rules every Protobuf file must keep before it is stored or compared: field
-//! numbers and names unique within a message (oneof members and groups included) and in
-//! range, and declared names unique within their scope. A file breaking them is not a
+//! Structural rules every Protobuf file must keep before it is stored or compared: imports
+//! that name a file, field numbers and names unique within a message (oneof members and
+//! groups included) and in range, and declared names unique within their scope. A file breaking them is not a
 //! schema (protoc refuses it), and the checks downstream assume them.
 
 use std::collections::HashSet;
@@ -15,6 +15,14 @@ use crate::schema::limits::too_deep;
 /// # Errors
 /// 42201 naming the first rule broken and where.
 pub fn check(file: &ProtoFile, max_depth: usize) -> Result<(), SchemaError> {
+    // A descriptor can name a file `""`, which no `.proto` text can import.
+    if file
+        .imports
+        .iter()
+        .any(|import| import.path.trim().is_empty())
+    {
+        return Err(parse_error("an import names no file"));
+    }
     let scope = file.package.clone().unwrap_or_default();
     unique_declarations(&file.messages, &file.enums, &scope)?;
     for message in &file.messages {
