@@ -69,8 +69,43 @@ impl Registry {
         dependencies: Vec<Dependency>,
         options: ParseOptions,
     ) -> Result<Arc<ParsedSchema>, RegistryError> {
+        self.parse_then(schema_type, text, dependencies, options, |_| ())
+            .await
+    }
+
+    /// [`Registry::parse_on_pool`] for a submission whose digest will be taken: its identity
+    /// text (lazy, and for Protobuf a normalization) is computed on the pool too, not on the
+    /// async worker that hashes it.
+    pub(crate) async fn parse_submission_on_pool(
+        &self,
+        schema_type: SchemaType,
+        text: String,
+        dependencies: Vec<Dependency>,
+        options: ParseOptions,
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
+        self.parse_then(schema_type, text, dependencies, options, |parsed| {
+            let _ = parsed.identity();
+        })
+        .await
+    }
+
+    /// Parses on the pool and runs `then` on the parse there.
+    async fn parse_then(
+        &self,
+        schema_type: SchemaType,
+        text: String,
+        dependencies: Vec<Dependency>,
+        options: ParseOptions,
+        then: impl FnOnce(&ParsedSchema) + Send + 'static,
+    ) -> Result<Arc<ParsedSchema>, RegistryError> {
         self.cpu
-            .run(move || ParsedSchema::parse(schema_type, &text, &dependencies, options))
+            .run(move || {
+                let parsed = ParsedSchema::parse(schema_type, &text, &dependencies, options);
+                if let Ok(parsed) = &parsed {
+                    then(parsed);
+                }
+                parsed
+            })
             .await?
             .map(Arc::new)
             .map_err(|e| RegistryError::invalid_schema(wrap_schema_error(schema_type, &e.message)))

@@ -51,7 +51,7 @@ impl Registry {
                     .resolve_request_references(caller, subject, requested)
                     .await?;
                 let parsed = self
-                    .parse_on_pool(
+                    .parse_submission_on_pool(
                         schema_type,
                         text.to_owned(),
                         dependencies,

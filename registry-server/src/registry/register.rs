@@ -133,7 +133,7 @@ impl Registry {
             .resolve_request_references(caller, subject, requested)
             .await?;
         let parsed = self
-            .parse_on_pool(schema_type, text.to_owned(), dependencies, options)
+            .parse_submission_on_pool(schema_type, text.to_owned(), dependencies, options)
             .await?;
         let metadata = request.metadata().cloned();
         let rule_set = request.rule_set().cloned();

@@ -46,7 +46,7 @@ mod tests_text_descriptor;
 mod tests_to_descriptor;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::format::SchemaFormat;
 use super::limits::{CheckAborted, SchemaLimits};
@@ -66,7 +66,9 @@ struct Inner {
     /// The import paths that resolved to a file (a reference or a built-in).
     resolved_imports: HashSet<String>,
     canonical: String,
-    identity: String,
+    /// Computed on first use: only registration and lookup ask, never a stored schema's
+    /// parse for a check or a `format` rendering.
+    identity: OnceLock<String>,
 }
 
 impl ProtobufSchema {
@@ -101,14 +103,13 @@ impl ProtobufSchema {
         } else {
             print::canonical(&file)
         };
-        let identity = identity::identity_text(&file, &resolver);
         Ok(ProtobufSchema {
             inner: Arc::new(Inner {
                 file,
                 symbols,
                 resolved_imports,
                 canonical,
-                identity,
+                identity: OnceLock::new(),
             }),
         })
     }
@@ -123,7 +124,12 @@ impl ProtobufSchema {
     /// serialized descriptor of one schema (see `identity`).
     #[must_use]
     pub fn identity(&self) -> &str {
-        &self.inner.identity
+        let inner = &*self.inner;
+        inner.identity.get_or_init(|| {
+            identity::identity_text(&inner.file, &|scope, written| {
+                inner.symbols.resolve(scope, written)
+            })
+        })
     }
 
     /// The parsed file.
