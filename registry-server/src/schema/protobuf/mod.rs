@@ -33,13 +33,11 @@ pub mod to_descriptor;
 mod validate;
 
 #[cfg(test)]
-pub(crate) mod testkit;
-#[cfg(test)]
 mod tests_from_descriptor;
 #[cfg(test)]
 mod tests_meta;
 #[cfg(test)]
-mod tests_support;
+pub(crate) mod tests_support;
 #[cfg(test)]
 mod tests_text_descriptor;
 #[cfg(test)]

@@ -1,11 +1,11 @@
-//! Test helpers shared by the descriptor tests: file-model builders and a small resolver
-//! that follows protobuf's scope walk over a fixed set of known types.
+//! Test helpers shared by the descriptor and symbol-table tests: file-model builders and a
+//! small resolver that follows protobuf's scope walk over a fixed set of known types.
 
 use std::collections::HashMap;
 
 use super::ast::{
-    Enum, EnumValue, Field, FieldType, Label, Message, NamedKind, OptionEntry, OptionValue,
-    ProtoFile, ResolvedName, Scalar,
+    Enum, EnumValue, Field, FieldType, Group, Label, Message, NamedKind, OptionEntry, OptionValue,
+    ProtoFile, ResolvedName, Scalar, Syntax,
 };
 
 pub fn field(name: &str, field_type: FieldType, number: i32) -> Field {
@@ -47,6 +47,40 @@ pub fn string_opt(name: &str, value: &str) -> OptionEntry {
         name: name.to_owned(),
         value: OptionValue::String(value.as_bytes().to_vec()),
     }
+}
+
+/// An empty proto3 file in `package`.
+pub fn file(package: Option<&str>) -> ProtoFile {
+    ProtoFile {
+        syntax: Some(Syntax::Proto3),
+        package: package.map(str::to_owned),
+        ..ProtoFile::default()
+    }
+}
+
+/// An optional group whose message is `body`.
+pub fn group(name: &str, number: i32, body: Message) -> Group {
+    Group {
+        label: Some(Label::Optional),
+        name: name.to_owned(),
+        number,
+        options: Vec::new(),
+        body,
+    }
+}
+
+/// A message marked `map_entry = true` with its `key` and `value` fields, as descriptors
+/// spell a map.
+pub fn map_entry(name: &str, key: Scalar, value: FieldType) -> Message {
+    let mut entry = message(
+        name,
+        vec![
+            labelled(Label::Optional, "key", scalar(key), 1),
+            labelled(Label::Optional, "value", value, 2),
+        ],
+    );
+    entry.options.push(ident("map_entry", "true"));
+    entry
 }
 
 pub fn message(name: &str, fields: Vec<Field>) -> Message {

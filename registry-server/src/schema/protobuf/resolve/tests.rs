@@ -6,38 +6,38 @@ use super::{Body, Origin, Symbols};
 use crate::schema::protobuf::ast::{
     Extend, FieldType, Label, NameResolver, NamedKind, Oneof, Rpc, Scalar, Service,
 };
-use crate::schema::protobuf::testkit::{
-    enumeration, field, file, group, map_entry, message, named, scalar,
+use crate::schema::protobuf::tests_support::{
+    enumeration, field, file, group, labelled, map_entry, message, named, scalar,
 };
 
 /// package shop.v1; Basket { Item { Price{} } ; Price {}; Mode enum; group Extra { Note{} };
 /// ItemsEntry (map entry) } ; Price { Tier {} } ; Mode enum at top level too.
 fn shop() -> Symbols {
     let mut root = file(Some("shop.v1"));
-    let mut item = message("Item");
-    item.messages.push(message("Price"));
-    let mut basket = message("Basket");
+    let mut item = message("Item", Vec::new());
+    item.messages.push(message("Price", Vec::new()));
+    let mut basket = message("Basket", Vec::new());
     basket.messages.push(item);
-    basket.messages.push(message("Price"));
+    basket.messages.push(message("Price", Vec::new()));
     basket.enums.push(enumeration("Mode", &[("FAST", 0)]));
-    let mut extra = message("Extra");
-    extra.messages.push(message("Note"));
+    let mut extra = message("Extra", Vec::new());
+    extra.messages.push(message("Note", Vec::new()));
     basket.groups.push(group("Extra", 9, extra));
     basket
         .messages
         .push(map_entry("ItemsEntry", Scalar::String, named("Item")));
     root.messages.push(basket);
-    let mut price = message("Price");
-    price.messages.push(message("Tier"));
+    let mut price = message("Price", Vec::new());
+    price.messages.push(message("Tier", Vec::new()));
     root.messages.push(price);
     root.enums.push(enumeration("Mode", &[("SLOW", 0)]));
 
     let mut money = file(Some("shop.common"));
-    money.messages.push(message("Money"));
+    money.messages.push(message("Money", Vec::new()));
     let mut stamp = file(Some("google.protobuf"));
-    stamp.messages.push(message("Timestamp"));
+    stamp.messages.push(message("Timestamp", Vec::new()));
     let mut bare = file(None);
-    bare.messages.push(message("Loose"));
+    bare.messages.push(message("Loose", Vec::new()));
     Symbols::new(
         &root,
         &[
@@ -143,9 +143,9 @@ fn packages_of_imports_resolve_relatively() {
 #[test]
 fn a_message_named_like_a_package_component_shadows_it() {
     let mut root = file(Some("shop.v1"));
-    root.messages.push(message("common"));
+    root.messages.push(message("common", Vec::new()));
     let mut money = file(Some("shop.common"));
-    money.messages.push(message("Money"));
+    money.messages.push(message("Money", Vec::new()));
     let s = Symbols::new(&root, &[("m.proto".to_owned(), Arc::new(money))]);
     assert_eq!(full(&s, "shop.v1", "common.Money"), None);
     assert_eq!(
@@ -227,35 +227,34 @@ fn usable_as_a_name_resolver() {
 #[test]
 fn unresolved_lists_every_unknown_use_once_in_source_order() {
     let mut root = file(Some("shop.v1"));
-    let mut basket = message("Basket");
-    basket.fields.push(field(None, named("Ghost"), "ghost", 1));
-    basket.fields.push(field(None, named("Item"), "item", 2));
+    let mut basket = message("Basket", Vec::new());
+    basket.fields.push(field("ghost", named("Ghost"), 1));
+    basket.fields.push(field("item", named("Item"), 2));
     basket.fields.push(field(
-        None,
+        "by_key",
         FieldType::Map {
             key: Scalar::String,
             value: Box::new(named("Phantom")),
         },
-        "by_key",
         3,
     ));
     basket.oneofs.push(Oneof {
         name: "choice".to_owned(),
         options: Vec::new(),
-        fields: vec![field(None, named("Ghost"), "again", 4)],
+        fields: vec![field("again", named("Ghost"), 4)],
     });
-    let mut item = message("Item");
+    let mut item = message("Item", Vec::new());
     item.fields
-        .push(field(Some(Label::Repeated), named("Item"), "children", 1));
-    item.fields.push(field(None, scalar(Scalar::Int32), "n", 2));
+        .push(labelled(Label::Repeated, "children", named("Item"), 1));
+    item.fields.push(field("n", scalar(Scalar::Int32), 2));
     basket.messages.push(item);
-    let mut extra = message("Extra");
-    extra.fields.push(field(None, named("Wisp"), "w", 1));
+    let mut extra = message("Extra", Vec::new());
+    extra.fields.push(field("w", named("Wisp"), 1));
     basket.groups.push(group("Extra", 9, extra));
     root.messages.push(basket);
     root.extends.push(Extend {
         extendee: "Nowhere".to_owned(),
-        fields: vec![field(None, named("Basket.Item"), "ext", 100)],
+        fields: vec![field("ext", named("Basket.Item"), 100)],
     });
     root.services.push(Service {
         name: "Shop".to_owned(),
