@@ -227,6 +227,44 @@ async fn descriptors_register_and_serialize_back(app: TestApp) {
     assert_eq!(unknown.assert_ok()["schema"], text.as_str());
 }
 
+/// The `.proto` text of [`order_descriptor`]'s schema.
+const ORDER_TEXT: &str = r#"syntax = "proto3";
+package shop.v1;
+
+message Order {
+  string id = 1;
+  repeated Line lines = 2;
+  message Line {
+    int64 sku = 1;
+  }
+}
+"#;
+
+async fn either_form_finds_the_other(app: TestApp) {
+    let encoded = STANDARD.encode(order_descriptor().encode_to_vec());
+    let id = register(&app, "either-value", &proto(ORDER_TEXT)).await;
+    let found = app.post("/subjects/either-value", &proto(&encoded)).await;
+    assert_eq!(
+        found.assert_ok()["id"].as_i64(),
+        Some(id),
+        "descriptor finds the text"
+    );
+    assert_eq!(found.body["version"], 1);
+    assert_eq!(register(&app, "either-value", &proto(&encoded)).await, id);
+    assert_eq!(
+        app.get("/subjects/either-value/versions").await.assert_ok(),
+        &json!([1])
+    );
+
+    let other = register(&app, "either-desc", &proto(&encoded)).await;
+    let found = app.post("/subjects/either-desc", &proto(ORDER_TEXT)).await;
+    assert_eq!(
+        found.assert_ok()["id"].as_i64(),
+        Some(other),
+        "text finds the descriptor"
+    );
+}
+
 const COMMON: &str = r#"syntax = "proto3";
 package shop.common;
 
@@ -509,6 +547,7 @@ both_backends!(
     text_registers_with_canonical_text_and_is_found_again,
     unparsable_text_is_42201,
     descriptors_register_and_serialize_back,
+    either_form_finds_the_other,
     references_and_built_in_imports,
     every_built_in_import_resolves_without_a_reference,
     compatibility_follows_the_subject_level,
