@@ -11,7 +11,7 @@ use super::ApiError;
 use super::AppState;
 use super::access::{Who, require_config, require_subject_delete, require_subject_write};
 use super::bodies::json;
-use super::extract::{ApiJson, Params, SubjectPath};
+use super::extract::{ApiJson, Params, ScopePath};
 use super::routes::Routes;
 use crate::auth::Operation;
 use crate::registry::ConfigUpdate;
@@ -68,7 +68,7 @@ async fn delete_global(State(state): State<AppState>, who: Who) -> Result<Respon
 async fn get_subject(
     State(state): State<AppState>,
     who: Who,
-    SubjectPath(subject): SubjectPath,
+    ScopePath(subject): ScopePath,
     params: Params,
 ) -> Result<Response, ApiError> {
     Ok(json(
@@ -87,7 +87,7 @@ async fn get_subject(
 async fn put_subject(
     State(state): State<AppState>,
     who: Who,
-    SubjectPath(subject): SubjectPath,
+    ScopePath(subject): ScopePath,
     ApiJson(update): ApiJson<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
     require_subject_write(&who, &subject)?;
@@ -103,7 +103,7 @@ async fn put_subject(
 async fn delete_subject(
     State(state): State<AppState>,
     who: Who,
-    SubjectPath(subject): SubjectPath,
+    ScopePath(subject): ScopePath,
 ) -> Result<Response, ApiError> {
     require_subject_delete(&who, &subject)?;
     Ok(json(

@@ -111,6 +111,16 @@ impl Params {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value given for `name`, in order.
+    #[must_use]
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// Confluent's boolean: only a case-insensitive `true` is true.
     #[must_use]
     pub fn flag(&self, name: &str) -> bool {
@@ -153,43 +163,77 @@ impl FromRequest<AppState> for SchemaJson {
     }
 }
 
-/// The `{subject}` path parameter, parsed for reads and config/mode scopes (42208 on a
-/// control character).
+/// The `{subject}` path parameter of a config or mode scope (42208 on a control
+/// character or an over-long name). Never an alias's target: the scope is the name given.
+pub struct ScopePath(pub SubjectName);
+
+impl<S: Send + Sync> FromRequestParts<S> for ScopePath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        subject_for_read(&raw).map(ScopePath)
+    }
+}
+
+/// The `{subject}` path parameter of `/subjects/...` and `/compatibility/subjects/...`
+/// (42208 as [`ScopePath`]), followed to the subject its config names as `alias`.
 pub struct SubjectPath(pub SubjectName);
 
-impl<S: Send + Sync> FromRequestParts<S> for SubjectPath {
+impl FromRequestParts<AppState> for SubjectPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
-        subject_for_read(&raw).map(SubjectPath)
+        let subject = state
+            .registry
+            .resolve_alias(subject_for_read(&raw)?)
+            .await?;
+        Ok(SubjectPath(subject))
     }
 }
 
-/// The `{subject}` path parameter of a registration: also refuses reserved names (42208).
+/// The `{subject}` path parameter of a registration: also refuses reserved names (42208);
+/// followed to its alias as [`SubjectPath`].
 pub struct NewSubjectPath(pub SubjectName);
 
-impl<S: Send + Sync> FromRequestParts<S> for NewSubjectPath {
+impl FromRequestParts<AppState> for NewSubjectPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
-        subject_for_write(&raw).map(NewSubjectPath)
+        let subject = state
+            .registry
+            .resolve_alias(subject_for_write(&raw)?)
+            .await?;
+        Ok(NewSubjectPath(subject))
     }
 }
 
-/// The `{subject}` and `{version}` path parameters (42208, then 42202).
+/// The `{subject}` and `{version}` path parameters (42208, then 42202); the subject
+/// followed to its alias as [`SubjectPath`].
 pub struct SubjectVersionPath(pub SubjectName, pub VersionRef);
 
-impl<S: Send + Sync> FromRequestParts<S> for SubjectVersionPath {
+impl FromRequestParts<AppState> for SubjectVersionPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ApiPath((subject, raw_version)) =
             ApiPath::<(String, String)>::from_request_parts(parts, state).await?;
+        let subject = subject_for_read(&subject)?;
+        let version = version(&raw_version)?;
         Ok(SubjectVersionPath(
-            subject_for_read(&subject)?,
-            version(&raw_version)?,
+            state.registry.resolve_alias(subject).await?,
+            version,
         ))
     }
 }

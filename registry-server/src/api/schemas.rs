@@ -34,8 +34,12 @@ fn parse_id(raw: &str) -> Result<i32, ApiError> {
     raw.trim().parse().map_err(|_| not_found())
 }
 
-fn subject_param(params: &Params) -> Result<Option<SubjectName>, ApiError> {
-    params.get("subject").map(subject_for_read).transpose()
+/// The `subject` query parameter of `/schemas/ids/...`, followed to its alias.
+async fn subject_param(state: &AppState, params: &Params) -> Result<Option<SubjectName>, ApiError> {
+    match params.get("subject").map(subject_for_read).transpose()? {
+        Some(subject) => Ok(Some(state.registry.resolve_alias(subject).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The body of a schema-by-id (or guid) answer.
@@ -75,6 +79,7 @@ async fn list_schemas(
             &prefix,
             params.flag("deleted"),
             params.flag("latestOnly"),
+            params.get("ruleType").filter(|t| !t.is_empty()),
             page,
         )
         .await?;
@@ -95,7 +100,7 @@ async fn by_id(
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
-    let subject = subject_param(&params)?;
+    let subject = subject_param(&state, &params).await?;
     let fetch_max_id = params.flag("fetchMaxId");
     let format = SchemaFormat::parse(params.get("format"));
     let caller = who.caller();
@@ -134,7 +139,7 @@ async fn by_id_schema(
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
-    let subject = subject_param(&params)?;
+    let subject = subject_param(&state, &params).await?;
     let (record, _) = state
         .registry
         .schema_by_id(&who.caller(), id, subject.as_ref())
@@ -155,7 +160,7 @@ async fn id_subjects(
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
-    let subject = subject_param(&params)?;
+    let subject = subject_param(&state, &params).await?;
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let subjects = state
         .registry
@@ -178,7 +183,7 @@ async fn id_versions(
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
-    let subject = subject_param(&params)?;
+    let subject = subject_param(&state, &params).await?;
     let page = params.page(state.registry.settings().limits.max_list_items)?;
     let versions = state
         .registry

@@ -17,6 +17,7 @@ pub fn routes() -> Routes {
         .get("/subjects", list_subjects)
         .post("/subjects/{subject}", lookup)
         .delete("/subjects/{subject}", delete_subject)
+        .get("/subjects/{subject}/metadata", latest_with_metadata)
         .get("/subjects/{subject}/versions", list_versions)
         .post("/subjects/{subject}/versions", register)
         .get("/subjects/{subject}/versions/{version}", get_version)
@@ -88,6 +89,32 @@ async fn delete_subject(
         .delete_subject(&who.caller(), &subject, params.flag("permanent"))
         .await?;
     Ok(json(&versions))
+}
+
+/// GET /subjects/{subject}/metadata?key=K&value=V...: the newest version whose metadata
+/// properties hold every pair (`key`s and `value`s paired by position).
+async fn latest_with_metadata(
+    State(state): State<AppState>,
+    who: Who,
+    SubjectPath(subject): SubjectPath,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let keys = params.all("key");
+    let values = params.all("value");
+    let pairs: Vec<(String, String)> = keys
+        .iter()
+        .zip(values.iter())
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let mut schema = state
+        .registry
+        .latest_with_metadata(&who.caller(), &subject, &pairs, params.flag("deleted"))
+        .await?;
+    schema.schema = state
+        .registry
+        .formatted_version(&subject, &schema, SchemaFormat::parse(params.get("format")))
+        .await?;
+    Ok(json(&SchemaBody::of(&schema)))
 }
 
 /// GET /subjects/{subject}/versions

@@ -1,6 +1,7 @@
 //! Domain types parsed at the edge: the core never re-checks a raw string.
 
 mod compatibility;
+pub mod contract;
 mod mode;
 mod page;
 mod schema_type;

@@ -47,7 +47,7 @@ impl fmt::Display for Mode {
 
 /// A mode name Confluent does not know (42204).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Invalid mode. Valid values are READWRITE, READONLY, IMPORT and FORWARD.")]
+#[error("Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.")]
 pub struct InvalidMode;
 
 impl FromStr for Mode {

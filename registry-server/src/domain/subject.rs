@@ -67,11 +67,16 @@ impl SubjectName {
     /// Parses a subject for a write (register): no control characters, not a reserved name.
     ///
     /// # Errors
-    /// [`InvalidSubject`] for control characters, `__GLOBAL`, `__EMPTY`, or the global context.
+    /// [`InvalidSubject`] for control characters, `__GLOBAL`, `__EMPTY`, a context's scope
+    /// (`:.ctx:`, no subject name), or the global context.
     pub fn parse(raw: &str) -> Result<Self, InvalidSubject> {
         let subject = Self::parse_lenient(raw)?;
         let local = subject.local_name();
-        if local == "__GLOBAL" || local == "__EMPTY" || subject.context == ".__GLOBAL" {
+        if subject.is_context_scope()
+            || local == "__GLOBAL"
+            || local == "__EMPTY"
+            || subject.context == ".__GLOBAL"
+        {
             return Err(InvalidSubject::Refused(raw.to_owned()));
         }
         Ok(subject)
@@ -100,11 +105,12 @@ impl SubjectName {
             return Err(InvalidSubject::Refused(raw.to_owned()));
         }
         let (context, local) = split_qualified(raw);
-        // `:.:name` is the default context spelled out; store it unqualified.
+        // `:.:name` is the default context spelled out; store it unqualified. `:.ctx` (no
+        // closing colon) is the context's scope, spelled `:.ctx:`.
         let qualified = if context == DEFAULT_CONTEXT {
             local.to_owned()
         } else {
-            raw.to_owned()
+            format!(":{context}:{local}")
         };
         Ok(SubjectName {
             qualified,
@@ -170,13 +176,14 @@ impl fmt::Display for SubjectName {
     }
 }
 
-/// Splits `:.ctx:name` into (`.ctx`, `name`); anything else is (`.`, whole).
+/// Splits `:.ctx:name` into (`.ctx`, `name`) and `:.ctx` into (`.ctx`, ``), as Confluent
+/// reads a context without its closing colon; anything else is (`.`, whole).
 fn split_qualified(raw: &str) -> (&str, &str) {
-    if let Some(rest) = raw.strip_prefix(":.")
-        && let Some(end) = rest.find(':')
-    {
-        let context = &raw[1..end + 2];
-        let local = &rest[end + 1..];
+    if let Some(rest) = raw.strip_prefix(":.") {
+        let (context, local) = match rest.find(':') {
+            Some(end) => (&raw[1..end + 2], &rest[end + 1..]),
+            None => (&raw[1..], ""),
+        };
         return (
             if context == "." {
                 DEFAULT_CONTEXT
@@ -192,6 +199,17 @@ fn split_qualified(raw: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_context_without_its_closing_colon_is_the_context_scope() {
+        let s = SubjectName::parse_lenient(":.eu").expect("valid");
+        assert_eq!(s.context(), ".eu");
+        assert_eq!(s.as_str(), ":.eu:");
+        assert!(s.is_context_scope());
+        let default = SubjectName::parse_lenient(":.").expect("valid");
+        assert_eq!(default.context(), ".");
+        assert_eq!(default.as_str(), "");
+    }
 
     #[test]
     fn unqualified_names_live_in_the_default_context() {
@@ -216,7 +234,15 @@ mod tests {
         for ok in ["a/b", "100%", "a+b", "with space", "ünïcødé-主题", "*", ""] {
             assert!(SubjectName::parse(ok).is_ok(), "{ok:?}");
         }
-        for bad in ["a\nb", "tab\there", "nul\0", "__GLOBAL", "__EMPTY"] {
+        for bad in [
+            "a\nb",
+            "tab\there",
+            "nul\0",
+            "__GLOBAL",
+            "__EMPTY",
+            ":.eu:",
+            ":.eu",
+        ] {
             assert!(SubjectName::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(

@@ -107,8 +107,9 @@ pub(crate) fn merged_config(
 }
 
 /// A config PUT body checked and keyed as stored: `compatibility` becomes the level key,
-/// `None` clears a field.
-fn checked_update(update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, RegistryError> {
+/// `None` clears a field, metadata and rule sets are validated and stored canonical.
+fn checked_update(mut update: ConfigUpdate) -> Result<Vec<(String, Option<Value>)>, RegistryError> {
+    super::contract::normalize_config_contracts(&mut update)?;
     update
         .into_iter()
         .map(|(key, value)| {
@@ -161,6 +162,27 @@ impl Registry {
             stored.push(self.stored_config(scope).await?);
         }
         Ok(merged_config(self.settings.default_compatibility, stored))
+    }
+
+    /// The subject `subject` stands for: the `alias` of its own config (qualified against
+    /// its context when unqualified), else itself. One hop, as Confluent follows aliases.
+    pub async fn resolve_alias(&self, subject: SubjectName) -> Result<SubjectName, RegistryError> {
+        if subject.local_name().is_empty() {
+            return Ok(subject);
+        }
+        let alias = match self.stored_config(subject.as_str()).await? {
+            Some(Value::Object(config)) => config
+                .get("alias")
+                .and_then(Value::as_str)
+                .filter(|a| !a.is_empty())
+                .map(|a| subject.qualify_reference(a)),
+            _ => None,
+        };
+        match alias {
+            Some(alias) => SubjectName::parse_lenient(&alias)
+                .map_err(|e| RegistryError::InvalidSubject(e.to_string())),
+            None => Ok(subject),
+        }
     }
 
     /// The level that applies to `subject`.
@@ -281,6 +303,10 @@ impl Registry {
         let scope = scope_key(subject);
         if scope == GLOBAL_SCOPE || default_to_global {
             return self.mode_of_scopes(&visible_scopes(caller, subject)).await;
+        }
+        // A global READONLY_OVERRIDE is every scope's mode (Confluent 7.9).
+        if let Some(Mode::ReadOnlyOverride) = self.parsed_mode(GLOBAL_SCOPE).await? {
+            return Ok(Mode::ReadOnlyOverride);
         }
         let stored = if hidden(caller, subject) {
             None

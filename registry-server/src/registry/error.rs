@@ -52,6 +52,9 @@ pub enum RegistryError {
     ReferenceExists(String, i32),
     #[error("{0}")]
     InvalidSubject(String),
+    /// A rule set that breaks a rule of rule sets (duplicate or bad name, wrong mode, ...).
+    #[error("{0}")]
+    InvalidRuleSet(String),
     /// A request field of the wrong JSON type (Confluent's binding refuses it with 400).
     #[error("{0}")]
     MalformedRequest(String),
@@ -84,6 +87,7 @@ impl RegistryError {
             RegistryError::OperationNotPermitted(_) => 42205,
             RegistryError::ReferenceExists(..) => 42206,
             RegistryError::InvalidSubject(_) => 42208,
+            RegistryError::InvalidRuleSet(_) => 42210,
             RegistryError::MalformedRequest(_) => 400,
             RegistryError::Backend | RegistryError::Internal(_) => 50001,
         }

@@ -10,8 +10,41 @@ use crate::store::VersionRecord;
 
 impl Registry {
     /// `POST /subjects/{subject}`: the version of `subject` holding this schema; a subject
-    /// `caller` may not read holds none (40401, as a missing one).
+    /// `caller` may not read holds none (40401, as a missing one). An unqualified subject
+    /// that holds none is also looked for in each named context, as Confluent does.
     pub async fn lookup(
+        &self,
+        caller: &Caller,
+        subject: &SubjectName,
+        request: &SchemaRequest,
+        normalize: bool,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        let missing = match self
+            .lookup_here(caller, subject, request, normalize, deleted)
+            .await
+        {
+            Err(missing @ (RegistryError::SubjectNotFound(_) | RegistryError::SchemaNotFound)) => {
+                missing
+            }
+            other => return other,
+        };
+        for qualified in self.in_other_contexts(subject).await? {
+            match self
+                .lookup_here(caller, &qualified, request, normalize, deleted)
+                .await
+            {
+                Ok(found) => return Ok(found),
+                Err(RegistryError::SubjectNotFound(_) | RegistryError::SchemaNotFound) => {}
+                Err(RegistryError::InvalidSchema(_)) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Err(missing)
+    }
+
+    /// [`Registry::lookup`] under `subject` only.
+    async fn lookup_here(
         &self,
         caller: &Caller,
         subject: &SubjectName,

@@ -9,6 +9,7 @@ mod caller;
 mod coerce;
 mod compatibility;
 mod config;
+mod contract;
 mod cpu;
 mod delete;
 mod error;
@@ -349,7 +350,7 @@ impl Registry {
         });
     }
 
-    /// The mode in force for `subject` (subject → context → global → READWRITE).
+    /// The mode in force for `subject` (along [`scopes_of`], then READWRITE).
     pub(crate) async fn effective_mode(
         &self,
         subject: Option<&SubjectName>,
@@ -357,16 +358,29 @@ impl Registry {
         self.mode_of_scopes(&scopes_of(subject)).await
     }
 
-    /// The mode of the most specific of `scopes` that stores one, else READWRITE.
+    /// The mode of the most specific of `scopes` that stores one, else READWRITE; a global
+    /// READONLY_OVERRIDE before all.
     pub(crate) async fn mode_of_scopes(&self, scopes: &[String]) -> Result<Mode, RegistryError> {
+        let global = self.parsed_mode(crate::store::GLOBAL_SCOPE).await?;
+        let mut first = None;
         for scope in scopes {
-            if let Some(mode) = self.stored_mode(scope).await? {
-                return mode.parse().map_err(|_| {
-                    RegistryError::store(&StoreError::Corrupt(format!("mode {mode}")))
-                });
+            if let Some(mode) = self.parsed_mode(scope).await? {
+                first = Some(mode);
+                break;
             }
         }
-        Ok(Mode::ReadWrite)
+        Ok(mode_in_force(global, first))
+    }
+
+    /// The mode stored for `scope`, parsed.
+    pub(crate) async fn parsed_mode(&self, scope: &str) -> Result<Option<Mode>, RegistryError> {
+        self.stored_mode(scope)
+            .await?
+            .map(|mode| {
+                mode.parse()
+                    .map_err(|_| RegistryError::store(&StoreError::Corrupt(format!("mode {mode}"))))
+            })
+            .transpose()
     }
 }
 
@@ -391,19 +405,52 @@ impl crate::store::ChangeSink for Registry {
     }
 }
 
-/// The config/mode scopes consulted for `subject`, most specific first.
+/// The scope of the global context, the last fall-back of every config and mode.
+pub(crate) const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
+
+/// The config/mode scopes consulted for `subject`, most specific first, as Confluent
+/// falls back: the subject, then its context's scope (`:.ctx:`) or, in the default
+/// context, the global scope; then the global context's scope. A subject of a named
+/// context does not fall back to the default context's global settings.
 pub(crate) fn scopes_of(subject: Option<&SubjectName>) -> Vec<String> {
     let mut scopes = Vec::with_capacity(3);
-    if let Some(subject) = subject {
-        if !subject.is_context_scope() {
-            scopes.push(subject.as_str().to_owned());
+    match subject {
+        Some(subject) => {
+            if !subject.is_context_scope() {
+                scopes.push(subject.as_str().to_owned());
+            }
+            if subject.context() == crate::domain::DEFAULT_CONTEXT {
+                scopes.push(crate::store::GLOBAL_SCOPE.to_owned());
+            } else {
+                scopes.push(format!(":{}:", subject.context()));
+            }
         }
-        if subject.context() != crate::domain::DEFAULT_CONTEXT {
-            scopes.push(format!(":{}:", subject.context()));
-        }
+        None => scopes.push(crate::store::GLOBAL_SCOPE.to_owned()),
     }
-    scopes.push(crate::store::GLOBAL_SCOPE.to_owned());
+    if scopes.last().map(String::as_str) != Some(GLOBAL_CONTEXT_SCOPE) {
+        scopes.push(GLOBAL_CONTEXT_SCOPE.to_owned());
+    }
     scopes
+}
+
+/// [`scopes_of`] plus the global scope, whose READONLY_OVERRIDE applies everywhere: the
+/// scopes a write reads (and locks) to learn its settings.
+pub(crate) fn settings_scopes_of(subject: Option<&SubjectName>) -> Vec<String> {
+    let mut scopes = scopes_of(subject);
+    if !scopes.iter().any(|s| s == crate::store::GLOBAL_SCOPE) {
+        scopes.push(crate::store::GLOBAL_SCOPE.to_owned());
+    }
+    scopes
+}
+
+/// The mode in force given the stored mode of the global scope and the first mode stored
+/// along a subject's fall-back chain: a global READONLY_OVERRIDE wins over every other
+/// (Confluent 7.9), else the most specific, else READWRITE.
+pub(crate) fn mode_in_force(global: Option<Mode>, first_in_chain: Option<Mode>) -> Mode {
+    match global {
+        Some(Mode::ReadOnlyOverride) => Mode::ReadOnlyOverride,
+        _ => first_in_chain.unwrap_or_default(),
+    }
 }
 
 /// Confluent's 42201 text for a schema the engine refused.

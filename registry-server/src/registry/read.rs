@@ -72,6 +72,9 @@ pub fn hash_of_guid(guid: &str) -> Option<String> {
     (hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hash)
 }
 
+/// Most contexts a by-id read with an unqualified subject searches for the id.
+const MAX_CONTEXTS_SEARCHED: usize = 1000;
+
 impl Registry {
     /// `GET /schemas/ids/{id}`: the schema, and the version of `subject` carrying it when asked.
     /// An id `caller` may not see is missing, in its context and in the default one; a
@@ -87,7 +90,18 @@ impl Registry {
         if record.is_none() && context != DEFAULT_CONTEXT {
             record = self.visible_schema(caller, DEFAULT_CONTEXT, id).await?;
         }
+        let mut qualified = None;
+        if record.is_none()
+            && let Some(unqualified) =
+                subject.filter(|s| s.context() == DEFAULT_CONTEXT && !s.local_name().is_empty())
+            && let Some((found, subject)) =
+                self.id_in_other_contexts(caller, unqualified, id).await?
+        {
+            record = Some(found);
+            qualified = Some(subject);
+        }
         let record = record.ok_or_else(|| RegistryError::schema_id_not_found(id))?;
+        let subject = qualified.as_ref().or(subject);
         let version = match subject {
             Some(subject)
                 if !subject.local_name().is_empty() && caller.may_read(subject.as_str()) =>
@@ -101,6 +115,46 @@ impl Registry {
             _ => None,
         };
         Ok((record, version))
+    }
+
+    /// For an unqualified subject whose context lacks `id`: the id in the first other
+    /// context that has it, with the subject qualified by that context (Confluent's
+    /// fall-back for clients that name subjects without their context). At most
+    /// [`MAX_CONTEXTS_SEARCHED`] contexts are tried.
+    async fn id_in_other_contexts(
+        &self,
+        caller: &Caller,
+        subject: &SubjectName,
+        id: i32,
+    ) -> Result<Option<(SchemaRecord, SubjectName)>, RegistryError> {
+        for qualified in self.in_other_contexts(subject).await? {
+            if let Some(found) = self.visible_schema(caller, qualified.context(), id).await? {
+                return Ok(Some((found, qualified)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// An unqualified subject qualified by each named context, in context order (at most
+    /// [`MAX_CONTEXTS_SEARCHED`]): where Confluent looks for a subject a client names
+    /// without its context. Empty for a qualified subject.
+    pub(crate) async fn in_other_contexts(
+        &self,
+        subject: &SubjectName,
+    ) -> Result<Vec<SubjectName>, RegistryError> {
+        if subject.context() != DEFAULT_CONTEXT || subject.local_name().is_empty() {
+            return Ok(Vec::new());
+        }
+        let contexts = self.store.contexts().await?;
+        contexts
+            .iter()
+            .filter(|c| c.as_str() != DEFAULT_CONTEXT)
+            .take(MAX_CONTEXTS_SEARCHED)
+            .map(|context| {
+                SubjectName::parse_lenient(&format!(":{context}:{}", subject.local_name()))
+                    .map_err(|e| RegistryError::InvalidSubject(e.to_string()))
+            })
+            .collect()
     }
 
     /// Schema `id` of `context` if it exists and `caller` may see it.
@@ -303,13 +357,72 @@ impl Registry {
         deleted: bool,
     ) -> Result<RegisteredSchema, RegistryError> {
         let versions = self.versions_for(caller, subject).await?;
-        let record = Self::pick_version(subject, &versions, version, deleted)?;
+        let record = match Self::pick_version(subject, &versions, version, deleted) {
+            Ok(record) => record.clone(),
+            Err(missing) => self
+                .version_in_other_contexts(caller, subject, version, deleted)
+                .await?
+                .ok_or(missing)?,
+        };
         let schema = self
             .store
             .schema(&record.context, record.schema_id)
             .await?
             .ok_or_else(|| RegistryError::schema_id_not_found(record.schema_id))?;
-        Ok(RegisteredSchema::from_version(record, schema))
+        Ok(RegisteredSchema::from_version(&record, schema))
+    }
+
+    /// The version of an unqualified subject found in the first named context holding
+    /// it (Confluent's fall-back for clients that name subjects without their context).
+    async fn version_in_other_contexts(
+        &self,
+        caller: &Caller,
+        subject: &SubjectName,
+        version: VersionRef,
+        deleted: bool,
+    ) -> Result<Option<VersionRecord>, RegistryError> {
+        for qualified in self.in_other_contexts(subject).await? {
+            let versions = self.versions_for(caller, &qualified).await?;
+            if let Ok(record) = Self::pick_version(&qualified, &versions, version, deleted) {
+                return Ok(Some(record.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `GET /subjects/{subject}/metadata`: the newest version (soft-deleted ones only with
+    /// `deleted`) whose metadata properties hold every `(key, value)` pair; a version
+    /// without metadata never matches. 40401 when the subject shows no version, else 40403.
+    pub async fn latest_with_metadata(
+        &self,
+        caller: &Caller,
+        subject: &SubjectName,
+        pairs: &[(String, String)],
+        deleted: bool,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        if !caller.may_read(subject.as_str()) {
+            return Err(RegistryError::subject_not_found(subject.as_str()));
+        }
+        let versions = self.store.versions_with_schemas(subject.as_str()).await?;
+        let visible = versions.into_iter().filter(|(v, _)| deleted || !v.deleted);
+        let mut any = false;
+        for (version, schema) in visible.rev() {
+            any = true;
+            let contract = super::contract::Contract::of_record(&schema);
+            let matches = contract.metadata.is_some_and(|m| {
+                pairs
+                    .iter()
+                    .all(|(key, value)| m.properties.get(key) == Some(value))
+            });
+            if matches {
+                return Ok(RegisteredSchema::from_version(&version, schema));
+            }
+        }
+        if any {
+            Err(RegistryError::schema_not_found())
+        } else {
+            Err(RegistryError::subject_not_found(subject.as_str()))
+        }
     }
 
     /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of referring schemas
@@ -322,7 +435,8 @@ impl Registry {
         deleted: bool,
     ) -> Result<Vec<i32>, RegistryError> {
         let versions = self.versions_for(caller, subject).await?;
-        let record = Self::pick_version(subject, &versions, version, deleted)?;
+        // The version is found as Confluent finds it here: soft-deleted ones included.
+        let record = Self::pick_version(subject, &versions, version, true)?;
         let mut ids = Vec::new();
         for referrer in self
             .store
@@ -343,13 +457,15 @@ impl Registry {
     }
 
     /// `GET /schemas`: one page of the (live unless `deleted`) versions, or of the latest
-    /// per subject, paged in the database.
+    /// per subject, paged in the database; with `rule_type`, only schemas whose rule set
+    /// has a rule of that type.
     pub async fn list_schemas(
         &self,
         caller: &Caller,
         prefix: &SubjectPrefix,
         deleted: bool,
         latest_only: bool,
+        rule_type: Option<&str>,
         page: Page,
     ) -> Result<Vec<RegisteredSchema>, RegistryError> {
         let deleted = if deleted {
@@ -360,13 +476,20 @@ impl Registry {
         let Some(filter) = prefix.filter(deleted) else {
             return Ok(Vec::new());
         };
-        let rows = if caller.sees_everything() {
+        let has_rule = |schema: &crate::store::SchemaRecord| {
+            rule_type.is_none_or(|wanted| {
+                super::contract::Contract::of_record(schema)
+                    .rule_set
+                    .is_some_and(|rules| rules.has_rule_type(wanted))
+            })
+        };
+        let rows = if caller.sees_everything() && rule_type.is_none() {
             self.store.schemas_page(&filter, latest_only, page).await?
         } else {
             filtered_page(
                 page,
                 |chunk| self.store.schemas_page(&filter, latest_only, chunk),
-                |(version, _)| caller.may_read(&version.subject),
+                |(version, schema)| caller.may_read(&version.subject) && has_rule(schema),
             )
             .await?
         };

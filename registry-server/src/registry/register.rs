@@ -7,22 +7,31 @@
 //! transaction reads: settings, references, id, compatibility, version number.
 
 use super::RegistryError;
+use super::contract::{ConfigContract, Contract, Stamp};
 use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
 use super::{Caller, Registry, WriteError, effective_level_of, with_retries};
 use crate::domain::{MAX_IMPORTED_ID, Mode, SubjectName};
-use crate::schema::identity::{SchemaDigest, SchemaReference};
+use crate::schema::identity::SchemaReference;
 use crate::schema::{ParseOptions, ParsedSchema};
 use crate::store::{Event, SchemaRecord, StoreError, VersionRecord, WriteTx, now_millis};
 
-/// A request parsed and digested, ready for the transaction.
+/// A request parsed, ready for the transaction.
 struct Prepared {
     parsed: std::sync::Arc<ParsedSchema>,
     references: Vec<SchemaReference>,
-    metadata: Option<serde_json::Value>,
-    rule_set: Option<serde_json::Value>,
-    hash: String,
+    /// The metadata and rule set as requested (before inheritance and config merges).
+    contract: Contract,
     requested_id: Option<i32>,
     requested_version: Option<i32>,
+}
+
+/// What the new version would store as the pool saw the subject before the transaction:
+/// the transaction re-derives it and uses this one only if nothing changed meanwhile.
+struct Foreseen {
+    /// The latest live version's schema (context, id) and contract.
+    previous: Option<((String, i32), Contract)>,
+    contract: Contract,
+    stamp: Stamp,
 }
 
 /// What the transaction is allowed to skip.
@@ -52,6 +61,7 @@ impl Registry {
         let normalize = !import
             && (normalize
                 || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true));
+        let contract = Contract::of_request(&request)?;
         if request.schema_is_blank() {
             self.fill_from_latest(subject, &mut request).await?;
         }
@@ -60,6 +70,7 @@ impl Registry {
                 caller,
                 subject,
                 &request,
+                contract,
                 ParseOptions {
                     validate: !import,
                     normalize,
@@ -67,12 +78,47 @@ impl Registry {
             )
             .await?;
 
-        if let Some(existing) = self.already_registered(subject, &prepared).await? {
+        // Confluent's fast path: the schema as sent is already a live version (skipped
+        // when the config adds metadata or rules, which would change what is stored).
+        let config_contract = ConfigContract::of_config(&config);
+        let as_sent = prepared
+            .contract
+            .stamp(&prepared.parsed, &prepared.references);
+        if config_contract.is_empty()
+            && let Some(existing) = self
+                .already_registered(subject, &prepared, &as_sent)
+                .await?
+        {
             return Ok(existing);
         }
-        let (registered, event) =
-            with_retries(|| self.register_in_transaction(caller, subject, &prepared, force))
+        let foreseen = if import {
+            Foreseen {
+                previous: None,
+                contract: prepared.contract.clone(),
+                stamp: as_sent,
+            }
+        } else {
+            let foreseen = self
+                .foresee_contract(subject, &prepared, &config_contract)
                 .await?;
+            if let Some(existing) = self
+                .already_registered(subject, &prepared, &foreseen.stamp)
+                .await?
+            {
+                return Ok(existing);
+            }
+            if let Some(existing) = self
+                .equivalent_version(subject, &prepared, &config_contract, &foreseen)
+                .await?
+            {
+                return Ok(existing);
+            }
+            foreseen
+        };
+        let (registered, event) = with_retries(|| {
+            self.register_in_transaction(caller, subject, &prepared, &foreseen, force)
+        })
+        .await?;
         if let Some(event) = event {
             self.committed(&event).await;
         }
@@ -107,13 +153,49 @@ impl Registry {
                 })
                 .collect(),
         );
-        if request.metadata().is_none() {
-            request.metadata = latest.metadata;
-        }
-        if request.rule_set().is_none() {
-            request.rule_set = latest.rule_set;
-        }
         Ok(())
+    }
+
+    /// The contract the new version would store, from the latest live version and the
+    /// config as the pool sees them.
+    async fn foresee_contract(
+        &self,
+        subject: &SubjectName,
+        prepared: &Prepared,
+        config: &ConfigContract,
+    ) -> Result<Foreseen, RegistryError> {
+        let versions = self.store.versions(subject.as_str()).await?;
+        let next = versions
+            .iter()
+            .map(|v| v.version)
+            .max()
+            .unwrap_or(0)
+            .checked_add(1);
+        let previous = match versions.iter().rev().find(|v| !v.deleted) {
+            Some(live) => self
+                .store
+                .schema(&live.context, live.schema_id)
+                .await?
+                .map(|record| {
+                    (
+                        (live.context.clone(), live.schema_id),
+                        Contract::of_record(&record),
+                    )
+                }),
+            None => None,
+        };
+        let contract = prepared.contract.merged(
+            previous.as_ref().map(|(_, c)| c),
+            config,
+            prepared.requested_version.is_some(),
+            next,
+        );
+        let stamp = contract.stamp(&prepared.parsed, &prepared.references);
+        Ok(Foreseen {
+            previous,
+            contract,
+            stamp,
+        })
     }
 
     async fn prepare(
@@ -121,6 +203,7 @@ impl Registry {
         caller: &Caller,
         subject: &SubjectName,
         request: &SchemaRequest,
+        contract: Contract,
         options: ParseOptions,
     ) -> Result<Prepared, RegistryError> {
         let schema_type = request.schema_type()?;
@@ -135,35 +218,26 @@ impl Registry {
         let parsed = self
             .parse_submission_on_pool(schema_type, text.to_owned(), dependencies, options)
             .await?;
-        let metadata = request.metadata().cloned();
-        let rule_set = request.rule_set().cloned();
-        let hash = SchemaDigest::compute(
-            parsed.identity(),
-            &references,
-            metadata.as_ref(),
-            rule_set.as_ref(),
-        )
-        .to_hex();
         Ok(Prepared {
             parsed,
             references,
-            metadata,
-            rule_set,
-            hash,
+            contract,
             requested_id: request.id.filter(|id| *id >= 0),
             requested_version: request.version.filter(|v| *v > 0),
         })
     }
 
-    /// The fast path: the same schema is already a live version of the subject.
+    /// The fast path: the schema, stored with `stamp`, is already a live version of the
+    /// subject.
     async fn already_registered(
         &self,
         subject: &SubjectName,
         prepared: &Prepared,
+        stamp: &Stamp,
     ) -> Result<Option<RegisteredSchema>, RegistryError> {
         let matches = self
             .store
-            .find_by_hash(subject.as_str(), &prepared.hash)
+            .find_by_hash(subject.as_str(), &stamp.hash)
             .await?;
         let found = matches.into_iter().rev().find(|(v, _)| {
             !v.deleted
@@ -171,6 +245,52 @@ impl Registry {
                 && prepared.requested_version.is_none_or(|n| n == v.version)
         });
         Ok(found.map(|(v, s)| RegisteredSchema::from_version(&v, s)))
+    }
+
+    /// A live version equal to the schema as sent, or as it would be stored, but for a
+    /// `confluent:version` only one side carries (Confluent's `canLookup`), newest first.
+    /// Only subjects whose schemas carry version stamps pay for the scan.
+    async fn equivalent_version(
+        &self,
+        subject: &SubjectName,
+        prepared: &Prepared,
+        config: &ConfigContract,
+        foreseen: &Foreseen,
+    ) -> Result<Option<RegisteredSchema>, RegistryError> {
+        let stamped = |c: &Contract| {
+            c.metadata
+                .as_ref()
+                .is_some_and(|m| m.confluent_version().is_some())
+        };
+        let mut contracts = vec![&foreseen.contract];
+        if config.is_empty() {
+            contracts.push(&prepared.contract);
+        }
+        let previous_stamped = foreseen.previous.as_ref().is_some_and(|(_, c)| stamped(c));
+        if prepared.requested_version.is_some()
+            || !(previous_stamped || contracts.iter().any(|c| stamped(c)))
+        {
+            return Ok(None);
+        }
+        let versions = self.store.versions_with_schemas(subject.as_str()).await?;
+        for (version, schema) in versions.into_iter().rev().filter(|(v, _)| !v.deleted) {
+            if prepared.requested_id.is_some_and(|id| id != schema.id) {
+                continue;
+            }
+            let theirs = Contract::of_record(&schema);
+            let equivalent = contracts.iter().any(|contract| {
+                contract
+                    .equivalents(theirs.metadata.as_ref(), version.version)
+                    .iter()
+                    .any(|variant| {
+                        variant.stamp(&prepared.parsed, &prepared.references).hash == schema.hash
+                    })
+            });
+            if equivalent {
+                return Ok(Some(RegisteredSchema::from_version(&version, schema)));
+            }
+        }
+        Ok(None)
     }
 
     /// The registration transaction, one step per decision of spec §4.3: lock, obey the
@@ -182,37 +302,61 @@ impl Registry {
         caller: &Caller,
         subject: &SubjectName,
         prepared: &Prepared,
+        foreseen: &Foreseen,
         force: bool,
     ) -> Result<(RegisteredSchema, Option<Event>), WriteError> {
         let context = subject.context();
         let mut tx = self.begin_registration(subject, prepared).await?;
         let (mode, config) = self.settings_in_tx(&mut *tx, subject).await?;
-        Self::confirm_references_in_tx(&mut *tx, subject, &prepared.references).await?;
-        tx.lock_key(&crate::store::digest_lock_key(context, &prepared.hash))
-            .await?;
-        let same_schema_ids = tx.ids_with_hash(context, &prepared.hash).await?;
-        if let Some(existing) =
-            registered_meanwhile(&mut *tx, subject, prepared, &same_schema_ids).await?
-        {
-            return Ok((existing, None));
-        }
-        ensure_mode_allows(subject, mode, prepared)?;
         let policy = Policy {
             mode,
             force,
             level: effective_level_of(&config, self.settings.default_compatibility),
             options: super::check_options_of(&config),
         };
-        let source = choose_id_source(&mut *tx, context, prepared, &same_schema_ids).await?;
-        if policy.checks_compatibility() {
-            let live = tx
-                .live_versions(subject.as_str(), !policy.level.is_transitive())
-                .await?;
-            self.check_against_live(&mut *tx, subject, &live, prepared, policy)
+        let group = compatibility_group(&config);
+        let live = if policy.mode.is_import_like() {
+            Vec::new()
+        } else {
+            let latest_only = !policy.level.is_transitive() && group.is_none();
+            tx.live_versions(subject.as_str(), latest_only).await?
+        };
+        // `None` once IMPORT has used version 2^31-1.
+        let next = tx.max_version(subject.as_str()).await?.checked_add(1);
+        let (contract, stamp) = if policy.mode.is_import_like() {
+            (
+                prepared.contract.clone(),
+                prepared
+                    .contract
+                    .stamp(&prepared.parsed, &prepared.references),
+            )
+        } else {
+            let config = ConfigContract::of_config(&config);
+            contract_in_tx(&mut *tx, prepared, foreseen, &config, live.last(), next).await?
+        };
+        Self::confirm_references_in_tx(&mut *tx, subject, &prepared.references).await?;
+        tx.lock_key(&crate::store::digest_lock_key(context, &stamp.hash))
+            .await?;
+        let same_schema_ids = tx.ids_with_hash(context, &stamp.hash).await?;
+        if let Some(existing) =
+            registered_meanwhile(&mut *tx, subject, prepared, &same_schema_ids).await?
+        {
+            return Ok((existing, None));
+        }
+        ensure_mode_allows(subject, mode, prepared)?;
+        let source =
+            choose_id_source(&mut *tx, context, prepared, &stamp, &same_schema_ids).await?;
+        if !policy.mode.is_import_like() {
+            let compared = CompatibilityInput {
+                live: &live,
+                contract: &contract,
+                group: group.as_deref(),
+            };
+            self.check_against_live(&mut *tx, subject, compared, prepared, policy)
                 .await?;
         }
-        let version = choose_version(&mut *tx, subject, prepared, policy.mode).await?;
-        let schema = take_id(&mut *tx, context, prepared, source).await?;
+        let version = choose_version(&mut *tx, subject, prepared, policy.mode, next).await?;
+        let schema = take_id(&mut *tx, context, prepared, &stamp, source).await?;
         if !matches!(source, IdSource::Issued) {
             tombstone_superseded(&mut *tx, subject, schema.id, version).await?;
         }
@@ -233,7 +377,10 @@ impl Registry {
         Ok(self.store.begin_write(&lock_keys).await?)
     }
 
-    /// 409 unless the new schema is compatible with the live versions the level names.
+    /// 409 unless the new schema is compatible with the live versions the level names
+    /// (those of its `compatibilityGroup` only, when the config names one) and, with
+    /// `validateFields`, keeps the reserved fields of the latest version and declares none
+    /// of its own.
     ///
     /// Previous versions are read through the transaction: one registered earlier in the
     /// same SQLite group-commit batch is not visible to the pool yet. Only parses of
@@ -242,12 +389,37 @@ impl Registry {
         &self,
         tx: &mut dyn WriteTx,
         subject: &SubjectName,
-        live: &[VersionRecord],
+        input: CompatibilityInput<'_>,
         prepared: &Prepared,
         policy: Policy,
     ) -> Result<(), WriteError> {
+        if !policy.checks_anything() {
+            return Ok(());
+        }
+        let mut messages = if policy.options.validate_fields {
+            let latest = match input.live.last() {
+                Some(v) => Some(contract_of_version(tx, v).await?),
+                None => None,
+            };
+            reserved_field_messages(&prepared.parsed, input.contract, latest.as_ref())
+        } else {
+            Vec::new()
+        };
+        let live = match input.group {
+            Some(group) => {
+                let ours = group_value(input.contract, group);
+                let mut same_group = Vec::new();
+                for version in input.live {
+                    if group_value(&contract_of_version(tx, version).await?, group) == ours {
+                        same_group.push(version.clone());
+                    }
+                }
+                same_group
+            }
+            None => input.live.to_vec(),
+        };
         let mut previous = Vec::new();
-        for version in super::compatibility::compared_versions(policy.level, live) {
+        for version in super::compatibility::compared_versions(policy.level, &live) {
             let key = (version.context.clone(), version.schema_id);
             let parsed = match self.cached_parse(&key) {
                 Some(parsed) => parsed,
@@ -264,30 +436,143 @@ impl Registry {
         let report = self
             .check_parsed(policy.level, policy.options, &prepared.parsed, previous)
             .await?;
-        if report.is_compatible() {
-            Ok(())
-        } else {
-            Err(RegistryError::incompatible(
-                subject.as_str(),
-                &report.messages,
-                self.settings.incompatible_error_code,
-            )
-            .into())
+        if report.is_compatible() && messages.is_empty() {
+            return Ok(());
         }
+        if report.is_compatible() {
+            messages.push(format!(
+                "{{validateFields: 'true', compatibility: '{}'}}",
+                policy.level
+            ));
+        } else {
+            messages.extend(report.messages);
+        }
+        Err(RegistryError::incompatible(
+            subject.as_str(),
+            &messages,
+            self.settings.incompatible_error_code,
+        )
+        .into())
     }
 }
 
-/// The schema record of `id` holding the prepared schema.
-fn record_of(context: &str, id: i32, prepared: &Prepared) -> SchemaRecord {
+/// What the new version is checked against, and with which contract.
+struct CompatibilityInput<'a> {
+    /// The subject's live versions (all, or the latest only when the level and the absence
+    /// of a group need no more), oldest first.
+    live: &'a [VersionRecord],
+    /// The new version's metadata and rule set.
+    contract: &'a Contract,
+    /// The config's `compatibilityGroup`.
+    group: Option<&'a str>,
+}
+
+/// The config's `compatibilityGroup`: a metadata property whose value splits a subject
+/// into groups checked separately.
+fn compatibility_group(config: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    config
+        .get("compatibilityGroup")
+        .and_then(serde_json::Value::as_str)
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+}
+
+fn group_value<'c>(contract: &'c Contract, group: &str) -> Option<&'c str> {
+    contract
+        .metadata
+        .as_ref()
+        .and_then(|m| m.properties.get(group))
+        .map(String::as_str)
+}
+
+/// The stored contract of a version, read through the transaction.
+async fn contract_of_version(
+    tx: &mut dyn WriteTx,
+    version: &VersionRecord,
+) -> Result<Contract, WriteError> {
+    let record = tx
+        .schema(&version.context, version.schema_id)
+        .await?
+        .ok_or_else(|| RegistryError::schema_id_not_found(version.schema_id))?;
+    Ok(Contract::of_record(&record))
+}
+
+/// Confluent's reserved-field checks: a reserved field of the latest version's metadata
+/// must stay reserved, and no reserved name may be a top-level field.
+fn reserved_field_messages(
+    parsed: &ParsedSchema,
+    ours: &Contract,
+    latest: Option<&Contract>,
+) -> Vec<String> {
+    let reserved = |c: &Contract| {
+        c.metadata
+            .as_ref()
+            .map(|m| m.reserved_fields())
+            .unwrap_or_default()
+    };
+    let current = reserved(ours);
+    let mut messages: Vec<String> = latest
+        .map(reserved)
+        .unwrap_or_default()
+        .difference(&current)
+        .map(|field| {
+            format!(
+                "The new schema has reserved field {field} removed from its metadata which is present in the old schema's metadata."
+            )
+        })
+        .collect();
+    messages.extend(
+        current
+            .iter()
+            .filter(|f| parsed.has_top_level_field(f))
+            .map(|field| {
+                format!("The new schema has field that conflicts with the reserved field {field}.")
+            }),
+    );
+    messages
+}
+
+/// The contract and stamp of the new version as the transaction sees the subject: the
+/// foreseen ones when the latest live version, the config and the next version number
+/// are as the pool saw them, else derived again.
+async fn contract_in_tx(
+    tx: &mut dyn WriteTx,
+    prepared: &Prepared,
+    foreseen: &Foreseen,
+    config: &ConfigContract,
+    latest: Option<&VersionRecord>,
+    next: Option<i32>,
+) -> Result<(Contract, Stamp), WriteError> {
+    let latest_key = latest.map(|v| (v.context.clone(), v.schema_id));
+    let previous = match (&foreseen.previous, latest) {
+        (Some((key, contract)), _) if Some(key) == latest_key.as_ref() => Some(contract.clone()),
+        (_, Some(version)) => Some(contract_of_version(tx, version).await?),
+        (_, None) => None,
+    };
+    let contract = prepared.contract.merged(
+        previous.as_ref(),
+        config,
+        prepared.requested_version.is_some(),
+        next,
+    );
+    if contract == foreseen.contract {
+        return Ok((contract, foreseen.stamp.clone()));
+    }
+    let stamp = contract.stamp(&prepared.parsed, &prepared.references);
+    Ok((contract, stamp))
+}
+
+/// The schema record of `id` holding the prepared schema with its stamp.
+fn record_of(context: &str, id: i32, prepared: &Prepared, stamp: &Stamp) -> SchemaRecord {
     SchemaRecord {
         context: context.to_owned(),
         id,
         schema_type: prepared.parsed.schema_type(),
         schema: prepared.parsed.canonical().to_owned(),
-        hash: prepared.hash.clone(),
+        hash: stamp.hash.clone(),
         references: prepared.references.clone(),
-        metadata: prepared.metadata.clone(),
-        rule_set: prepared.rule_set.clone(),
+        metadata: stamp.metadata.clone(),
+        rule_set: stamp.rule_set.clone(),
         created_at: now_millis(),
     }
 }
@@ -304,11 +589,10 @@ enum IdSource {
 }
 
 impl Policy {
-    /// Whether this registration is checked against earlier versions.
-    fn checks_compatibility(&self) -> bool {
-        !self.mode.is_import_like()
-            && !self.force
-            && self.level != crate::domain::CompatibilityLevel::None
+    /// Whether this registration is checked against earlier versions at all (level NONE
+    /// still runs the reserved-field checks).
+    fn checks_anything(&self) -> bool {
+        !self.mode.is_import_like() && !self.force
     }
 }
 
@@ -342,14 +626,15 @@ async fn choose_id_source(
     tx: &mut dyn WriteTx,
     context: &str,
     prepared: &Prepared,
+    stamp: &Stamp,
     same_schema_ids: &[i32],
 ) -> Result<IdSource, WriteError> {
     if let Some(id) = prepared.requested_id {
         if let Some(existing) = tx.schema(context, id).await?
-            && existing.hash != prepared.hash
+            && existing.hash != stamp.hash
         {
             return Err(RegistryError::operation_not_permitted(format!(
-                "Overwrite new schema with id {id} in context {context} is not permitted."
+                "Overwrite new schema with id {id} is not permitted."
             ))
             .into());
         }
@@ -367,9 +652,8 @@ async fn choose_version(
     subject: &SubjectName,
     prepared: &Prepared,
     mode: Mode,
+    next: Option<i32>,
 ) -> Result<i32, WriteError> {
-    // `None` once IMPORT has used version 2^31-1.
-    let next = tx.max_version(subject.as_str()).await?.checked_add(1);
     let version = match prepared.requested_version {
         Some(v) if mode.is_import_like() => v,
         Some(v) if Some(v) != next => {
@@ -397,16 +681,17 @@ async fn take_id(
     tx: &mut dyn WriteTx,
     context: &str,
     prepared: &Prepared,
+    stamp: &Stamp,
     source: IdSource,
 ) -> Result<SchemaRecord, WriteError> {
     match source {
-        IdSource::Reused(id) => Ok(record_of(context, id, prepared)),
+        IdSource::Reused(id) => Ok(record_of(context, id, prepared, stamp)),
         IdSource::Imported(id) => {
             tx.observe_id(context, id).await?;
             if let Some(stored) = tx.schema(context, id).await? {
                 return Ok(stored);
             }
-            let record = record_of(context, id, prepared);
+            let record = record_of(context, id, prepared, stamp);
             tx.insert_schema(&record).await?;
             Ok(record)
         }
@@ -421,7 +706,7 @@ async fn take_id(
                 }
                 other => other?,
             };
-            let record = record_of(context, id, prepared);
+            let record = record_of(context, id, prepared, stamp);
             tx.insert_schema(&record).await?;
             Ok(record)
         }
@@ -493,14 +778,14 @@ fn ensure_mode_allows(
     }
     match prepared.requested_id {
         Some(_) if !mode.is_import_like() => Err(RegistryError::operation_not_permitted(format!(
-            "Subject {subject} in context {context} is not in import mode"
+            "Subject {subject} is not in import mode"
         ))),
         // Ids are never reused, so an id this high would leave the context nothing to issue.
         Some(id) if id > MAX_IMPORTED_ID => Err(RegistryError::operation_not_permitted(format!(
             "Schema id {id} in context {context} is not permitted: imported ids must be at most {MAX_IMPORTED_ID}, so that new ids can still be issued"
         ))),
         None if mode != Mode::ReadWrite => Err(RegistryError::operation_not_permitted(format!(
-            "Subject {subject} in context {context} is not in read-write mode"
+            "Subject {subject} is not in read-write mode"
         ))),
         _ => Ok(()),
     }

@@ -10,9 +10,12 @@ use serde_json::{Map, Value};
 
 use super::RegistryError;
 use super::config::merged_config;
-use super::{Caller, Registry, WriteError, scopes_of};
+use super::{
+    Caller, GLOBAL_CONTEXT_SCOPE, Registry, WriteError, mode_in_force, scopes_of,
+    settings_scopes_of,
+};
 use crate::domain::{Mode, SubjectName};
-use crate::store::{Event, ScopeSettings, StoreError, WriteTx, settings_lock_key};
+use crate::store::{Event, GLOBAL_SCOPE, ScopeSettings, StoreError, WriteTx, settings_lock_key};
 
 impl Registry {
     /// Opens a transaction holding `scope`'s settings lock exclusively.
@@ -20,6 +23,17 @@ impl Registry {
         &self,
         scope: &str,
     ) -> Result<Box<dyn WriteTx>, WriteError> {
+        // The two top scopes read each other's settings (a global READONLY_OVERRIDE, the
+        // global context's fall-back): a write to either takes both, so two such writers
+        // never wait on each other's shared locks.
+        if scope == GLOBAL_SCOPE || scope == GLOBAL_CONTEXT_SCOPE {
+            let keys = [
+                settings_lock_key(GLOBAL_SCOPE),
+                settings_lock_key(GLOBAL_CONTEXT_SCOPE),
+            ];
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            return Ok(self.store.begin_write(&keys).await?);
+        }
         Ok(self.store.begin_write(&[&settings_lock_key(scope)]).await?)
     }
 
@@ -45,7 +59,7 @@ impl Registry {
         subject: &SubjectName,
     ) -> Result<(Mode, Map<String, Value>), WriteError> {
         let scopes = scopes_of(Some(subject));
-        let mut settings = tx.obey_settings(&scopes).await?;
+        let mut settings = tx.obey_settings(&settings_scopes_of(Some(subject))).await?;
         let mode = first_mode(&scopes, &settings)?;
         let stored = scopes
             .iter()
@@ -65,7 +79,7 @@ impl Registry {
         subject: Option<&SubjectName>,
     ) -> Result<(), WriteError> {
         let scopes = scopes_of(subject);
-        let settings = tx.obey_settings(&scopes).await?;
+        let settings = tx.obey_settings(&settings_scopes_of(subject)).await?;
         if first_mode(&scopes, &settings)?.is_read_only() {
             return Err(read_only(subject).into());
         }
@@ -73,20 +87,23 @@ impl Registry {
     }
 }
 
-/// The mode of the most specific of `scopes` that stores one, else READWRITE.
+/// The mode in force along `scopes` as the transaction read them (see [`mode_in_force`]).
 fn first_mode(scopes: &[String], settings: &ScopeSettings) -> Result<Mode, WriteError> {
-    match scopes.iter().find_map(|scope| settings.modes.get(scope)) {
-        Some(mode) => mode
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("mode {mode}")).into()),
-        None => Ok(Mode::ReadWrite),
-    }
+    let parse = |mode: &String| -> Result<Mode, WriteError> {
+        mode.parse()
+            .map_err(|_| StoreError::Corrupt(format!("mode {mode}")).into())
+    };
+    let global = settings.modes.get(GLOBAL_SCOPE).map(parse).transpose()?;
+    let first = scopes
+        .iter()
+        .find_map(|scope| settings.modes.get(scope))
+        .map(parse)
+        .transpose()?;
+    Ok(mode_in_force(global, first))
 }
 
-/// Confluent's 42205 for a write to a read-only subject (or registry).
+/// Confluent's 42205 for a write to a read-only subject (or registry), in 7.9's words.
 pub(crate) fn read_only(subject: Option<&SubjectName>) -> RegistryError {
-    let (name, context) = subject.map_or(("__GLOBAL", "."), |s| (s.as_str(), s.context()));
-    RegistryError::operation_not_permitted(format!(
-        "Subject {name} in context {context} is in read-only mode"
-    ))
+    let name = subject.map_or("__GLOBAL", SubjectName::as_str);
+    RegistryError::operation_not_permitted(format!("Subject {name} is in read-only mode"))
 }

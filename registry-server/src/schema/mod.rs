@@ -161,6 +161,42 @@ impl ParsedSchema {
         }
     }
 
+    /// Whether the schema's top level declares a field named `name` (an Avro record's
+    /// field, a JSON Schema root `properties` key, a field of a top-level Protobuf message):
+    /// what a reserved field name may not be (`validateFields`).
+    #[must_use]
+    pub fn has_top_level_field(&self, name: &str) -> bool {
+        match self {
+            ParsedSchema::Avro(schema) => {
+                let root: serde_json::Value =
+                    serde_json::from_str(schema.canonical()).unwrap_or_default();
+                root.get("type").and_then(serde_json::Value::as_str) == Some("record")
+                    && root
+                        .get("fields")
+                        .and_then(serde_json::Value::as_array)
+                        .is_some_and(|fields| {
+                            fields.iter().any(|f| {
+                                f.get("name").and_then(serde_json::Value::as_str) == Some(name)
+                            })
+                        })
+            }
+            ParsedSchema::Json(schema) => {
+                let root: serde_json::Value =
+                    serde_json::from_str(schema.canonical()).unwrap_or_default();
+                root.get("properties")
+                    .and_then(serde_json::Value::as_object)
+                    .is_some_and(|properties| properties.contains_key(name))
+            }
+            ParsedSchema::Protobuf(schema) => schema.file().messages.iter().any(|message| {
+                message.fields.iter().any(|f| f.name == name)
+                    || message
+                        .oneofs
+                        .iter()
+                        .any(|o| o.fields.iter().any(|f| f.name == name))
+            }),
+        }
+    }
+
     /// The text with referenced schemas inlined (Avro); the canonical text otherwise.
     #[must_use]
     pub fn resolved(&self) -> &str {

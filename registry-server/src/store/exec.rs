@@ -17,6 +17,18 @@ pub(super) enum Exec<'a> {
     Postgres(&'a mut PgConnection),
 }
 
+impl Exec<'_> {
+    /// The same executor for one more statement (a function running several).
+    pub(super) fn reborrow(&mut self) -> Exec<'_> {
+        match self {
+            Exec::SqlitePool(pool) => Exec::SqlitePool(pool),
+            Exec::Sqlite(conn) => Exec::Sqlite(conn),
+            Exec::PostgresPool(pool) => Exec::PostgresPool(pool),
+            Exec::Postgres(conn) => Exec::Postgres(conn),
+        }
+    }
+}
+
 /// `run!(exec, |ex| body)`: evaluates `body` with `ex` bound to the sqlx executor inside
 /// `exec` (an [`Exec`]). The body is one statement, e.g.
 /// `sqlx::query_as(queries::VERSIONS).bind(subject).fetch_all(ex).await?`; every arm must

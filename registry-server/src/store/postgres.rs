@@ -13,6 +13,7 @@ use sqlx::Postgres;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 
 use super::exec::Exec;
+use super::records::SETTINGS_SCOPES;
 use super::sql::{Backend, BackendTx};
 use super::{Event, StoreResult};
 
@@ -130,17 +131,19 @@ impl BackendTx for PostgresTx {
         Ok(())
     }
 
-    /// Three keys shared, in the order given, in one statement.
-    async fn take_shared_locks(&mut self, keys: [String; 3]) -> StoreResult<()> {
-        let [first, second, third] = keys;
+    /// Four keys shared, in the order given, in one statement.
+    async fn take_shared_locks(&mut self, keys: [String; SETTINGS_SCOPES]) -> StoreResult<()> {
+        let [first, second, third, fourth] = keys;
         sqlx::query(
             "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0)), \
              pg_advisory_xact_lock_shared(hashtextextended($2, 0)), \
-             pg_advisory_xact_lock_shared(hashtextextended($3, 0))",
+             pg_advisory_xact_lock_shared(hashtextextended($3, 0)), \
+             pg_advisory_xact_lock_shared(hashtextextended($4, 0))",
         )
         .bind(first)
         .bind(second)
         .bind(third)
+        .bind(fourth)
         .execute(&mut *self.tx)
         .await?;
         Ok(())

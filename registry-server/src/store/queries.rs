@@ -94,14 +94,16 @@ pub(super) const REFERRERS: &str = "SELECT DISTINCT r.context, r.schema_id, \
      FROM schema_refs r WHERE r.ref_subject = $1 AND r.ref_version = $2 \
      AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.context = r.context AND v.schema_id = r.schema_id) \
      ORDER BY r.schema_id";
-pub(super) const CONTEXTS: &str = "SELECT DISTINCT context FROM schemas ORDER BY context";
+/// The first context after `$1`: one index seek (`contexts` walks them this way, never
+/// scanning the schemas table).
+pub(super) const NEXT_CONTEXT: &str = "SELECT MIN(context) FROM schemas WHERE context > $1";
 pub(super) const CONFIG: &str = "SELECT config FROM configs WHERE scope = $1";
 pub(super) const PUT_CONFIG: &str = "INSERT INTO configs (scope, config) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET config = excluded.config";
 /// The modes and configs of three scopes (`$1`..`$3`), as `(kind, scope, value)`.
 pub(super) const SETTINGS_OF_SCOPES: &str = "SELECT CAST('mode' AS TEXT), scope, mode FROM modes \
-     WHERE scope IN ($1, $2, $3) \
-     UNION ALL SELECT CAST('config' AS TEXT), scope, config FROM configs WHERE scope IN ($1, $2, $3)";
+     WHERE scope IN ($1, $2, $3, $4) \
+     UNION ALL SELECT CAST('config' AS TEXT), scope, config FROM configs WHERE scope IN ($1, $2, $3, $4)";
 pub(super) const MODE: &str = "SELECT mode FROM modes WHERE scope = $1";
 pub(super) const PUT_MODE: &str = "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
      ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode";

@@ -194,11 +194,21 @@ pub(super) async fn events_page(
         .await?))
 }
 
-pub(super) async fn contexts(db: Exec<'_>) -> StoreResult<Vec<String>> {
-    let rows: Vec<(String,)> = run!(db, |ex| sqlx::query_as(queries::CONTEXTS)
-        .fetch_all(ex)
-        .await?);
-    Ok(rows.into_iter().map(|(c,)| c).collect())
+/// The contexts holding a schema, sorted, found by one index seek each.
+pub(super) async fn contexts(mut db: Exec<'_>) -> StoreResult<Vec<String>> {
+    let mut contexts: Vec<String> = Vec::new();
+    loop {
+        let after = contexts.last().map_or("", String::as_str);
+        let (next,): (Option<String>,) =
+            run!(db.reborrow(), |ex| sqlx::query_as(queries::NEXT_CONTEXT)
+                .bind(after)
+                .fetch_one(ex)
+                .await?);
+        match next {
+            Some(context) => contexts.push(context),
+            None => return Ok(contexts),
+        }
+    }
 }
 
 pub(super) async fn config(db: Exec<'_>, scope: &str) -> StoreResult<Option<serde_json::Value>> {
@@ -220,13 +230,14 @@ pub(super) async fn mode(db: Exec<'_>, scope: &str) -> StoreResult<Option<String
 /// The modes and configs of exactly three scopes (padded by the caller).
 pub(super) async fn settings_of_scopes(
     db: Exec<'_>,
-    scopes: [&str; 3],
+    scopes: [&str; super::records::SETTINGS_SCOPES],
 ) -> StoreResult<ScopeSettings> {
     let rows: Vec<(String, String, String)> =
         run!(db, |ex| sqlx::query_as(queries::SETTINGS_OF_SCOPES)
             .bind(scopes[0])
             .bind(scopes[1])
             .bind(scopes[2])
+            .bind(scopes[3])
             .fetch_all(ex)
             .await?);
     ScopeSettings::from_rows(rows)

@@ -220,7 +220,7 @@ pub struct ScopeSettings {
 
 /// The settings statements bind exactly this many scopes; fewer are padded by repeating
 /// the last one.
-pub(super) const SETTINGS_SCOPES: usize = 3;
+pub(super) const SETTINGS_SCOPES: usize = 4;
 
 /// `scopes` padded to [`SETTINGS_SCOPES`] (`None` when there are none or too many).
 pub(super) fn padded_scopes(scopes: &[String]) -> Option<[&str; SETTINGS_SCOPES]> {
@@ -259,16 +259,16 @@ mod tests {
     #[test]
     fn settings_scopes_pad_with_the_last_and_refuse_none_or_too_many() {
         let scopes = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(padded_scopes(&scopes(&["__GLOBAL"])), Some(["__GLOBAL"; 3]));
+        assert_eq!(padded_scopes(&scopes(&["__GLOBAL"])), Some(["__GLOBAL"; 4]));
         assert_eq!(
             padded_scopes(&scopes(&["s", "__GLOBAL"])),
-            Some(["s", "__GLOBAL", "__GLOBAL"])
+            Some(["s", "__GLOBAL", "__GLOBAL", "__GLOBAL"])
         );
         assert_eq!(
-            padded_scopes(&scopes(&[":.eu:s", ":.eu:", "__GLOBAL"])),
-            Some([":.eu:s", ":.eu:", "__GLOBAL"])
+            padded_scopes(&scopes(&[":.eu:s", ":.eu:", ":.__GLOBAL:", "__GLOBAL"])),
+            Some([":.eu:s", ":.eu:", ":.__GLOBAL:", "__GLOBAL"])
         );
         assert_eq!(padded_scopes(&[]), None);
-        assert_eq!(padded_scopes(&scopes(&["a", "b", "c", "d"])), None);
+        assert_eq!(padded_scopes(&scopes(&["a", "b", "c", "d", "e"])), None);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::exec::Exec;
-use super::records::padded_scopes;
+use super::records::{SETTINGS_SCOPES, padded_scopes};
 use super::{
     ChangeSink, Event, EventRecord, Referrer, SchemaRecord, ScopeSettings, Store, StoreError,
     StoreResult, SubjectFilter, SubjectSummary, VersionRecord, WriteTx, digest_lock_key, reads,
@@ -38,7 +38,7 @@ pub(super) trait BackendTx: Send + 'static {
     /// Takes `key` exclusively until the transaction ends.
     async fn take_lock(&mut self, key: &str) -> StoreResult<()>;
     /// Takes three keys shared until the transaction ends.
-    async fn take_shared_locks(&mut self, keys: [String; 3]) -> StoreResult<()>;
+    async fn take_shared_locks(&mut self, keys: [String; SETTINGS_SCOPES]) -> StoreResult<()>;
     /// Tells other nodes about `event` once the transaction commits.
     async fn announce(&mut self, event: &Event) -> StoreResult<()>;
     async fn commit(self) -> StoreResult<()>;

@@ -23,6 +23,7 @@ use async_trait::async_trait;
 
 use super::exec::Exec;
 use super::group_commit::{Member, Writer};
+use super::records::SETTINGS_SCOPES;
 use super::sql::{Backend, BackendTx};
 use super::{Event, StoreError, StoreResult};
 use sqlx::sqlite::{
@@ -136,7 +137,7 @@ impl BackendTx for SqliteTx {
         Ok(())
     }
 
-    async fn take_shared_locks(&mut self, _keys: [String; 3]) -> StoreResult<()> {
+    async fn take_shared_locks(&mut self, _keys: [String; SETTINGS_SCOPES]) -> StoreResult<()> {
         Ok(())
     }
 

@@ -31,7 +31,118 @@ async fn a_trailing_slash_is_not_the_listing(app: TestApp) {
     app.get("/subjects").await.assert_ok();
 }
 
+/// A subject of a named context falls back to its context's settings, then to the global
+/// context's (`:.__GLOBAL:`), never to the default context's global ones.
+async fn context_subjects_skip_the_default_global_settings(app: TestApp) {
+    app.put("/config", &json!({"compatibility": "NONE"}))
+        .await
+        .assert_ok();
+    app.put("/mode", &json!({"mode": "READONLY"}))
+        .await
+        .assert_ok();
+    app.register(":.eu:orders", &record("A", &[]))
+        .await
+        .assert_ok();
+    app.register("orders", &record("A", &[]))
+        .await
+        .assert_error(42205);
+    let config = app.get("/config/:.eu:orders?defaultToGlobal=true").await;
+    assert_eq!(config.assert_ok()["compatibilityLevel"], "BACKWARD");
+
+    // A read-only default context does not stop writes to the global context's scope.
+    app.put("/config/:.__GLOBAL:", &json!({"compatibility": "FULL"}))
+        .await
+        .assert_ok();
+    let config = app.get("/config/:.eu:orders?defaultToGlobal=true").await;
+    assert_eq!(config.assert_ok()["compatibilityLevel"], "FULL");
+    app.put("/mode/:.__GLOBAL:", &json!({"mode": "READONLY"}))
+        .await
+        .assert_ok();
+    app.register(":.eu:orders", &record("B", &[]))
+        .await
+        .assert_error(42205);
+}
+
+/// A global READONLY_OVERRIDE is every subject's mode, whatever their own (7.9).
+async fn a_global_readonly_override_wins_everywhere(app: TestApp) {
+    app.put("/mode/free", &json!({"mode": "READWRITE"}))
+        .await
+        .assert_ok();
+    app.put("/mode", &json!({"mode": "READONLY_OVERRIDE"}))
+        .await
+        .assert_ok();
+    for subject in ["free", ":.eu:orders"] {
+        let refused = app.register(subject, &record("A", &[])).await;
+        refused.assert_error(42205);
+        assert_eq!(
+            refused.message(),
+            format!("Subject {subject} is in read-only mode")
+        );
+    }
+    let mode = app.get("/mode/free").await;
+    assert_eq!(mode.assert_ok()["mode"], "READONLY_OVERRIDE");
+    app.put("/mode", &json!({"mode": "READWRITE"}))
+        .await
+        .assert_ok();
+    app.register("free", &record("A", &[])).await.assert_ok();
+}
+
+/// `:.eu` (no closing colon) names the context `.eu`'s scope, as `:.eu:` does.
+async fn a_context_without_its_closing_colon_is_its_scope(app: TestApp) {
+    app.put("/config/:.eu", &json!({"compatibility": "NONE"}))
+        .await
+        .assert_ok();
+    let config = app.get("/config/:.eu:").await;
+    assert_eq!(config.assert_ok()["compatibilityLevel"], "NONE");
+    app.register(":.eu", &record("A", &[]))
+        .await
+        .assert_error(42208);
+}
+
+/// A client naming a subject without its context finds it in the context holding it: by
+/// id, by version and by lookup.
+async fn unqualified_reads_fall_back_to_the_subjects_context(app: TestApp) {
+    let schema = record("Shipment", &[]);
+    let id = app.register_id(":.eu:shipments", &schema).await;
+    let by_id = app
+        .get(&format!("/schemas/ids/{id}?subject=shipments"))
+        .await;
+    assert_eq!(by_id.assert_ok()["subject"], ":.eu:shipments");
+    let version = app.get("/subjects/shipments/versions/1").await;
+    assert_eq!(version.assert_ok()["subject"], ":.eu:shipments");
+    let found = app
+        .post("/subjects/shipments", &json!({"schema": schema}))
+        .await;
+    assert_eq!(found.assert_ok()["subject"], ":.eu:shipments");
+    app.get("/subjects/nothing/versions/1")
+        .await
+        .assert_error(40401);
+    app.get("/schemas/ids/999?subject=shipments")
+        .await
+        .assert_error(40403);
+}
+
+/// `referencedby` finds a soft-deleted version (Confluent reads it with deleted ones) and
+/// a missing one is an error, not an empty list.
+async fn referenced_by_reads_soft_deleted_versions(app: TestApp) {
+    app.register_id("base", &record("Base", &[])).await;
+    app.delete("/subjects/base/versions/1").await.assert_ok();
+    let referrers = app.get("/subjects/base/versions/1/referencedby").await;
+    assert_eq!(referrers.assert_ok(), &json!([]));
+    app.get("/subjects/base/versions/7/referencedby")
+        .await
+        .assert_error(40402);
+    app.get("/subjects/nobody/versions/1/referencedby")
+        .await
+        .assert_error(40401);
+}
+
 both_backends!(
+    context_subjects_skip_the_default_global_settings,
+    a_global_readonly_override_wins_everywhere,
+    a_context_without_its_closing_colon_is_its_scope,
+    unqualified_reads_fall_back_to_the_subjects_context,
+    referenced_by_reads_soft_deleted_versions,
     a_context_scope_has_no_versions,
     the_default_context_scope_is_the_global_scope,
     a_trailing_slash_is_not_the_listing,

@@ -2,11 +2,13 @@
 
 mod admin_flow;
 mod admin_replay;
+mod aliases;
 mod avro_compat;
 mod avro_replay;
 mod concurrent_writes;
 mod config;
 mod contexts;
+mod contracts;
 mod deletes;
 mod fidelity;
 mod json_schemas;

@@ -159,10 +159,7 @@ async fn explicit_versions_and_ids_outside_import(app: TestApp) {
         )
         .await;
     with_id.assert_error(42205);
-    assert_eq!(
-        with_id.message(),
-        "Subject v in context . is not in import mode"
-    );
+    assert_eq!(with_id.message(), "Subject v is not in import mode");
 }
 
 async fn force_registers_an_incompatible_schema(app: TestApp) {
