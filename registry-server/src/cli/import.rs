@@ -1,9 +1,10 @@
 //! `schema-registry import`: an export file into a registry, preserving ids and versions.
 //!
-//! The registry is put in IMPORT mode (`PUT /mode?force=true`), every version is registered
+//! The registry is put in IMPORT mode (`PUT /mode?force=true`, and the same for the global
+//! context `:.__GLOBAL:`, which named contexts fall back to), every version is registered
 //! with its `id` and `version` (referenced versions first, otherwise by id), soft-deleted ones
 //! are then deleted again, configs and subject modes are restored, and finally the global
-//! mode the registry had before — also when the import fails half way.
+//! modes the registry had before — also when the import fails half way.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -16,6 +17,9 @@ use super::client::{ConnectionArgs, RegistryClient, segment};
 use super::dump::{Dump, FORMAT, SubjectDump, VersionDump};
 
 const VERSION_SOFT_DELETED: i64 = 40406;
+
+/// The scope of the global context: the mode named contexts fall back to.
+const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
 
 /// Import an export file into a registry, preserving ids and versions.
 #[derive(Debug, clap::Args)]
@@ -55,13 +59,31 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
         .and_then(Value::as_str)
         .unwrap_or("READWRITE")
         .to_owned();
+    // Subjects of named contexts fall back to the global context's mode, not the global one.
+    let previous_top = client
+        .get_setting(&format!("/mode/{GLOBAL_CONTEXT_SCOPE}"))
+        .await
+        .context("reading the global context's mode")?
+        .and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned));
     put_mode(&client, None, "IMPORT")
         .await
         .context("switching the registry to IMPORT mode")?;
-    let imported = import_all(&client, &dump).await;
+    let imported = match put_mode(&client, Some(GLOBAL_CONTEXT_SCOPE), "IMPORT").await {
+        Ok(()) => import_all(&client, &dump).await,
+        Err(error) => Err(error.context("switching the global context to IMPORT mode")),
+    };
+    let restored_top = match &previous_top {
+        Some(mode) => put_mode(&client, Some(GLOBAL_CONTEXT_SCOPE), mode).await,
+        None => client
+            .delete(&format!("/mode/{GLOBAL_CONTEXT_SCOPE}"))
+            .await
+            .map(drop)
+            .map_err(Into::into),
+    };
     let restored = put_mode(&client, None, &previous).await;
     let count = imported?;
     restored.with_context(|| format!("restoring the global mode {previous}"))?;
+    restored_top.context("restoring the global context's mode")?;
     eprintln!(
         "imported {} subject(s), {count} version(s) into {}",
         dump.subjects.len(),

@@ -33,9 +33,10 @@ pub struct Dependency {
 /// How strictly to parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ParseOptions {
-    /// New-schema validation (Confluent's `schema.validate.new.schemas`): Avro default
-    /// values must match their types, names must be valid. Off for IMPORT and for stored
-    /// schemas, which are never re-validated.
+    /// New-schema validation (Confluent's `schema.validate.new.schemas`); for Avro, the
+    /// strict checks (default values matching their types, ASCII names) run only together
+    /// with `normalize`, as in Confluent 7.9. Off for IMPORT and for stored schemas, which
+    /// are never re-validated.
     pub validate: bool,
     /// Confluent's `normalize=true`: the canonical string becomes the normalized one.
     pub normalize: bool,

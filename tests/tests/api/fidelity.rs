@@ -137,7 +137,70 @@ async fn referenced_by_reads_soft_deleted_versions(app: TestApp) {
         .assert_error(40401);
 }
 
+/// Avro as Confluent 7.9 accepts it: without `normalize`, a default that does not match
+/// its type and a namespace that is not a valid name register; with `normalize` both are
+/// refused, and a union's default must be a value of its first branch.
+async fn avro_defaults_and_namespaces_are_checked_only_with_normalize(app: TestApp) {
+    let bad_default =
+        r#"{"type":"record","name":"A","fields":[{"name":"a","type":"int","default":"1"}]}"#;
+    let odd_namespace = r#"{"type":"record","name":"B","namespace":"1ns","fields":[]}"#;
+    let union_default = r#"{"type":"record","name":"C","fields":[{"name":"u","type":["null","string"],"default":"x"}]}"#;
+    for (subject, schema) in [
+        ("a", bad_default),
+        ("b", odd_namespace),
+        ("c", union_default),
+    ] {
+        let strict = app
+            .post(
+                &format!("/subjects/{subject}/versions?normalize=true"),
+                &json!({"schema": schema}),
+            )
+            .await;
+        strict.assert_error(42201);
+        app.register(subject, schema).await.assert_ok();
+    }
+    let first_branch = r#"{"type":"record","name":"D","fields":[{"name":"u","type":["string","null"],"default":"x"}]}"#;
+    app.post(
+        "/subjects/d/versions?normalize=true",
+        &json!({"schema": first_branch}),
+    )
+    .await
+    .assert_ok();
+    // A field name stays a name Avro can read.
+    let bad_field = r#"{"type":"record","name":"E","fields":[{"name":"1a","type":"int"}]}"#;
+    app.register("e", bad_field).await.assert_error(42201);
+}
+
+/// A JSON Schema root is an object or a boolean; a lookup of a schema that breaks the
+/// meta-schema finds nothing (40403) rather than refusing it.
+async fn json_schema_roots_and_invalid_lookups(app: TestApp) {
+    for root in ["[1,2]", "5", "\"text\"", "null"] {
+        let refused = app
+            .post(
+                "/subjects/j/versions",
+                &json!({"schema": root, "schemaType": "JSON"}),
+            )
+            .await;
+        refused.assert_error(42201);
+    }
+    app.post(
+        "/subjects/j/versions",
+        &json!({"schema": "{\"type\":\"string\"}", "schemaType": "JSON"}),
+    )
+    .await
+    .assert_ok();
+    let lookup = app
+        .post(
+            "/subjects/j",
+            &json!({"schema": "{\"type\":7}", "schemaType": "JSON"}),
+        )
+        .await;
+    lookup.assert_error(40403);
+}
+
 both_backends!(
+    json_schema_roots_and_invalid_lookups,
+    avro_defaults_and_namespaces_are_checked_only_with_normalize,
     context_subjects_skip_the_default_global_settings,
     a_global_readonly_override_wins_everywhere,
     a_context_without_its_closing_colon_is_its_scope,

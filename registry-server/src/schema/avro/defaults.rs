@@ -106,7 +106,8 @@ impl DefaultCheck<'_> {
             Node::Map { values, .. } => value
                 .as_object()
                 .is_some_and(|map| map.values().all(|v| self.valid(*values, v))),
-            Node::Union { branches } => branches.iter().any(|b| self.valid(*b, value)),
+            // Avro: a union's default is a value of its first branch.
+            Node::Union { branches } => branches.first().is_some_and(|b| self.valid(*b, value)),
             Node::Record { fields, .. } => {
                 let Some(obj) = value.as_object() else {
                     return false;

@@ -41,8 +41,9 @@ struct Inner {
 
 impl AvroSchema {
     /// Parses `text` after the `dependencies` (referenced schemas, in dependency order) so
-    /// their named types resolve; `options.validate` applies Confluent's new-schema checks
-    /// (strict names, defaults matching their types), `options.normalize` its normalization.
+    /// their named types resolve; `options.validate` with `options.normalize` applies the
+    /// strict new-schema checks (ASCII names and namespaces, defaults matching their types),
+    /// `options.normalize` also Confluent's normalization.
     ///
     /// # Errors
     /// [`SchemaError`] with Confluent's 42201 text (`Invalid schema of type AVRO, details:
@@ -70,10 +71,17 @@ impl AvroSchema {
         let mut graph = Graph::default();
         let mut known = HashSet::new();
         let root = {
-            let mut parser = Parser::new(&mut graph, options.validate);
+            // Confluent 7.9 validates a new schema's defaults (and, here, its names strictly)
+            // only when asked to normalize; otherwise names are checked as Avro 1.11 checks
+            // them (simple names only, Unicode letters allowed), so schemas that live in
+            // Confluent today register here too.
+            let strict = options.validate && options.normalize;
+            let mut parser = Parser::new(&mut graph, strict);
             parser.set_max_depth(max_depth);
-            parser.set_name_check(if options.validate {
+            parser.set_name_check(if strict {
                 NameCheck::Strict
+            } else if options.validate {
+                NameCheck::Utf
             } else {
                 NameCheck::Off
             });
