@@ -15,7 +15,7 @@ pub enum DecodeOutcome {
     /// Not Confluent's framing (or too short for it).
     NotFramed(DecodeError),
     /// Framed; the payload decoded, or why not.
-    Framed(DecodedMessage),
+    Framed(Box<DecodedMessage>),
 }
 
 /// A framed message and its schema.
@@ -52,12 +52,12 @@ impl Registry {
             match message_indexes(framed.rest) {
                 Ok((indexes, payload)) => (indexes, payload),
                 Err(error) => {
-                    return Ok(DecodeOutcome::Framed(DecodedMessage {
+                    return Ok(DecodeOutcome::Framed(Box::new(DecodedMessage {
                         payload_bytes: framed.rest.len(),
                         schema: RegisteredSchema::from_schema(record),
                         indexes: Vec::new(),
                         value: Err(error),
-                    }));
+                    })));
                 }
             }
         } else {
@@ -70,11 +70,11 @@ impl Registry {
             .cpu
             .run(move || decode_payload(&parsed, &shown, &payload))
             .await?;
-        Ok(DecodeOutcome::Framed(DecodedMessage {
+        Ok(DecodeOutcome::Framed(Box::new(DecodedMessage {
             schema: RegisteredSchema::from_schema(record),
             indexes,
             payload_bytes,
             value,
-        }))
+        })))
     }
 }

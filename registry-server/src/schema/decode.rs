@@ -61,7 +61,7 @@ pub fn parse_message_text(text: &str) -> Result<Vec<u8>, DecodeError> {
     if compact.is_empty() {
         return Err(DecodeError::new("paste a message as hex or base64"));
     }
-    if compact.len() % 2 == 0 && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if compact.len().is_multiple_of(2) && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(compact
             .as_bytes()
             .chunks(2)

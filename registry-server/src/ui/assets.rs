@@ -1,10 +1,11 @@
-//! The stylesheet and script, compiled into the binary.
+//! The stylesheet, script and icon, compiled into the binary.
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, header};
 
 const CSS: &str = include_str!("assets/app.css");
 const JS: &str = include_str!("assets/app.js");
+const ICON: &str = include_str!("assets/icon.svg");
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {
     let mut response = body.into_response();
@@ -24,4 +25,8 @@ pub(super) async fn css() -> Response {
 
 pub(super) async fn js() -> Response {
     asset(JS, "text/javascript; charset=utf-8")
+}
+
+pub(super) async fn icon() -> Response {
+    asset(ICON, "image/svg+xml")
 }

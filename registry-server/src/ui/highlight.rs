@@ -133,8 +133,8 @@ fn proto(text: &str) -> String {
         if rest.starts_with("//") {
             at += rest.find('\n').unwrap_or(rest.len());
             span(&mut out, "c", &text[start..at]);
-        } else if rest.starts_with("/*") {
-            at += rest[2..].find("*/").map_or(rest.len(), |end| end + 4);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            at += comment.find("*/").map_or(rest.len(), |end| end + 4);
             span(&mut out, "c", &text[start..at]);
         } else if bytes[at] == b'"' || bytes[at] == b'\'' {
             let quote = bytes[at];

@@ -35,7 +35,7 @@ fn page_with_status(status: StatusCode, title: &str, nav: Nav, body: &str) -> Re
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>{title} · Schema registry</title>\
-<link rel=\"stylesheet\" href=\"assets/app.css\"><script src=\"assets/app.js\" defer></script></head>\
+<link rel=\"icon\" href=\"assets/icon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"assets/app.css\"><script src=\"assets/app.js\" defer></script></head>\
 <body><a class=\"skip\" href=\"#main\">Skip to content</a>\
 <header><nav aria-label=\"Main\"><a class=\"brand\" href=\"./\">Schema registry</a>{subjects}{check}{decode}</nav></header>\
 <main id=\"main\">{body}</main>\

@@ -73,6 +73,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/ui/delete-version", post(writes::delete_version))
         .route("/ui/assets/app.css", get(assets::css))
         .route("/ui/assets/app.js", get(assets::js))
+        .route("/ui/assets/icon.svg", get(assets::icon))
         .route("/ui/{*rest}", any(|| async { UiError::not_found() }))
         .method_not_allowed_fallback(|| async {
             UiError::new(

@@ -82,7 +82,7 @@ pub(super) async fn show(
     version_section(&mut body, &schema);
     references_section(&mut body, registry, &caller, &subject, &schema).await?;
     body.push_str("</section><section aria-labelledby=\"settings-h\">");
-    settings_section(&mut body, registry, &caller, &subject).await?;
+    let (level, mode) = settings_section(&mut body, registry, &caller, &subject).await?;
     diff_form(&mut body, name, &versions, selected);
     let _ = write!(
         body,
@@ -99,7 +99,7 @@ pub(super) async fn show(
         )
     );
     if who.may_write_subject(&subject) {
-        super::writes::forms(&mut body, &ui, &who, &subject, &schema);
+        super::writes::forms(&mut body, &ui, &who, &subject, &schema, (&level, mode));
     }
     Ok(page(name, Nav::Subjects, &body))
 }
@@ -230,7 +230,7 @@ async fn settings_section(
     registry: &Registry,
     caller: &Caller,
     subject: &SubjectName,
-) -> Result<(), UiError> {
+) -> Result<(String, crate::domain::Mode), UiError> {
     let effective = registry.get_config(caller, Some(subject), true).await?;
     let level = effective
         .get("compatibilityLevel")
@@ -263,7 +263,7 @@ async fn settings_section(
         mode.as_str(),
         origin(own_mode)
     );
-    Ok(())
+    Ok((level, mode))
 }
 
 fn diff_form(body: &mut String, name: &str, versions: &[i32], selected: i32) {

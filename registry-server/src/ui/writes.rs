@@ -30,6 +30,7 @@ pub(super) fn forms(
     who: &Who,
     subject: &SubjectName,
     schema: &RegisteredSchema,
+    (current_level, current_mode): (&str, Mode),
 ) {
     let token = ui.csrf.token(who);
     let hidden = format!(
@@ -39,11 +40,21 @@ pub(super) fn forms(
     );
     let mut levels = String::new();
     for level in CompatibilityLevel::ALL {
-        let _ = write!(levels, "<option>{}</option>", level.as_str());
+        let selected = if level.as_str() == current_level {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(levels, "<option{selected}>{}</option>", level.as_str());
     }
     let mut modes = String::new();
     for mode in SUBJECT_MODES {
-        let _ = write!(modes, "<option>{}</option>", mode.as_str());
+        let selected = if mode == current_mode {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(modes, "<option{selected}>{}</option>", mode.as_str());
     }
     let _ = write!(
         body,
