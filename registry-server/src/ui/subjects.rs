@@ -42,7 +42,9 @@ pub(super) async fn show(
     let registry = &ui.app.registry;
     let prefix = match (&context, search.as_str()) {
         (None, "") => SubjectPrefix::All,
-        (None, name) => SubjectPrefix::Name(name.to_owned()),
+        // Longer than any subject may be: matches nothing, and no database is asked.
+        (_, name) if name.len() > crate::domain::max_subject_bytes() => SubjectPrefix::Nothing,
+        (None, name) => SubjectPrefix::parse(Some(name)),
         (Some(ctx), name) if ctx == DEFAULT_CONTEXT => SubjectPrefix::Context {
             context: DEFAULT_CONTEXT.to_owned(),
             prefix: name.to_owned(),
