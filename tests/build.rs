@@ -10,6 +10,8 @@
 //! - `INTEROP_KAFKA=1` (a `tansu` broker binary on PATH or in `TANSU`, the `kafka` feature of
 //!   this crate, and a Python with `confluent-kafka` in `INTEROP_PYTHON`), or `REQUIRE_INTEROP=1`
 //!   → `cfg(kafka_pipeline)`.
+//! - `UI_BROWSER=1` (npm packages installed in `tests/browser`, Debian's `chromium`), or
+//!   `REQUIRE_INTEROP=1` → `cfg(ui_browser)`: the web UI's browser test.
 //! - The shared third-party conformance data present, or `REQUIRE_SHARED=1` →
 //!   `cfg(shared_conformance)` (see `build-support/shared_conformance.rs`).
 
@@ -25,6 +27,8 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(python_interop)");
     println!("cargo::rustc-check-cfg=cfg(npm_interop)");
     println!("cargo::rustc-check-cfg=cfg(kafka_pipeline)");
+    println!("cargo::rustc-check-cfg=cfg(ui_browser)");
+    println!("cargo::rerun-if-env-changed=UI_BROWSER");
     println!("cargo::rerun-if-env-changed=INTEROP_KAFKA");
     println!("cargo::rerun-if-env-changed=INTEROP_NODE");
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
@@ -39,6 +43,9 @@ fn main() {
     }
     if is_set("INTEROP_NODE") || is_set("REQUIRE_INTEROP") {
         println!("cargo::rustc-cfg=npm_interop");
+    }
+    if is_set("UI_BROWSER") || is_set("REQUIRE_INTEROP") {
+        println!("cargo::rustc-cfg=ui_browser");
     }
     if is_set("INTEROP_KAFKA") || is_set("REQUIRE_INTEROP") {
         println!("cargo::rustc-cfg=kafka_pipeline");

@@ -84,6 +84,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_read_timeout_secs: u64,
 
+    /// Serve the web UI at `/ui/` (`--ui false` turns it off: `/ui/` answers 404). It uses
+    /// the same authentication as the API.
+    #[arg(long, env = "SR_UI", default_value_t = true, action = clap::ArgAction::Set)]
+    pub ui: bool,
+
     #[command(flatten)]
     pub tls: crate::tls::TlsArgs,
 

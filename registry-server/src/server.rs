@@ -56,13 +56,18 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
         metrics: crate::telemetry::metrics_handle(),
         auth,
     };
-    Ok(api::router(
-        state,
-        Limits {
-            max_body_bytes: args.max_body_bytes,
-            request_timeout: args.request_timeout(),
-        },
-    ))
+    let limits = Limits {
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: args.request_timeout(),
+    };
+    let api = api::router(state.clone(), limits);
+    // The UI is a router of its own in front of the API: `/ui` paths match there, every
+    // other request reaches the API as before, through none of the UI's layers.
+    Ok(if args.ui {
+        crate::ui::router(state, limits).fallback_service(api)
+    } else {
+        api
+    })
 }
 
 /// How many connections the server holds at once, and how long a client may take to send

@@ -48,6 +48,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         tls: registry_server::tls::TlsArgs::default(),
         log: "warn".to_owned(),
         log_format: LogFormat::Text,
+        ui: true,
         auth: registry_server::auth::AuthArgs::default(),
     }
 }

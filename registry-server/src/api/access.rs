@@ -66,6 +66,13 @@ impl Who {
         }
     }
 
+    /// Whether this caller may change `subject` (register, config, mode, delete): what the
+    /// UI asks before offering a write.
+    #[must_use]
+    pub fn may_write_subject(&self, subject: &SubjectName) -> bool {
+        self.may(Operation::Write, Resource::Subject(subject.as_str()))
+    }
+
     fn may(&self, operation: Operation, resource: Resource<'_>) -> bool {
         match &self.access {
             Access::Open => true,

@@ -8,7 +8,7 @@
 
 pub mod access;
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod bodies;
 mod compatibility;
 mod config;

@@ -211,7 +211,7 @@ impl Registry {
         .await
     }
 
-    async fn parse_new(
+    pub(super) async fn parse_new(
         &self,
         caller: &Caller,
         subject: &SubjectName,

@@ -10,6 +10,7 @@
 
 pub mod avro;
 pub mod compat;
+pub mod decode;
 pub mod format;
 pub mod identity;
 pub mod json;

@@ -8,6 +8,7 @@
 
 mod canonical;
 mod compatibility;
+mod decode;
 mod defaults;
 mod json;
 mod messages;
@@ -134,6 +135,23 @@ impl AvroSchema {
     #[must_use]
     pub fn resolved(&self) -> &str {
         &self.inner.resolved
+    }
+
+    /// One binary datum of this schema as JSON for display (see [`decode`]).
+    ///
+    /// # Errors
+    /// [`DecodeError`](crate::schema::decode::DecodeError) saying where the bytes stop
+    /// making sense.
+    pub fn decode_datum(
+        &self,
+        bytes: &[u8],
+    ) -> Result<serde_json::Value, crate::schema::decode::DecodeError> {
+        decode::decode(
+            &self.inner.graph,
+            self.inner.root,
+            bytes,
+            super::limits::DEFAULT_MAX_DEPTH,
+        )
     }
 
     /// The full name of a record schema (Confluent's `AvroSchema.name()`), else `None`.

@@ -12,6 +12,7 @@ pub mod ast;
 pub mod builtins;
 pub mod compat;
 mod confluent_meta;
+mod decode;
 mod default_value;
 mod descriptor_options;
 pub mod from_descriptor;
@@ -61,6 +62,8 @@ pub struct ProtobufSchema {
 struct Inner {
     file: ProtoFile,
     symbols: resolve::Symbols,
+    /// Every file the imports reach, by import path (what a message decode links).
+    imported: Vec<(String, Arc<ProtoFile>)>,
     /// The import paths that resolved to a file (a reference or a built-in).
     resolved_imports: HashSet<String>,
     canonical: String,
@@ -87,7 +90,7 @@ impl ProtobufSchema {
         let file = read_file(text, limits.max_depth)?;
         let imported = imported_files(&file, dependencies, limits.max_depth)?;
         let symbols = resolve::Symbols::new(&file, &imported);
-        let resolved_imports = imported.into_iter().map(|(path, _)| path).collect();
+        let resolved_imports = imported.iter().map(|(path, _)| path.clone()).collect();
         if options.validate
             && let Some(name) = symbols.unresolved().into_iter().next()
         {
@@ -105,6 +108,7 @@ impl ProtobufSchema {
             inner: Arc::new(Inner {
                 file,
                 symbols,
+                imported,
                 resolved_imports,
                 canonical,
                 identity: OnceLock::new(),
