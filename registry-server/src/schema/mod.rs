@@ -10,6 +10,7 @@
 
 pub mod avro;
 pub mod compat;
+pub mod explain;
 pub mod format;
 pub mod identity;
 pub mod json;
