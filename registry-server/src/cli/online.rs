@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::client::{ClientError, RegistryClient, segment};
 use super::judge::judge;
 use super::offline::parse_text;
-use super::output::{CheckOutcome, issues_from_messages};
+use super::output::{CheckOutcome, issues_from_messages, locate};
 use super::target::{Target, read_schema};
 use crate::domain::{CompatibilityLevel, SchemaType};
 use crate::schema::Dependency;
@@ -66,6 +66,8 @@ pub async fn check(
         old_version: None,
         incompatibilities: Vec::new(),
         messages: Vec::new(),
+        explanations: Vec::new(),
+        note: None,
     };
     if let Some(level) = target.level {
         return locally(client, target, subject, level, &text, outcome).await;
@@ -147,6 +149,7 @@ async fn locally(
     outcome.old_version = verdict.old_version;
     outcome.incompatibilities = verdict.issues;
     outcome.messages = verdict.messages;
+    outcome.explanations = locate(verdict.explanations, text);
     Ok(outcome)
 }
 

@@ -42,9 +42,11 @@ impl Facts<'_> {
         self.old.map(|m| m.ty.as_str())
     }
 
-    /// ` (`a` → `b`)` when both sides have the element and their descriptions differ.
+    /// `: `a` → `b`` when both sides have the element: the types when they differ, else
+    /// the whole descriptions when those do.
     fn change(&self) -> String {
         match (self.old, self.new) {
+            (Some(o), Some(n)) if o.ty != n.ty => format!(": `{}` → `{}`", o.ty, n.ty),
             (Some(o), Some(n)) if o.describe() != n.describe() => {
                 format!(": `{}` → `{}`", o.describe(), n.describe())
             }
@@ -66,6 +68,14 @@ impl Facts<'_> {
             Direction::Backward => "data written with the old schema",
             Direction::Forward => "data written with the new schema",
         }
+    }
+}
+
+/// `a` or `an` before a type name as it is read aloud.
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
@@ -104,7 +114,10 @@ fn avro(f: &Facts<'_>) -> Option<(String, String)> {
             ),
             match f.old_type() {
                 Some(old) => {
-                    format!("keep `{leaf}` a `{old}` (or add a new field for the new type)")
+                    format!(
+                        "keep `{leaf}` {} `{old}` (or add a new field for the new type)",
+                        article(old)
+                    )
                 }
                 None => format!("keep the old type of `{leaf}`"),
             },
@@ -189,7 +202,10 @@ fn protobuf(f: &Facts<'_>) -> Option<(String, String)> {
             ),
             match f.old_type() {
                 Some(old) => {
-                    format!("keep `{leaf}` a `{old}` (use a new field number for the new type)")
+                    format!(
+                        "keep `{leaf}` {} `{old}` (use a new field number for the new type)",
+                        article(old)
+                    )
                 }
                 None => format!("keep the old type of `{leaf}`"),
             },
@@ -273,7 +289,7 @@ fn json(f: &Facts<'_>) -> Option<(String, String)> {
                 f.change()
             ),
             match f.old_type() {
-                Some(old) => format!("keep `{leaf}` a `{old}`"),
+                Some(old) => format!("keep `{leaf}` {} `{old}`", article(old)),
                 None => format!("keep the old type of `{leaf}`"),
             },
         ),
@@ -315,8 +331,12 @@ fn json(f: &Facts<'_>) -> Option<(String, String)> {
                 "INCREASED" | "DECREASED" | "NARROWED" | "EXTENDED" | "EXPANDED" | "REDUCED"
                 | "CHANGED" => (
                     format!(
-                        "`{word}` of {what} {} so {readers} may refuse {data}",
-                        change.to_ascii_lowercase()
+                        "`{word}` of {what} {}{}, so {readers} may refuse {data}",
+                        change.to_ascii_lowercase(),
+                        match (old, f.new.and_then(|m| m.facet(&word))) {
+                            (Some(o), Some(n)) => format!(": {o} → {n}"),
+                            _ => String::new(),
+                        }
                     ),
                     keep,
                 ),
@@ -341,7 +361,14 @@ fn generic(f: &Facts<'_>) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::keyword;
+    use super::{article, keyword};
+
+    #[test]
+    fn articles_before_type_names() {
+        assert_eq!(article("integer"), "an");
+        assert_eq!(article("array<int>"), "an");
+        assert_eq!(article("double"), "a");
+    }
 
     #[test]
     fn keywords_from_kind_prefixes() {

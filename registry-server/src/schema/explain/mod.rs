@@ -273,7 +273,9 @@ pub fn diff(old: &ParsedSchema, new: &ParsedSchema) -> Vec<Change> {
         });
         return out;
     }
-    for member in before.members() {
+    // A key declared twice (a Protobuf enum alias) is compared by its first declaration.
+    let first = |o: &Outline, m: &Member| o.by_key(&m.key).is_some_and(|f| std::ptr::eq(f, m));
+    for member in before.members().iter().filter(|m| first(&before, m)) {
         match after.by_key(&member.key) {
             None => out.push(Change {
                 change: ChangeKind::Removed,
@@ -298,7 +300,7 @@ pub fn diff(old: &ParsedSchema, new: &ParsedSchema) -> Vec<Change> {
             Some(_) => {}
         }
     }
-    for member in after.members() {
+    for member in after.members().iter().filter(|m| first(&after, m)) {
         if before.by_key(&member.key).is_none() {
             out.push(Change {
                 change: ChangeKind::Added,

@@ -93,20 +93,26 @@ impl Member {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Its type with the default or requiredness, for old → new lines.
+    /// Its type with its facets, default and requiredness: `string (maxLength 40,
+    /// required)`, `int32 (number 2)`, `null | string (default null)`.
     #[must_use]
     pub fn describe(&self) -> String {
-        let mut out = self.ty.clone();
-        for (name, value) in &self.facets {
-            out.push_str(&format!(", {name} {value}"));
-        }
+        let mut extra: Vec<String> = self
+            .facets
+            .iter()
+            .map(|(name, value)| format!("{name} {value}"))
+            .collect();
         if let Some(default) = &self.default {
-            out.push_str(&format!(" (default {default})"));
+            extra.push(format!("default {default}"));
         }
         if self.required {
-            out.push_str(" (required)");
+            extra.push("required".to_owned());
         }
-        out
+        if extra.is_empty() {
+            self.ty.clone()
+        } else {
+            format!("{} ({})", self.ty, extra.join(", "))
+        }
     }
 }
 

@@ -173,7 +173,7 @@ fn json_type_change_and_narrowed_constraint() {
         (age.old.as_deref(), age.new.as_deref()),
         (Some("integer"), Some("string"))
     );
-    assert_eq!(age.fix, "keep `age` a `integer`");
+    assert_eq!(age.fix, "keep `age` an `integer`");
     assert_eq!(age.line_in(new_text), Some(5));
     let name = found
         .iter()
@@ -233,9 +233,9 @@ fn protobuf_scalar_change_keeps_the_old_type() {
     assert_eq!(e.name.as_deref(), Some("Parcel.grams"));
     assert_eq!(
         (e.old.as_deref(), e.new.as_deref()),
-        (Some("int32, number 2"), Some("double, number 2"))
+        (Some("int32 (number 2)"), Some("double (number 2)"))
     );
-    assert!(e.fix.starts_with("keep `grams` a `int32`"), "{}", e.fix);
+    assert!(e.fix.starts_with("keep `grams` an `int32`"), "{}", e.fix);
     assert_eq!(e.line_in(&new_text), Some(6));
 }
 
