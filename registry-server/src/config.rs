@@ -7,11 +7,10 @@ use clap::{Args, ValueEnum};
 
 use crate::domain::CompatibilityLevel;
 
-/// Log output format.
-
 /// The default of `--max-schema-bytes`; the CLI reads schema files up to this size too.
 pub const DEFAULT_MAX_SCHEMA_BYTES: usize = 1024 * 1024;
 
+/// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
