@@ -71,7 +71,9 @@ async fn online_check_uses_the_subjects_level_and_the_registry_verdict() {
     assert!(
         broken.stdout.contains(
             "  - user.broken-age.json:9: property `age` changed type: `integer` → `string`"
-        ) && broken.stdout.contains("      rule: TYPE_CHANGED at #/properties/age\n"),
+        ) && broken
+            .stdout
+            .contains("      rule: TYPE_CHANGED at #/properties/age\n"),
         "{}",
         broken.stdout
     );
@@ -242,7 +244,9 @@ async fn register_with_references_and_refusals() {
     .await;
     assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
     assert!(
-        check.stdout.contains("rule: TYPE_CHANGED at #/properties/id"),
+        check
+            .stdout
+            .contains("rule: TYPE_CHANGED at #/properties/id"),
         "{}",
         check.stdout
     );
