@@ -218,13 +218,19 @@ fn protobuf(f: &Facts<'_>) -> Option<(String, String)> {
             format!("required {what} was removed, but {readers} still require it"),
             format!("keep the required field `{leaf}`"),
         ),
-        "ONEOF_FIELD_REMOVED" => (
-            format!("{what} was removed from its oneof, but {data} may set it"),
-            format!("keep `{leaf}` in its oneof"),
-        ),
+        "ONEOF_FIELD_REMOVED" => match f.direction {
+            Direction::Backward => (
+                format!("{what} was removed from its oneof, but {data} may set it"),
+                format!("keep `{leaf}` in its oneof"),
+            ),
+            Direction::Forward => (
+                format!("{what} joined a oneof in the new schema that {readers} know without it"),
+                format!("leave `{leaf}` out of the oneof; add a new field there instead"),
+            ),
+        },
         "MULTIPLE_FIELDS_MOVED_TO_ONEOF" | "FIELD_MOVED_TO_EXISTING_ONEOF" => (
             format!(
-                "fields of {what} moved into a oneof, so {readers} keep only one of values {data} sets together"
+                "{what} took in fields that were outside it, so {readers} keep only one of the values that {data} sets together"
             ),
             "keep those fields outside the oneof; put only new fields in it".to_owned(),
         ),

@@ -167,7 +167,7 @@ pub fn explain(
     let sides = Sides {
         old: outline(old),
         new: outline(new),
-        reader_side_paths: matches!(old, ParsedSchema::Avro(_)),
+        engine: Engine::of(old),
     };
     let mut out = Vec::new();
     if level.checks_forward() {
@@ -197,7 +197,7 @@ struct Sides {
     new: Outline,
     /// Avro paths count field positions in the reader only; other engines' paths hold on
     /// both sides.
-    reader_side_paths: bool,
+    engine: Engine,
 }
 
 impl Sides {
@@ -206,11 +206,12 @@ impl Sides {
             Direction::Backward => (&self.new, &self.old),
             Direction::Forward => (&self.old, &self.new),
         };
-        let from_reader = reader.at_with_depth(&found.path);
-        let primary = if self.reader_side_paths {
+        let path = self.lookup_path(&found.path);
+        let from_reader = reader.at_with_depth(&path);
+        let primary = if matches!(self.engine, Engine::Avro) {
             from_reader.map(|(_, m)| m)
         } else {
-            match (from_reader, writer.at_with_depth(&found.path)) {
+            match (from_reader, writer.at_with_depth(&path)) {
                 (Some((r, rm)), Some((w, wm))) => Some(if w > r { wm } else { rm }),
                 (one, other) => one.or(other).map(|(_, m)| m),
             }
@@ -243,6 +244,20 @@ impl Sides {
                 .map(|m| m.anchors.clone())
                 .unwrap_or_default(),
         }
+    }
+}
+
+impl Sides {
+    /// The path to look members up by: a JSON Schema `…/required/NAME` finding concerns the
+    /// property `…/properties/NAME`.
+    fn lookup_path(&self, path: &str) -> String {
+        if matches!(self.engine, Engine::Json)
+            && let Some((parent, name)) = path.rsplit_once("/required/")
+            && !name.contains('/')
+        {
+            return format!("{parent}/properties/{name}");
+        }
+        path.to_owned()
     }
 }
 

@@ -282,3 +282,54 @@ fn different_types_and_none_level() {
     assert!(explain(&a, &j, L::None).is_empty());
     assert_eq!(diff(&a, &j).len(), 1);
 }
+
+#[test]
+fn json_required_attribute_names_the_property_not_its_object() {
+    let old_text = r#"{"type": "object", "properties": {"address": {"type": "object",
+        "properties": {"city": {"type": "string"}}}}}"#;
+    let new_text = r#"{"type": "object", "properties": {"address": {"type": "object",
+        "properties": {"city": {"type": "string"}}, "required": ["city"]}}}"#;
+    let old = parse(SchemaType::Json, old_text);
+    let new = parse(SchemaType::Json, new_text);
+    let found = explain(&old, &new, L::Backward);
+    let required = found
+        .iter()
+        .find(|e| e.kind == "REQUIRED_ATTRIBUTE_ADDED")
+        .expect("required added");
+    assert_eq!(required.name.as_deref(), Some("address.city"), "{found:#?}");
+    assert_eq!(
+        required.fix,
+        "leave `city` optional, or give it a `default`"
+    );
+}
+
+#[test]
+fn protobuf_oneof_changes_read_by_direction() {
+    let old_text = "syntax = \"proto3\";\nmessage Pay {\n  oneof via {\n    string card = 1;\n  }\n  int64 cents = 2;\n}\n";
+    let new_text = "syntax = \"proto3\";\nmessage Pay {\n  oneof via {\n    string card = 1;\n    int64 cents = 2;\n  }\n}\n";
+    let old = parse(SchemaType::Protobuf, old_text);
+    let new = parse(SchemaType::Protobuf, new_text);
+    let found = explain(&old, &new, L::Full);
+    assert!(!found.is_empty());
+    for e in &found {
+        match e.direction {
+            Direction::Forward if e.kind == "ONEOF_FIELD_REMOVED" => {
+                assert_eq!(e.name.as_deref(), Some("Pay.cents"));
+                assert!(
+                    e.fix.starts_with("leave `cents` out of the oneof"),
+                    "{}",
+                    e.fix
+                );
+            }
+            _ => assert!(!e.summary.is_empty() && !e.fix.is_empty()),
+        }
+    }
+    assert!(
+        found
+            .iter()
+            .any(|e| e.kind == "FIELD_MOVED_TO_EXISTING_ONEOF"
+                && e.name.as_deref() == Some("Pay.via")
+                && e.line_in(new_text) == Some(3)),
+        "{found:#?}"
+    );
+}
