@@ -333,3 +333,57 @@ fn protobuf_oneof_changes_read_by_direction() {
         "{found:#?}"
     );
 }
+
+/// Every schema pair of the fuzz corpus (two texts split at a NUL byte): explanations exist
+/// exactly when the level fails, lines are found without panicking, and a schema has no
+/// semantic difference from itself.
+#[test]
+fn fuzz_corpus_pairs_agree_with_the_verdicts() {
+    use crate::schema::compat::{self, PreviousVersion};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
+    let mut pairs = 0;
+    for (dir, ty) in [
+        ("avro_schema", SchemaType::Avro),
+        ("json_schema", SchemaType::Json),
+        ("protobuf_schema", SchemaType::Protobuf),
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let data = std::fs::read(entry.path()).expect("corpus file");
+            let (a, b) = match data.iter().position(|&x| x == 0) {
+                Some(at) => (&data[..at], &data[at + 1..]),
+                None => (&data[..], &data[..]),
+            };
+            let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+            let parse = |t: &str| ParsedSchema::parse(ty, t, &[], ParseOptions::default()).ok();
+            let (Some(x), Some(y)) = (parse(&a), parse(&b)) else {
+                continue;
+            };
+            pairs += 1;
+            for level in [L::Backward, L::Forward, L::Full] {
+                let prev = [PreviousVersion {
+                    version: Some(1),
+                    schema: &x,
+                }];
+                let compatible = compat::check(level, &y, &prev).is_compatible();
+                let explained = explain(&x, &y, level);
+                assert_eq!(
+                    explained.is_empty(),
+                    compatible,
+                    "{level} {:?}",
+                    entry.path()
+                );
+                for e in &explained {
+                    let _ = e.line_in(&b);
+                    assert!(!e.summary.is_empty() && !e.fix.is_empty());
+                }
+            }
+            assert!(diff(&x, &x).is_empty(), "{:?}", entry.path());
+            assert!(diff(&y, &y).is_empty(), "{:?}", entry.path());
+            let _ = diff(&x, &y);
+        }
+    }
+    assert!(pairs > 0, "no corpus pair parsed");
+}
