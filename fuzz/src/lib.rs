@@ -3,6 +3,7 @@
 
 use registry_server::domain::{CompatibilityLevel, SchemaType};
 use registry_server::schema::compat::{self, CheckOptions, PreviousVersion};
+use registry_server::schema::explain;
 use registry_server::schema::json::Policy;
 use registry_server::schema::{Dependency, Labels, ParseOptions, ParsedSchema};
 
@@ -128,6 +129,14 @@ pub fn pair(a: &ParsedSchema, b: &ParsedSchema) {
                 "FULL is not BACKWARD and FORWARD"
             );
             assert!(verdict(CompatibilityLevel::None), "NONE refused a schema");
+            if policy == Policy::Strict {
+                // Explanations exist exactly when the level fails, and a schema has no
+                // semantic difference from itself.
+                let explained = explain::explain(old, new, CompatibilityLevel::Backward);
+                assert_eq!(explained.is_empty(), backward, "explanations disagree with BACKWARD");
+                assert!(explain::diff(new, new).is_empty(), "a schema differs from itself");
+                let _ = explain::diff(old, new);
+            }
             // Transitive over [old, new]: new against itself first, then old.
             let history = [
                 prev[0],

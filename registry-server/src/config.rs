@@ -7,6 +7,9 @@ use clap::{Args, ValueEnum};
 
 use crate::domain::CompatibilityLevel;
 
+/// The default of `--max-schema-bytes`; the CLI reads schema files up to this size too.
+pub const DEFAULT_MAX_SCHEMA_BYTES: usize = 1024 * 1024;
+
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -47,7 +50,7 @@ pub struct ServeArgs {
 
     /// Largest schema text in a register, lookup or compatibility request, in bytes
     /// (larger ones get 42201 before parsing).
-    #[arg(long, env = "SR_MAX_SCHEMA_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "SR_MAX_SCHEMA_BYTES", default_value_t = DEFAULT_MAX_SCHEMA_BYTES)]
     pub max_schema_bytes: usize,
 
     /// References one request may name, and schemas one reference resolution may reach

@@ -9,6 +9,8 @@
 
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/gate.rs"]
+mod gate;
 #[path = "cli/migrate.rs"]
 mod migrate;
 #[path = "cli/offline.rs"]

@@ -1,11 +1,17 @@
 //! `schema-registry check`: the CI gate. Exit 0 compatible, 1 incompatible, 2 anything else.
+//!
+//! Previous versions come from `--against` files (one per occurrence, oldest first), from git
+//! (`--against-git REF`: each file's own content at REF), from the project file, or from a
+//! registry.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 use super::client::{ConnectionArgs, RegistryClient};
-use super::output::{Format, render};
+use super::git::{GitReader, GitRef};
+use super::offline::Previous;
+use super::output::{CheckOutcome, Format, render};
 use super::target::{ReferenceSpec, Target, parse_level, parse_type};
 use super::{offline, online, project};
 
@@ -17,9 +23,14 @@ pub struct CheckArgs {
     /// The subject the files are checked against (with FILE arguments).
     #[arg(long)]
     pub subject: Option<String>,
-    /// Previous versions as files, oldest first: checks offline.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// A previous version as a file (repeat for more, oldest first): checks offline.
+    /// `check --against OLD NEW` checks NEW against OLD.
+    #[arg(long, value_name = "FILE")]
     pub against: Vec<PathBuf>,
+    /// Check each file against its own content at this git ref (e.g. `origin/main`), read
+    /// with `git`; a file absent there is reported as new. Offline.
+    #[arg(long = "against-git", value_name = "REF", conflicts_with_all = ["against", "against_version"])]
+    pub against_git: Option<String>,
     /// Compatibility level (offline default BACKWARD; online default the subject's level).
     #[arg(long)]
     pub level: Option<String>,
@@ -41,6 +52,7 @@ pub struct CheckArgs {
     /// Never contact a registry, even when SCHEMA_REGISTRY_URL is set.
     #[arg(long)]
     pub offline: bool,
+    /// Output: text (plain explanations), json, github (workflow annotations), junit, sarif.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     #[command(flatten)]
@@ -53,9 +65,18 @@ pub struct CheckArgs {
 /// Usage, file, schema and registry errors (exit code 2).
 pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let (targets, project) = targets(&args)?;
-    let online = !args.offline && args.against.is_empty() && args.connection.url.is_some();
+    let git_ref = args.against_git.as_deref().map(GitRef::parse).transpose()?;
+    let online = !args.offline
+        && args.against.is_empty()
+        && git_ref.is_none()
+        && args.connection.url.is_some();
     let mut outcomes = Vec::with_capacity(targets.len());
-    if online {
+    if let Some(git_ref) = git_ref {
+        let mut reader = GitReader::new(git_ref.clone());
+        for target in &targets {
+            outcomes.push(against_git(&mut reader, &git_ref, target, &project)?);
+        }
+    } else if online {
         let client = RegistryClient::new(&args.connection)?;
         for target in &targets {
             outcomes.push(online::check(&client, target, args.against_version.as_deref()).await?);
@@ -69,10 +90,28 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
         }
     }
     print!("{}", render(&outcomes, args.format));
-    if args.format == Format::Json {
-        println!();
-    }
     Ok(i32::from(!outcomes.iter().all(|o| o.compatible)))
+}
+
+/// Checks `target` against its own content at `git_ref`; a file absent there is new.
+fn against_git(
+    reader: &mut GitReader,
+    git_ref: &GitRef,
+    target: &Target,
+    project: &[Target],
+) -> anyhow::Result<CheckOutcome> {
+    let against = format!("git {}", git_ref.as_str());
+    let Some(text) = reader.show(&target.file)? else {
+        let mut outcome = offline::compare(target, project, &[], &against)?;
+        outcome.compared = "nothing".to_owned();
+        outcome.note = Some(format!("new file: not at {}", git_ref.as_str()));
+        return Ok(outcome);
+    };
+    let previous = Previous {
+        source: format!("{} at {}", target.file.display(), git_ref.as_str()),
+        text,
+    };
+    offline::compare(target, project, &[previous], &against)
 }
 
 /// The targets named on the command line, else the project file's; and the project entries
@@ -80,15 +119,24 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
 fn targets(args: &CheckArgs) -> anyhow::Result<(Vec<Target>, Vec<Target>)> {
     let level = args.level.as_deref().map(parse_level).transpose()?;
     if args.files.is_empty() {
+        if let [only] = args.against.as_slice() {
+            anyhow::bail!(
+                "nothing to check: --against {} names the old version; pass the new one after it, e.g. `check --against {} NEW`",
+                only.display(),
+                only.display()
+            );
+        }
+        if args.against.len() > 1 {
+            anyhow::bail!(
+                "nothing to check: every --against names an old version; did you mean `--against OLD NEW` (the new file without --against)?"
+            );
+        }
         let Some(path) = project::locate(args.config.as_deref()) else {
             anyhow::bail!(
-                "nothing to check: pass schema FILEs, or run where a {} is (or pass --config PATH)",
+                "nothing to check: pass schema FILEs (e.g. `check --against OLD NEW`), or run where a {} is (or pass --config PATH)",
                 project::DEFAULT_PROJECT_FILE
             );
         };
-        if !args.against.is_empty() {
-            anyhow::bail!("--against applies to FILE arguments; put `against` in the project file");
-        }
         let mut entries = project::load(&path)?;
         if level.is_some() {
             for entry in &mut entries {

@@ -1,8 +1,10 @@
 //! The local verdict: the server's engine (`schema::compat::check`) over a new schema and its
-//! previous versions, with each incompatibility's kind and location.
+//! previous versions, with each incompatibility's kind and location, explained in plain words
+//! (`schema::explain`) against the version that failed.
 
 use crate::domain::CompatibilityLevel;
 use crate::schema::compat::{self, PreviousVersion};
+use crate::schema::explain::{Explanation, explain};
 use crate::schema::{Labels, ParsedSchema};
 
 use super::output::{Issue, issues_from_messages};
@@ -14,6 +16,8 @@ pub struct Verdict {
     pub old_version: Option<i32>,
     pub issues: Vec<Issue>,
     pub messages: Vec<String>,
+    /// The incompatibilities with the failing version, in plain words.
+    pub explanations: Vec<Explanation>,
 }
 
 /// Checks `new` against `previous` (version number and schema, oldest first) under `level`.
@@ -47,11 +51,15 @@ pub fn judge(
     if issues.is_empty() {
         issues = fallback;
     }
+    let explanations = failing
+        .map(|old| explain(old, new, level))
+        .unwrap_or_default();
     Verdict {
         compatible: false,
         old_version,
         issues,
         messages: report.messages,
+        explanations,
     }
 }
 

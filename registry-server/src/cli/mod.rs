@@ -1,10 +1,12 @@
-//! The `schema-registry` command line: `serve`, the CI gate commands `check`,
+//! The `schema-registry` command line: `serve`, the CI gate commands `check`, `diff`,
 //! `register`, `export` and `import`, and `passwd` for authfile entries.
 
 mod check;
 mod client;
+mod diff;
 mod dump;
 mod export;
+mod git;
 mod import;
 mod judge;
 mod offline;
@@ -13,6 +15,7 @@ mod output;
 mod passwd;
 mod project;
 mod register;
+mod report;
 mod target;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +37,8 @@ pub enum Command {
     /// Check schema files for compatibility, offline or against a registry (exit 0
     /// compatible, 1 incompatible, 2 error).
     Check(check::CheckArgs),
+    /// Show the semantic difference of two schema files (text, JSON or Markdown).
+    Diff(diff::DiffArgs),
     /// Register schema files under subjects; prints ids and versions.
     Register(register::RegisterArgs),
     /// Export every subject, version, id, config and mode of a registry into a JSON file.
@@ -74,6 +79,7 @@ pub async fn run(cli: Cli) -> i32 {
             }
         },
         Command::Check(args) => gate_exit(check::run(args).await),
+        Command::Diff(args) => gate_exit(diff::run(&args)),
         Command::Register(args) => gate_exit(register::run(args).await),
         Command::Export(args) => gate_exit(export::run(args).await),
         Command::Import(args) => gate_exit(import::run(args).await),

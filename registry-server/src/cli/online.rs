@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::client::{ClientError, RegistryClient, segment};
 use super::judge::judge;
 use super::offline::parse_text;
-use super::output::{CheckOutcome, issues_from_messages};
+use super::output::{CheckOutcome, issues_from_messages, locate};
 use super::target::{Target, read_schema};
 use crate::domain::{CompatibilityLevel, SchemaType};
 use crate::schema::Dependency;
@@ -66,6 +66,8 @@ pub async fn check(
         old_version: None,
         incompatibilities: Vec::new(),
         messages: Vec::new(),
+        explanations: Vec::new(),
+        note: None,
     };
     if let Some(level) = target.level {
         return locally(client, target, subject, level, &text, outcome).await;
@@ -119,7 +121,34 @@ pub async fn check(
     outcome.old_version = old_version;
     outcome.incompatibilities = issues;
     outcome.messages = messages;
+    if let (false, Some(version)) = (compatible, old_version) {
+        // The registry's verdict stands; the plain words are extra, so a failure to fetch or
+        // parse the failing version leaves Confluent's messages alone.
+        let level = outcome.level.as_deref().and_then(|l| l.parse().ok());
+        if let Some(level) = level
+            && let Ok(explained) =
+                explain_version(client, target, subject, version, level, &text).await
+        {
+            outcome.explanations = locate(explained, &text);
+        }
+    }
     Ok(outcome)
+}
+
+/// The incompatibilities of `text` with `subject` version `version` under `level`, explained
+/// by the local engine.
+async fn explain_version(
+    client: &RegistryClient,
+    target: &Target,
+    subject: &str,
+    version: i32,
+    level: CompatibilityLevel,
+    text: &str,
+) -> anyhow::Result<Vec<crate::schema::explain::Explanation>> {
+    let old = fetch_version(client, subject, i64::from(version), target.schema_type).await?;
+    let dependencies = resolve(client, &request_references(target)?).await?;
+    let new = parse_text(target.schema_type, text, &dependencies, false)?;
+    Ok(crate::schema::explain::explain(&old, &new, level))
 }
 
 /// `--level` online: the live versions fetched and checked here with the server's engine.
@@ -147,6 +176,7 @@ async fn locally(
     outcome.old_version = verdict.old_version;
     outcome.incompatibilities = verdict.issues;
     outcome.messages = verdict.messages;
+    outcome.explanations = locate(verdict.explanations, text);
     Ok(outcome)
 }
 
@@ -215,33 +245,43 @@ async fn live_history(
         .unwrap_or_default();
     let mut history = Vec::with_capacity(numbers.len());
     for number in numbers {
-        let version = client
-            .get(&format!("/subjects/{}/versions/{number}", segment(subject)))
-            .await
-            .with_context(|| format!("reading {subject} version {number}"))?;
-        let references = version
-            .get("references")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let dependencies = resolve(client, &references).await?;
-        let stored_type = version
-            .get("schemaType")
-            .and_then(Value::as_str)
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(SchemaType::Avro);
-        let text = version
-            .get("schema")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let parsed = parse_text(stored_type, text, &dependencies, false)
-            .with_context(|| format!("parsing {subject} version {number} as {schema_type}"))?;
+        let parsed = fetch_version(client, subject, number, schema_type).await?;
         history.push((
             i32::try_from(number).context("version number out of range")?,
             parsed,
         ));
     }
     Ok(history)
+}
+
+/// One version of `subject`, parsed with its references.
+async fn fetch_version(
+    client: &RegistryClient,
+    subject: &str,
+    number: i64,
+    schema_type: SchemaType,
+) -> anyhow::Result<crate::schema::ParsedSchema> {
+    let version = client
+        .get(&format!("/subjects/{}/versions/{number}", segment(subject)))
+        .await
+        .with_context(|| format!("reading {subject} version {number}"))?;
+    let references = version
+        .get("references")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let dependencies = resolve(client, &references).await?;
+    let stored_type = version
+        .get("schemaType")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(SchemaType::Avro);
+    let text = version
+        .get("schema")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    parse_text(stored_type, text, &dependencies, false)
+        .with_context(|| format!("parsing {subject} version {number} as {schema_type}"))
 }
 
 /// The texts `references` (request shape) resolve to, in dependency order.

@@ -1,12 +1,35 @@
-//! What `check` reports: one outcome per schema file, rendered as lines or as JSON.
+//! What `check` reports: one outcome per schema file, and its rendering in each `--format`
+//! (the renderers other than JSON are in `report/`).
 
 use serde::Serialize;
 
-/// `--format`: lines for people, JSON for tools.
+use super::report;
+use crate::schema::explain::Explanation;
+
+/// `--format`: plain explanations for people; JSON for tools; GitHub annotations, JUnit XML
+/// and SARIF for CI systems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
+    /// Plain-language explanations (the default).
     #[default]
-    Human,
+    #[value(alias = "human")]
+    Text,
+    /// The outcomes with Confluent's raw messages and the structured explanations.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
+    /// JUnit XML, one test case per schema file.
+    Junit,
+    /// SARIF 2.1.0, one result per incompatibility.
+    Sarif,
+}
+
+/// `--format` of `register`: lines for people, JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ListFormat {
+    #[default]
+    #[value(alias = "human")]
+    Text,
     Json,
 }
 
@@ -20,6 +43,33 @@ pub struct Issue {
     pub message: String,
 }
 
+/// An explanation and the line of the schema file it points at.
+#[derive(Debug, Clone, Serialize)]
+pub struct Located {
+    #[serde(flatten)]
+    pub explanation: Explanation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// Most explanations located in one file: each search reads the file once.
+const MAX_LOCATED: usize = 200;
+
+/// `explanations` with the lines of `text` (the new schema's source) they point at.
+#[must_use]
+pub fn locate(explanations: Vec<Explanation>, text: &str) -> Vec<Located> {
+    explanations
+        .into_iter()
+        .enumerate()
+        .map(|(i, explanation)| {
+            let line = (i < MAX_LOCATED)
+                .then(|| explanation.line_in(text))
+                .flatten();
+            Located { explanation, line }
+        })
+        .collect()
+}
+
 /// The verdict on one schema file.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckOutcome {
@@ -29,7 +79,7 @@ pub struct CheckOutcome {
     pub schema_type: String,
     /// The level applied (unknown when a registry checked and did not say).
     pub level: Option<String>,
-    /// `offline` or the registry URL.
+    /// `offline`, `git REF` or the registry URL.
     pub against: String,
     /// What the schema was compared with, e.g. `2 previous versions`.
     pub compared: String,
@@ -40,6 +90,88 @@ pub struct CheckOutcome {
     pub incompatibilities: Vec<Issue>,
     /// Confluent's message list, as the registry's verbose check answers it.
     pub messages: Vec<String>,
+    /// The incompatibilities in plain words (empty when only a registry's messages are known).
+    pub explanations: Vec<Located>,
+    /// Something to know about this file, e.g. that it is new at the git ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One incompatibility as every renderer shows it: from the explanation when there is one,
+/// else from Confluent's message.
+#[derive(Debug, Clone)]
+pub struct Finding<'a> {
+    /// Confluent's difference type, or `INCOMPATIBLE` when the message names none.
+    pub kind: &'a str,
+    pub path: Option<&'a str>,
+    pub line: Option<usize>,
+    /// The element's name, when known.
+    pub name: Option<&'a str>,
+    pub summary: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub breaks: Option<&'a str>,
+    pub fix: Option<&'a str>,
+    /// Confluent's message.
+    pub message: &'a str,
+}
+
+impl Finding<'_> {
+    /// The summary, who breaks and the fix in one paragraph.
+    #[must_use]
+    pub fn sentence(&self) -> String {
+        let mut out = self.summary.to_owned();
+        if let Some(breaks) = self.breaks {
+            out.push_str(&format!(". Breaks: {breaks}"));
+        }
+        if let Some(fix) = self.fix {
+            out.push_str(&format!(". Fix: {fix}"));
+        }
+        out
+    }
+}
+
+impl CheckOutcome {
+    /// Its incompatibilities as the renderers show them.
+    #[must_use]
+    pub fn findings(&self) -> Vec<Finding<'_>> {
+        if !self.explanations.is_empty() {
+            return self
+                .explanations
+                .iter()
+                .map(|l| {
+                    let e = &l.explanation;
+                    Finding {
+                        kind: &e.kind,
+                        path: Some(e.path.as_str()).filter(|p| !p.is_empty()),
+                        line: l.line,
+                        name: e.name.as_deref(),
+                        summary: &e.summary,
+                        old: e.old.as_deref(),
+                        new: e.new.as_deref(),
+                        breaks: Some(&e.breaks),
+                        fix: Some(&e.fix),
+                        message: &e.message,
+                    }
+                })
+                .collect();
+        }
+        self.incompatibilities
+            .iter()
+            .map(|i| Finding {
+                kind: i.kind.as_deref().unwrap_or("INCOMPATIBLE"),
+                path: i.path.as_deref(),
+                line: None,
+                name: None,
+                summary: &i.message,
+                old: None,
+                new: None,
+                breaks: None,
+                fix: None,
+                message: &i.message,
+            })
+            .collect()
+    }
 }
 
 /// The whole run, as `--format json` prints it.
@@ -49,7 +181,7 @@ struct Report<'a> {
     results: &'a [CheckOutcome],
 }
 
-/// Renders the outcomes in `format`.
+/// Renders the outcomes in `format`, ending with a newline.
 #[must_use]
 pub fn render(outcomes: &[CheckOutcome], format: Format) -> String {
     match format {
@@ -58,47 +190,16 @@ pub fn render(outcomes: &[CheckOutcome], format: Format) -> String {
                 compatible: outcomes.iter().all(|o| o.compatible),
                 results: outcomes,
             };
-            serde_json::to_string_pretty(&report)
-                .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+            let mut text = serde_json::to_string_pretty(&report)
+                .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+            text.push('\n');
+            text
         }
-        Format::Human => human(outcomes),
+        Format::Text => report::text::render(outcomes),
+        Format::Github => report::github::render(outcomes),
+        Format::Junit => report::junit::render(outcomes),
+        Format::Sarif => report::sarif::render(outcomes),
     }
-}
-
-fn human(outcomes: &[CheckOutcome]) -> String {
-    let mut out = String::new();
-    for outcome in outcomes {
-        let verdict = if outcome.compatible {
-            "compatible"
-        } else {
-            "INCOMPATIBLE"
-        };
-        let subject = outcome.subject.as_deref().unwrap_or("(no subject)");
-        let level = outcome.level.as_deref().unwrap_or("the subject's level");
-        out.push_str(&format!(
-            "{verdict}: subject {subject}, file {}, {} {level}, against {} ({})\n",
-            outcome.file, outcome.schema_type, outcome.compared, outcome.against
-        ));
-        if let Some(version) = outcome.old_version {
-            out.push_str(&format!("  breaks version {version}\n"));
-        }
-        for issue in &outcome.incompatibilities {
-            // Confluent's message names the kind already.
-            let location = issue
-                .path
-                .as_deref()
-                .map(|p| format!("at {p}: "))
-                .unwrap_or_default();
-            out.push_str(&format!("  - {location}{}\n", issue.message));
-        }
-    }
-    let incompatible = outcomes.iter().filter(|o| !o.compatible).count();
-    out.push_str(&format!(
-        "checked {} schema file(s): {} compatible, {incompatible} incompatible\n",
-        outcomes.len(),
-        outcomes.len() - incompatible
-    ));
-    out
 }
 
 /// Structured issues from Confluent's message list: `{errorType:..., description:...}` entries

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::check::references;
 use super::client::{ClientError, ConnectionArgs, RegistryClient, segment};
-use super::output::Format;
+use super::output::ListFormat;
 use super::project;
 use super::target::{Target, parse_type, read_schema};
 
@@ -32,7 +32,7 @@ pub struct RegisterArgs {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: ListFormat,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -132,10 +132,10 @@ async fn register(
     })))
 }
 
-fn print_registered(registered: &[Value], format: Format) {
+fn print_registered(registered: &[Value], format: ListFormat) {
     match format {
-        Format::Json => println!("{}", Value::Array(registered.to_vec())),
-        Format::Human => {
+        ListFormat::Json => println!("{}", Value::Array(registered.to_vec())),
+        ListFormat::Text => {
             for entry in registered {
                 println!(
                     "registered {} as subject {} version {} id {}",

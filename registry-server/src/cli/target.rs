@@ -73,7 +73,7 @@ impl ReferenceSpec {
 pub fn parse_type(explicit: Option<&str>, file: &Path) -> anyhow::Result<SchemaType> {
     if let Some(name) = explicit {
         return match name.trim().to_ascii_uppercase().as_str() {
-            "AVRO" => Ok(SchemaType::Avro),
+            "AVRO" | "AVSC" => Ok(SchemaType::Avro),
             "JSON" | "JSONSCHEMA" | "JSON_SCHEMA" => Ok(SchemaType::Json),
             "PROTOBUF" | "PROTO" => Ok(SchemaType::Protobuf),
             other => anyhow::bail!("unknown schema type {other} (expected AVRO, JSON or PROTOBUF)"),
@@ -105,12 +105,38 @@ pub fn parse_level(raw: &str) -> anyhow::Result<CompatibilityLevel> {
     })
 }
 
-/// The text of a schema file.
+/// The largest schema file read: the server's `--max-schema-bytes` default.
+pub const MAX_SCHEMA_BYTES: usize = crate::config::DEFAULT_MAX_SCHEMA_BYTES;
+
+/// The text of a schema file, read up to [`MAX_SCHEMA_BYTES`].
 ///
 /// # Errors
-/// When the file cannot be read.
+/// When the file cannot be read, is larger than that or is not UTF-8 text.
 pub fn read_schema(file: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+    use std::io::Read as _;
+    let handle =
+        std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_SCHEMA_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", file.display()))?;
+    schema_text(bytes, &file.display().to_string())
+}
+
+/// Schema text from bytes read from `source`, refused past [`MAX_SCHEMA_BYTES`] or when not
+/// UTF-8.
+///
+/// # Errors
+/// When `bytes` is too long or not UTF-8.
+pub fn schema_text(bytes: Vec<u8>, source: &str) -> anyhow::Result<String> {
+    if bytes.len() > MAX_SCHEMA_BYTES {
+        anyhow::bail!(
+            "{source} is larger than {MAX_SCHEMA_BYTES} bytes, the most a registry accepts by default (--max-schema-bytes)"
+        );
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{source} is not UTF-8 text; is it a schema file?"))
 }
 
 /// The dependencies of `target` for the engine, in dependency order (a schema's own

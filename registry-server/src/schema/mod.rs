@@ -11,6 +11,7 @@
 pub mod avro;
 pub mod compat;
 pub mod decode;
+pub mod explain;
 pub mod format;
 pub mod identity;
 pub mod json;
