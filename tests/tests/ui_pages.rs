@@ -191,6 +191,18 @@ async fn pages_render_with_headers_and_escape_hostile_names(app: TestApp) {
         broken.text
     );
     assert!(broken.text.contains("TYPE_MISMATCH"), "{}", broken.text);
+    // In plain words, with a fix, and the declaration that changed.
+    assert!(
+        broken.text.contains("<strong>Fix:</strong>"),
+        "{}",
+        broken.text
+    );
+    assert!(broken.text.contains("changes-h"), "{}", broken.text);
+    assert!(
+        broken.text.contains("<span class=\"badge\">changed</span>"),
+        "{}",
+        broken.text
+    );
     for (path, status) in [
         ("/ui/subject?s=missing", StatusCode::NOT_FOUND),
         ("/ui/subject", StatusCode::BAD_REQUEST),

@@ -2,15 +2,14 @@
 //! diff): what readers of the newer version miss in data of the older (backward) and what
 //! readers of the older miss in data of the newer (forward).
 
-use std::sync::Arc;
-
 use super::model::RegisteredSchema;
 use super::{Caller, Registry, RegistryError};
 use crate::domain::{CompatibilityLevel, SubjectName, VersionRef};
-use crate::schema::{Incompatibility, Labels, ParsedSchema, SchemaLimits};
+use crate::schema::explain::{self, Change, Explanation};
+use crate::schema::{Labels, ParsedSchema, SchemaLimits};
 
-/// Incompatibilities in one direction, or why the engine gave up.
-pub type Direction = Result<Vec<Incompatibility>, String>;
+/// Incompatibilities in one direction, explained, or why the engine gave up.
+pub type Direction = Result<Vec<Explanation>, String>;
 
 /// Two versions and their incompatibilities.
 #[derive(Debug, Clone)]
@@ -23,6 +22,8 @@ pub struct VersionComparison {
     pub backward: Direction,
     /// `old` reading data written with `new`.
     pub forward: Direction,
+    /// The declarations added, removed and changed from `old` to `new`.
+    pub changes: Vec<Change>,
 }
 
 impl Registry {
@@ -54,10 +55,14 @@ impl Registry {
         let config = self.effective_config(Some(subject)).await?;
         let level = super::effective_level_of(&config, self.settings.default_compatibility);
         let policy = super::check_options_of(&config).policy;
-        let (backward, forward) = self
+        let (backward, forward, changes) = self
             .cpu
             .run(move || {
-                let one_way = |reader: &Arc<ParsedSchema>, writer: &Arc<ParsedSchema>, labels| {
+                let one_way = |direction: explain::Direction, labels| {
+                    let (reader, writer) = match direction {
+                        explain::Direction::Backward => (&new_parsed, &old_parsed),
+                        explain::Direction::Forward => (&old_parsed, &new_parsed),
+                    };
                     ParsedSchema::try_incompatibilities(
                         reader,
                         writer,
@@ -65,25 +70,27 @@ impl Registry {
                         policy,
                         &SchemaLimits::default(),
                     )
+                    .map(|found| {
+                        explain::explain_found(&old_parsed, &new_parsed, direction, &found)
+                    })
                     .map_err(|aborted| aborted.message())
                 };
                 let backward = one_way(
-                    &new_parsed,
-                    &old_parsed,
+                    explain::Direction::Backward,
                     Labels {
                         reader: "new",
                         writer: "old",
                     },
                 );
                 let forward = one_way(
-                    &old_parsed,
-                    &new_parsed,
+                    explain::Direction::Forward,
                     Labels {
                         reader: "old",
                         writer: "new",
                     },
                 );
-                (backward, forward)
+                let changes = explain::diff(&old_parsed, &new_parsed);
+                (backward, forward, changes)
             })
             .await?;
         Ok(VersionComparison {
@@ -92,6 +99,7 @@ impl Registry {
             level,
             backward,
             forward,
+            changes,
         })
     }
 }

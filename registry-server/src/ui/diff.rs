@@ -19,6 +19,7 @@ use super::textdiff::{Op, diff_lines};
 use crate::api::access::Who;
 use crate::domain::CompatibilityLevel;
 use crate::registry::{Direction, VersionComparison};
+use crate::schema::explain::{Change, ChangeKind};
 
 /// GET /ui/diff?s=SUBJECT&a=OLD&b=NEW
 pub(super) async fn show(
@@ -87,6 +88,7 @@ pub fn semantic_view(c: &VersionComparison) -> String {
             "<p class=\"muted\">A transitive level checks a new version against every earlier one; this page compares two.</p>",
         );
     }
+    changes(&mut out, &c.changes);
     direction(
         &mut out,
         "backward",
@@ -102,6 +104,40 @@ pub fn semantic_view(c: &VersionComparison) -> String {
         &c.forward,
     );
     out
+}
+
+/// The declarations added, removed and changed, with what each means.
+fn changes(out: &mut String, changes: &[Change]) {
+    out.push_str(
+        "<section class=\"panel\" aria-labelledby=\"changes-h\"><h3 id=\"changes-h\">Changes</h3>",
+    );
+    if changes.is_empty() {
+        out.push_str("<p class=\"muted\">No declaration changed.</p></section>");
+        return;
+    }
+    out.push_str("<ul class=\"findings\">");
+    for change in changes {
+        let what = match change.change {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        };
+        let values = match (&change.old, &change.new) {
+            (Some(old), Some(new)) => {
+                format!(": <code>{}</code> → <code>{}</code>", esc(old), esc(new))
+            }
+            (None, Some(new)) => format!(": <code>{}</code>", esc(new)),
+            (Some(old), None) => format!(": was <code>{}</code>", esc(old)),
+            (None, None) => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<li><span class=\"badge\">{what}</span> <code>{}</code>{values}<br>{}</li>",
+            esc(&change.name),
+            esc(&change.meaning)
+        );
+    }
+    out.push_str("</ul></section>");
 }
 
 fn direction(out: &mut String, id: &str, title: &str, required: bool, found: &Direction) {
@@ -136,7 +172,9 @@ fn direction(out: &mut String, id: &str, title: &str, required: bool, found: &Di
             for finding in found {
                 let _ = write!(
                     out,
-                    "<li><code>{}</code> at <code>{}</code><br>{}</li>",
+                    "<li>{}<br><strong>Fix:</strong> {}<br><small class=\"muted\"><code>{}</code> at <code>{}</code>: {}</small></li>",
+                    esc(&finding.summary),
+                    esc(&finding.fix),
                     esc(&finding.kind),
                     esc(&finding.path),
                     esc(&finding.message)

@@ -58,6 +58,7 @@ pub(super) async fn show(
             &prefix,
             false,
             true,
+            None,
             Page {
                 offset,
                 limit: PAGE_SIZE + 1,

@@ -52,6 +52,7 @@ fn guard(method: &Method, path: &str) -> Guard {
         | (
             "GET",
             "/subjects/{subject}/versions"
+            | "/subjects/{subject}/metadata"
             | "/subjects/{subject}/versions/{version}"
             | "/subjects/{subject}/versions/{version}/schema"
             | "/subjects/{subject}/versions/{version}/referencedby"

@@ -191,6 +191,30 @@ pub fn explain(
     out
 }
 
+/// Incompatibilities already found in one direction (by a bounded check, say), explained:
+/// `found` lists what the reader of that direction (the new schema for backward, the old
+/// one for forward) misses in the other's data.
+#[must_use]
+pub fn explain_found(
+    old: &ParsedSchema,
+    new: &ParsedSchema,
+    direction: Direction,
+    found: &[Incompatibility],
+) -> Vec<Explanation> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let sides = Sides {
+        old: outline(old),
+        new: outline(new),
+        engine: Engine::of(old),
+    };
+    found
+        .iter()
+        .map(|finding| sides.explain(finding, direction))
+        .collect()
+}
+
 /// The outlines of both versions.
 struct Sides {
     old: Outline,
