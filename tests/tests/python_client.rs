@@ -30,6 +30,18 @@ async fn confluent_python_protobuf_serializer_round_trip() {
     run_script("protobuf_roundtrip.py", "python protobuf round trip: ok").await;
 }
 
+/// Data contracts through the Python client: metadata and rule sets registered, inherited
+/// and merged with config defaults, compatibility groups, `get_latest_with_metadata`, 42210
+/// (tests/python/contracts_roundtrip.py).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(python_interop),
+    ignore = "set INTEROP_PYTHON to a Python with confluent-kafka"
+)]
+async fn confluent_python_client_data_contracts() {
+    run_script("contracts_roundtrip.py", "python contracts round trip: ok").await;
+}
+
 /// Runs `tests/python/<script> BASE_URL` against a fresh server on each backend and expects
 /// `marker` in its output.
 async fn run_script(script: &str, marker: &str) {
