@@ -133,8 +133,15 @@ pub fn pair(a: &ParsedSchema, b: &ParsedSchema) {
                 // Explanations exist exactly when the level fails, and a schema has no
                 // semantic difference from itself.
                 let explained = explain::explain(old, new, CompatibilityLevel::Backward);
-                assert_eq!(explained.is_empty(), backward, "explanations disagree with BACKWARD");
-                assert!(explain::diff(new, new).is_empty(), "a schema differs from itself");
+                assert_eq!(
+                    explained.is_empty(),
+                    backward,
+                    "explanations disagree with BACKWARD"
+                );
+                assert!(
+                    explain::diff(new, new).is_empty(),
+                    "a schema differs from itself"
+                );
                 let _ = explain::diff(old, new);
             }
             // Transitive over [old, new]: new against itself first, then old.
