@@ -7,6 +7,7 @@
 //! - [`store`]: the `Store` trait with SQLite and PostgreSQL implementations.
 //! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
 //! - [`auth`]: authentication and permissions (a leaf: headers and files in, principals out).
+//! - [`topic`]: a Confluent/Karapace `_schemas` topic read once (import) or followed.
 //! - [`server`], [`tls`], [`config`], [`telemetry`], [`cli`]: process wiring.
 
 pub mod api;
@@ -20,3 +21,4 @@ pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod tls;
+pub mod topic;

@@ -49,6 +49,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         log: "warn".to_owned(),
         log_format: LogFormat::Text,
         auth: registry_server::auth::AuthArgs::default(),
+        follow: registry_server::topic::follow::FollowArgs::default(),
     }
 }
 

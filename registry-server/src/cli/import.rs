@@ -17,11 +17,23 @@ use super::dump::{Dump, FORMAT, SubjectDump, VersionDump};
 
 const VERSION_SOFT_DELETED: i64 = 40406;
 
-/// Import an export file into a registry, preserving ids and versions.
+/// Import an export file, or a Confluent/Karapace schemas topic, into a registry,
+/// preserving ids and versions.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The file `schema-registry export` wrote.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "from_kafka", conflicts_with = "from_kafka")]
+    pub file: Option<PathBuf>,
+    /// Read a Confluent or Karapace schemas topic from these brokers (`host:port,...`)
+    /// instead of a file: from its start to its end as it is when the read begins.
+    #[arg(long, value_name = "BROKERS")]
+    pub from_kafka: Option<String>,
+    #[command(flatten)]
+    pub kafka: crate::topic::kafka::KafkaArgs,
+    /// With --from-kafka: write straight into this database (`sqlite://PATH`,
+    /// `postgres://...`) instead of a running registry (--url).
+    #[arg(long, requires = "from_kafka", conflicts_with = "url")]
+    pub database_url: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -31,18 +43,17 @@ pub struct ImportArgs {
 /// # Errors
 /// An unreadable file, a registry that refuses a step or cannot be reached (exit code 2).
 pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
-    let dump: Dump = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a schema-registry export file",
-            args.file.display()
-        )
-    })?;
+    let Some(file) = &args.file else {
+        return super::import_kafka::run(args).await;
+    };
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let dump: Dump = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a schema-registry export file", file.display()))?;
     if dump.format != FORMAT {
         anyhow::bail!(
             "{} has format {}, this build reads {FORMAT}",
-            args.file.display(),
+            file.display(),
             dump.format
         );
     }
@@ -70,7 +81,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usize> {
+pub(super) async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usize> {
     let order = ordered(dump);
     for &(subject, version) in &order {
         register(client, subject, version).await.with_context(|| {
@@ -181,7 +192,7 @@ async fn register(
     Ok(())
 }
 
-async fn put_mode(
+pub(super) async fn put_mode(
     client: &RegistryClient,
     subject: Option<&str>,
     mode: &str,

@@ -19,6 +19,7 @@ mod model;
 mod read;
 mod references;
 mod register;
+mod replica;
 mod settings_tx;
 mod visibility;
 
@@ -27,6 +28,7 @@ pub use caller::{Caller, ReadScope, SubjectPredicate};
 pub use cpu::default_workers;
 pub use error::RegistryError;
 pub use read::{SubjectPrefix, hash_of_guid};
+pub use replica::{Mirrored, MirroredVersion};
 
 use std::sync::Arc;
 use std::time::Duration;
