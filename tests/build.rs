@@ -10,6 +10,9 @@
 //! - `INTEROP_KAFKA=1` (a `tansu` broker binary on PATH or in `TANSU`, the `kafka` feature of
 //!   this crate, and a Python with `confluent-kafka` in `INTEROP_PYTHON`), or `REQUIRE_INTEROP=1`
 //!   → `cfg(kafka_pipeline)`.
+//! - `INTEROP_KAFKA=1` (a `tansu` binary; no feature needed: the tests produce with the
+//!   server's own pure-Rust client), or `REQUIRE_INTEROP=1` → `cfg(kafka_broker)`: the
+//!   `_schemas` topic import and follow tests.
 //! - The shared third-party conformance data present, or `REQUIRE_SHARED=1` →
 //!   `cfg(shared_conformance)` (see `build-support/shared_conformance.rs`).
 
@@ -25,6 +28,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(python_interop)");
     println!("cargo::rustc-check-cfg=cfg(npm_interop)");
     println!("cargo::rustc-check-cfg=cfg(kafka_pipeline)");
+    println!("cargo::rustc-check-cfg=cfg(kafka_broker)");
     println!("cargo::rerun-if-env-changed=INTEROP_KAFKA");
     println!("cargo::rerun-if-env-changed=INTEROP_NODE");
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
@@ -42,6 +46,7 @@ fn main() {
     }
     if is_set("INTEROP_KAFKA") || is_set("REQUIRE_INTEROP") {
         println!("cargo::rustc-cfg=kafka_pipeline");
+        println!("cargo::rustc-cfg=kafka_broker");
     }
 }
 

@@ -1,4 +1,4 @@
-//! `/follow`: the schemas-topic follower's status and cut-over, and the refusal of writes
+//! `/v1/follow`: the schemas-topic follower's status and cut-over, and the refusal of writes
 //! while this registry follows a topic another registry writes (`serve --follow-kafka`).
 //!
 //! Permissions: `Config:` Read for the status, Write for the cut-over.
@@ -22,17 +22,17 @@ const NOT_PERMITTED: u32 = 42205;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/follow", status)
-        .delete("/follow", cut_over)
+        .get("/v1/follow", status)
+        .delete("/v1/follow", cut_over)
 }
 
-/// GET /follow: whether this registry follows a topic, and how far it got.
+/// GET /v1/follow: whether this registry follows a topic, and how far it got.
 async fn status(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
     require_config(&who, Operation::Read)?;
     Ok(json(&body(state.follow.as_deref())))
 }
 
-/// DELETE /follow: cut-over. Applies what the topic holds now, stops following, and
+/// DELETE /v1/follow: cut-over. Applies what the topic holds now, stops following, and
 /// answers the final status; from then on this registry takes writes.
 async fn cut_over(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
     require_config(&who, Operation::Write)?;
@@ -73,7 +73,7 @@ fn is_write(method: &Method, route: Option<&MatchedPath>) -> bool {
 fn is_write_route(method: &Method, route: &str) -> bool {
     match *method {
         Method::PUT => true,
-        Method::DELETE => route != "/follow",
+        Method::DELETE => route != "/v1/follow",
         Method::POST => route == "/subjects/{subject}/versions",
         _ => false,
     }
@@ -89,7 +89,7 @@ mod tests {
             (Method::PUT, "/config", true),
             (Method::PUT, "/mode/{subject}", true),
             (Method::DELETE, "/subjects/{subject}", true),
-            (Method::DELETE, "/follow", false),
+            (Method::DELETE, "/v1/follow", false),
             (Method::POST, "/subjects/{subject}/versions", true),
             (Method::POST, "/subjects/{subject}", false),
             (

@@ -1,12 +1,12 @@
 //! `serve --follow-kafka`: a background task that keeps the registry in step with a
 //! schemas topic another registry writes, and the status the API reads (to refuse writes
-//! while following, and for `GET /follow`).
+//! while following, and for `GET /v1/follow`).
 //!
 //! The task reads the whole topic, writes the folded state (removing versions the topic
 //! does not have), then fetches new records as they come and writes the keys they touch.
 //! A failure (broker gone, store error) is logged, and the task starts over after a
 //! backoff (1 s doubling to 30 s): a fresh read of the whole topic, so nothing is missed.
-//! Cut-over (`DELETE /follow`) asks the task to apply the records up to the topic's end as
+//! Cut-over (`DELETE /v1/follow`) asks the task to apply the records up to the topic's end as
 //! it is then and stop; from then on the registry is the writer.
 
 use std::sync::Arc;
@@ -31,7 +31,7 @@ pub const CUT_OVER_WAIT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct FollowArgs {
     /// Follow a Confluent or Karapace schemas topic on these brokers (`host:port,...`):
-    /// this registry mirrors it and refuses writes (42205) until cut-over (`DELETE /follow`,
+    /// this registry mirrors it and refuses writes (42205) until cut-over (`DELETE /v1/follow`,
     /// or a restart without this option).
     #[arg(long, env = "SR_FOLLOW_KAFKA", value_name = "BROKERS")]
     pub follow_kafka: Option<String>,
@@ -82,12 +82,12 @@ impl FollowStatus {
     #[must_use]
     pub fn refusal(&self) -> String {
         format!(
-            "This registry follows the {} topic at {}; writes go to the registry that owns it (cut over with DELETE /follow, or restart without --follow-kafka)",
+            "This registry follows the {} topic at {}; writes go to the registry that owns it (cut over with DELETE /v1/follow, or restart without --follow-kafka)",
             self.topic, self.brokers
         )
     }
 
-    /// The `GET /follow` body.
+    /// The `GET /v1/follow` body.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         let applied = self.applied.load(Ordering::Acquire);

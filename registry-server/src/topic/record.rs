@@ -146,7 +146,7 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Result<Record, Malfor
         "SCHEMA" => schema(raw.subject, raw.version, value),
         "CONFIG" => Ok(Record::Config {
             scope: scope(raw.subject),
-            value: value.map(|v| config_value(v)).transpose()?,
+            value: value.map(config_value).transpose()?,
         }),
         "MODE" => Ok(Record::Mode {
             scope: scope(raw.subject),

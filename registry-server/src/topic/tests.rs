@@ -99,7 +99,8 @@ fn keys_with_extra_fields_legacy_order_or_magic_zero_are_accepted() {
 #[test]
 fn malformed_records_name_what_is_wrong() {
     let value = bytes(&schema_value("s", 1, 1, "\"int\"", false));
-    let cases: Vec<(Option<Vec<u8>>, Option<Vec<u8>>, fn(&Malformed) -> bool)> = vec![
+    type Case = (Option<Vec<u8>>, Option<Vec<u8>>, fn(&Malformed) -> bool);
+    let cases: Vec<Case> = vec![
         (Some(b"not json".to_vec()), Some(value.clone()), |m| {
             matches!(m, Malformed::BadKey(_))
         }),
