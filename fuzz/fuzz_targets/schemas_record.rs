@@ -35,6 +35,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let counted = folded.versions().count();
     assert_eq!(counted, folded.version_count());
-    let keys: Vec<(String, i32)> = folded.versions().map(|(s, v, _)| (s.to_owned(), v)).collect();
+    let keys: Vec<(String, i32)> = folded
+        .versions()
+        .map(|(s, v, _)| (s.to_owned(), v))
+        .collect();
     assert_eq!(folded.ordered(&keys).len(), keys.len());
 });

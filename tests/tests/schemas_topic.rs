@@ -568,6 +568,52 @@ async fn follow_then_cut_over(backend: Backend) {
         .assert_error(40401);
 }
 
+/// A measurement, not a check (run it by name): 10,000 SCHEMA records (2,000 subjects of
+/// five versions) imported into SQLite; the import prints its read and total times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: run by name with tansu installed"]
+async fn ten_thousand_records_import() {
+    let broker = Broker::start();
+    let mut log = Log::open(&broker, "_schemas").await;
+    let mut batch = Vec::new();
+    for n in 0..10_000_i64 {
+        let (subject, version) = (format!("subject-{}", n / 5), n % 5 + 1);
+        let schema = record(&format!("R{n}"), &[("f", "int")]);
+        let key = json!({"keytype": "SCHEMA", "subject": subject, "version": version, "magic": 1});
+        let value = json!({"subject": subject, "version": version, "id": n + 1, "schema": schema, "deleted": false});
+        batch.push(Record {
+            key: Some(serde_json::to_vec(&key).expect("json")),
+            value: Some(serde_json::to_vec(&value).expect("json")),
+            headers: BTreeMap::new(),
+            timestamp: Utc::now(),
+        });
+        if batch.len() == 500 {
+            log.partition
+                .produce(std::mem::take(&mut batch), Compression::NoCompression)
+                .await
+                .expect("produce");
+        }
+    }
+    let app = spawn_app(Backend::Sqlite).await;
+    let started = Instant::now();
+    let code = cli(&[
+        "import",
+        "--from-kafka",
+        &broker.bootstrap,
+        "--database-url",
+        &app.database_url,
+    ])
+    .await;
+    assert_eq!(code, 0);
+    eprintln!("10,000 records imported in {:?}", started.elapsed());
+    let last = app
+        .get("/subjects/subject-1999/versions/5")
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(last["id"], 10_000);
+}
+
 macro_rules! on_broker {
     ($($name:ident => $body:ident),+ $(,)?) => {
         mod sqlite {
