@@ -574,7 +574,7 @@ async fn follow_then_cut_over(backend: Backend) {
 #[ignore = "a measurement: run by name with tansu installed"]
 async fn ten_thousand_records_import() {
     let broker = Broker::start();
-    let mut log = Log::open(&broker, "_schemas").await;
+    let log = Log::open(&broker, "_schemas").await;
     let mut batch = Vec::new();
     for n in 0..10_000_i64 {
         let (subject, version) = (format!("subject-{}", n / 5), n % 5 + 1);
@@ -585,7 +585,10 @@ async fn ten_thousand_records_import() {
             key: Some(serde_json::to_vec(&key).expect("json")),
             value: Some(serde_json::to_vec(&value).expect("json")),
             headers: BTreeMap::new(),
-            timestamp: Utc::now(),
+            timestamp: Utc
+                .timestamp_millis_opt(registry_server::store::now_millis())
+                .single()
+                .expect("a valid time"),
         });
         if batch.len() == 500 {
             log.partition
