@@ -12,6 +12,9 @@
 //!   → `cfg(kafka_pipeline)`.
 //! - `UI_BROWSER=1` (npm packages installed in `tests/browser`, Debian's `chromium`), or
 //!   `REQUIRE_INTEROP=1` → `cfg(ui_browser)`: the web UI's browser test.
+//! - `INTEROP_KAFKA=1` (a `tansu` binary; no feature needed: the tests produce with the
+//!   server's own pure-Rust client), or `REQUIRE_INTEROP=1` → `cfg(kafka_broker)`: the
+//!   `_schemas` topic import and follow tests.
 //! - The shared third-party conformance data present, or `REQUIRE_SHARED=1` →
 //!   `cfg(shared_conformance)` (see `build-support/shared_conformance.rs`).
 
@@ -29,6 +32,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(kafka_pipeline)");
     println!("cargo::rustc-check-cfg=cfg(ui_browser)");
     println!("cargo::rerun-if-env-changed=UI_BROWSER");
+    println!("cargo::rustc-check-cfg=cfg(kafka_broker)");
     println!("cargo::rerun-if-env-changed=INTEROP_KAFKA");
     println!("cargo::rerun-if-env-changed=INTEROP_NODE");
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
@@ -49,6 +53,7 @@ fn main() {
     }
     if is_set("INTEROP_KAFKA") || is_set("REQUIRE_INTEROP") {
         println!("cargo::rustc-cfg=kafka_pipeline");
+        println!("cargo::rustc-cfg=kafka_broker");
     }
 }
 

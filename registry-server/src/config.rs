@@ -105,6 +105,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub auth: crate::auth::AuthArgs,
+
+    #[command(flatten)]
+    pub follow: crate::topic::follow::FollowArgs,
 }
 
 impl ServeArgs {

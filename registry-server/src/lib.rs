@@ -8,6 +8,7 @@
 //! - [`domain`]: request values parsed at the edge (subjects, versions, levels, modes).
 //! - [`auth`]: authentication and permissions (a leaf: headers and files in, principals out).
 //! - [`ui`]: the web UI at `/ui/`, server-rendered pages over [`registry`].
+//! - [`topic`]: a Confluent/Karapace `_schemas` topic read once (import) or followed.
 //! - [`server`], [`tls`], [`config`], [`telemetry`], [`cli`]: process wiring.
 
 pub mod api;
@@ -21,4 +22,5 @@ pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod tls;
+pub mod topic;
 pub mod ui;

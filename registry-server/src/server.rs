@@ -48,6 +48,8 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
     // as long as the runtime.
     let _listener =
         store.spawn_change_listener(Arc::clone(&registry) as Arc<dyn crate::store::ChangeSink>);
+    // Mirrors a schemas topic in the background when `--follow-kafka` names brokers.
+    let follow = crate::topic::follow::spawn(Arc::clone(&registry), &args.follow);
     let auth = crate::auth::Authenticator::from_args(&args.auth)
         .await
         .map_err(|e| anyhow::anyhow!("setting up authentication: {e}"))?;
@@ -55,6 +57,7 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
         registry,
         metrics: crate::telemetry::metrics_handle(),
         auth,
+        follow,
     };
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,

@@ -50,6 +50,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         log_format: LogFormat::Text,
         ui: true,
         auth: registry_server::auth::AuthArgs::default(),
+        follow: registry_server::topic::follow::FollowArgs::default(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! build time (see `build.rs`); with it set, a database that cannot be reached fails the test.
 
 pub mod app;
+pub mod broker;
 pub mod gate;
 pub use app::spawn_app_with;
 pub mod certs;

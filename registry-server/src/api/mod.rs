@@ -16,6 +16,7 @@ pub mod content;
 mod contexts;
 mod error;
 pub mod extract;
+mod follow;
 mod health;
 mod mode;
 mod routes;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Who requests are from ([`Authenticator::disabled`] when authentication is off).
     pub auth: Authenticator,
+    /// The schemas-topic follower (`serve --follow-kafka`): while it follows, writes are refused.
+    pub follow: Option<Arc<crate::topic::follow::FollowStatus>>,
 }
 
 /// The peer address of a request's connection, put in its extensions by the server.
@@ -75,6 +78,7 @@ fn all_routes() -> routes::Routes {
         .merge(mode::routes())
         .merge(compatibility::routes())
         .merge(audit::routes())
+        .merge(follow::routes())
 }
 
 /// Every (method, path) the API serves, in axum's `{param}` syntax.
@@ -96,12 +100,17 @@ pub fn router(state: AppState, limits: Limits) -> Router {
 
 fn served(state: AppState, limits: Limits) -> Router {
     let auth = state.auth.clone();
+    let follow = state.follow.clone();
     all_routes()
         .into_parts()
         .0
         .fallback(|| async { extract::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::new(405, "HTTP 405 Method Not Allowed") })
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            follow,
+            follow::refuse_writes,
+        ))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(middleware::from_fn(content::negotiate))
         .layer(middleware::from_fn_with_state(auth, auth::authenticate))

@@ -21,11 +21,23 @@ const VERSION_SOFT_DELETED: i64 = 40406;
 /// The scope of the global context: the mode named contexts fall back to.
 const GLOBAL_CONTEXT_SCOPE: &str = ":.__GLOBAL:";
 
-/// Import an export file into a registry, preserving ids and versions.
+/// Import an export file, or a Confluent/Karapace schemas topic, into a registry,
+/// preserving ids and versions.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The file `schema-registry export` wrote.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "from_kafka", conflicts_with = "from_kafka")]
+    pub file: Option<PathBuf>,
+    /// Read a Confluent or Karapace schemas topic from these brokers (`host:port,...`)
+    /// instead of a file: from its start to its end as it is when the read begins.
+    #[arg(long, value_name = "BROKERS")]
+    pub from_kafka: Option<String>,
+    #[command(flatten)]
+    pub kafka: crate::topic::kafka::KafkaArgs,
+    /// With --from-kafka: write straight into this database (`sqlite://PATH`,
+    /// `postgres://...`) instead of a running registry (--url).
+    #[arg(long, requires = "from_kafka", conflicts_with = "url")]
+    pub database_url: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -35,22 +47,39 @@ pub struct ImportArgs {
 /// # Errors
 /// An unreadable file, a registry that refuses a step or cannot be reached (exit code 2).
 pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
-    let dump: Dump = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a schema-registry export file",
-            args.file.display()
-        )
-    })?;
+    let Some(file) = &args.file else {
+        return super::import_kafka::run(args).await;
+    };
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let dump: Dump = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a schema-registry export file", file.display()))?;
     if dump.format != FORMAT {
         anyhow::bail!(
             "{} has format {}, this build reads {FORMAT}",
-            args.file.display(),
+            file.display(),
             dump.format
         );
     }
     let client = RegistryClient::new(&args.connection)?;
+    let count = import_in_import_mode(&client, &dump, None).await?;
+    eprintln!(
+        "imported {} subject(s), {count} version(s) into {}",
+        dump.subjects.len(),
+        client.base()
+    );
+    Ok(0)
+}
+
+/// [`import_all`] with the registry in IMPORT mode: the global scope and the global context
+/// (`:.__GLOBAL:`, which named contexts fall back to) are switched to IMPORT, then restored
+/// to what they were (the global one to `final_global` when given) — also when the import
+/// fails half way.
+pub(super) async fn import_in_import_mode(
+    client: &RegistryClient,
+    dump: &Dump,
+    final_global: Option<String>,
+) -> anyhow::Result<usize> {
     let previous = client
         .get("/mode")
         .await
@@ -59,37 +88,32 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
         .and_then(Value::as_str)
         .unwrap_or("READWRITE")
         .to_owned();
-    // Subjects of named contexts fall back to the global context's mode, not the global one.
     let previous_top = client
         .get_setting(&format!("/mode/{GLOBAL_CONTEXT_SCOPE}"))
         .await
         .context("reading the global context's mode")?
         .and_then(|m| m.get("mode").and_then(Value::as_str).map(str::to_owned));
-    put_mode(&client, None, "IMPORT")
+    put_mode(client, None, "IMPORT")
         .await
         .context("switching the registry to IMPORT mode")?;
-    let imported = match put_mode(&client, Some(GLOBAL_CONTEXT_SCOPE), "IMPORT").await {
-        Ok(()) => import_all(&client, &dump).await,
+    let imported = match put_mode(client, Some(GLOBAL_CONTEXT_SCOPE), "IMPORT").await {
+        Ok(()) => import_all(client, dump).await,
         Err(error) => Err(error.context("switching the global context to IMPORT mode")),
     };
     let restored_top = match &previous_top {
-        Some(mode) => put_mode(&client, Some(GLOBAL_CONTEXT_SCOPE), mode).await,
+        Some(mode) => put_mode(client, Some(GLOBAL_CONTEXT_SCOPE), mode).await,
         None => client
             .delete(&format!("/mode/{GLOBAL_CONTEXT_SCOPE}"))
             .await
             .map(drop)
             .map_err(Into::into),
     };
-    let restored = put_mode(&client, None, &previous).await;
+    let last = final_global.unwrap_or(previous);
+    let restored = put_mode(client, None, &last).await;
     let count = imported?;
-    restored.with_context(|| format!("restoring the global mode {previous}"))?;
+    restored.with_context(|| format!("setting the global mode {last}"))?;
     restored_top.context("restoring the global context's mode")?;
-    eprintln!(
-        "imported {} subject(s), {count} version(s) into {}",
-        dump.subjects.len(),
-        client.base()
-    );
-    Ok(0)
+    Ok(count)
 }
 
 async fn import_all(client: &RegistryClient, dump: &Dump) -> anyhow::Result<usize> {
@@ -203,7 +227,7 @@ async fn register(
     Ok(())
 }
 
-async fn put_mode(
+pub(super) async fn put_mode(
     client: &RegistryClient,
     subject: Option<&str>,
     mode: &str,

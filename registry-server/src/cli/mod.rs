@@ -8,6 +8,7 @@ mod dump;
 mod export;
 mod git;
 mod import;
+mod import_kafka;
 mod judge;
 mod offline;
 mod online;
@@ -30,6 +31,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the registry server (Confluent Schema Registry REST API).
@@ -43,7 +46,8 @@ pub enum Command {
     Register(register::RegisterArgs),
     /// Export every subject, version, id, config and mode of a registry into a JSON file.
     Export(export::ExportArgs),
-    /// Import an export file into a registry (IMPORT mode), preserving ids and versions.
+    /// Import an export file, or a Confluent/Karapace `_schemas` topic (--from-kafka), into a
+    /// registry (IMPORT mode) or a database, preserving ids and versions.
     Import(import::ImportArgs),
     /// Print an authfile user entry for a password read from standard input (TOML with
     /// argon2id, or with --karapace a Karapace JSON user object).

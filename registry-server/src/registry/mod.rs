@@ -23,6 +23,7 @@ mod model;
 mod read;
 mod references;
 mod register;
+mod replica;
 mod settings_tx;
 mod visibility;
 
@@ -34,6 +35,7 @@ pub use diff::{Direction, VersionComparison};
 pub use draft::DraftCheck;
 pub use error::RegistryError;
 pub use read::{SubjectPrefix, hash_of_guid};
+pub use replica::{Mirrored, MirroredVersion};
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -94,6 +94,12 @@ fn checked(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Checked, UiError> {
     let raw = body.map_err(|e| UiError::new(e.status(), e.body_text()))?;
+    // While this registry follows another's schemas topic, that one takes the writes.
+    if let Some(follow) = ui.app.follow.as_deref()
+        && follow.following()
+    {
+        return Err(UiError::new(StatusCode::CONFLICT, follow.refusal()));
+    }
     if !csrf::same_origin(headers) {
         return Err(UiError::new(
             StatusCode::FORBIDDEN,

@@ -78,7 +78,10 @@ fn guard(method: &Method, path: &str) -> Guard {
             | "/schemas/guids/{guid}/ids",
         ) => IdRead,
         ("GET", "/config" | "/mode") => ConfigRead,
-        ("PUT" | "DELETE", "/config" | "/mode") | ("GET", "/v1/audit") => ConfigWrite,
+        ("GET", "/v1/follow") => ConfigRead,
+        ("PUT" | "DELETE", "/config" | "/mode")
+        | ("GET", "/v1/audit")
+        | ("DELETE", "/v1/follow") => ConfigWrite,
         _ => panic!("classify the new route {method} {path} in tests/tests/auth/matrix.rs"),
     }
 }
