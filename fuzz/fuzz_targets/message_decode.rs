@@ -59,7 +59,13 @@ fn schemas() -> &'static Vec<ParsedSchema> {
         SCHEMAS
             .iter()
             .map(|(kind, text)| {
-                ParsedSchema::parse(*kind, text, &dependencies, ParseOptions::default())
+                // Only the Protobuf schema imports `dep.proto`.
+                let dependencies = if *kind == SchemaType::Protobuf {
+                    &dependencies[..]
+                } else {
+                    &[]
+                };
+                ParsedSchema::parse(*kind, text, dependencies, ParseOptions::default())
                     .expect("the fixed schemas parse")
             })
             .collect()
