@@ -9,6 +9,7 @@ mod http;
 mod mock;
 mod tls;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -50,6 +51,33 @@ pub trait RegistryClient: Send + Sync + 'static {
     async fn latest_version(&self, subject: &str) -> Result<Arc<RegisteredSchema>>;
     /// `GET /subjects/{subject}/versions/{version}` (`-1` = latest)
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>>;
+
+    /// `GET /subjects/{subject}/metadata?key=…&value=…`: the newest version whose metadata
+    /// properties hold all of `properties`. The default says the client cannot.
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let _ = (subject, properties);
+        Err(Error::Config(
+            "this registry client cannot select the latest version with metadata".into(),
+        ))
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions/latest?verbose=true`: the registry's
+    /// verdict on `schema` against the subject (at the subject's compatibility level). The
+    /// default says the client cannot.
+    async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<CompatibilityReport> {
+        let _ = (subject, schema);
+        Err(Error::Config(
+            "this registry client cannot test compatibility".into(),
+        ))
+    }
 
     /// `GET /schemas/ids/{id}?format={format}`: the schema in another form, e.g. `serialized` (a
     /// Protobuf schema as a base64 `FileDescriptorProto`). The default ignores `format`.
@@ -112,6 +140,20 @@ impl<C: RegistryClient + ?Sized> RegistryClient for Arc<C> {
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
         (**self).version(subject, version).await
     }
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).latest_with_metadata(subject, properties).await
+    }
+    async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<CompatibilityReport> {
+        (**self).test_compatibility(subject, schema).await
+    }
     async fn schema_by_id_formatted(
         &self,
         id: SchemaId,
@@ -133,6 +175,45 @@ impl<C: RegistryClient + ?Sized> RegistryClient for Arc<C> {
         format: &str,
     ) -> Result<Arc<RegisteredSchema>> {
         (**self).version_formatted(subject, version, format).await
+    }
+}
+
+/// The registry's answer to a compatibility test.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+pub struct CompatibilityReport {
+    /// `is_compatible`
+    pub is_compatible: bool,
+    /// `messages`: why not (verbose answers), one line per incompatibility
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
+/// Tests `schema` against what `subject` holds, as the registry sees it (its level, its
+/// versions): the incompatibilities, empty when compatible or when the subject has no version
+/// yet. Use it in a test so an incompatible change fails before a deploy does.
+///
+/// ```no_run
+/// # async fn f() -> codec::Result<()> {
+/// use codec::{HttpClient, Schema, client::check_compatible};
+/// let registry = HttpClient::new("http://localhost:8081")?;
+/// let problems = check_compatible(&registry, "orders-value", &Schema::avro(r#""string""#)).await?;
+/// assert!(problems.is_empty(), "{problems:#?}");
+/// # Ok(()) }
+/// ```
+pub async fn check_compatible(
+    client: &dyn RegistryClient,
+    subject: &str,
+    schema: &Schema,
+) -> Result<Vec<String>> {
+    match client.test_compatibility(subject, schema).await {
+        Ok(r) if r.is_compatible => Ok(Vec::new()),
+        Ok(r) if r.messages.is_empty() => Ok(vec![format!(
+            "the registry found the schema incompatible with subject {subject}"
+        )]),
+        Ok(r) => Ok(r.messages),
+        // nothing registered yet: nothing to break
+        Err(e) if matches!(e.error_code(), Some(40401 | 40402)) => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 
