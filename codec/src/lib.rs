@@ -194,6 +194,11 @@
 //! [`rules::MAX_RULES`] rules per phase; CEL has no loops, but the `cel` crate has no cost or time
 //! limit, so nested comprehensions over large lists are the one cost a rule author controls.
 //!
+//! Cost: a schema without rules pays one branch per message. With one CEL condition the message
+//! is converted once (to JSON, then to CEL values) and evaluated: `cargo bench -p codec` measured
+//! about 3.5 µs per encode and 4.1 µs per decode of its 10-field record (wall clock, against
+//! 0.22 µs and 0.31 µs without the rule in the same run).
+//!
 //! # Errors
 //!
 //! Everything returns [`Error`]; registry failures keep Confluent's `error_code`

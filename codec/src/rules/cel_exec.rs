@@ -10,7 +10,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use cel::objects::{Key, Map};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+};
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
+use cel::objects::Key;
 use cel::{Context, Env, Program, Value};
 
 use super::{Exec, MAX_EXPR_LEN};
@@ -31,6 +36,11 @@ impl SharedEnv {
 
     fn context(&self) -> Context<'static, 'static> {
         Context::with_env(self.0.clone())
+    }
+
+    /// The message converted back to a plain value (field rules walk it).
+    fn plain(message: &Message) -> std::result::Result<Value, String> {
+        Value::try_from(message.as_ref()).map_err(|e| e.to_string())
     }
 }
 
@@ -115,10 +125,11 @@ impl Condition {
     pub(crate) fn eval(
         &self,
         env: &SharedEnv,
-        message: &Value,
+        message: &Message,
     ) -> std::result::Result<bool, String> {
-        let mut cx = env.context();
-        cx.add_variable_from_value("message", message.clone());
+        let lend = Lend(message.as_ref());
+        let mut cx = Context::with_env(env.0.clone());
+        cx.set_variable_resolver(&lend);
         if !guard_open(self.guard.as_ref(), &cx) {
             return Ok(true);
         }
@@ -138,8 +149,9 @@ impl FieldCondition {
     pub(crate) fn eval(
         &self,
         env: &SharedEnv,
-        message: &Value,
+        message: &Message,
     ) -> std::result::Result<bool, String> {
+        let message = &SharedEnv::plain(message)?;
         let mut ok = true;
         let mut err = None;
         let mut visit = |path: &str, name: &str, value: &Value, parent: &Value| {
@@ -410,40 +422,52 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes(), &mut budget)
 }
 
-/// The message as CEL sees it: objects become maps, integers `int` (or `uint` past i64).
-pub(crate) fn message(json: &serde_json::Value) -> Result<Value> {
-    to_cel(json, 0)
+/// The message as CEL sees it: objects become maps, integers `int` (or `uint` past i64). Built
+/// straight into the interpreter's own value types, once per message, and lent to every rule.
+pub(crate) type Message = Box<dyn Val>;
+
+pub(crate) fn message(json: &serde_json::Value) -> Result<Message> {
+    to_val(json, 0)
 }
 
-fn to_cel(json: &serde_json::Value, depth: usize) -> Result<Value> {
+fn to_val(json: &serde_json::Value, depth: usize) -> Result<Box<dyn Val>> {
     if depth > MAX_DEPTH {
         return Err(Error::Serialize(format!(
             "message nests deeper than {MAX_DEPTH} levels; rules are not evaluated on it"
         )));
     }
     Ok(match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Null => Box::new(CelNull),
+        serde_json::Value::Bool(b) => Box::new(CelBool::from(*b)),
         serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Value::Int(i),
-            (None, Some(u)) => Value::UInt(u),
-            _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            (Some(i), _) => Box::new(CelInt::from(i)),
+            (None, Some(u)) => Box::new(CelUInt::from(u)),
+            _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
         },
-        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => Value::List(Arc::new(
+        serde_json::Value::String(s) => Box::new(CelString::from(s.clone())),
+        serde_json::Value::Array(items) => Box::new(CelList::from(
             items
                 .iter()
-                .map(|i| to_cel(i, depth + 1))
+                .map(|i| to_val(i, depth + 1))
                 .collect::<Result<Vec<_>>>()?,
         )),
         serde_json::Value::Object(o) => {
             let mut map = HashMap::with_capacity(o.len());
             for (k, v) in o {
-                map.insert(Key::String(Arc::new(k.clone())), to_cel(v, depth + 1)?);
+                map.insert(CelMapKey::from(k.clone()), to_val(v, depth + 1)?);
             }
-            Value::Map(Map { map: Arc::new(map) })
+            Box::new(CelMap::from(map))
         }
     })
+}
+
+/// Lends the message to a context without copying it.
+struct Lend<'a>(&'a dyn Val);
+
+impl VariableResolver for Lend<'_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        (variable == "message").then_some(CowVal::Borrowed(self.0))
+    }
 }
 
 #[cfg(test)]
