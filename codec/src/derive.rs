@@ -1,9 +1,11 @@
 //! Schemas from Rust types (feature `derive`): `Schema::avro_of::<T>()` for types deriving
 //! [`BuildSchema`] (serde_avro_derive, made for serde_avro_fast by its author), with Confluent's
-//! convention for optional fields added: `Option<T>` is `["null", T]` with `"default": null`.
+//! convention for optional fields added: `Option<T>` is `["null", T]` with `"default": null`;
+//! and `Schema::json_of::<T>()` for types deriving [`JsonSchema`] (schemars).
 
 use std::sync::Arc;
 
+pub use schemars::JsonSchema;
 use serde::Serialize;
 pub use serde_avro_derive::BuildSchema;
 
@@ -11,6 +13,7 @@ use crate::avro::AvroSerializer;
 use crate::client::RegistryClient;
 use crate::config::SerializerConfig;
 use crate::error::{Error, Result};
+use crate::json::JsonSerializer;
 use crate::schema::Schema;
 
 /// Deepest type nesting walked when adding defaults (Rust types, not input, drive it).
@@ -30,6 +33,26 @@ impl Schema {
         add_null_defaults(&mut json, 0);
         let text = serde_json::to_string(&json).map_err(|e| Error::Schema(e.to_string()))?;
         Ok(Schema::avro(text))
+    }
+}
+
+impl Schema {
+    /// The JSON Schema (draft-07, Confluent's default) of `T` (`#[derive(codec::JsonSchema)]`,
+    /// from `schemars`): doc comments become `description`s, `Option<T>` fields are not
+    /// `required` and may be `null`, serde attributes (`rename`, `default`, …) are honoured.
+    pub fn json_of<T: JsonSchema + ?Sized>() -> Result<Schema> {
+        let schema = schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .into_root_schema_for::<T>();
+        let text = serde_json::to_string(&schema).map_err(|e| Error::Schema(e.to_string()))?;
+        Ok(Schema::json(text))
+    }
+}
+
+impl<T: JsonSchema + Serialize + ?Sized> JsonSerializer<T> {
+    /// A serializer writing the JSON Schema derived from `T` ([`Schema::json_of`]).
+    pub fn for_type(client: Arc<dyn RegistryClient>, config: SerializerConfig) -> Result<Self> {
+        Self::new(client, Schema::json_of::<T>()?, config)
     }
 }
 
@@ -134,6 +157,41 @@ mod tests {
         let a = apache_avro::Schema::parse_str(&derived.schema).unwrap();
         let b = apache_avro::Schema::parse_str(HAND).unwrap();
         assert_eq!(a.canonical_form(), b.canonical_form());
+    }
+
+    /// A shipment as JSON.
+    #[derive(JsonSchema, Serialize, Deserialize, Debug, PartialEq)]
+    struct Shipment {
+        /// where it goes
+        to: String,
+        boxes: u32,
+        note: Option<String>,
+    }
+
+    #[tokio::test]
+    async fn json_schemas_from_types_validate_their_values() {
+        let schema = Schema::json_of::<Shipment>().unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&schema.schema).unwrap();
+        assert_eq!(doc["$schema"], "http://json-schema.org/draft-07/schema#");
+        assert_eq!(doc["properties"]["to"]["description"], "where it goes");
+        assert_eq!(doc["required"], serde_json::json!(["to", "boxes"]));
+        let registry = Arc::new(MockClient::new());
+        let ser = JsonSerializer::<Shipment>::for_type(
+            registry.clone(),
+            SerializerConfig::value().validate(true),
+        )
+        .unwrap();
+        let s = Shipment {
+            to: "Oslo".into(),
+            boxes: 2,
+            note: None,
+        };
+        let bytes = ser.serialize("shipments", &s).await.unwrap().payload;
+        let back: Shipment = crate::JsonDeserializer::new(registry, true)
+            .deserialize(&bytes)
+            .await
+            .unwrap();
+        assert_eq!(back, s);
     }
 
     #[tokio::test]

@@ -14,7 +14,7 @@
 //! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation |
 //! | [`protobuf`] | [`ProtobufSerializer`], [`ProtobufDeserializer`] (generated types), [`DynamicProtobufDeserializer`]; message indexes |
 //! | [`blocking`] | [`Blocking`]: the same codecs for synchronous code, safe on any thread |
-//! | `derive` | `Schema::avro_of::<T>()`: Avro schemas from Rust types (feature `derive`) |
+//! | `derive` | `Schema::avro_of::<T>()`, `Schema::json_of::<T>()`: schemas from Rust types (feature `derive`) |
 //! | [`rules`] | data-contract rules: which of a schema's rules run, CEL / CEL_FIELD conditions, actions |
 //!
 //! # Producing and consuming Avro
@@ -209,7 +209,8 @@
 //!
 //! `derive` (off by default) adds `Schema::avro_of` and `AvroSerializer::for_type` for types
 //! deriving `BuildSchema` (`serde_avro_derive`; use `#[derive(codec::BuildSchema)]` with
-//! `use codec::serde_avro_derive;` in scope). `rules` (on by default) evaluates CEL rules through the `cel` crate; without it a rule that
+//! `use codec::serde_avro_derive;` in scope), and `Schema::json_of` / `JsonSerializer::for_type`
+//! for types deriving `JsonSchema` (`schemars`, draft-07; `use codec::schemars;` in scope). `rules` (on by default) evaluates CEL rules through the `cel` crate; without it a rule that
 //! should run fails closed. `native-tls` or `rustls` for `https://` registries (off by default);
 //! `kafka-examples` builds the rdkafka producer and consumer examples (the library never depends
 //! on a Kafka client).
@@ -239,7 +240,7 @@ pub use client::{
 };
 pub use config::{Encoded, IdPlacement, SchemaIdHeader, SchemaSelection, SerializerConfig};
 #[cfg(feature = "derive")]
-pub use derive::{BuildSchema, check_compatible_type};
+pub use derive::{BuildSchema, JsonSchema, check_compatible_type};
 pub use error::{Error, Result};
 pub use json::{JsonDeserializer, JsonFormat, JsonSerializer};
 pub use protobuf::{
@@ -248,6 +249,8 @@ pub use protobuf::{
 };
 pub use rules::{Metadata, Rule, RuleAction, RuleFailure, RuleSet};
 pub use schema::{RegisteredSchema, Schema, SchemaReference, SchemaType};
+#[cfg(feature = "derive")]
+pub use schemars;
 pub use ser::Serializer;
 #[cfg(feature = "derive")]
 pub use serde_avro_derive;
