@@ -1,16 +1,17 @@
 //! JSON Schema: serializer and deserializer for serde types, validating against the registered
 //! schema when asked (Confluent's `json.fail.invalid.schema`), with compiled validators cached per id.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use jsonschema::Validator;
+use jsonschema::{Retrieve, Uri, Validator};
 use quick_cache::sync::Cache;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::RegistryClient;
+use crate::client::{RegistryClient, resolve_named_references};
 use crate::config::{Framing, SchemaIdHeader, Selected, SerializerConfig};
 use crate::error::{Error, Result};
 use crate::hot::HotMap;
@@ -23,6 +24,20 @@ use crate::wire::{self, SchemaGuid, SchemaRef};
 const CACHE_CAPACITY: usize = 1000;
 
 fn compile(schema: &Schema) -> Result<Validator> {
+    compile_with(schema, Vec::new())
+}
+
+/// Compiles `schema`, resolving its `$ref`s to schemas registered under other subjects (fetched
+/// through `client`, transitively, with the reference depth bound of every format).
+async fn compile_referencing(client: &dyn RegistryClient, schema: &Schema) -> Result<Validator> {
+    if schema.references.is_empty() {
+        return compile(schema);
+    }
+    let deps = resolve_named_references(client, schema).await?;
+    compile_with(schema, deps)
+}
+
+fn compile_with(schema: &Schema, deps: Vec<(String, String)>) -> Result<Validator> {
     if schema.schema_type != SchemaType::Json {
         return Err(Error::Schema(format!(
             "expected a JSON schema, got {:?}",
@@ -31,7 +46,41 @@ fn compile(schema: &Schema) -> Result<Validator> {
     }
     let v: serde_json::Value = serde_json::from_str(&schema.schema)
         .map_err(|e| Error::Schema(format!("schema is not JSON: {e}")))?;
-    jsonschema::validator_for(&v).map_err(|e| Error::Schema(e.to_string()))
+    let mut by_name = HashMap::with_capacity(deps.len());
+    for (name, text) in deps {
+        let dep: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::Schema(format!("referenced schema {name} is not JSON: {e}")))?;
+        by_name.insert(name, dep);
+    }
+    jsonschema::options()
+        .with_retriever(References(by_name))
+        .build(&v)
+        .map_err(|e| Error::Schema(e.to_string()))
+}
+
+/// Answers `$ref`s with the referenced subjects' schemas, by the reference's `name`: as written
+/// (an absolute URL) or resolved against the root schema's base (a relative name).
+struct References(HashMap<String, serde_json::Value>);
+
+impl Retrieve for References {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> std::result::Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let text = uri.as_str();
+        let found = self.0.get(text).or_else(|| {
+            self.0
+                .iter()
+                .find(|(name, _)| {
+                    text.strip_suffix(name.as_str())
+                        .is_some_and(|base| base.ends_with('/'))
+                })
+                .map(|(_, v)| v)
+        });
+        found.cloned().ok_or_else(|| {
+            format!("$ref {text} is not among the schema's references (no network fetch)").into()
+        })
+    }
 }
 
 fn check(validator: &Validator, value: &serde_json::Value) -> Result<()> {
@@ -93,7 +142,7 @@ impl Format for JsonFormat {
 
     async fn prepare(
         &self,
-        _client: &dyn RegistryClient,
+        client: &dyn RegistryClient,
         config: &SerializerConfig,
         _subject: &str,
         own: &Schema,
@@ -110,7 +159,10 @@ impl Format for JsonFormat {
         let key = sel.registered.id.map(|i| i.0).unwrap_or(-1);
         let v = self
             .validators
-            .get_or_insert_with(&key, || compile(schema).map(Arc::new))?;
+            .get_or_insert_async(&key, async {
+                compile_referencing(client, schema).await.map(Arc::new)
+            })
+            .await?;
         Ok((sel.framing, Some(v)))
     }
 
@@ -163,10 +215,10 @@ pub(crate) struct JsonWriter {
 }
 
 impl JsonWriter {
-    fn load(registered: &RegisteredSchema) -> Result<Arc<Self>> {
+    async fn load(client: &dyn RegistryClient, registered: &RegisteredSchema) -> Result<Arc<Self>> {
         let subject = registered.subject.as_deref().unwrap_or("");
         Ok(Arc::new(JsonWriter {
-            validator: compile(&registered.schema)?,
+            validator: compile_referencing(client, &registered.schema).await?,
             rules: Rules::for_phase(&registered.schema, subject, Phase::Read)?,
         }))
     }
@@ -240,7 +292,8 @@ impl JsonDeserializer {
                 let v = inner
                     .by_id
                     .get_or_insert_async(&id.0, async {
-                        JsonWriter::load(&*inner.client.schema_by_id(id).await?)
+                        let s = inner.client.schema_by_id(id).await?;
+                        JsonWriter::load(&*inner.client, &s).await
                     })
                     .await?;
                 inner.hot_id.insert(id.0, v.clone());
@@ -250,7 +303,8 @@ impl JsonDeserializer {
                 let v = inner
                     .by_guid
                     .get_or_insert_async(&g, async {
-                        JsonWriter::load(&*inner.client.schema_by_guid(g).await?)
+                        let s = inner.client.schema_by_guid(g).await?;
+                        JsonWriter::load(&*inner.client, &s).await
                     })
                     .await?;
                 inner.hot_guid.insert(g, v.clone());

@@ -11,7 +11,7 @@
 //! | [`config`] | serializer settings: auto-register, use latest (with metadata), fixed id, lookup only, normalize |
 //! | [`Serializer`] | the one serializer over every format: per-topic registry step, cache, framing, WRITE rules |
 //! | [`avro`] | [`AvroSerializer`] / [`AvroDeserializer`] on `serde_avro_fast`, reader-schema resolution |
-//! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation |
+//! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation (`$ref`s to other subjects' schemas resolved through the schema's `references`, never fetched from the network) |
 //! | [`protobuf`] | [`ProtobufSerializer`], [`ProtobufDeserializer`] (generated types), [`DynamicProtobufDeserializer`]; message indexes |
 //! | [`blocking`] | [`Blocking`]: the same codecs for synchronous code, safe on any thread |
 //! | `derive` | `Schema::avro_of::<T>()`, `Schema::json_of::<T>()`: schemas from Rust types (feature `derive`) |

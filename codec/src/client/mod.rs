@@ -226,10 +226,23 @@ pub async fn resolve_references(
     client: &dyn RegistryClient,
     schema: &Schema,
 ) -> Result<Vec<String>> {
+    Ok(resolve_named_references(client, schema)
+        .await?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect())
+}
+
+/// [`resolve_references`] with the name each schema was referenced by (a JSON Schema `$ref`
+/// target, an Avro type name, a Protobuf import path).
+pub async fn resolve_named_references(
+    client: &dyn RegistryClient,
+    schema: &Schema,
+) -> Result<Vec<(String, String)>> {
     let mut seen = Vec::<(String, i32)>::new();
     let mut out = Vec::new();
-    // explicit stack instead of recursion: (schema, next reference index, depth)
-    let mut stack: Vec<(Arc<RegisteredSchema>, usize)> = Vec::new();
+    // explicit stack instead of recursion: (schema, the name it was referenced by, next index)
+    let mut stack: Vec<(Arc<RegisteredSchema>, String, usize)> = Vec::new();
     let root = Arc::new(RegisteredSchema {
         id: None,
         guid: None,
@@ -237,16 +250,16 @@ pub async fn resolve_references(
         version: None,
         schema: schema.clone(),
     });
-    stack.push((root, 0));
-    while let Some((current, idx)) = stack.pop() {
+    stack.push((root, String::new(), 0));
+    while let Some((current, name, idx)) = stack.pop() {
         let Some(r) = current.schema.references.get(idx) else {
             if stack.is_empty() {
                 break; // the root itself is not a dependency
             }
-            out.push(current.schema.schema.clone());
+            out.push((name, current.schema.schema.clone()));
             continue;
         };
-        stack.push((current.clone(), idx + 1));
+        stack.push((current.clone(), name, idx + 1));
         let key = (r.subject.clone(), r.version);
         if seen.contains(&key) {
             continue;
@@ -259,7 +272,7 @@ pub async fn resolve_references(
         }
         seen.push(key);
         let dep = client.version(&r.subject, r.version).await?;
-        stack.push((dep, 0));
+        stack.push((dep, r.name.clone(), 0));
     }
     Ok(out)
 }
