@@ -8,7 +8,11 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use codec::{AvroDeserializer, AvroSerializer, Blocking, MockClient, Schema, SerializerConfig};
+use codec::client::RegistryClient;
+use codec::{
+    AvroDeserializer, AvroSerializer, Blocking, MockClient, Rule, RuleSet, Schema, SchemaSelection,
+    SerializerConfig,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use schema_registry_converter::async_impl::easy_avro::{EasyAvroDecoder, EasyAvroEncoder};
 use schema_registry_converter::async_impl::schema_registry::SrSettings;
@@ -116,6 +120,36 @@ fn benches(c: &mut Criterion) {
         framed.len() - 5
     );
 
+    // the same record under a schema carrying one CEL condition (WRITEREAD), selected by latest
+    let ruled = Arc::new(MockClient::new());
+    let rules = RuleSet::domain(vec![Rule::cel_condition(
+        "positive",
+        "WRITEREAD",
+        "message.amount > 0.0",
+    )]);
+    rt.block_on(ruled.register(
+        "payments-value",
+        &Schema::avro(SCHEMA).with_rule_set(rules),
+        false,
+    ))
+    .unwrap();
+    let ours_cel = AvroSerializer::<Payment>::new(
+        ruled.clone(),
+        Schema::avro(SCHEMA),
+        SerializerConfig::value().selection(SchemaSelection::UseLatest { strict: false }),
+    )
+    .unwrap();
+    let de_cel = AvroDeserializer::new(ruled);
+    let framed_cel = rt
+        .block_on(ours_cel.serialize("payments", &value))
+        .unwrap()
+        .payload;
+    assert_eq!(
+        rt.block_on(de_cel.deserialize::<Payment>(&framed_cel))
+            .unwrap(),
+        value
+    );
+
     // raw serde_avro_fast: reused buffer and serializer config
     let fast: serde_avro_fast::Schema = SCHEMA.parse().unwrap();
     let mut raw_cfg = serde_avro_fast::ser::SerializerConfig::new(&fast);
@@ -170,6 +204,17 @@ fn benches(c: &mut Criterion) {
             black_box(buf.len())
         })
     });
+    g.bench_function("codec_async_one_cel_rule", |b| {
+        b.iter(|| {
+            buf.clear();
+            ready(
+                &rt,
+                ours_cel.serialize_into("payments", black_box(&value), &mut buf),
+            )
+            .unwrap();
+            black_box(buf.len())
+        })
+    });
     g.bench_function("schema_registry_converter", |b| {
         b.iter(|| {
             black_box(ready(&rt, conv_enc.encode_struct(black_box(&value), &strategy)).unwrap())
@@ -196,6 +241,11 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("codec_async", |b| {
         b.iter(|| black_box(ready(&rt, de.deserialize::<Payment>(black_box(&framed))).unwrap()))
+    });
+    g.bench_function("codec_async_one_cel_rule", |b| {
+        b.iter(|| {
+            black_box(ready(&rt, de_cel.deserialize::<Payment>(black_box(&framed_cel))).unwrap())
+        })
     });
     g.bench_function("schema_registry_converter", |b| {
         b.iter(|| {

@@ -1,9 +1,9 @@
 //! Avro: a serializer for any `T: Serialize`, a deserializer into any `T: Deserialize` or a
 //! generic value, with writer → reader resolution. Cached hits run on `serde_avro_fast` only.
 
-use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Instant;
+
+use async_trait::async_trait;
 
 use apache_avro::Schema as AvroSchema;
 use quick_cache::sync::Cache;
@@ -12,12 +12,20 @@ use serde::{Deserialize, Serialize};
 use serde_avro_fast::Schema as FastSchema;
 
 use crate::client::{RegistryClient, resolve_references};
-use crate::config::{Encoded, Framing, SchemaIdHeader, SchemaSelection, SerializerConfig, select};
+use crate::config::{Framing, SchemaIdHeader, SchemaSelection, Selected, SerializerConfig};
 use crate::error::{Error, Result};
 use crate::hot::HotMap;
-use crate::schema::{Schema, SchemaType};
+use crate::rules::{Phase, RuleContext, Rules};
+use crate::schema::{RegisteredSchema, Schema, SchemaType};
+use crate::ser::{Encode, Format, Serializer};
 use crate::strategy::record_name;
 use crate::wire::{self, SchemaGuid, SchemaRef};
+
+/// Deserializers do not know the topic a payload came from.
+const READ_CONTEXT: RuleContext<'static> = RuleContext {
+    topic: "",
+    is_key: false,
+};
 
 /// Parsed writer schemas kept per deserializer or serializer.
 const PARSED_CACHE_CAPACITY: usize = 1000;
@@ -59,47 +67,18 @@ async fn parse_apache(
 // ---------------------------------------------------------------------------------------------
 // serializer
 
-/// Encodes values of `T` for Kafka: Confluent framing + Avro binary.
-///
-/// The first message per topic does the registry step its [`SerializerConfig`] asks for; later
-/// messages find the id and parsed schema in a per-topic cache and only encode. Cheap to clone.
-pub struct AvroSerializer<T: ?Sized> {
-    inner: Arc<SerInner>,
-    _t: PhantomData<fn(&T)>,
-}
+/// Encodes values of `T` for Kafka: Confluent framing + Avro binary (see [`Serializer`]).
+pub type AvroSerializer<T> = Serializer<AvroFormat, T>;
 
-impl<T: ?Sized> Clone for AvroSerializer<T> {
-    fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-            _t: PhantomData,
-        }
-    }
-}
-
-pub(crate) struct SerInner {
-    client: Arc<dyn RegistryClient>,
+/// The Avro format of [`AvroSerializer`]: the serializer's schema, parsed up front when it has no
+/// references.
+pub struct AvroFormat {
     own: Schema,
-    /// parsed up front when the schema has no references
     own_parsed: Option<Arc<FastSchema>>,
     record_name: Option<String>,
-    config: SerializerConfig,
-    targets: HotMap<String, Target>,
 }
 
-pub(crate) struct Target {
-    framing: Framing,
-    schema: Arc<FastSchema>,
-    expires: Option<Instant>,
-}
-
-impl crate::hot::Expiring for Target {
-    fn expires(&self) -> Option<Instant> {
-        self.expires
-    }
-}
-
-impl<T: Serialize + ?Sized> AvroSerializer<T> {
+impl<T: Serialize + ?Sized> Serializer<AvroFormat, T> {
     /// A serializer writing `schema` (the schema `T` is written with) through `client`.
     ///
     /// Fails early when the schema does not parse or is not Avro.
@@ -121,123 +100,59 @@ impl<T: Serialize + ?Sized> AvroSerializer<T> {
         } else {
             None
         };
-        Ok(Self {
-            inner: Arc::new(SerInner {
-                client,
-                record_name: record_name(&schema),
-                own: schema,
-                own_parsed,
-                config,
-                targets: HotMap::new(PARSED_CACHE_CAPACITY),
-            }),
-            _t: PhantomData,
-        })
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &SerializerConfig {
-        &self.inner.config
-    }
-
-    /// Encodes `value` for `topic` into a new buffer.
-    pub async fn serialize(&self, topic: &str, value: &T) -> Result<Encoded> {
-        let mut payload = Vec::with_capacity(64);
-        let header = self.serialize_into(topic, value, &mut payload).await?;
-        Ok(Encoded { payload, header })
-    }
-
-    /// Encodes a nullable value: `None` becomes a `null` Kafka record (no bytes, no registry call).
-    pub async fn serialize_nullable(
-        &self,
-        topic: &str,
-        value: Option<&T>,
-    ) -> Result<Option<Encoded>> {
-        match value {
-            Some(v) => self.serialize(topic, v).await.map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// Appends the framed encoding of `value` to `out` (reuse `out` across messages). Returns the
-    /// header to attach in header form. On error `out` is left as it was.
-    pub async fn serialize_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Result<Option<SchemaIdHeader>> {
-        if let Some(r) = self.serialize_cached_into(topic, value, out) {
-            return r;
-        }
-        // boxed so the future callers poll on every message stays small
-        let target = Box::pin(self.inner.prepare(topic)).await?;
-        encode(&target, value, out)
-    }
-
-    /// Runs the registry step for `topic` now (e.g. at start-up), so the first message is fast.
-    pub async fn prepare(&self, topic: &str) -> Result<()> {
-        self.inner.prepare(topic).await.map(drop)
-    }
-
-    /// The cache-only path: `None` when `topic` has not been prepared (or its latest expired).
-    pub fn serialize_cached_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Option<Result<Option<SchemaIdHeader>>> {
-        self.inner
-            .targets
-            .with_fresh(topic, |t| encode(t, value, out))
-    }
-
-    pub(crate) fn shared(&self) -> Arc<SerInner> {
-        self.inner.clone()
+        let format = AvroFormat {
+            record_name: record_name(&schema),
+            own: schema,
+            own_parsed,
+        };
+        Ok(Self::from_format(client, format, config))
     }
 }
 
-#[inline]
-fn encode<T: Serialize + ?Sized>(
-    target: &Target,
-    value: &T,
-    out: &mut Vec<u8>,
-) -> Result<Option<SchemaIdHeader>> {
-    let start = out.len();
-    let header = target.framing.start(out);
-    let mut cfg = serde_avro_fast::ser::SerializerConfig::new(&target.schema);
-    match serde_avro_fast::to_datum(value, &mut *out, &mut cfg) {
-        Ok(_) => Ok(header),
-        Err(e) => {
-            out.truncate(start);
-            Err(Error::Serialize(e.to_string()))
-        }
-    }
-}
+#[async_trait]
+impl Format for AvroFormat {
+    type Framing = Framing;
+    type Header = SchemaIdHeader;
+    type State = Arc<FastSchema>;
 
-impl SerInner {
-    pub(crate) async fn prepare(&self, topic: &str) -> Result<Arc<Target>> {
-        let subject =
-            self.config
-                .strategy
-                .subject(topic, self.config.is_key, self.record_name.as_deref())?;
-        let client = &*self.client;
-        let sel = select(client, &self.config, &subject, &self.own).await?;
+    fn record_name(&self) -> Option<&str> {
+        self.record_name.as_deref()
+    }
+
+    async fn own<'a>(
+        &'a self,
+        _client: &'a dyn RegistryClient,
+        _config: &'a SerializerConfig,
+    ) -> Result<&'a Schema> {
+        Ok(&self.own)
+    }
+
+    async fn prepare(
+        &self,
+        client: &dyn RegistryClient,
+        config: &SerializerConfig,
+        subject: &str,
+        own: &Schema,
+        sel: &Selected,
+    ) -> Result<(Framing, Arc<FastSchema>)> {
         let schema = match (&self.own_parsed, sel.is_own) {
             (Some(p), true) => p.clone(),
-            (None, true) => Arc::new(parse_fast(client, &self.own).await?),
+            (None, true) => Arc::new(parse_fast(client, own).await?),
             (_, false) => Arc::new(parse_fast(client, &sel.registered.schema).await?),
         };
-        let mut expires = None;
-        let (strict, what) = match self.config.selection {
+        let (strict, what) = match &config.selection {
             SchemaSelection::UseLatest { strict } => {
-                expires = Some(Instant::now() + self.config.latest_ttl);
-                (strict, format!("latest version of subject {subject}"))
+                (*strict, format!("latest version of subject {subject}"))
             }
-            SchemaSelection::UseId { id, strict } => (strict, format!("schema {id}")),
+            SchemaSelection::LatestWithMetadata { strict, .. } => (
+                *strict,
+                format!("latest version with metadata of subject {subject}"),
+            ),
+            SchemaSelection::UseId { id, strict } => (*strict, format!("schema {id}")),
             _ => (false, String::new()),
         };
         if strict {
-            let (own, _) = parse_apache(client, &self.own).await?;
+            let (own, _) = parse_apache(client, own).await?;
             let (target, _) = parse_apache(client, &sel.registered.schema).await?;
             if let Err(e) =
                 apache_avro::schema_compatibility::SchemaCompatibility::can_read(&own, &target)
@@ -247,13 +162,26 @@ impl SerInner {
                 )));
             }
         }
-        let t = Arc::new(Target {
-            framing: sel.framing,
-            schema,
-            expires,
-        });
-        self.targets.insert(topic.to_owned(), t.clone());
-        Ok(t)
+        Ok((sel.framing, schema))
+    }
+
+    #[inline]
+    fn start(framing: &Framing, out: &mut Vec<u8>) -> Option<SchemaIdHeader> {
+        framing.start(out)
+    }
+}
+
+impl<T: Serialize + ?Sized> Encode<T> for AvroFormat {
+    #[inline]
+    fn encode(&self, schema: &Arc<FastSchema>, value: &T, out: &mut Vec<u8>) -> Result<()> {
+        let mut cfg = serde_avro_fast::ser::SerializerConfig::new(schema);
+        serde_avro_fast::to_datum(value, &mut *out, &mut cfg)
+            .map(drop)
+            .map_err(|e| Error::Serialize(e.to_string()))
+    }
+
+    fn rule_view(&self, value: &T) -> Result<serde_json::Value> {
+        serde_json::to_value(value).map_err(|e| Error::Serialize(e.to_string()))
     }
 }
 
@@ -291,13 +219,11 @@ pub(crate) struct Writer {
     source: Schema,
     /// the consumer's reader schema differs: typed and generic decodes go through resolution
     resolve: bool,
+    /// the writer schema's READ domain rules
+    rules: Option<Arc<Rules>>,
 }
 
 impl Writer {
-    pub(crate) fn fast_schema(&self) -> &FastSchema {
-        &self.fast
-    }
-
     fn apache(&self) -> Result<&(AvroSchema, Vec<AvroSchema>)> {
         self.apache.as_ref().map_err(|e| Error::Schema(e.clone()))
     }
@@ -364,10 +290,20 @@ impl AvroDeserializer {
         data: &'a [u8],
     ) -> Result<T> {
         let (r, payload) = wire::decode_with_header(header, data)?;
-        if let Some(res) = self.with_cached(r, |w| decode_fast(&w.fast, payload)) {
+        if let Some(res) = self.with_cached(r, |w| self.decode_borrowed_with(w, payload)) {
             return res;
         }
         let w = Box::pin(self.writer(r)).await?;
+        self.decode_borrowed_with(&w, payload)
+    }
+
+    #[inline]
+    pub(crate) fn decode_borrowed_with<'a, T: Deserialize<'a>>(
+        &self,
+        w: &Writer,
+        payload: &'a [u8],
+    ) -> Result<T> {
+        self.check_rules(w, payload)?;
         decode_fast(&w.fast, payload)
     }
 
@@ -387,6 +323,14 @@ impl AvroDeserializer {
     }
 
     pub(crate) fn decode_json_with(&self, w: &Writer, payload: &[u8]) -> Result<serde_json::Value> {
+        let json = self.decode_json_plain(w, payload)?;
+        if let Some(rules) = &w.rules {
+            rules.run(&READ_CONTEXT, || Ok(json.clone()))?;
+        }
+        Ok(json)
+    }
+
+    fn decode_json_plain(&self, w: &Writer, payload: &[u8]) -> Result<serde_json::Value> {
         if w.resolve {
             let v = self.resolve_value(w, payload)?;
             return serde_json::Value::try_from(v).map_err(|e| Error::Deserialize(e.to_string()));
@@ -403,6 +347,7 @@ impl AvroDeserializer {
     ) -> Result<apache_avro::types::Value> {
         let (r, payload) = wire::decode_with_header(header, data)?;
         let w = self.writer(r).await?;
+        self.check_rules(&w, payload)?;
         self.resolve_value(&w, payload)
     }
 
@@ -411,11 +356,21 @@ impl AvroDeserializer {
         Ok(self.writer(r).await?.source.clone())
     }
 
+    /// Runs the writer schema's READ rules, if it has any, on the decoded message.
+    #[inline]
+    pub(crate) fn check_rules(&self, w: &Writer, payload: &[u8]) -> Result<()> {
+        match &w.rules {
+            Some(rules) => rules.run(&READ_CONTEXT, || self.decode_json_plain(w, payload)),
+            None => Ok(()),
+        }
+    }
+
     pub(crate) fn decode_owned<T: DeserializeOwned>(
         &self,
         w: &Writer,
         payload: &[u8],
     ) -> Result<T> {
+        self.check_rules(w, payload)?;
         if w.resolve {
             let v = self.resolve_value(w, payload)?;
             return apache_avro::from_value::<T>(&v).map_err(|e| Error::Deserialize(e.to_string()));
@@ -456,7 +411,7 @@ impl AvroDeserializer {
                     .by_id
                     .get_or_insert_async(&id.0, async {
                         let s = inner.client.schema_by_id(id).await?;
-                        inner.load_writer(&s.schema).await
+                        inner.load_writer(&s).await
                     })
                     .await?;
                 inner.hot_id.insert(id.0, w.clone());
@@ -467,7 +422,7 @@ impl AvroDeserializer {
                     .by_guid
                     .get_or_insert_async(&g, async {
                         let s = inner.client.schema_by_guid(g).await?;
-                        inner.load_writer(&s.schema).await
+                        inner.load_writer(&s).await
                     })
                     .await?;
                 inner.hot_guid.insert(g, w.clone());
@@ -478,8 +433,11 @@ impl AvroDeserializer {
 }
 
 impl DeInner {
-    async fn load_writer(&self, source: &Schema) -> Result<Arc<Writer>> {
+    async fn load_writer(&self, registered: &RegisteredSchema) -> Result<Arc<Writer>> {
+        let source = &registered.schema;
         let client = &*self.client;
+        let subject = registered.subject.as_deref().unwrap_or("");
+        let rules = Rules::for_phase(source, subject, Phase::Read)?;
         let fast = parse_fast(client, source).await?;
         // apache-avro parsing is needed for resolution and generic values; do it now while we can
         // still await reference fetches, but keep a failure lazy (the fast path does not need it)
@@ -496,6 +454,7 @@ impl DeInner {
             apache,
             source: source.clone(),
             resolve,
+            rules,
         }))
     }
 }

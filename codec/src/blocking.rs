@@ -8,13 +8,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::avro::{AvroDeserializer, AvroSerializer};
-use crate::config::{Encoded, SchemaIdHeader};
+use crate::avro::AvroDeserializer;
+use crate::config::Encoded;
 use crate::error::{Error, Result};
-use crate::json::{JsonDeserializer, JsonSerializer, decode_with};
+use crate::json::{JsonDeserializer, decode_with};
+use crate::ser::{Encode, Serializer};
 use crate::wire;
 
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -80,48 +80,37 @@ impl<C> Blocking<C> {
 }
 
 /// A serializer the blocking facade can drive: a cache-only path, and the registry step run on
-/// the background runtime. Implemented by [`AvroSerializer`] and [`JsonSerializer`]; sealed.
+/// the background runtime. Implemented by every [`Serializer`] (Avro, JSON, Protobuf); sealed.
 pub trait TopicSerializer<T: ?Sized>: sealed::Sealed {
+    /// The record header returned in header form.
+    type Header;
     /// The framed encoding from the prepared state, `None` when `topic` is not prepared.
     fn cached_into(
         &self,
         topic: &str,
         value: &T,
         out: &mut Vec<u8>,
-    ) -> Option<Result<Option<SchemaIdHeader>>>;
+    ) -> Option<Result<Option<Self::Header>>>;
     /// The registry step for `topic`, owning what it needs.
     fn prepare_owned(&self, topic: String) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>;
 }
 
 mod sealed {
     pub trait Sealed {}
-    impl<T: ?Sized> Sealed for crate::avro::AvroSerializer<T> {}
-    impl<T: ?Sized> Sealed for crate::json::JsonSerializer<T> {}
+    #[allow(private_bounds)]
+    impl<F: crate::ser::Format, T: ?Sized> Sealed for crate::ser::Serializer<F, T> {}
 }
 
-impl<T: Serialize + ?Sized> TopicSerializer<T> for AvroSerializer<T> {
+#[allow(private_bounds)]
+impl<F: Encode<T>, T: ?Sized> TopicSerializer<T> for Serializer<F, T> {
+    type Header = F::Header;
+
     fn cached_into(
         &self,
         topic: &str,
         value: &T,
         out: &mut Vec<u8>,
-    ) -> Option<Result<Option<SchemaIdHeader>>> {
-        self.serialize_cached_into(topic, value, out)
-    }
-
-    fn prepare_owned(&self, topic: String) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> {
-        let inner = self.shared();
-        Box::pin(async move { inner.prepare(&topic).await.map(drop) })
-    }
-}
-
-impl<T: Serialize + ?Sized> TopicSerializer<T> for JsonSerializer<T> {
-    fn cached_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Option<Result<Option<SchemaIdHeader>>> {
+    ) -> Option<Result<Option<F::Header>>> {
         self.serialize_cached_into(topic, value, out)
     }
 
@@ -132,13 +121,13 @@ impl<T: Serialize + ?Sized> TopicSerializer<T> for JsonSerializer<T> {
 }
 
 impl<S> Blocking<S> {
-    /// See [`AvroSerializer::serialize_into`] / [`JsonSerializer::serialize_into`].
+    /// See [`Serializer::serialize_into`].
     pub fn serialize_into<T: ?Sized>(
         &self,
         topic: &str,
         value: &T,
         out: &mut Vec<u8>,
-    ) -> Result<Option<SchemaIdHeader>>
+    ) -> Result<Option<S::Header>>
     where
         S: TopicSerializer<T>,
     {
@@ -153,8 +142,8 @@ impl<S> Blocking<S> {
         })
     }
 
-    /// See [`AvroSerializer::serialize`] / [`JsonSerializer::serialize`].
-    pub fn serialize<T: ?Sized>(&self, topic: &str, value: &T) -> Result<Encoded>
+    /// See [`Serializer::serialize`].
+    pub fn serialize<T: ?Sized>(&self, topic: &str, value: &T) -> Result<Encoded<S::Header>>
     where
         S: TopicSerializer<T>,
     {
@@ -193,12 +182,12 @@ impl Blocking<AvroDeserializer> {
         let (r, payload) = wire::decode_with_header(header, data)?;
         if let Some(res) = self
             .0
-            .with_cached(r, |w| crate::avro::decode_fast(w.fast_schema(), payload))
+            .with_cached(r, |w| self.0.decode_borrowed_with(w, payload))
         {
             return res;
         }
         let w = self.writer(r)?;
-        crate::avro::decode_fast(w.fast_schema(), payload)
+        self.0.decode_borrowed_with(&w, payload)
     }
 
     /// See [`AvroDeserializer::decode_json`].

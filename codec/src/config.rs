@@ -1,6 +1,7 @@
 //! Serializer settings (Confluent's `auto.register.schemas`, `use.latest.version`, `use.schema.id`,
 //! `normalize.schemas`, subject name strategy, id placement) and the registry step they drive.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,6 +22,14 @@ pub enum SchemaSelection {
         /// check that latest can read data written with the serializer's schema
         strict: bool,
     },
+    /// use the subject's newest version whose `metadata.properties` hold all of `properties`
+    /// (Confluent's `use.latest.with.metadata`); `strict` as for [`SchemaSelection::UseLatest`]
+    LatestWithMetadata {
+        /// properties the version's metadata must carry (key → value)
+        properties: BTreeMap<String, String>,
+        /// check that the chosen version can read data written with the serializer's schema
+        strict: bool,
+    },
     /// always write this id (its schema is fetched and used to encode); with `strict`, that schema
     /// must be able to read the serializer's schema (Confluent's `id.compatibility.strict`, Avro
     /// only; Protobuf ignores `strict`)
@@ -32,6 +41,16 @@ pub enum SchemaSelection {
     },
     /// only look the schema up (`POST /subjects/{s}`); fails with 40403 if not registered
     LookupOnly,
+}
+
+impl SchemaSelection {
+    /// A selection that re-checks the registry after `latest_ttl` (latest, latest with metadata).
+    pub fn is_latest(&self) -> bool {
+        matches!(
+            self,
+            SchemaSelection::UseLatest { .. } | SchemaSelection::LatestWithMetadata { .. }
+        )
+    }
 }
 
 /// Where the schema id travels.
@@ -144,18 +163,20 @@ pub struct SchemaIdHeader {
     pub value: [u8; wire::GUID_PREFIX_LEN],
 }
 
-/// An encoded message: the record payload and, in header form, the header to attach.
+/// An encoded message: the record payload and, in header form, the header to attach
+/// (Protobuf's header also carries message indexes: [`crate::ProtobufEncoded`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Encoded {
+pub struct Encoded<H = SchemaIdHeader> {
     /// record value (or key) bytes
     pub payload: Vec<u8>,
     /// the schema-id header (header form only)
-    pub header: Option<SchemaIdHeader>,
+    pub header: Option<H>,
 }
 
 /// What a serializer writes ahead of (or beside) the payload for one topic.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Framing {
+pub enum Framing {
     Prefix([u8; wire::ID_PREFIX_LEN]),
     Header(SchemaIdHeader),
 }
@@ -174,7 +195,8 @@ impl Framing {
 }
 
 /// The outcome of the registry step for one subject.
-pub(crate) struct Selected {
+#[doc(hidden)]
+pub struct Selected {
     pub registered: Arc<RegisteredSchema>,
     /// true when the writer schema is the serializer's own (register / lookup)
     pub is_own: bool,
@@ -194,6 +216,10 @@ pub(crate) async fn select(
         }
         SchemaSelection::LookupOnly => (client.lookup(subject, own, config.normalize).await?, true),
         SchemaSelection::UseLatest { .. } => (client.latest_version(subject).await?, false),
+        SchemaSelection::LatestWithMetadata { properties, .. } => (
+            client.latest_with_metadata(subject, properties).await?,
+            false,
+        ),
         SchemaSelection::UseId { id, .. } => (client.schema_by_id(*id).await?, false),
     };
     let id = match (&config.selection, registered.id) {

@@ -1,6 +1,7 @@
 //! The crate's one error type, keeping Confluent's `error_code` when the registry sent one.
 
 use crate::protobuf::ProtobufError;
+use crate::rules::RuleFailure;
 use crate::wire::WireError;
 
 /// Result alias used across the crate.
@@ -41,6 +42,10 @@ pub enum Error {
     /// Protobuf framing or message-type problems (message indexes).
     #[error(transparent)]
     Protobuf(#[from] ProtobufError),
+    /// A data-contract rule refused the message; [`crate::rules::RuleFailure::action`] says
+    /// whether to route it to a dead-letter topic.
+    #[error("{0}")]
+    Rule(Box<RuleFailure>),
     /// A serializer or client configuration that cannot work.
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -51,6 +56,14 @@ impl Error {
     pub fn error_code(&self) -> Option<i32> {
         match self {
             Error::Registry { error_code, .. } => *error_code,
+            _ => None,
+        }
+    }
+
+    /// The rule failure, when a data-contract rule refused the message.
+    pub fn rule_failure(&self) -> Option<&RuleFailure> {
+        match self {
+            Error::Rule(f) => Some(f),
             _ => None,
         }
     }

@@ -1,26 +1,43 @@
 //! JSON Schema: serializer and deserializer for serde types, validating against the registered
 //! schema when asked (Confluent's `json.fail.invalid.schema`), with compiled validators cached per id.
 
-use std::marker::PhantomData;
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
-use jsonschema::Validator;
+use async_trait::async_trait;
+
+use jsonschema::{Retrieve, Uri, Validator};
 use quick_cache::sync::Cache;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::RegistryClient;
-use crate::config::{Encoded, Framing, SchemaIdHeader, SchemaSelection, SerializerConfig, select};
+use crate::client::{RegistryClient, resolve_named_references};
+use crate::config::{Framing, SchemaIdHeader, Selected, SerializerConfig};
 use crate::error::{Error, Result};
 use crate::hot::HotMap;
-use crate::schema::{Schema, SchemaType};
+use crate::rules::{Phase, RuleContext, Rules};
+use crate::schema::{RegisteredSchema, Schema, SchemaType};
+use crate::ser::{Encode, Format, Serializer};
 use crate::strategy::record_name;
 use crate::wire::{self, SchemaGuid, SchemaRef};
 
 const CACHE_CAPACITY: usize = 1000;
 
 fn compile(schema: &Schema) -> Result<Validator> {
+    compile_with(schema, Vec::new())
+}
+
+/// Compiles `schema`, resolving its `$ref`s to schemas registered under other subjects (fetched
+/// through `client`, transitively, with the reference depth bound of every format).
+async fn compile_referencing(client: &dyn RegistryClient, schema: &Schema) -> Result<Validator> {
+    if schema.references.is_empty() {
+        return compile(schema);
+    }
+    let deps = resolve_named_references(client, schema).await?;
+    compile_with(schema, deps)
+}
+
+fn compile_with(schema: &Schema, deps: Vec<(String, String)>) -> Result<Validator> {
     if schema.schema_type != SchemaType::Json {
         return Err(Error::Schema(format!(
             "expected a JSON schema, got {:?}",
@@ -29,7 +46,41 @@ fn compile(schema: &Schema) -> Result<Validator> {
     }
     let v: serde_json::Value = serde_json::from_str(&schema.schema)
         .map_err(|e| Error::Schema(format!("schema is not JSON: {e}")))?;
-    jsonschema::validator_for(&v).map_err(|e| Error::Schema(e.to_string()))
+    let mut by_name = HashMap::with_capacity(deps.len());
+    for (name, text) in deps {
+        let dep: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::Schema(format!("referenced schema {name} is not JSON: {e}")))?;
+        by_name.insert(name, dep);
+    }
+    jsonschema::options()
+        .with_retriever(References(by_name))
+        .build(&v)
+        .map_err(|e| Error::Schema(e.to_string()))
+}
+
+/// Answers `$ref`s with the referenced subjects' schemas, by the reference's `name`: as written
+/// (an absolute URL) or resolved against the root schema's base (a relative name).
+struct References(HashMap<String, serde_json::Value>);
+
+impl Retrieve for References {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> std::result::Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let text = uri.as_str();
+        let found = self.0.get(text).or_else(|| {
+            self.0
+                .iter()
+                .find(|(name, _)| {
+                    text.strip_suffix(name.as_str())
+                        .is_some_and(|base| base.ends_with('/'))
+                })
+                .map(|(_, v)| v)
+        });
+        found.cloned().ok_or_else(|| {
+            format!("$ref {text} is not among the schema's references (no network fetch)").into()
+        })
+    }
 }
 
 fn check(validator: &Validator, value: &serde_json::Value) -> Result<()> {
@@ -38,43 +89,18 @@ fn check(validator: &Validator, value: &serde_json::Value) -> Result<()> {
         .map_err(|e| Error::Validation(format!("{e} at {}", e.instance_path())))
 }
 
-/// Encodes values of `T` as Confluent-framed JSON text.
-pub struct JsonSerializer<T: ?Sized> {
-    inner: Arc<JsonSerInner>,
-    _t: PhantomData<fn(&T)>,
-}
+/// Encodes values of `T` as Confluent-framed JSON text (see [`Serializer`]).
+pub type JsonSerializer<T> = Serializer<JsonFormat, T>;
 
-impl<T: ?Sized> Clone for JsonSerializer<T> {
-    fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-            _t: PhantomData,
-        }
-    }
-}
-
-pub(crate) struct JsonSerInner {
-    client: Arc<dyn RegistryClient>,
+/// The JSON Schema format of [`JsonSerializer`]: the schema and, with validation on, compiled
+/// validators per schema id.
+pub struct JsonFormat {
     own: Schema,
     record_name: Option<String>,
-    config: SerializerConfig,
-    targets: HotMap<String, JsonTarget>,
     validators: Cache<i32, Arc<Validator>>,
 }
 
-pub(crate) struct JsonTarget {
-    framing: Framing,
-    validator: Option<Arc<Validator>>,
-    expires: Option<Instant>,
-}
-
-impl crate::hot::Expiring for JsonTarget {
-    fn expires(&self) -> Option<Instant> {
-        self.expires
-    }
-}
-
-impl<T: Serialize + ?Sized> JsonSerializer<T> {
+impl<T: Serialize + ?Sized> Serializer<JsonFormat, T> {
     /// A serializer for `schema` (a JSON Schema); `config.validate` turns on validation.
     pub fn new(
         client: Arc<dyn RegistryClient>,
@@ -86,124 +112,87 @@ impl<T: Serialize + ?Sized> JsonSerializer<T> {
         } else if schema.schema_type != SchemaType::Json {
             return Err(Error::Schema("JsonSerializer needs a JSON schema".into()));
         }
-        Ok(Self {
-            inner: Arc::new(JsonSerInner {
-                client,
-                record_name: record_name(&schema),
-                own: schema,
-                config,
-                targets: HotMap::new(CACHE_CAPACITY),
-                validators: Cache::new(CACHE_CAPACITY),
-            }),
-            _t: PhantomData,
-        })
-    }
-
-    /// Encodes `value` for `topic` into a new buffer.
-    pub async fn serialize(&self, topic: &str, value: &T) -> Result<Encoded> {
-        let mut payload = Vec::with_capacity(64);
-        let header = self.serialize_into(topic, value, &mut payload).await?;
-        Ok(Encoded { payload, header })
-    }
-
-    /// Appends the framed JSON of `value` to `out`; returns the header to attach in header form.
-    pub async fn serialize_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Result<Option<SchemaIdHeader>> {
-        if let Some(r) = self.serialize_cached_into(topic, value, out) {
-            return r;
-        }
-        let t = Box::pin(self.inner.prepare(topic)).await?;
-        encode(&t, value, out)
-    }
-
-    /// Runs the registry step for `topic` now.
-    pub async fn prepare(&self, topic: &str) -> Result<()> {
-        self.inner.prepare(topic).await.map(drop)
-    }
-
-    /// The cache-only path: `None` when `topic` has not been prepared.
-    pub fn serialize_cached_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Option<Result<Option<SchemaIdHeader>>> {
-        self.inner
-            .targets
-            .with_fresh(topic, |t| encode(t, value, out))
-    }
-
-    pub(crate) fn shared(&self) -> Arc<JsonSerInner> {
-        self.inner.clone()
-    }
-}
-
-fn encode<T: Serialize + ?Sized>(
-    t: &JsonTarget,
-    value: &T,
-    out: &mut Vec<u8>,
-) -> Result<Option<SchemaIdHeader>> {
-    let start = out.len();
-    let header = t.framing.start(out);
-    let res = match &t.validator {
-        Some(v) => serde_json::to_value(value)
-            .map_err(|e| Error::Serialize(e.to_string()))
-            .and_then(|json| {
-                check(v, &json)?;
-                serde_json::to_writer(&mut *out, &json).map_err(|e| Error::Serialize(e.to_string()))
-            }),
-        None => {
-            serde_json::to_writer(&mut *out, value).map_err(|e| Error::Serialize(e.to_string()))
-        }
-    };
-    match res {
-        Ok(()) => Ok(header),
-        Err(e) => {
-            out.truncate(start);
-            Err(e)
-        }
-    }
-}
-
-impl JsonSerInner {
-    pub(crate) async fn prepare(&self, topic: &str) -> Result<Arc<JsonTarget>> {
-        let subject =
-            self.config
-                .strategy
-                .subject(topic, self.config.is_key, self.record_name.as_deref())?;
-        let sel = select(&*self.client, &self.config, &subject, &self.own).await?;
-        let validator = if self.config.validate {
-            let schema = if sel.is_own {
-                &self.own
-            } else {
-                &sel.registered.schema
-            };
-            let key = sel.registered.id.map(|i| i.0).unwrap_or(-1);
-            Some(
-                self.validators
-                    .get_or_insert_with(&key, || compile(schema).map(Arc::new))?,
-            )
-        } else {
-            None
+        let format = JsonFormat {
+            record_name: record_name(&schema),
+            own: schema,
+            validators: Cache::new(CACHE_CAPACITY),
         };
-        let expires = matches!(self.config.selection, SchemaSelection::UseLatest { .. })
-            .then(|| Instant::now() + self.config.latest_ttl);
-        let t = Arc::new(JsonTarget {
-            framing: sel.framing,
-            validator,
-            expires,
-        });
-        self.targets.insert(topic.to_owned(), t.clone());
-        Ok(t)
+        Ok(Self::from_format(client, format, config))
+    }
+}
+
+#[async_trait]
+impl Format for JsonFormat {
+    type Framing = Framing;
+    type Header = SchemaIdHeader;
+    /// the validator, with validation on
+    type State = Option<Arc<Validator>>;
+
+    fn record_name(&self) -> Option<&str> {
+        self.record_name.as_deref()
+    }
+
+    async fn own<'a>(
+        &'a self,
+        _client: &'a dyn RegistryClient,
+        _config: &'a SerializerConfig,
+    ) -> Result<&'a Schema> {
+        Ok(&self.own)
+    }
+
+    async fn prepare(
+        &self,
+        client: &dyn RegistryClient,
+        config: &SerializerConfig,
+        _subject: &str,
+        own: &Schema,
+        sel: &Selected,
+    ) -> Result<(Framing, Self::State)> {
+        if !config.validate {
+            return Ok((sel.framing, None));
+        }
+        let schema = if sel.is_own {
+            own
+        } else {
+            &sel.registered.schema
+        };
+        let key = sel.registered.id.map(|i| i.0).unwrap_or(-1);
+        let v = self
+            .validators
+            .get_or_insert_async(&key, async {
+                compile_referencing(client, schema).await.map(Arc::new)
+            })
+            .await?;
+        Ok((sel.framing, Some(v)))
+    }
+
+    #[inline]
+    fn start(framing: &Framing, out: &mut Vec<u8>) -> Option<SchemaIdHeader> {
+        framing.start(out)
+    }
+}
+
+impl<T: Serialize + ?Sized> Encode<T> for JsonFormat {
+    fn encode(&self, validator: &Self::State, value: &T, out: &mut Vec<u8>) -> Result<()> {
+        let ser = |e: serde_json::Error| Error::Serialize(e.to_string());
+        match validator {
+            Some(v) => {
+                let json = serde_json::to_value(value).map_err(ser)?;
+                check(v, &json)?;
+                serde_json::to_writer(&mut *out, &json).map_err(ser)
+            }
+            None => serde_json::to_writer(&mut *out, value).map_err(ser),
+        }
+    }
+
+    fn rule_view(&self, value: &T) -> Result<serde_json::Value> {
+        serde_json::to_value(value).map_err(|e| Error::Serialize(e.to_string()))
     }
 }
 
 /// Decodes Confluent-framed JSON; with validation on, each writer schema is fetched once and its
-/// compiled validator cached. Without validation no registry call is made at all.
+/// compiled validator (and READ rules) cached. Without validation no registry call is made at
+/// all, so no rules run either.
 #[derive(Clone)]
 pub struct JsonDeserializer {
     inner: Arc<JsonDeInner>,
@@ -212,10 +201,27 @@ pub struct JsonDeserializer {
 struct JsonDeInner {
     client: Arc<dyn RegistryClient>,
     validate: bool,
-    by_id: Cache<i32, Arc<Validator>>,
-    by_guid: Cache<SchemaGuid, Arc<Validator>>,
-    hot_id: HotMap<i32, Validator>,
-    hot_guid: HotMap<SchemaGuid, Validator>,
+    by_id: Cache<i32, Arc<JsonWriter>>,
+    by_guid: Cache<SchemaGuid, Arc<JsonWriter>>,
+    hot_id: HotMap<i32, JsonWriter>,
+    hot_guid: HotMap<SchemaGuid, JsonWriter>,
+}
+
+/// A writer schema as the validating deserializer uses it.
+pub(crate) struct JsonWriter {
+    validator: Validator,
+    /// its READ domain rules
+    rules: Option<Arc<Rules>>,
+}
+
+impl JsonWriter {
+    async fn load(client: &dyn RegistryClient, registered: &RegisteredSchema) -> Result<Arc<Self>> {
+        let subject = registered.subject.as_deref().unwrap_or("");
+        Ok(Arc::new(JsonWriter {
+            validator: compile_referencing(client, &registered.schema).await?,
+            rules: Rules::for_phase(&registered.schema, subject, Phase::Read)?,
+        }))
+    }
 }
 
 impl JsonDeserializer {
@@ -271,7 +277,7 @@ impl JsonDeserializer {
     pub(crate) fn with_cached<R>(
         &self,
         r: SchemaRef,
-        f: impl FnOnce(&Validator) -> R,
+        f: impl FnOnce(&JsonWriter) -> R,
     ) -> Option<R> {
         match r {
             SchemaRef::Id(id) => self.inner.hot_id.with(&id.0, f),
@@ -279,14 +285,15 @@ impl JsonDeserializer {
         }
     }
 
-    pub(crate) async fn validator(&self, r: SchemaRef) -> Result<Arc<Validator>> {
+    pub(crate) async fn validator(&self, r: SchemaRef) -> Result<Arc<JsonWriter>> {
         let inner = &*self.inner;
         match r {
             SchemaRef::Id(id) => {
                 let v = inner
                     .by_id
                     .get_or_insert_async(&id.0, async {
-                        compile(&inner.client.schema_by_id(id).await?.schema).map(Arc::new)
+                        let s = inner.client.schema_by_id(id).await?;
+                        JsonWriter::load(&*inner.client, &s).await
                     })
                     .await?;
                 inner.hot_id.insert(id.0, v.clone());
@@ -296,7 +303,8 @@ impl JsonDeserializer {
                 let v = inner
                     .by_guid
                     .get_or_insert_async(&g, async {
-                        compile(&inner.client.schema_by_guid(g).await?.schema).map(Arc::new)
+                        let s = inner.client.schema_by_guid(g).await?;
+                        JsonWriter::load(&*inner.client, &s).await
                     })
                     .await?;
                 inner.hot_guid.insert(g, v.clone());
@@ -307,14 +315,21 @@ impl JsonDeserializer {
 }
 
 pub(crate) fn decode_with<T: DeserializeOwned>(
-    validator: Option<&Validator>,
+    writer: Option<&JsonWriter>,
     payload: &[u8],
 ) -> Result<T> {
     let de = |e: serde_json::Error| Error::Deserialize(e.to_string());
-    match validator {
-        Some(v) => {
+    match writer {
+        Some(w) => {
             let json: serde_json::Value = serde_json::from_slice(payload).map_err(de)?;
-            check(v, &json)?;
+            check(&w.validator, &json)?;
+            if let Some(rules) = &w.rules {
+                let cx = RuleContext {
+                    topic: "",
+                    is_key: false,
+                };
+                rules.run(&cx, || Ok(json.clone()))?;
+            }
             serde_json::from_value(json).map_err(de)
         }
         None => serde_json::from_slice(payload).map_err(de),

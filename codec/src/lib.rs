@@ -8,11 +8,14 @@
 //! | [`wire`] | the framing: `0x00` + 4-byte id, Confluent 8's `0x01` + GUID, and the header form |
 //! | [`client`] | [`RegistryClient`] trait, [`HttpClient`], [`CachedClient`], [`MockClient`] for tests |
 //! | [`strategy`] | subject name strategies (TopicName, RecordName, TopicRecordName) |
-//! | [`config`] | serializer settings: auto-register, use latest, fixed id, lookup only, normalize |
+//! | [`config`] | serializer settings: auto-register, use latest (with metadata), fixed id, lookup only, normalize |
+//! | [`Serializer`] | the one serializer over every format: per-topic registry step, cache, framing, WRITE rules |
 //! | [`avro`] | [`AvroSerializer`] / [`AvroDeserializer`] on `serde_avro_fast`, reader-schema resolution |
-//! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation |
+//! | [`json`] | [`JsonSerializer`] / [`JsonDeserializer`] with optional JSON Schema validation (`$ref`s to other subjects' schemas resolved through the schema's `references`, never fetched from the network) |
 //! | [`protobuf`] | [`ProtobufSerializer`], [`ProtobufDeserializer`] (generated types), [`DynamicProtobufDeserializer`]; message indexes |
 //! | [`blocking`] | [`Blocking`]: the same codecs for synchronous code, safe on any thread |
+//! | `derive` | `Schema::avro_of::<T>()`, `Schema::json_of::<T>()`: schemas from Rust types (feature `derive`) |
+//! | [`rules`] | data-contract rules: which of a schema's rules run, CEL / CEL_FIELD conditions, actions |
 //!
 //! # Producing and consuming Avro
 //!
@@ -148,6 +151,55 @@
 //! | encode | 2,398 | 2,689 (1.12×) | 2,751 (1.15×) | 12,598 |
 //! | decode into a struct | 2,989 | 3,375 (1.13×) | 3,468 (1.16×) | 12,097 (with `from_value`) |
 //!
+//! # Data-contract rules
+//!
+//! A schema registered with a `ruleSet` is enforced as Confluent's serializers enforce it: the
+//! serializer runs the domain rules of the schema its registry step selected (the register or
+//! lookup answer, latest, latest with metadata, or the fixed id) in mode `WRITE` before encoding;
+//! the deserializer runs the writer schema's rules in mode `READ` (in reverse order) after
+//! decoding. Kind `CONDITION` with type `CEL` (`message` is the record) or `CEL_FIELD` (per
+//! primitive field selected by tags: `value`, `name`, `fullName`, `typeName`, `tags`, `message`),
+//! an optional `guard ;` prefix, modes `WRITE`/`READ`/`WRITEREAD`, `onSuccess`/`onFailure`
+//! `NONE`/`ERROR`/`DLQ` (and `"write,read"` pairs), `disabled` and `enableAt` are supported. A
+//! refused message is [`Error::Rule`] with a [`RuleFailure`] whose [`RuleAction::Dlq`] names the
+//! dead-letter topic for the caller to route to (this crate has no Kafka producer).
+//!
+//! ```
+//! # use std::sync::Arc;
+//! # use codec::{AvroSerializer, MockClient, Rule, RuleSet, Schema, SchemaSelection, SerializerConfig};
+//! # use codec::client::RegistryClient;
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let registry = Arc::new(MockClient::new());
+//! let rules = RuleSet::domain(vec![Rule::cel_condition("positive", "WRITE", "message.qty > 0")]);
+//! let schema = Schema::avro(r#"{"type":"record","name":"R","fields":[{"name":"qty","type":"int"}]}"#);
+//! registry.register("t-value", &schema.clone().with_rule_set(rules), false).await?;
+//! #[derive(serde::Serialize)]
+//! struct R { qty: i32 }
+//! let cfg = SerializerConfig::value().selection(SchemaSelection::UseLatest { strict: false });
+//! let ser = AvroSerializer::<R>::new(registry, schema, cfg)?;
+//! assert!(ser.serialize("t", &R { qty: 1 }).await.is_ok());
+//! let refused = ser.serialize("t", &R { qty: 0 }).await.unwrap_err();
+//! assert_eq!(refused.rule_failure().unwrap().rule, "positive");
+//! # Ok::<(), codec::Error>(())
+//! # }).unwrap();
+//! ```
+//!
+//! Not executed (a rule of these kinds that should run fails, and its `onFailure` decides):
+//! `TRANSFORM` rules (CEL or CEL_FIELD), migration rules (JSONata), encoding rules and field
+//! encryption, custom executors; rules on Protobuf messages. Differences from Confluent's
+//! clients: rules run for auto-registered schemas too (as in Java, not Python); a `DLQ` on success
+//! does nothing; CEL has the standard functions plus `matches`, but not Confluent's `isEmail`
+//! and friends or timestamps; deserializers do not know the topic (`RuleFailure::topic` is
+//! empty), and the JSON deserializer runs rules only with validation on (it fetches no schema
+//! otherwise). Bounds: expressions of at most [`rules::MAX_EXPR_LEN`] bytes, 96 nesting levels,
+//! [`rules::MAX_RULES`] rules per phase; CEL has no loops, but the `cel` crate has no cost or time
+//! limit, so nested comprehensions over large lists are the one cost a rule author controls.
+//!
+//! Cost: a schema without rules pays one branch per message. With one CEL condition the message
+//! is converted once (to JSON, then to CEL values) and evaluated: `cargo bench -p codec` measured
+//! about 3.5 µs per encode and 4.1 µs per decode of its 10-field record (wall clock, against
+//! 0.22 µs and 0.31 µs without the rule in the same run).
+//!
 //! # Errors
 //!
 //! Everything returns [`Error`]; registry failures keep Confluent's `error_code`
@@ -155,32 +207,52 @@
 //!
 //! # Cargo features
 //!
-//! `native-tls` or `rustls` for `https://` registries (off by default); `kafka-examples` builds the
-//! rdkafka producer and consumer examples (the library never depends on a Kafka client).
+//! `derive` (off by default) adds `Schema::avro_of` and `AvroSerializer::for_type` for types
+//! deriving `BuildSchema` (`serde_avro_derive`; use `#[derive(codec::BuildSchema)]` with
+//! `use codec::serde_avro_derive;` in scope), and `Schema::json_of` / `JsonSerializer::for_type`
+//! for types deriving `JsonSchema` (`schemars`, draft-07; `use codec::schemars;` in scope). `rules` (on by default) evaluates CEL rules through the `cel` crate; without it a rule that
+//! should run fails closed. `native-tls` or `rustls` for `https://` registries (off by default);
+//! `kafka-examples` builds the rdkafka producer and consumer examples (the library never depends
+//! on a Kafka client).
 
 pub mod avro;
 pub mod blocking;
 pub mod client;
 pub mod config;
+#[cfg(feature = "derive")]
+mod derive;
 pub mod error;
 mod generic;
 mod hot;
 pub mod json;
 pub mod protobuf;
+pub mod rules;
 pub mod schema;
+mod ser;
 pub mod strategy;
 pub mod wire;
 
-pub use avro::{AvroDeserializer, AvroSerializer};
+pub use avro::{AvroDeserializer, AvroFormat, AvroSerializer};
 pub use blocking::{Blocking, TopicSerializer};
-pub use client::{CachedClient, HttpClient, HttpClientConfig, MockClient, RegistryClient};
+pub use client::{
+    CachedClient, CompatibilityReport, HttpClient, HttpClientConfig, MockClient, RegistryClient,
+    check_compatible,
+};
 pub use config::{Encoded, IdPlacement, SchemaIdHeader, SchemaSelection, SerializerConfig};
+#[cfg(feature = "derive")]
+pub use derive::{BuildSchema, JsonSchema, check_compatible_type};
 pub use error::{Error, Result};
-pub use json::{JsonDeserializer, JsonSerializer};
+pub use json::{JsonDeserializer, JsonFormat, JsonSerializer};
 pub use protobuf::{
     DynamicProtobufDeserializer, ProtobufDeserializer, ProtobufEncoded, ProtobufError,
-    ProtobufSchemaIdHeader, ProtobufSerializer,
+    ProtobufFormat, ProtobufSchemaIdHeader, ProtobufSerializer,
 };
+pub use rules::{Metadata, Rule, RuleAction, RuleFailure, RuleSet};
 pub use schema::{RegisteredSchema, Schema, SchemaReference, SchemaType};
+#[cfg(feature = "derive")]
+pub use schemars;
+pub use ser::Serializer;
+#[cfg(feature = "derive")]
+pub use serde_avro_derive;
 pub use strategy::{ReferenceSubjectNameStrategy, SubjectNameStrategy};
 pub use wire::{SchemaGuid, SchemaId, SchemaRef};

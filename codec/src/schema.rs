@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::rules::{Metadata, RuleSet};
 use crate::wire::{SchemaGuid, SchemaId};
 
 /// `schemaType`: omitted (or `AVRO`) means Avro.
@@ -40,6 +41,12 @@ pub struct Schema {
     /// references to schemas under other subjects
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<SchemaReference>,
+    /// `metadata` (data contracts): tags and properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// `ruleSet` (data contracts): the rules serializers and deserializers run
+    #[serde(rename = "ruleSet", default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<RuleSet>,
 }
 
 impl Schema {
@@ -49,6 +56,8 @@ impl Schema {
             schema_type: SchemaType::Avro,
             schema: text.into(),
             references: Vec::new(),
+            metadata: None,
+            rule_set: None,
         }
     }
 
@@ -58,6 +67,8 @@ impl Schema {
             schema_type: SchemaType::Json,
             schema: text.into(),
             references: Vec::new(),
+            metadata: None,
+            rule_set: None,
         }
     }
 
@@ -67,7 +78,21 @@ impl Schema {
             schema_type: SchemaType::Protobuf,
             schema: text.into(),
             references: Vec::new(),
+            metadata: None,
+            rule_set: None,
         }
+    }
+
+    /// Sets the rule set registered with the schema.
+    pub fn with_rule_set(mut self, rules: RuleSet) -> Self {
+        self.rule_set = Some(rules);
+        self
+    }
+
+    /// Sets the metadata registered with the schema.
+    pub fn with_metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata = Some(metadata);
+        self
     }
 
     /// Adds a reference.
@@ -110,6 +135,10 @@ pub(crate) struct SchemaResponse {
     pub schema: Option<String>,
     #[serde(default)]
     pub references: Option<Vec<SchemaReference>>,
+    #[serde(default)]
+    pub metadata: Option<Metadata>,
+    #[serde(rename = "ruleSet", default)]
+    pub rule_set: Option<RuleSet>,
 }
 
 impl SchemaResponse {
@@ -120,12 +149,16 @@ impl SchemaResponse {
                 schema_type: self.schema_type.unwrap_or_default(),
                 schema: text,
                 references: self.references.unwrap_or_default(),
+                metadata: self.metadata,
+                rule_set: self.rule_set,
             },
             (None, Some(f)) => f.clone(),
             (None, None) => Schema {
                 schema_type: self.schema_type.unwrap_or_default(),
                 schema: String::new(),
                 references: self.references.unwrap_or_default(),
+                metadata: self.metadata,
+                rule_set: self.rule_set,
             },
         };
         RegisteredSchema {

@@ -207,6 +207,23 @@ impl<C: RegistryClient> RegistryClient for CachedClient<C> {
         Ok(e)
     }
 
+    async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<super::CompatibilityReport> {
+        self.inner.test_compatibility(subject, schema).await
+    }
+
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Entry> {
+        // not cached here: serializers keep the answer per topic for their `latest_ttl`
+        self.inner.latest_with_metadata(subject, properties).await
+    }
+
     async fn schema_by_id_formatted(&self, id: SchemaId, format: &str) -> Result<Entry> {
         if format.is_empty() {
             return self.schema_by_id(id).await;

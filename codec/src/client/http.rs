@@ -370,6 +370,44 @@ impl RegistryClient for HttpClient {
         self.get_schema(&version_path(subject, version), None).await
     }
 
+    async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<super::CompatibilityReport> {
+        let path = format!(
+            "/compatibility/subjects/{}/versions/latest?verbose=true",
+            encode_path_segment(subject)
+        );
+        let req = serde_json::to_vec(schema).map_err(|e| Error::Serialize(e.to_string()))?;
+        let body = self.call(Method::POST, &path, Some(req)).await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| Error::Transport(format!("unexpected registry answer: {e}")))
+    }
+
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let mut path = format!(
+            "/subjects/{}/metadata?deleted=true",
+            encode_path_segment(subject)
+        );
+        for (k, v) in properties {
+            path.push_str(&format!(
+                "&key={}&value={}",
+                encode_path_segment(k),
+                encode_path_segment(v)
+            ));
+        }
+        let mut e = self.get_schema(&path, None).await?;
+        if e.subject.is_none() {
+            Arc::make_mut(&mut e).subject = Some(subject.to_owned());
+        }
+        Ok(e)
+    }
+
     async fn schema_by_id_formatted(
         &self,
         id: SchemaId,

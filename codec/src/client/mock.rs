@@ -133,7 +133,11 @@ impl MockClient {
 }
 
 fn same(a: &Schema, b: &Schema, normalize: bool) -> bool {
-    if a.schema_type != b.schema_type || a.references != b.references {
+    if a.schema_type != b.schema_type
+        || a.references != b.references
+        || a.metadata != b.metadata
+        || a.rule_set != b.rule_set
+    {
         return false;
     }
     if a.schema == b.schema {
@@ -247,6 +251,32 @@ impl RegistryClient for MockClient {
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
         self.enter(&self.calls.version).await;
         self.lookup_version(subject, version)
+    }
+
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Arc<RegisteredSchema>> {
+        self.enter(&self.calls.latest_version).await;
+        let st = self.state();
+        let Some(versions) = st.subjects.get(subject) else {
+            return Err(not_found(40401, format!("Subject '{subject}' not found.")));
+        };
+        let matches = |s: &Schema| {
+            s.metadata.as_ref().is_some_and(|m| {
+                properties
+                    .iter()
+                    .all(|(k, v)| m.properties.get(k) == Some(v))
+            })
+        };
+        for (i, id) in versions.iter().enumerate().rev() {
+            let s = &st.schemas[(*id - 1) as usize];
+            if matches(s) {
+                return Ok(Self::entry(*id, s, Some(subject), Some(i as i32 + 1)));
+            }
+        }
+        Err(not_found(40403, "Schema not found".into()))
     }
 
     async fn schema_by_id_formatted(

@@ -9,6 +9,7 @@ mod http;
 mod mock;
 mod tls;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -50,6 +51,33 @@ pub trait RegistryClient: Send + Sync + 'static {
     async fn latest_version(&self, subject: &str) -> Result<Arc<RegisteredSchema>>;
     /// `GET /subjects/{subject}/versions/{version}` (`-1` = latest)
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>>;
+
+    /// `GET /subjects/{subject}/metadata?key=…&value=…`: the newest version whose metadata
+    /// properties hold all of `properties`. The default says the client cannot.
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<Arc<RegisteredSchema>> {
+        let _ = (subject, properties);
+        Err(Error::Config(
+            "this registry client cannot select the latest version with metadata".into(),
+        ))
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions/latest?verbose=true`: the registry's
+    /// verdict on `schema` against the subject (at the subject's compatibility level). The
+    /// default says the client cannot.
+    async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<CompatibilityReport> {
+        let _ = (subject, schema);
+        Err(Error::Config(
+            "this registry client cannot test compatibility".into(),
+        ))
+    }
 
     /// `GET /schemas/ids/{id}?format={format}`: the schema in another form, e.g. `serialized` (a
     /// Protobuf schema as a base64 `FileDescriptorProto`). The default ignores `format`.
@@ -112,6 +140,20 @@ impl<C: RegistryClient + ?Sized> RegistryClient for Arc<C> {
     async fn version(&self, subject: &str, version: i32) -> Result<Arc<RegisteredSchema>> {
         (**self).version(subject, version).await
     }
+    async fn latest_with_metadata(
+        &self,
+        subject: &str,
+        properties: &BTreeMap<String, String>,
+    ) -> Result<Arc<RegisteredSchema>> {
+        (**self).latest_with_metadata(subject, properties).await
+    }
+    async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<CompatibilityReport> {
+        (**self).test_compatibility(subject, schema).await
+    }
     async fn schema_by_id_formatted(
         &self,
         id: SchemaId,
@@ -136,6 +178,45 @@ impl<C: RegistryClient + ?Sized> RegistryClient for Arc<C> {
     }
 }
 
+/// The registry's answer to a compatibility test.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+pub struct CompatibilityReport {
+    /// `is_compatible`
+    pub is_compatible: bool,
+    /// `messages`: why not (verbose answers), one line per incompatibility
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
+/// Tests `schema` against what `subject` holds, as the registry sees it (its level, its
+/// versions): the incompatibilities, empty when compatible or when the subject has no version
+/// yet. Use it in a test so an incompatible change fails before a deploy does.
+///
+/// ```no_run
+/// # async fn f() -> codec::Result<()> {
+/// use codec::{HttpClient, Schema, client::check_compatible};
+/// let registry = HttpClient::new("http://localhost:8081")?;
+/// let problems = check_compatible(&registry, "orders-value", &Schema::avro(r#""string""#)).await?;
+/// assert!(problems.is_empty(), "{problems:#?}");
+/// # Ok(()) }
+/// ```
+pub async fn check_compatible(
+    client: &dyn RegistryClient,
+    subject: &str,
+    schema: &Schema,
+) -> Result<Vec<String>> {
+    match client.test_compatibility(subject, schema).await {
+        Ok(r) if r.is_compatible => Ok(Vec::new()),
+        Ok(r) if r.messages.is_empty() => Ok(vec![format!(
+            "the registry found the schema incompatible with subject {subject}"
+        )]),
+        Ok(r) => Ok(r.messages),
+        // nothing registered yet: nothing to break
+        Err(e) if matches!(e.error_code(), Some(40401 | 40402)) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
 /// How deep references may nest before we call the graph hostile.
 pub(crate) const MAX_REFERENCE_DEPTH: usize = 32;
 
@@ -145,10 +226,23 @@ pub async fn resolve_references(
     client: &dyn RegistryClient,
     schema: &Schema,
 ) -> Result<Vec<String>> {
+    Ok(resolve_named_references(client, schema)
+        .await?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect())
+}
+
+/// [`resolve_references`] with the name each schema was referenced by (a JSON Schema `$ref`
+/// target, an Avro type name, a Protobuf import path).
+pub async fn resolve_named_references(
+    client: &dyn RegistryClient,
+    schema: &Schema,
+) -> Result<Vec<(String, String)>> {
     let mut seen = Vec::<(String, i32)>::new();
     let mut out = Vec::new();
-    // explicit stack instead of recursion: (schema, next reference index, depth)
-    let mut stack: Vec<(Arc<RegisteredSchema>, usize)> = Vec::new();
+    // explicit stack instead of recursion: (schema, the name it was referenced by, next index)
+    let mut stack: Vec<(Arc<RegisteredSchema>, String, usize)> = Vec::new();
     let root = Arc::new(RegisteredSchema {
         id: None,
         guid: None,
@@ -156,16 +250,16 @@ pub async fn resolve_references(
         version: None,
         schema: schema.clone(),
     });
-    stack.push((root, 0));
-    while let Some((current, idx)) = stack.pop() {
+    stack.push((root, String::new(), 0));
+    while let Some((current, name, idx)) = stack.pop() {
         let Some(r) = current.schema.references.get(idx) else {
             if stack.is_empty() {
                 break; // the root itself is not a dependency
             }
-            out.push(current.schema.schema.clone());
+            out.push((name, current.schema.schema.clone()));
             continue;
         };
-        stack.push((current.clone(), idx + 1));
+        stack.push((current.clone(), name, idx + 1));
         let key = (r.subject.clone(), r.version);
         if seen.contains(&key) {
             continue;
@@ -178,7 +272,7 @@ pub async fn resolve_references(
         }
         seen.push(key);
         let dep = client.version(&r.subject, r.version).await?;
-        stack.push((dep, 0));
+        stack.push((dep, r.name.clone(), 0));
     }
     Ok(out)
 }

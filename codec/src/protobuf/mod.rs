@@ -78,7 +78,7 @@ mod serializer;
 
 pub use deserializer::{DynamicProtobufDeserializer, ProtobufDeserializer};
 pub use indexes::{IndexError, MessageIndexes};
-pub use serializer::{ProtobufEncoded, ProtobufSchemaIdHeader, ProtobufSerializer};
+pub use serializer::{ProtobufEncoded, ProtobufFormat, ProtobufSchemaIdHeader, ProtobufSerializer};
 
 /// What can be wrong with a Protobuf message beyond its framing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,9 +1,9 @@
 //! [`ProtobufSerializer`]: the registry step per topic (subject strategy, auto-register with
 //! references / lookup / latest / fixed id), then framing + message indexes + `prost` encoding.
 
-use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::sync::Arc;
+
+use async_trait::async_trait;
 
 use prost::Message;
 use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor, ReflectMessage};
@@ -13,13 +13,11 @@ use super::descriptors::{self, SERIALIZED_FORMAT};
 use super::indexes::MessageIndexes;
 use super::references::{bare_schema, schema_with_references};
 use crate::client::RegistryClient;
-use crate::config::{Framing, SchemaSelection, SerializerConfig, select};
+use crate::config::{Encoded, Framing, SchemaSelection, Selected, SerializerConfig};
 use crate::error::{Error, Result};
-use crate::hot::HotMap;
 use crate::schema::Schema;
+use crate::ser::{Encode, Format, Serializer};
 use crate::wire::SchemaId;
-
-const CACHE_CAPACITY: usize = 1000;
 
 /// The schema-id record header of the header form: `0x01` + GUID + message indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,38 +28,21 @@ pub struct ProtobufSchemaIdHeader {
     pub value: Arc<[u8]>,
 }
 
-/// An encoded message: the record payload and, in header form, the header to attach.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtobufEncoded {
-    /// record value (or key) bytes
-    pub payload: Vec<u8>,
-    /// the schema-id header (header form only)
-    pub header: Option<ProtobufSchemaIdHeader>,
-}
+/// An encoded Protobuf message: the record payload and, in header form, the header to attach.
+pub type ProtobufEncoded = Encoded<ProtobufSchemaIdHeader>;
 
-/// Encodes `prost` messages for Kafka: Confluent framing, message indexes, protobuf bytes.
+/// Encodes `prost` messages for Kafka: Confluent framing, message indexes, protobuf bytes (see
+/// [`Serializer`]).
 ///
 /// For generated types (`prost::Message + prost_reflect::ReflectMessage + Default`) use
 /// [`ProtobufSerializer::new`]; for [`prost_reflect::DynamicMessage`] (or any type, given its
 /// descriptor) use [`ProtobufSerializer::with_descriptor`]. The first message per topic does the
 /// registry step its [`SerializerConfig`] asks for; later ones are a cache hit plus the `prost`
 /// encode. Cheap to clone.
-pub struct ProtobufSerializer<T: ?Sized> {
-    inner: Arc<SerInner>,
-    _t: PhantomData<fn(&T)>,
-}
+pub type ProtobufSerializer<T> = Serializer<ProtobufFormat, T>;
 
-impl<T: ?Sized> Clone for ProtobufSerializer<T> {
-    fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-            _t: PhantomData,
-        }
-    }
-}
-
-struct SerInner {
-    client: Arc<dyn RegistryClient>,
+/// The Protobuf format of [`ProtobufSerializer`]: the message type and its file.
+pub struct ProtobufFormat {
     descriptor: MessageDescriptor,
     /// the message's path in its own file
     own_indexes: MessageIndexes,
@@ -71,44 +52,17 @@ struct SerInner {
     with_refs: OnceCell<Schema>,
     /// values carry their own descriptor (dynamic messages): check it per message
     check_type: bool,
-    config: SerializerConfig,
-    targets: HotMap<String, Target>,
-    /// The first topic prepared and its target, kept for good: most serializers write one
-    /// topic, and this answers them with one atomic load and a string compare (the map
-    /// answers other topics, and this one once its target has expired).
-    first: OnceLock<FirstTarget>,
 }
 
-struct FirstTarget {
-    topic: Box<str>,
-    target: Arc<Target>,
-}
-
-struct Target {
-    framing: PbFraming,
-    expires: Option<Instant>,
-}
-
-impl Target {
-    fn fresh(&self) -> bool {
-        self.expires.is_none_or(|at| Instant::now() < at)
-    }
-}
-
-enum PbFraming {
+#[doc(hidden)]
+pub enum PbFraming {
     /// magic, id and indexes, written before the payload
     Prefix(Box<[u8]>),
     /// everything in the header; the payload is bare
     Header(ProtobufSchemaIdHeader),
 }
 
-impl crate::hot::Expiring for Target {
-    fn expires(&self) -> Option<Instant> {
-        self.expires
-    }
-}
-
-impl<T: Message + ReflectMessage + Default> ProtobufSerializer<T> {
+impl<T: Message + ReflectMessage + Default> Serializer<ProtobufFormat, T> {
     /// A serializer for the generated type `T`, writing the file its descriptor belongs to.
     pub fn new(client: Arc<dyn RegistryClient>, config: SerializerConfig) -> Result<Self> {
         Ok(Self::build(
@@ -120,7 +74,7 @@ impl<T: Message + ReflectMessage + Default> ProtobufSerializer<T> {
     }
 }
 
-impl<T: Message + ReflectMessage> ProtobufSerializer<T> {
+impl<T: Message + ReflectMessage> Serializer<ProtobufFormat, T> {
     /// A serializer writing messages of type `descriptor` (each value's own descriptor must have
     /// the same full name; checked per message).
     pub fn with_descriptor(
@@ -138,150 +92,63 @@ impl<T: Message + ReflectMessage> ProtobufSerializer<T> {
         check_type: bool,
     ) -> Self {
         let file = descriptor.parent_file();
-        Self {
-            inner: Arc::new(SerInner {
-                client,
-                own_indexes: MessageIndexes::of(&descriptor),
-                bare: bare_schema(&file),
-                descriptor,
-                with_refs: OnceCell::new(),
-                check_type,
-                config,
-                targets: HotMap::new(CACHE_CAPACITY),
-                first: OnceLock::new(),
-            }),
-            _t: PhantomData,
-        }
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &SerializerConfig {
-        &self.inner.config
+        let format = ProtobufFormat {
+            own_indexes: MessageIndexes::of(&descriptor),
+            bare: bare_schema(&file),
+            descriptor,
+            with_refs: OnceCell::new(),
+            check_type,
+        };
+        Self::from_format(client, format, config)
     }
 
     /// The message type written.
     pub fn descriptor(&self) -> &MessageDescriptor {
-        &self.inner.descriptor
-    }
-
-    /// Encodes `value` for `topic` into a new buffer.
-    pub async fn serialize(&self, topic: &str, value: &T) -> Result<ProtobufEncoded> {
-        let mut payload = Vec::with_capacity(64);
-        let header = self.serialize_into(topic, value, &mut payload).await?;
-        Ok(ProtobufEncoded { payload, header })
-    }
-
-    /// Encodes a nullable value: `None` becomes a `null` Kafka record (no bytes, no registry call).
-    pub async fn serialize_nullable(
-        &self,
-        topic: &str,
-        value: Option<&T>,
-    ) -> Result<Option<ProtobufEncoded>> {
-        match value {
-            Some(v) => self.serialize(topic, v).await.map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// Appends the framed encoding of `value` to `out` (reuse `out` across messages). Returns the
-    /// header to attach in header form. On error `out` is left as it was.
-    pub async fn serialize_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Result<Option<ProtobufSchemaIdHeader>> {
-        if let Some(r) = self.serialize_cached_into(topic, value, out) {
-            return r;
-        }
-        let target = Box::pin(self.inner.prepare(topic)).await?;
-        self.inner.encode(&target, value, out)
-    }
-
-    /// Runs the registry step for `topic` now (e.g. at start-up), so the first message is fast.
-    pub async fn prepare(&self, topic: &str) -> Result<()> {
-        self.inner.prepare(topic).await.map(drop)
-    }
-
-    /// The cache-only path: `None` when `topic` has not been prepared (or its latest expired).
-    #[inline]
-    pub fn serialize_cached_into(
-        &self,
-        topic: &str,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Option<Result<Option<ProtobufSchemaIdHeader>>> {
-        let inner = &*self.inner;
-        if let Some(first) = inner.first.get()
-            && &*first.topic == topic
-            && first.target.fresh()
-        {
-            return Some(inner.encode(&first.target, value, out));
-        }
-        inner
-            .targets
-            .with_fresh(topic, |t| inner.encode(t, value, out))
+        &self.format().descriptor
     }
 }
 
-impl SerInner {
-    #[inline]
-    fn encode<T: Message + ReflectMessage>(
-        &self,
-        target: &Target,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Result<Option<ProtobufSchemaIdHeader>> {
-        if self.check_type {
-            let d = value.descriptor();
-            if d.full_name() != self.descriptor.full_name() {
-                return Err(Error::Serialize(format!(
-                    "value is a {}, this serializer writes {}",
-                    d.full_name(),
-                    self.descriptor.full_name()
-                )));
-            }
-        }
-        let start = out.len();
-        let header = match &target.framing {
-            PbFraming::Prefix(p) => {
-                out.extend_from_slice(p);
-                None
-            }
-            PbFraming::Header(h) => Some(h.clone()),
-        };
-        match value.encode(out) {
-            Ok(()) => Ok(header),
-            Err(e) => {
-                out.truncate(start);
-                Err(Error::Serialize(e.to_string()))
-            }
-        }
+#[async_trait]
+impl Format for ProtobufFormat {
+    type Framing = PbFraming;
+    type Header = ProtobufSchemaIdHeader;
+    type State = ();
+
+    fn record_name(&self) -> Option<&str> {
+        Some(self.descriptor.full_name())
     }
 
-    async fn prepare(&self, topic: &str) -> Result<Arc<Target>> {
-        let name = self.descriptor.full_name();
-        let subject = self
-            .config
-            .strategy
-            .subject(topic, self.config.is_key, Some(name))?;
-        let client = &*self.client;
-        let own = match self.config.selection {
+    async fn own<'a>(
+        &'a self,
+        client: &'a dyn RegistryClient,
+        config: &'a SerializerConfig,
+    ) -> Result<&'a Schema> {
+        match config.selection {
             SchemaSelection::AutoRegister | SchemaSelection::LookupOnly => {
                 self.with_refs
                     .get_or_try_init(|| {
-                        schema_with_references(client, self.descriptor.parent_file(), &self.config)
+                        schema_with_references(client, self.descriptor.parent_file(), config)
                     })
-                    .await?
+                    .await
             }
             // the registry step does not send our schema
-            SchemaSelection::UseLatest { .. } | SchemaSelection::UseId { .. } => &self.bare,
-        };
-        let sel = select(client, &self.config, &subject, own).await?;
+            _ => Ok(&self.bare),
+        }
+    }
+
+    async fn prepare(
+        &self,
+        client: &dyn RegistryClient,
+        config: &SerializerConfig,
+        subject: &str,
+        _own: &Schema,
+        sel: &Selected,
+    ) -> Result<(PbFraming, ())> {
         let indexes = if sel.is_own {
             self.own_indexes.clone()
         } else {
-            self.indexes_in(&sel.registered, &subject).await?
+            self.indexes_in(client, config, &sel.registered, subject)
+                .await?
         };
         let framing = match sel.framing {
             Framing::Prefix(p) => {
@@ -298,25 +165,57 @@ impl SerInner {
                 })
             }
         };
-        let expires = matches!(self.config.selection, SchemaSelection::UseLatest { .. })
-            .then(|| Instant::now() + self.config.latest_ttl);
-        let t = Arc::new(Target { framing, expires });
-        self.targets.insert(topic.to_owned(), t.clone());
-        let _ = self.first.set(FirstTarget {
-            topic: topic.into(),
-            target: t.clone(),
-        });
-        Ok(t)
+        Ok((framing, ()))
     }
 
+    #[inline]
+    fn start(framing: &PbFraming, out: &mut Vec<u8>) -> Option<ProtobufSchemaIdHeader> {
+        match framing {
+            PbFraming::Prefix(p) => {
+                out.extend_from_slice(p);
+                None
+            }
+            PbFraming::Header(h) => Some(h.clone()),
+        }
+    }
+}
+
+impl<T: Message + ReflectMessage> Encode<T> for ProtobufFormat {
+    #[inline]
+    fn encode(&self, _state: &(), value: &T, out: &mut Vec<u8>) -> Result<()> {
+        if self.check_type {
+            let d = value.descriptor();
+            if d.full_name() != self.descriptor.full_name() {
+                return Err(Error::Serialize(format!(
+                    "value is a {}, this serializer writes {}",
+                    d.full_name(),
+                    self.descriptor.full_name()
+                )));
+            }
+        }
+        value
+            .encode(out)
+            .map_err(|e| Error::Serialize(e.to_string()))
+    }
+
+    fn rule_view(&self, _value: &T) -> Result<serde_json::Value> {
+        Err(Error::Config(
+            "data-contract rules on Protobuf messages are not supported yet".into(),
+        ))
+    }
+}
+
+impl ProtobufFormat {
     /// The path of our message type in another registered schema (use-latest, use-id), found by
     /// full name as Confluent's Java serializer does.
     async fn indexes_in(
         &self,
+        client: &dyn RegistryClient,
+        config: &SerializerConfig,
         registered: &crate::schema::RegisteredSchema,
         subject: &str,
     ) -> Result<MessageIndexes> {
-        let id = match (&self.config.selection, registered.id) {
+        let id = match (&config.selection, registered.id) {
             (SchemaSelection::UseId { id, .. }, _) => *id,
             (_, Some(id)) => id,
             (_, None) => {
@@ -325,13 +224,10 @@ impl SerInner {
                 )));
             }
         };
-        let served = self
-            .client
-            .schema_by_id_formatted(id, SERIALIZED_FORMAT)
-            .await?;
+        let served = client.schema_by_id_formatted(id, SERIALIZED_FORMAT).await?;
         let what = schema_label(id);
         let bases = base_pools(&self.descriptor.parent_file());
-        let writer = descriptors::load(&*self.client, &served, &what, &bases).await?;
+        let writer = descriptors::load(client, &served, &what, &bases).await?;
         let name = self.descriptor.full_name();
         writer.indexes_of(name).cloned().ok_or_else(|| {
             Error::Schema(format!(
