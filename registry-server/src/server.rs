@@ -64,13 +64,28 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
         request_timeout: args.request_timeout(),
     };
     let api = api::router(state.clone(), limits);
-    // The UI is a router of its own in front of the API: `/ui` paths match there, every
-    // other request reaches the API as before, through none of the UI's layers.
     Ok(if args.ui {
-        crate::ui::router(state, limits).fallback_service(api)
+        with_ui(crate::ui::router(state, limits), api)
     } else {
         api
     })
+}
+
+/// The UI beside the API: `/ui` and `/ui/...` go to the UI's router, every other request
+/// straight to the API's after one prefix test: no UI route lookup, none of its layers.
+fn with_ui(ui: axum::Router, api: axum::Router) -> axum::Router {
+    use tower::ServiceExt as _;
+    axum::Router::new().fallback_service(tower::service_fn(
+        move |request: axum::extract::Request| {
+            let path = request.uri().path();
+            let target = if path == "/ui" || path.starts_with("/ui/") {
+                ui.clone()
+            } else {
+                api.clone()
+            };
+            target.oneshot(request)
+        },
+    ))
 }
 
 /// How many connections the server holds at once, and how long a client may take to send

@@ -11,7 +11,7 @@
 //!    principal that may read the subject) vs the same read with authentication off
 //!    (budget: within 20%, ≥ 0.80×), each against the bare handler too.
 //!
-//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects] [--auth]`
+//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects] [--auth] [--ui]`
 //! Client and servers share the machine's cores; the ratios compare like with like.
 
 use std::sync::Arc;
@@ -30,6 +30,8 @@ struct Options {
     skip_reads: bool,
     /// Also measure the by-id read with basic authentication on.
     auth: bool,
+    /// Measure the by-id read with the web UI served and with it off.
+    ui: bool,
     /// Register each schema under a subject of its own (no long version lists).
     fresh_subjects: bool,
     seconds: u64,
@@ -41,6 +43,7 @@ fn options() -> Options {
     let mut options = Options {
         skip_reads: false,
         auth: false,
+        ui: false,
         fresh_subjects: false,
         seconds: 5,
         registrations: 4_000,
@@ -58,6 +61,11 @@ fn options() -> Options {
             }
             "--auth" => {
                 options.auth = true;
+                i += 1;
+                continue;
+            }
+            "--ui" => {
+                options.ui = true;
                 i += 1;
                 continue;
             }
@@ -233,6 +241,43 @@ async fn reads(seconds: u64) {
     );
 }
 
+/// The by-id read from a server serving the web UI (the default) and from one with
+/// `--ui false`, same schema, three alternating rounds in one run: the UI's router sits in
+/// front of the API, and this shows what that costs the hottest read.
+async fn ui_reads(seconds: u64) {
+    let with_ui = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
+    let without_ui = spawn_app_with(Backend::Sqlite, |args| {
+        args.log = "error".into();
+        args.ui = false;
+    })
+    .await;
+    let schema = record("Bench", &[("a", r#""int""#), ("b", r#""string""#)]);
+    let id = with_ui.register_id("bench-value", &schema).await;
+    assert_eq!(without_ui.register_id("bench-value", &schema).await, id);
+    let path = format!("/schemas/ids/{id}");
+    let body = Bytes::from(with_ui.get(&path).await.text);
+    for round in 1..=3 {
+        let on = load(
+            format!("{}{path}", with_ui.base),
+            None,
+            body.clone(),
+            seconds,
+        )
+        .await;
+        let off = load(
+            format!("{}{path}", without_ui.base),
+            None,
+            body.clone(),
+            seconds,
+        )
+        .await;
+        println!(
+            "GET /schemas/ids/{{id}} round {round}: UI on {on:>9.0} req/s | UI off {off:>9.0} req/s | on/off {:.3}",
+            on / off
+        );
+    }
+}
+
 /// The by-id read with basic authentication on vs off, same schema, same run.
 async fn auth_reads(seconds: u64) {
     use base64::Engine as _;
@@ -348,6 +393,10 @@ async fn main() {
     }
     if options.auth {
         auth_reads(options.seconds).await;
+        return;
+    }
+    if options.ui {
+        ui_reads(options.seconds).await;
         return;
     }
     let sqlite = registrations(
