@@ -128,6 +128,8 @@ pub(crate) fn identity_key(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
+        // `-0` is the number 0 (the canonical text writes it so, and Jackson reads it so).
+        Value::Number(n) if n.as_f64() == Some(0.0) => out.push('0'),
         other => out.push_str(&other.to_string()),
     }
 }

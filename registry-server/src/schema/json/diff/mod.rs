@@ -325,7 +325,7 @@ impl<'m> Engine<'m> {
             (Kind::Unresolved(a), Kind::Unresolved(b)) if a != b => {
                 ctx.add(DiffType::TYPE_CHANGED);
             }
-            (Kind::Const(a), Kind::Const(b)) if a != b => {
+            (Kind::Const(a), Kind::Const(b)) if !same_value(a, b) => {
                 ctx.add_at("const", DiffType::ENUM_ARRAY_CHANGED);
             }
             (Kind::Enum(a), Kind::Enum(b)) => scalar::compare_enum(self, ctx, a, b),
@@ -369,3 +369,13 @@ static EMPTY: Node = Node {
         connect_type: None,
     },
 };
+
+/// Whether two JSON values are the same value as enum and const compare them (`-0` is 0).
+fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    let key = |v: &serde_json::Value| {
+        let mut key = String::new();
+        crate::schema::json::model::identity_key(v, &mut key);
+        key
+    };
+    a == b || key(a) == key(b)
+}

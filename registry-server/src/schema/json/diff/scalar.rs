@@ -232,4 +232,31 @@ mod tests {
         assert!(!half.is_multiple_of(ten));
         assert!(big.is_multiple_of(ten));
     }
+
+    /// `-0` is 0 in an enum or a const (found by the fuzzer: `{"enum":[-0,2]}` was not
+    /// compatible with its own canonical text, which writes `0`).
+    #[test]
+    fn minus_zero_is_zero_in_enums_and_consts() {
+        use crate::domain::SchemaType;
+        use crate::schema::{Labels, ParseOptions, ParsedSchema};
+        let labels = Labels {
+            reader: "new",
+            writer: "old",
+        };
+        for (a, b) in [
+            (
+                r#"{"enum":[-0,2,"3",null,{"a":[]}]}"#,
+                r#"{"enum":[0,2,"3",null,{"a":[]}]}"#,
+            ),
+            (r#"{"const":-0}"#, r#"{"const":0}"#),
+        ] {
+            let parse = |text| {
+                ParsedSchema::parse(SchemaType::Json, text, &[], ParseOptions::default())
+                    .expect("parses")
+            };
+            let (a, b) = (parse(a), parse(b));
+            assert!(ParsedSchema::incompatibilities(&a, &b, labels).is_empty());
+            assert!(ParsedSchema::incompatibilities(&b, &a, labels).is_empty());
+        }
+    }
 }
