@@ -199,6 +199,10 @@ pub fn read(bytes: &[u8]) -> Result<(MessageIndexes, &[u8]), IndexError> {
     let Ok(n) = usize::try_from(count) else {
         return Err(IndexError::NegativeCount(count));
     };
+    // A count of 0 written in more than one byte (`80 00`) still means the first message.
+    if n == 0 {
+        return Ok((MessageIndexes::FIRST, rest));
+    }
     // every index takes at least one byte
     let limit = MAX_MESSAGE_INDEXES.min(rest.len());
     if n > limit {
@@ -284,6 +288,9 @@ mod tests {
         assert_eq!(read(&[0]).unwrap().0.as_slice(), [0]);
         assert_eq!(read(&[2, 2]).unwrap().0.as_slice(), [1]);
         assert_eq!(read(&[4, 2, 4]).unwrap().0.as_slice(), [1, 2]);
+        // A zero count in two bytes (found by the property test) is still the first message.
+        let (ix, rest) = read(&[0x80, 0x00, 7]).unwrap();
+        assert_eq!((ix.as_slice(), rest), (&[0][..], &[7][..]));
     }
 
     #[test]
