@@ -16,6 +16,8 @@ pub mod jwt;
 pub mod postgres;
 pub mod process;
 pub mod protobuf_fixture;
+pub mod startup;
+pub mod wrk;
 
 pub use app::{Backend, TestApp, spawn_app};
 

@@ -16,6 +16,14 @@ impl ServerProcess {
     /// # Panics
     /// When the process does not become ready within 60 s.
     pub async fn start(binary: &str, database_url: &str) -> Self {
+        Self::start_with(binary, database_url, &[]).await
+    }
+
+    /// As [`ServerProcess::start`], with more arguments after `serve`'s own.
+    ///
+    /// # Panics
+    /// When the process does not become ready within 60 s.
+    pub async fn start_with(binary: &str, database_url: &str, extra: &[&str]) -> Self {
         // A port picked free can be taken by a concurrently starting server before this one
         // binds it: a process that exits before it is ready is started again on a new port.
         for _ in 0..3 {
@@ -28,6 +36,7 @@ impl ServerProcess {
                     "--database-url",
                     database_url,
                 ])
+                .args(extra)
                 .env("SR_LOG", "warn")
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
@@ -39,6 +48,12 @@ impl ServerProcess {
             }
         }
         panic!("server process exited before it was ready, three times");
+    }
+
+    /// The process id.
+    #[must_use]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGTERM, then the exit status (waiting at most `within`).

@@ -1,420 +1,667 @@
-//! Benchmarks, reported as ratios against a baseline measured in the same run.
+//! The server's benchmarks, measured from outside: the release server runs as its own
+//! process, a bare axum server answering the same bytes (`bench-bare`) as another, and `wrk`
+//! (one thread) drives both in alternating rounds of the same run. Figures are ratios
+//! against that baseline, or against another path of the same run.
 //!
-//! 1. `GET /schemas/ids/{id}` on the registry vs a bare axum handler answering the same
-//!    bytes (budget ≥ 0.8×), 32 keep-alive connections.
-//! 2. `POST /subjects/{s}` lookup of an existing schema vs the same bare handler with the
-//!    same request body (budget ≥ 0.5×).
-//! 3. Registration throughput, 8 concurrent clients, on SQLite and (when `TEST_DATABASE_URL`
-//!    is set; a fresh database is created from it) PostgreSQL (budgets 2,000/s and 1,000/s).
+//! 1. `GET /schemas/ids/{id}`, the lookup `POST /subjects/{s}`, registering an existing
+//!    schema and a compatibility check of a cached pair (32 connections).
+//! 2. Registering new schemas, 8 connections, each registration under a subject of its own,
+//!    on SQLite and (when `TEST_DATABASE_URL` is set; a fresh database is created from it)
+//!    PostgreSQL, with the durable default.
+//! 3. Start to ready and resident memory with 100,000 schemas (`--million`: also 1,000,000).
 //!
-//! 4. With `--auth`: `GET /schemas/ids/{id}` with HTTP Basic authentication on (a
-//!    principal that may read the subject) vs the same read with authentication off
-//!    (budget: within 20%, ≥ 0.80×), each against the bare handler too.
+//! `--auth` and `--ui` instead compare the by-id read with HTTP Basic authentication on and
+//! off, or with the web UI served and off.
 //!
-//! `cargo run --release -p registry-tests --bin bench -- [--seconds N] [--registrations N] [--skip-reads] [--fresh-subjects] [--auth] [--ui]`
-//! Client and servers share the machine's cores; the ratios compare like with like.
+//! `bench/run [--seconds N] [--rounds N] [--skip-reads] [--skip-writes] [--skip-startup] [--million] [--auth] [--ui]`
+//! (it installs `wrk`, builds the release binaries and runs this). Client and servers share
+//! the machine's cores; the ratios compare like with like.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
-use axum::routing::{get, post};
-use bytes::Bytes;
-use registry_tests::app::{Backend, record, spawn_app_with};
-use serde_json::json;
+use registry_tests::process::ServerProcess;
+use registry_tests::wrk::{self, Figures, Load, Scripts};
+use serde_json::{Value, json};
 
-const CONNECTIONS: usize = 32;
-const WRITERS: usize = 8;
+const READ_CONNECTIONS: u32 = 32;
+const WRITE_CONNECTIONS: u32 = 8;
 
 struct Options {
-    skip_reads: bool,
-    /// Also measure the by-id read with basic authentication on.
+    seconds: u32,
+    rounds: usize,
+    reads: bool,
+    writes: bool,
+    startup: bool,
+    million: bool,
     auth: bool,
-    /// Measure the by-id read with the web UI served and with it off.
     ui: bool,
-    /// Register each schema under a subject of its own (no long version lists).
-    fresh_subjects: bool,
-    seconds: u64,
-    registrations: usize,
     postgres: bool,
 }
 
 fn options() -> Options {
     let mut options = Options {
-        skip_reads: false,
+        seconds: 4,
+        rounds: 3,
+        reads: true,
+        writes: true,
+        startup: true,
+        million: false,
         auth: false,
         ui: false,
-        fresh_subjects: false,
-        seconds: 5,
-        registrations: 4_000,
         postgres: std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()),
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args.get(i + 1).cloned().unwrap_or_default();
-        match args[i].as_str() {
-            "--skip-reads" => {
-                options.skip_reads = true;
-                i += 1;
-                continue;
-            }
-            "--auth" => {
-                options.auth = true;
-                i += 1;
-                continue;
-            }
-            "--ui" => {
-                options.ui = true;
-                i += 1;
-                continue;
-            }
-            "--fresh-subjects" => {
-                options.fresh_subjects = true;
-                i += 1;
-                continue;
-            }
-            "--seconds" => options.seconds = value.parse().unwrap_or(options.seconds),
-            "--registrations" => {
-                options.registrations = value.parse().unwrap_or(options.registrations)
-            }
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => options.seconds = number(args.next(), options.seconds),
+            "--rounds" => options.rounds = number(args.next(), options.rounds),
+            "--skip-reads" => options.reads = false,
+            "--skip-writes" => options.writes = false,
+            "--skip-startup" => options.startup = false,
+            "--million" => options.million = true,
+            "--auth" => options.auth = true,
+            "--ui" => options.ui = true,
             other => eprintln!("ignoring unknown argument {other}"),
         }
-        i += 2;
     }
     options
 }
 
-/// Requests per second over `seconds`, `CONNECTIONS` concurrent loops, each response checked.
-async fn load(url: String, body: Option<String>, expected: Bytes, seconds: u64) -> f64 {
-    load_as(url, body, None, expected, seconds).await
+fn number<T: std::str::FromStr>(value: Option<String>, default: T) -> T {
+    value.and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// As [`load`], each request carrying `authorization` when given.
-async fn load_as(
-    url: String,
-    body: Option<String>,
-    authorization: Option<String>,
-    expected: Bytes,
-    seconds: u64,
-) -> f64 {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONNECTIONS)
-        .build()
-        .expect("client");
-    let done = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let (client, url, body, authorization, expected, done, stop) = (
-            client.clone(),
-            url.clone(),
-            body.clone(),
-            authorization.clone(),
-            expected.clone(),
-            Arc::clone(&done),
-            Arc::clone(&stop),
-        );
-        tasks.push(tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                let request = match &body {
-                    Some(body) => client
-                        .post(&url)
-                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                        .body(body.clone()),
-                    None => client.get(&url),
-                };
-                let request = match &authorization {
-                    Some(value) => request.header("Authorization", value),
-                    None => request,
-                };
-                let bytes = request
-                    .send()
-                    .await
-                    .expect("request")
-                    .bytes()
-                    .await
-                    .expect("body");
-                assert_eq!(bytes.len(), expected.len(), "the answer changed under load");
-                done.fetch_add(1, Ordering::Relaxed);
-            }
-        }));
-    }
-    // Warm up, then measure.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let start_count = done.load(Ordering::Relaxed);
-    let started = Instant::now();
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let count = done.load(Ordering::Relaxed) - start_count;
-    let elapsed = started.elapsed().as_secs_f64();
-    stop.store(true, Ordering::Relaxed);
-    for task in tasks {
-        let _ = task.await;
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let rate = count as f64 / elapsed;
-    rate
+/// A binary built beside this one.
+fn sibling(name: &str) -> anyhow::Result<String> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("no directory of the bench binary"))?;
+    Ok(dir.join(name).display().to_string())
 }
 
-/// A bare axum server answering `body` to GET and POST on `path`.
-async fn bare_server(path: &'static str, body: Bytes) -> String {
-    let app = axum::Router::new().route(
-        path,
-        get({
-            let body = body.clone();
-            move || async move {
-                (
-                    [("content-type", "application/vnd.schemaregistry.v1+json")],
-                    body,
-                )
-            }
+/// One row of the final table.
+struct Row {
+    what: String,
+    figure: String,
+    budget: &'static str,
+}
+
+/// The bare baseline process; killed on drop.
+struct Bare {
+    base: String,
+    child: Child,
+}
+
+impl Bare {
+    fn start(dir: &Path) -> anyhow::Result<Bare> {
+        use std::io::BufRead as _;
+        let mut child = Command::new(sibling("bench-bare")?)
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("no stdout of bench-bare"))?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        Ok(Bare {
+            base: format!("http://{}", line.trim()),
+            child,
         })
-        .merge(post(move || async move {
-            (
-                [("content-type", "application/vnd.schemaregistry.v1+json")],
-                body,
-            )
-        })),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    format!("http://{addr}")
-}
-
-async fn reads(seconds: u64) {
-    let app = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
-    let schema = record(
-        "Bench",
-        &[
-            ("a", r#""int""#),
-            ("b", r#""string""#),
-            ("c", r#"{"type":"array","items":"long"}"#),
-        ],
-    );
-    let id = app.register_id("bench-value", &schema).await;
-    let by_id_path = format!("/schemas/ids/{id}");
-    let ours = Bytes::from(app.get(&by_id_path).await.text);
-    let bare = bare_server("/schemas/ids/{id}", ours.clone()).await;
-
-    let baseline = load(format!("{bare}{by_id_path}"), None, ours.clone(), seconds).await;
-    let registry = load(
-        format!("{}{by_id_path}", app.base),
-        None,
-        ours.clone(),
-        seconds,
-    )
-    .await;
-    println!(
-        "GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.80)",
-        registry / baseline
-    );
-
-    let lookup_body = json!({ "schema": schema }).to_string();
-    let found = Bytes::from(
-        app.post("/subjects/bench-value", &json!({ "schema": schema }))
-            .await
-            .text,
-    );
-    let bare_lookup = bare_server("/subjects/{subject}", found.clone()).await;
-    let baseline = load(
-        format!("{bare_lookup}/subjects/bench-value"),
-        Some(lookup_body.clone()),
-        found.clone(),
-        seconds,
-    )
-    .await;
-    let registry = load(
-        format!("{}/subjects/bench-value", app.base),
-        Some(lookup_body),
-        found,
-        seconds,
-    )
-    .await;
-    println!(
-        "POST /subjects/{{s}} lookup bare axum {baseline:>9.0} req/s | registry {registry:>9.0} req/s | ratio {:.2} (budget ≥ 0.50)",
-        registry / baseline
-    );
-}
-
-/// The by-id read from a server serving the web UI (the default) and from one with
-/// `--ui false`, same schema, three alternating rounds in one run: the UI's router sits in
-/// front of the API, and this shows what that costs the hottest read.
-async fn ui_reads(seconds: u64) {
-    let with_ui = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
-    let without_ui = spawn_app_with(Backend::Sqlite, |args| {
-        args.log = "error".into();
-        args.ui = false;
-    })
-    .await;
-    let schema = record("Bench", &[("a", r#""int""#), ("b", r#""string""#)]);
-    let id = with_ui.register_id("bench-value", &schema).await;
-    assert_eq!(without_ui.register_id("bench-value", &schema).await, id);
-    let path = format!("/schemas/ids/{id}");
-    let body = Bytes::from(with_ui.get(&path).await.text);
-    for round in 1..=3 {
-        let on = load(
-            format!("{}{path}", with_ui.base),
-            None,
-            body.clone(),
-            seconds,
-        )
-        .await;
-        let off = load(
-            format!("{}{path}", without_ui.base),
-            None,
-            body.clone(),
-            seconds,
-        )
-        .await;
-        println!(
-            "GET /schemas/ids/{{id}} round {round}: UI on {on:>9.0} req/s | UI off {off:>9.0} req/s | on/off {:.3}",
-            on / off
-        );
     }
 }
 
-/// The by-id read with basic authentication on vs off, same schema, same run.
-async fn auth_reads(seconds: u64) {
-    use base64::Engine as _;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let authfile = dir.path().join("auth.toml");
-    let hash = registry_server::auth::argon2id_hash("bench-pw").expect("hash");
+impl Drop for Bare {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A request a read benchmark repeats: its path, and its body when it is a POST.
+struct Request {
+    name: &'static str,
+    path: String,
+    post: Option<Vec<u8>>,
+}
+
+/// `wrk` on one request against `base`: fails on any answer outside 2xx.
+fn drive(
+    base: &str,
+    request: &Request,
+    scripts: &Scripts,
+    headers: &[String],
+    connections: u32,
+    seconds: u32,
+) -> anyhow::Result<Figures> {
+    let url = format!("{base}{}", request.path);
+    let script = match &request.post {
+        Some(body) => Some(scripts.fixed_body(request.name, "POST", body)?),
+        None => None,
+    };
+    let figures = wrk::run(&Load {
+        url: &url,
+        connections,
+        seconds,
+        script: script.as_deref(),
+        headers: headers.to_vec(),
+    })?;
+    anyhow::ensure!(
+        figures.non_2xx == 0 && figures.socket_errors == 0 && figures.requests > 0,
+        "{} at {url}: {} answers outside 2xx, {} socket errors in {} requests",
+        request.name,
+        figures.non_2xx,
+        figures.socket_errors,
+        figures.requests
+    );
+    Ok(figures)
+}
+
+/// The answer of a request sent once, checked to be a success.
+async fn answer_of(
+    client: &reqwest::Client,
+    base: &str,
+    request: &Request,
+) -> anyhow::Result<Vec<u8>> {
+    let url = format!("{base}{}", request.path);
+    let response = match &request.post {
+        Some(body) => {
+            client
+                .post(&url)
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .body(body.clone())
+                .send()
+                .await?
+        }
+        None => client.get(&url).send().await?,
+    };
+    anyhow::ensure!(
+        response.status().is_success(),
+        "{} answered {}",
+        request.name,
+        response.status()
+    );
+    Ok(response.bytes().await?.to_vec())
+}
+
+async fn post(client: &reqwest::Client, url: &str, body: &Value) -> anyhow::Result<Value> {
+    let response = client.post(url).json(body).send().await?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    Ok(response.json().await?)
+}
+
+fn record(name: &str, extra_field: bool) -> String {
+    let mut fields = vec![
+        json!({"name": "id", "type": "long"}),
+        json!({"name": "name", "type": "string"}),
+        json!({"name": "tags", "type": {"type": "array", "items": "string"}}),
+    ];
+    if extra_field {
+        fields.push(json!({"name": "score", "type": ["null", "double"], "default": null}));
+    }
+    json!({"type": "record", "name": name, "namespace": "bench", "fields": fields}).to_string()
+}
+
+/// Registers what the read paths need and answers their requests: by id, lookup, register
+/// existing, compatibility check of a pair the server has seen.
+async fn read_requests(base: &str) -> anyhow::Result<Vec<Request>> {
+    let client = reqwest::Client::new();
+    let schema = record("Order", false);
+    let registered = post(
+        &client,
+        &format!("{base}/subjects/bench-value/versions"),
+        &json!({ "schema": schema }),
+    )
+    .await?;
+    let id = registered["id"].as_i64().unwrap_or_default();
+    post(
+        &client,
+        &format!("{base}/subjects/bench-compat/versions"),
+        &json!({ "schema": record("Pair", false) }),
+    )
+    .await?;
+    let compatible = post(
+        &client,
+        &format!("{base}/compatibility/subjects/bench-compat/versions/latest"),
+        &json!({ "schema": record("Pair", true) }),
+    )
+    .await?;
+    anyhow::ensure!(
+        compatible["is_compatible"] == json!(true),
+        "the pair is not compatible: {compatible}"
+    );
+    let body = |schema: &str| json!({ "schema": schema }).to_string().into_bytes();
+    Ok(vec![
+        Request {
+            name: "by-id",
+            path: format!("/schemas/ids/{id}"),
+            post: None,
+        },
+        Request {
+            name: "lookup",
+            path: "/subjects/bench-value".into(),
+            post: Some(body(&schema)),
+        },
+        Request {
+            name: "register",
+            path: "/subjects/bench-value/versions".into(),
+            post: Some(body(&schema)),
+        },
+        Request {
+            name: "compatibility",
+            path: "/compatibility/subjects/bench-compat/versions/latest".into(),
+            post: Some(body(&record("Pair", true))),
+        },
+    ])
+}
+
+/// Starts the bare baseline answering exactly what the registry at `base` answers.
+async fn bare_for(base: &str, requests: &[Request], dir: &Path) -> anyhow::Result<Bare> {
+    let client = reqwest::Client::new();
+    for request in requests {
+        let answer = answer_of(&client, base, request).await?;
+        std::fs::write(dir.join(format!("{}.json", request.name)), answer)?;
+    }
+    Bare::start(dir)
+}
+
+/// Median of a non-empty list.
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn range(values: &[f64]) -> String {
+    let (low, high) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
+    format!("{low:.2}–{high:.2}")
+}
+
+/// Rates of the registry and the baseline per request, round by round.
+struct ReadRounds {
+    registry: Vec<Vec<f64>>,
+    bare: Vec<Vec<f64>>,
+}
+
+fn read_rounds(
+    registry: &str,
+    bare: &str,
+    requests: &[Request],
+    options: &Options,
+) -> anyhow::Result<ReadRounds> {
+    let scripts = Scripts::new()?;
+    let mut rounds = ReadRounds {
+        registry: vec![Vec::new(); requests.len()],
+        bare: vec![Vec::new(); requests.len()],
+    };
+    // Warm both: connections, caches, the allocator.
+    for request in requests {
+        drive(registry, request, &scripts, &[], READ_CONNECTIONS, 1)?;
+        drive(bare, request, &scripts, &[], READ_CONNECTIONS, 1)?;
+    }
+    for round in 1..=options.rounds {
+        for (i, request) in requests.iter().enumerate() {
+            let base_rate = drive(
+                bare,
+                request,
+                &scripts,
+                &[],
+                READ_CONNECTIONS,
+                options.seconds,
+            )?
+            .requests_per_sec;
+            let ours = drive(
+                registry,
+                request,
+                &scripts,
+                &[],
+                READ_CONNECTIONS,
+                options.seconds,
+            )?;
+            println!(
+                "round {round} {:<14} bare {base_rate:>9.0}/s | registry {:>9.0}/s (p99 {:.2} ms) | {:.2}×",
+                request.name,
+                ours.requests_per_sec,
+                ours.p99_ms,
+                ours.requests_per_sec / base_rate
+            );
+            rounds.bare[i].push(base_rate);
+            rounds.registry[i].push(ours.requests_per_sec);
+        }
+    }
+    Ok(rounds)
+}
+
+/// The read rows: each path against the bare baseline, register-existing and the
+/// compatibility check against the lookup of the same round.
+fn read_rows(rounds: &ReadRounds, rows: &mut Vec<Row>) {
+    let ratios = |ours: &[f64], theirs: &[f64]| -> Vec<f64> {
+        ours.iter().zip(theirs).map(|(o, t)| o / t).collect()
+    };
+    let (by_id, lookup, register, compat) = (0, 1, 2, 3);
+    let mut row = |what: &str, values: Vec<f64>, rates: &[f64], budget| {
+        rows.push(Row {
+            what: what.into(),
+            figure: format!(
+                "{:.2}× (rounds {}; {:.0} req/s)",
+                median(&mut values.clone()),
+                range(&values),
+                median(&mut rates.to_vec())
+            ),
+            budget,
+        });
+    };
+    row(
+        "`GET /schemas/ids/{id}` vs bare axum",
+        ratios(&rounds.registry[by_id], &rounds.bare[by_id]),
+        &rounds.registry[by_id],
+        "≥ 0.85×",
+    );
+    row(
+        "lookup `POST /subjects/{s}` vs bare axum",
+        ratios(&rounds.registry[lookup], &rounds.bare[lookup]),
+        &rounds.registry[lookup],
+        "≥ 0.6×",
+    );
+    row(
+        "register an existing schema vs the lookup",
+        ratios(&rounds.registry[register], &rounds.registry[lookup]),
+        &rounds.registry[register],
+        "≥ 0.9×",
+    );
+    row(
+        "compatibility check of a cached pair vs the lookup",
+        ratios(&rounds.registry[compat], &rounds.registry[lookup]),
+        &rounds.registry[compat],
+        "≥ 0.5×",
+    );
+}
+
+async fn reads(options: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("reads.db").display());
+    let server = ServerProcess::start(&sibling("sr-under-test")?, &url).await;
+    let requests = read_requests(&server.base).await?;
+    let bare = bare_for(&server.base, &requests, dir.path()).await?;
+    let rounds = read_rounds(&server.base, &bare.base, &requests, options)?;
+    read_rows(&rounds, rows);
+    Ok(())
+}
+
+/// Registrations per second on a fresh server over `url`, `WRITE_CONNECTIONS` connections,
+/// every registration a new schema under a subject of its own.
+async fn register_new(url: &str, seconds: u32, tag: &str) -> anyhow::Result<f64> {
+    let server = ServerProcess::start(&sibling("sr-under-test")?, url).await;
+    let client = reqwest::Client::new();
+    let response = client
+        .put(format!("{}/config", server.base))
+        .json(&json!({"compatibility": "NONE"}))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "PUT /config: {}",
+        response.status()
+    );
+    let scripts = Scripts::new()?;
+    let script = scripts.register_new(tag)?;
+    let figures = wrk::run(&Load {
+        url: &server.base,
+        connections: WRITE_CONNECTIONS,
+        seconds,
+        script: Some(&script),
+        headers: Vec::new(),
+    })?;
+    anyhow::ensure!(
+        figures.non_2xx == 0 && figures.socket_errors == 0,
+        "registrations failed: {} answers outside 2xx, {} socket errors",
+        figures.non_2xx,
+        figures.socket_errors
+    );
+    // Every acknowledged registration is there.
+    let subjects: Vec<String> = client
+        .get(format!("{}/subjects", server.base))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let ours = subjects
+        .iter()
+        .filter(|s| s.starts_with(&format!("bench-new-{tag}-")))
+        .count();
+    anyhow::ensure!(
+        u64::try_from(ours)? >= figures.requests,
+        "{} registrations answered, {ours} subjects stored",
+        figures.requests
+    );
+    Ok(figures.requests_per_sec)
+}
+
+async fn writes(options: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let seconds = options.seconds.max(5);
+    let mut sqlite = Vec::new();
+    let mut postgres = Vec::new();
+    for round in 1..=options.rounds.min(2) {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("writes.db").display());
+        let rate = register_new(&url, seconds, &format!("s{round}")).await?;
+        println!("round {round} register new, SQLite      {rate:>7.0}/s");
+        sqlite.push(rate);
+        if options.postgres {
+            let (url, name) = registry_tests::postgres::create_database().await;
+            let rate = register_new(&url, seconds, &format!("p{round}")).await;
+            registry_tests::postgres::drop_database_detached(name);
+            let rate = rate?;
+            println!("round {round} register new, PostgreSQL  {rate:>7.0}/s");
+            postgres.push(rate);
+        }
+    }
+    let figure = |rates: &[f64]| {
+        rates
+            .iter()
+            .map(|r| format!("{r:.0}/s"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    rows.push(Row {
+        what: format!(
+            "register new, {WRITE_CONNECTIONS} connections, a subject each, SQLite (durable)"
+        ),
+        figure: figure(&sqlite),
+        budget: "≥ 2,000/s",
+    });
+    rows.push(Row {
+        what: format!("register new, {WRITE_CONNECTIONS} connections, a subject each, PostgreSQL"),
+        figure: if options.postgres {
+            figure(&postgres)
+        } else {
+            "not measured (set TEST_DATABASE_URL)".into()
+        },
+        budget: "≥ 1,000/s",
+    });
+    Ok(())
+}
+
+async fn startup(
+    count: usize,
+    rows: &mut Vec<Row>,
+    ready_budget: &'static str,
+    read_budget: &'static str,
+) -> anyhow::Result<()> {
+    let figures = registry_tests::startup::measure(&sibling("sr-under-test")?, count, &[]).await?;
+    println!(
+        "{count} schemas: ready in {:.0} ms, {:.1} MB idle, {:.1} MB after reading every id ({:.1} s)",
+        figures.ready.as_secs_f64() * 1000.0,
+        figures.idle_mb,
+        figures.peak_mb,
+        figures.reading.as_secs_f64()
+    );
+    rows.push(Row {
+        what: format!("{count} schemas: start to ready"),
+        figure: format!("{:.0} ms", figures.ready.as_secs_f64() * 1000.0),
+        budget: ready_budget,
+    });
+    rows.push(Row {
+        what: format!("{count} schemas: resident memory idle / after reading every id"),
+        figure: format!("{:.1} MB / {:.1} MB", figures.idle_mb, figures.peak_mb),
+        budget: read_budget,
+    });
+    Ok(())
+}
+
+/// The by-id read from two servers over the same database contents: `a` and `b` name
+/// them, `a_args` / `b_args` are their extra `serve` arguments and `a_headers` what `a`'s
+/// requests carry.
+async fn compare_reads(
+    options: &Options,
+    (a, a_args, a_headers): (&str, &[&str], &[String]),
+    (b, b_args): (&str, &[&str]),
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("compare.db").display());
+    let (id, body) = {
+        let seeding = ServerProcess::start(&sibling("sr-under-test")?, &url).await;
+        let requests = read_requests(&seeding.base).await?;
+        let answer = answer_of(&reqwest::Client::new(), &seeding.base, &requests[0]).await?;
+        (requests[0].path.clone(), answer)
+    };
+    std::fs::write(dir.path().join("by-id.json"), &body)?;
+    let bare = Bare::start(dir.path())?;
+    let server_a = ServerProcess::start_with(&sibling("sr-under-test")?, &url, a_args).await;
+    let server_b = ServerProcess::start_with(&sibling("sr-under-test")?, &url, b_args).await;
+    let request = Request {
+        name: "by-id",
+        path: id,
+        post: None,
+    };
+    let scripts = Scripts::new()?;
+    drive(
+        &server_a.base,
+        &request,
+        &scripts,
+        a_headers,
+        READ_CONNECTIONS,
+        1,
+    )?;
+    drive(&server_b.base, &request, &scripts, &[], READ_CONNECTIONS, 1)?;
+    for round in 1..=options.rounds {
+        let base = drive(
+            &bare.base,
+            &request,
+            &scripts,
+            &[],
+            READ_CONNECTIONS,
+            options.seconds,
+        )?;
+        let on = drive(
+            &server_a.base,
+            &request,
+            &scripts,
+            a_headers,
+            READ_CONNECTIONS,
+            options.seconds,
+        )?;
+        let off = drive(
+            &server_b.base,
+            &request,
+            &scripts,
+            &[],
+            READ_CONNECTIONS,
+            options.seconds,
+        )?;
+        println!(
+            "round {round} GET /schemas/ids/{{id}}: bare {:.0}/s | {a} {:.0}/s ({:.2}×) | {b} {:.0}/s ({:.2}×) | {a}/{b} {:.3}",
+            base.requests_per_sec,
+            on.requests_per_sec,
+            on.requests_per_sec / base.requests_per_sec,
+            off.requests_per_sec,
+            off.requests_per_sec / base.requests_per_sec,
+            on.requests_per_sec / off.requests_per_sec
+        );
+    }
+    Ok(())
+}
+
+/// An auth file with one user who may read and write `bench*`.
+fn auth_file(dir: &Path) -> anyhow::Result<PathBuf> {
+    let hash = registry_server::auth::argon2id_hash("bench-pw")?;
+    let path = dir.join("auth.toml");
     std::fs::write(
-        &authfile,
+        &path,
         format!(
             "[[users]]\nusername = \"bench\"\npassword_hash = \"{hash}\"\n\n\
              [[permissions]]\nusername = \"bench\"\noperation = \"Write\"\nprefix = \"bench\"\n"
         ),
-    )
-    .expect("authfile");
-    let open = spawn_app_with(Backend::Sqlite, |args| args.log = "error".into()).await;
-    let secured = spawn_app_with(Backend::Sqlite, |args| {
-        args.log = "error".into();
-        args.auth.auth_file = Some(authfile.clone());
-    })
-    .await;
-    let credentials = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode("bench:bench-pw")
-    );
-    let schema = record("Bench", &[("a", r#""int""#), ("b", r#""string""#)]);
-    let id = open.register_id("bench-value", &schema).await;
-    let registered = secured
-        .client
-        .post(format!("{}/subjects/bench-value/versions", secured.base))
-        .header("Authorization", &credentials)
-        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-        .body(json!({ "schema": schema }).to_string())
-        .send()
-        .await
-        .expect("register");
-    assert!(registered.status().is_success(), "bench registers");
-    let path = format!("/schemas/ids/{id}");
-    let body = Bytes::from(open.get(&path).await.text);
-    let bare = bare_server("/schemas/ids/{id}", body.clone()).await;
-    let baseline = load(format!("{bare}{path}"), None, body.clone(), seconds).await;
-    let off = load(format!("{}{path}", open.base), None, body.clone(), seconds).await;
-    let on = load_as(
-        format!("{}{path}", secured.base),
-        None,
-        Some(credentials),
-        body,
-        seconds,
-    )
-    .await;
-    println!(
-        "GET /schemas/ids/{{id}}   bare axum {baseline:>9.0} req/s | auth off {off:>9.0} ({:.2}) | basic auth on {on:>9.0} ({:.2}) | on/off {:.2} (budget ≥ 0.80)",
-        off / baseline,
-        on / baseline,
-        on / off
-    );
+    )?;
+    Ok(path)
 }
 
-/// Registrations per second: `total` distinct schemas, `WRITERS` concurrent clients, each
-/// writer on its own subject (NONE compatibility, so the check is not what is measured).
-async fn registrations(backend: Backend, total: usize, fresh_subjects: bool) -> f64 {
-    let app = spawn_app_with(backend, |args| {
-        args.log = "error".into();
-        args.database_max_connections = 16;
-    })
-    .await;
-    app.put("/config", &json!({"compatibility": "NONE"}))
-        .await
-        .assert_ok();
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for writer in 0..WRITERS {
-        let (client, base) = (client.clone(), app.base.clone());
-        tasks.push(tokio::spawn(async move {
-            for i in (writer..total).step_by(WRITERS) {
-                let schema = format!(
-                    r#"{{"type":"record","name":"R{i}","fields":[{{"name":"f","type":"int"}}]}}"#
-                );
-                let response = client
-                    .post(if fresh_subjects {
-                        format!("{base}/subjects/bench-{i}/versions")
-                    } else {
-                        format!("{base}/subjects/bench-{writer}/versions")
-                    })
-                    .json(&json!({ "schema": schema }))
-                    .send()
-                    .await
-                    .expect("request");
-                assert!(
-                    response.status().is_success(),
-                    "registration failed: {}",
-                    response.status()
-                );
-            }
-        }));
+fn print_table(rows: &[Row]) {
+    println!("\n| what | figure | budget |\n|---|---|---|");
+    for row in rows {
+        println!("| {} | {} | {} |", row.what, row.figure, row.budget);
     }
-    for task in tasks {
-        task.await.expect("writer");
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let rate = total as f64 / started.elapsed().as_secs_f64();
-    rate
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> anyhow::Result<()> {
     let options = options();
     if cfg!(debug_assertions) {
-        eprintln!("warning: a debug build; run with --release for meaningful figures");
-    }
-    if !options.skip_reads {
-        reads(options.seconds).await;
+        eprintln!("warning: a debug build; bench/run builds the release binaries");
     }
     if options.auth {
-        auth_reads(options.seconds).await;
-        return;
-    }
-    if options.ui {
-        ui_reads(options.seconds).await;
-        return;
-    }
-    let sqlite = registrations(
-        Backend::Sqlite,
-        options.registrations,
-        options.fresh_subjects,
-    )
-    .await;
-    println!("register, {WRITERS} clients  SQLite     {sqlite:>9.0} /s (budget ≥ 2000)");
-    if options.postgres {
-        let pg = registrations(
-            Backend::Postgres,
-            options.registrations,
-            options.fresh_subjects,
+        use base64::Engine as _;
+        let dir = tempfile::tempdir()?;
+        let file = auth_file(dir.path())?.display().to_string();
+        let credentials = format!(
+            "Authorization: Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("bench:bench-pw")
+        );
+        // The seeding server has no authentication: the user only reads here.
+        return compare_reads(
+            &options,
+            ("auth on", &["--auth-file", &file], &[credentials]),
+            ("auth off", &[]),
         )
         .await;
-        println!("register, {WRITERS} clients  PostgreSQL {pg:>9.0} /s (budget ≥ 1000)");
-    } else {
-        println!("register, PostgreSQL: not measured (set TEST_DATABASE_URL)");
     }
+    if options.ui {
+        return compare_reads(
+            &options,
+            ("UI on", &[], &[]),
+            ("UI off", &["--ui", "false"]),
+        )
+        .await;
+    }
+    let mut rows = Vec::new();
+    if options.reads {
+        reads(&options, &mut rows).await?;
+    }
+    if options.writes {
+        writes(&options, &mut rows).await?;
+    }
+    if options.startup {
+        startup(100_000, &mut rows, "< 1 s", "< 30 MB / < 300 MB").await?;
+    }
+    if options.million {
+        startup(
+            1_000_000,
+            &mut rows,
+            "< 2 s",
+            "< the cache budget (256 MB) + fixed overhead",
+        )
+        .await?;
+    }
+    print_table(&rows);
+    Ok(())
 }
