@@ -1,5 +1,8 @@
 //! `schema-registry`: parse the command line and run it.
 
+#[global_allocator]
+static ALLOCATOR: registry_server::ServerAllocator = registry_server::ServerAllocator;
+
 use clap::Parser;
 
 #[tokio::main]

@@ -1,5 +1,8 @@
 //! The registry server as a separate process for tests (same entry point as `schema-registry`).
 
+#[global_allocator]
+static ALLOCATOR: registry_server::ServerAllocator = registry_server::ServerAllocator;
+
 use clap::Parser as _;
 
 #[tokio::main]
