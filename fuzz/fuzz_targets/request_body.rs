@@ -1,4 +1,4 @@
-//! The REST API on hostile request bodies, through the real router over SQLite, in process.
+//! The REST API on hostile request bodies, through the real server's routing over SQLite, in process.
 //!
 //! An input is up to six requests separated by `0xFF` bytes; each one's first byte picks the
 //! route and content type (register, lookup, compatibility, config, mode, plain or normalized,
@@ -12,13 +12,13 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::Router;
 use axum::body::Body;
 use clap::Parser;
 use http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use libfuzzer_sys::fuzz_target;
 use registry_server::config::ServeArgs;
+use registry_server::server::Front;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -31,7 +31,7 @@ struct Cli {
 
 struct App {
     runtime: tokio::runtime::Runtime,
-    router: Router,
+    router: Front,
     _dir: tempfile::TempDir,
 }
 
@@ -104,7 +104,7 @@ const ROUTES: [(Method, &str, Option<bool>); 11] = [
 ];
 
 async fn send(
-    router: &Router,
+    router: &Front,
     method: Method,
     uri: &str,
     media: Option<&str>,

@@ -1,6 +1,6 @@
 //! The authentication layer: every request but `GET /`, `GET /schemas/types` and (unless
 //! configured otherwise) `/health/*` and `/metrics` needs valid credentials, else 401 with
-//! `WWW-Authenticate`. The outcome goes into the request's extensions as a [`Who`].
+//! `WWW-Authenticate`. The edge puts the outcome into the request's extensions as a [`Who`].
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -12,20 +12,18 @@ use super::{ApiError, RemoteAddr};
 use crate::auth::Authenticator;
 use crate::tls::ClientCertPrincipal;
 
-/// Authenticates the request (when authentication is on) and records who sent it.
-pub async fn authenticate(
-    State(auth): State<Authenticator>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// Who sent the request, when authentication is off or its credentials are valid; else the
+/// 401 (with `WWW-Authenticate`) to answer.
+/// (`&mut`: a shared reference to a request is not `Send`, and this awaits.)
+pub async fn who(auth: &Authenticator, request: &mut Request) -> Result<Who, Response> {
     let remote = request.extensions().get::<RemoteAddr>().map(|r| r.0);
     let access = if !auth.is_enabled() {
         Access::Open
-    } else if is_open(&request, auth.protects_health_and_metrics()) {
+    } else if is_open(request, auth.protects_health_and_metrics()) {
         Access::Nobody
     } else {
         match auth
-            .authenticate(request.headers(), tls_principal(&request))
+            .authenticate(request.headers(), tls_principal(request))
             .await
         {
             Ok(Some(principal)) => Access::As(principal),
@@ -36,12 +34,26 @@ pub async fn authenticate(
                 response
                     .headers_mut()
                     .insert(http::header::WWW_AUTHENTICATE, auth.challenge());
-                return response;
+                return Err(response);
             }
         }
     };
-    request.extensions_mut().insert(Who { access, remote });
-    next.run(request).await
+    Ok(Who { access, remote })
+}
+
+/// [`who`] as a middleware (the web UI's stack): the outcome into the request's extensions.
+pub async fn authenticate(
+    State(auth): State<Authenticator>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match who(&auth, &mut request).await {
+        Ok(who) => {
+            request.extensions_mut().insert(who);
+            next.run(request).await
+        }
+        Err(refused) => refused,
+    }
 }
 
 /// The client certificate's name, when the TLS layer verified one.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::domain::SchemaType;
-use crate::registry::RegisteredSchema;
+use crate::registry::{Answering, Found, RegisteredSchema};
 use crate::schema::identity::SchemaReference;
 
 fn is_avro(schema_type: &SchemaType) -> bool {
@@ -97,6 +97,22 @@ pub struct SubjectVersionBody<'a> {
 pub fn json<T: Serialize>(body: &T) -> axum::response::Response {
     use axum::response::IntoResponse;
     match serde_json::to_vec(body) {
+        Ok(bytes) => bytes.into_response(),
+        Err(e) => crate::api::ApiError::new(50001, format!("Error rendering response: {e}"))
+            .into_response(),
+    }
+}
+
+/// The body of a found schema as `answer` shapes it, rendered once per cached answer.
+pub fn found_json(
+    found: &Found,
+    answering: Answering,
+    answer: impl for<'s> FnOnce(&'s RegisteredSchema) -> SchemaBody<'s>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match found.body(answering, |schema| {
+        serde_json::to_vec(&answer(schema)).map(bytes::Bytes::from)
+    }) {
         Ok(bytes) => bytes.into_response(),
         Err(e) => crate::api::ApiError::new(50001, format!("Error rendering response: {e}"))
             .into_response(),

@@ -3,8 +3,6 @@
 //! `Accept` header allows (406 when it allows none).
 
 use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderValue, Method};
 
@@ -31,10 +29,11 @@ const REQUEST_TYPES: [&str; 4] = [
 /// Paths that answer their own media type (Prometheus text).
 const OWN_MEDIA_TYPE_PATHS: [&str; 1] = ["/metrics"];
 
-/// Checks `Content-Type` and `Accept`, and labels the response with the negotiated type.
-pub async fn negotiate(request: Request, next: Next) -> Response {
+/// Checks `Content-Type` and `Accept`: the media type to label the response with (`None`
+/// for paths that answer their own), or the 415 / 406 to answer instead.
+pub fn negotiate(request: &Request) -> Result<Option<&'static str>, ApiError> {
     if OWN_MEDIA_TYPE_PATHS.contains(&request.uri().path()) {
-        return next.run(request).await;
+        return Ok(None);
     }
     if matches!(*request.method(), Method::POST | Method::PUT)
         && let Some(content_type) = request.headers().get(CONTENT_TYPE)
@@ -44,21 +43,14 @@ pub async fn negotiate(request: Request, next: Next) -> Response {
                 .any(|t| essence(ct).eq_ignore_ascii_case(t))
         })
     {
-        return ApiError::new(415, "HTTP 415 Unsupported Media Type").into_response();
+        return Err(ApiError::new(415, "HTTP 415 Unsupported Media Type"));
     }
-    let chosen = match request.headers().get(ACCEPT).map(HeaderValue::to_str) {
-        None => DEFAULT_MEDIA_TYPE,
-        Some(Ok(accept)) => match choose(accept) {
-            Some(chosen) => chosen,
-            None => return ApiError::new(406, "HTTP 406 Not Acceptable").into_response(),
-        },
-        Some(Err(_)) => DEFAULT_MEDIA_TYPE,
-    };
-    let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(chosen));
-    response
+    match request.headers().get(ACCEPT).map(HeaderValue::to_str) {
+        None | Some(Err(_)) => Ok(Some(DEFAULT_MEDIA_TYPE)),
+        Some(Ok(accept)) => choose(accept)
+            .map(Some)
+            .ok_or_else(|| ApiError::new(406, "HTTP 406 Not Acceptable")),
+    }
 }
 
 /// The media type without parameters (`application/json; charset=utf-8` → `application/json`).

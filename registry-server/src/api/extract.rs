@@ -4,14 +4,14 @@
 //! 400, an oversized body a 413, an unparsable path parameter a 404 (as JAX-RS does), and
 //! query flags follow Confluent: only a case-insensitive `true` is true.
 
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use super::ApiError;
 use super::AppState;
+use super::{ApiError, BodyLimit};
 use crate::domain::{Page, SubjectName, VersionRef};
 use crate::registry::SchemaRequest;
 
@@ -31,19 +31,8 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e: BytesRejection| {
-                if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(413, "HTTP 413 Request Entity Too Large")
-                } else {
-                    ApiError::new(
-                        400,
-                        format!("Failed to read request body: {}", e.body_text()),
-                    )
-                }
-            })?;
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = limited_body(req).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::new(422, "Request body is missing"));
         }
@@ -62,6 +51,28 @@ where
             };
             ApiError::new(400, message)
         })
+    }
+}
+
+/// The request's body, at most the edge's [`BodyLimit`] bytes (413 beyond).
+async fn limited_body(req: Request) -> Result<Bytes, ApiError> {
+    use http_body_util::BodyExt as _;
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(super::Limits::default().max_body_bytes, |l| l.0);
+    match http_body_util::Limited::new(req.into_body(), limit)
+        .collect()
+        .await
+    {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            Err(ApiError::new(413, "HTTP 413 Request Entity Too Large"))
+        }
+        Err(error) => Err(ApiError::new(
+            400,
+            format!("Failed to read request body: {error}"),
+        )),
     }
 }
 

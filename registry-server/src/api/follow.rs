@@ -3,11 +3,8 @@
 //!
 //! Permissions: `Config:` Read for the status, Write for the cut-over.
 
-use std::sync::Arc;
-
 use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::Method;
 
 use super::access::{Who, require_config};
@@ -50,20 +47,12 @@ fn body(follow: Option<&FollowStatus>) -> serde_json::Value {
     )
 }
 
-/// Refuses writes (registrations, deletes, config and mode changes) with 42205 while the
-/// follower follows; reads, lookups and compatibility checks pass.
-pub(super) async fn refuse_writes(
-    State(follow): State<Option<Arc<FollowStatus>>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(follow) = follow.as_deref()
-        && follow.following()
-        && is_write(request.method(), request.extensions().get::<MatchedPath>())
-    {
-        return ApiError::new(NOT_PERMITTED, follow.refusal()).into_response();
-    }
-    next.run(request).await
+/// The 42205 refusing a write (registration, delete, config or mode change) while the
+/// follower follows; `None` for reads, lookups and compatibility checks, or when not following.
+pub(super) fn refusal(follow: Option<&FollowStatus>, request: &Request) -> Option<ApiError> {
+    let follow = follow?;
+    (follow.following() && is_write(request.method(), request.extensions().get::<MatchedPath>()))
+        .then(|| ApiError::new(NOT_PERMITTED, follow.refusal()))
 }
 
 fn is_write(method: &Method, route: Option<&MatchedPath>) -> bool {

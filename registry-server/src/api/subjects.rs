@@ -6,10 +6,10 @@ use axum::response::{IntoResponse, Response};
 use super::ApiError;
 use super::AppState;
 use super::access::{Who, require_subject_delete, require_subject_write};
-use super::bodies::{SchemaBody, json};
+use super::bodies::{SchemaBody, found_json, json};
 use super::extract::{NewSubjectPath, Params, SchemaJson, SubjectPath, SubjectVersionPath};
 use super::routes::Routes;
-use crate::registry::{SubjectPrefix, VersionsQuery};
+use crate::registry::{Answering, SubjectPrefix, VersionsQuery};
 use crate::schema::format::SchemaFormat;
 
 pub fn routes() -> Routes {
@@ -73,7 +73,9 @@ async fn lookup(
             params.flag("deleted"),
         )
         .await?;
-    Ok(json(&SchemaBody::of(&found)))
+    Ok(found_json(&found, Answering::Lookup, |schema| {
+        SchemaBody::of(schema)
+    }))
 }
 
 /// DELETE /subjects/{subject}
@@ -151,9 +153,11 @@ async fn register(
             params.flag("force"),
         )
         .await?;
-    let mut body = SchemaBody::of(&registered);
-    body.subject = None;
-    Ok(json(&body))
+    Ok(found_json(&registered, Answering::Registration, |schema| {
+        let mut body = SchemaBody::of(schema);
+        body.subject = None;
+        body
+    }))
 }
 
 /// GET /subjects/{subject}/versions/{version}

@@ -2,7 +2,7 @@
 //! with one stylesheet and one small script compiled into the binary, so building and
 //! running the server needs no Node toolchain.
 //!
-//! It is a router of its own, put in front of the API by [`crate::server::build`] (unless
+//! It is a router of its own, beside the API in [`crate::server::Front`] (unless
 //! `--ui false`): the API's routes and layers are untouched. Requests go through the API's
 //! authentication layer, and pages call the registry with the caller's read scope, so a
 //! subject the caller may not read is never shown. Writes are POST forms behind a

@@ -24,11 +24,15 @@ use crate::registry::{Registry, RegistrySettings, RequestLimits};
 use crate::store;
 use crate::tls::{self, ClientCertPrincipal, Tls};
 
-/// The router over a connected store.
+mod front;
+
+pub use front::Front;
+
+/// What the server serves (the API, and the UI unless `--ui false`) over a connected store.
 ///
 /// # Errors
 /// The store cannot be opened or migrated.
-pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
+pub async fn build(args: &ServeArgs) -> anyhow::Result<Front> {
     crate::domain::set_max_subject_bytes(args.max_subject_bytes);
     let store = store::connect(&args.database_url, args.database_max_connections)
         .await
@@ -64,28 +68,8 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<axum::Router> {
         request_timeout: args.request_timeout(),
     };
     let api = api::router(state.clone(), limits);
-    Ok(if args.ui {
-        with_ui(crate::ui::router(state, limits), api)
-    } else {
-        api
-    })
-}
-
-/// The UI beside the API: `/ui` and `/ui/...` go to the UI's router, every other request
-/// straight to the API's after one prefix test: no UI route lookup, none of its layers.
-fn with_ui(ui: axum::Router, api: axum::Router) -> axum::Router {
-    use tower::ServiceExt as _;
-    axum::Router::new().fallback_service(tower::service_fn(
-        move |request: axum::extract::Request| {
-            let path = request.uri().path();
-            let target = if path == "/ui" || path.starts_with("/ui/") {
-                ui.clone()
-            } else {
-                api.clone()
-            };
-            target.oneshot(request)
-        },
-    ))
+    let ui = args.ui.then(|| crate::ui::router(state, limits));
+    Ok(Front::new(api, ui))
 }
 
 /// How many connections the server holds at once, and how long a client may take to send
@@ -115,11 +99,11 @@ impl Default for ConnectionLimits {
 /// Never in practice: accept errors are logged and retried.
 pub async fn serve(
     listener: TcpListener,
-    router: axum::Router,
+    front: impl Into<Front>,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    serve_with_tls(listener, router, limits, None, shutdown).await
+    serve_with_tls(listener, front, limits, None, shutdown).await
 }
 
 /// As [`serve`], over HTTPS when `tls` is given (its files are watched and reloaded while
@@ -135,11 +119,12 @@ pub async fn serve(
 /// Never in practice: accept errors are logged and retried.
 pub async fn serve_with_tls(
     listener: TcpListener,
-    router: axum::Router,
+    front: impl Into<Front>,
     limits: ConnectionLimits,
     tls: Option<Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let front = front.into();
     let max = limits
         .max_connections
         .clamp(1, u32::try_from(Semaphore::MAX_PERMITS).unwrap_or(u32::MAX));
@@ -161,9 +146,9 @@ pub async fn serve_with_tls(
             accepted = accept(&listener) => accepted,
         };
         let acceptor = tls.as_ref().map(Tls::acceptor);
-        let (http, router, stop) = (http.clone(), router.clone(), stop_rx.clone());
+        let (http, front, stop) = (http.clone(), front.clone(), stop_rx.clone());
         tokio::spawn(async move {
-            connection(&http, stream, peer, acceptor, router, stop, limits).await;
+            connection(&http, stream, peer, acceptor, front, stop, limits).await;
             drop(slot);
         });
     }
@@ -181,16 +166,16 @@ async fn connection(
     stream: TcpStream,
     peer: std::net::SocketAddr,
     tls: Option<TlsAcceptor>,
-    router: axum::Router,
+    front: Front,
     stop: watch::Receiver<bool>,
     limits: ConnectionLimits,
 ) {
     let Some(acceptor) = tls else {
-        return serve_connection(http, stream, peer, router, None, stop).await;
+        return serve_connection(http, stream, peer, front, None, stop).await;
     };
     match tls::handshake(acceptor, stream, limits.header_read_timeout).await {
         Ok((stream, principal)) => {
-            serve_connection(http, stream, peer, router, principal, stop).await;
+            serve_connection(http, stream, peer, front, principal, stop).await;
         }
         Err(error) => tracing::debug!(error = %format!("{error:#}"), "tls handshake failed"),
     }
@@ -203,13 +188,13 @@ async fn serve_connection<I>(
     http: &http1::Builder,
     io: I,
     peer: std::net::SocketAddr,
-    router: axum::Router,
+    front: Front,
     principal: Option<ClientCertPrincipal>,
     mut stop: watch::Receiver<bool>,
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = router.map_request(move |mut request: Request<Incoming>| {
+    let service = front.map_request(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(api::RemoteAddr(peer));
         if let Some(principal) = &principal {
             request.extensions_mut().insert(principal.clone());

@@ -1,0 +1,163 @@
+//! What every API request goes through after routing, in one service: metrics and server-error
+//! logs, the time limit, panics turned into 50001, the follower's write refusal, media types,
+//! authentication and the body limit.
+//!
+//! One hand-written layer rather than a stack of `from_fn` middlewares: each of those boxes
+//! and clones the rest of the stack per request, which cost the hottest reads a third of
+//! their instructions (README, Benchmarks).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request};
+use axum::response::{IntoResponse, Response};
+use futures::FutureExt as _;
+use http::HeaderValue;
+use http::header::CONTENT_TYPE;
+
+use super::request_metrics::RequestMetrics;
+use super::{ApiError, Limits, auth, content, follow};
+use crate::auth::Authenticator;
+use crate::topic::follow::FollowStatus;
+
+/// The largest body a request may send, in its extensions for the body extractors.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// What the edge needs, shared by every route.
+pub(super) struct EdgeState {
+    pub auth: Authenticator,
+    pub follow: Option<Arc<FollowStatus>>,
+    pub limits: Limits,
+    pub metrics: RequestMetrics,
+}
+
+/// The layer wrapping every route (and the fallbacks) in [`Edge`].
+#[derive(Clone)]
+pub(super) struct EdgeLayer(pub Arc<EdgeState>);
+
+impl<S> tower::Layer<S> for EdgeLayer {
+    type Service = Edge<S>;
+
+    fn layer(&self, inner: S) -> Edge<S> {
+        Edge {
+            inner,
+            state: Arc::clone(&self.0),
+        }
+    }
+}
+
+/// A route behind the edge.
+#[derive(Clone)]
+pub(super) struct Edge<S> {
+    inner: S,
+    state: Arc<EdgeState>,
+}
+
+impl<S> tower::Service<Request> for Edge<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The route itself is made ready when it is called (`oneshot`).
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let inner = self.inner.clone();
+        let state = Arc::clone(&self.state);
+        Box::pin(async move { Ok(observed(&state, inner, request).await) })
+    }
+}
+
+/// The request through the time limit and panic guard, measured and, when it fails on the
+/// server's side, logged. Labels come from the server only: the method from a fixed list,
+/// the route from the route table.
+async fn observed<S>(state: &EdgeState, inner: S, request: Request) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let response = guarded(state, inner, request, state.limits.request_timeout).await;
+    let route = route.as_ref().map(MatchedPath::as_str);
+    let status = response.status();
+    if status.is_server_error()
+        && let Some(error) = response.extensions().get::<ApiError>()
+    {
+        tracing::error!(%method, route = route.unwrap_or(UNMATCHED_ROUTE), code = error.code, message = %error.message, "request failed");
+    }
+    state.metrics.record(
+        &method,
+        route.unwrap_or(UNMATCHED_ROUTE),
+        status,
+        started.elapsed(),
+    );
+    response
+}
+
+/// The `route` label of a request that matched no route.
+pub(super) const UNMATCHED_ROUTE: &str = "unmatched";
+
+/// Ends a request that takes longer than `limit` with Confluent's 50002, and one whose
+/// handler panicked with 50001.
+async fn guarded<S>(state: &EdgeState, inner: S, request: Request, limit: Duration) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let work = AssertUnwindSafe(admitted(state, inner, request)).catch_unwind();
+    match tokio::time::timeout(limit, work).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_panic)) => {
+            tracing::error!("handler panicked");
+            ApiError::new(50001, "Internal Server Error").into_response()
+        }
+        Err(_) => ApiError::new(50002, "Operation timed out").into_response(),
+    }
+}
+
+/// The checks before the handler (authentication, media types, the follower's refusal of
+/// writes), then the handler, its answer labelled with the negotiated media type.
+async fn admitted<S>(state: &EdgeState, inner: S, mut request: Request) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let who = match auth::who(&state.auth, &mut request).await {
+        Ok(who) => who,
+        Err(refused) => return refused,
+    };
+    let media_type = match content::negotiate(&request) {
+        Ok(media_type) => media_type,
+        Err(error) => return error.into_response(),
+    };
+    if let Some(refusal) = follow::refusal(state.follow.as_deref(), &request) {
+        return refusal.into_response();
+    }
+    let extensions = request.extensions_mut();
+    extensions.insert(who);
+    extensions.insert(BodyLimit(state.limits.max_body_bytes));
+    let mut response = match tower::ServiceExt::oneshot(inner, request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if let Some(media_type) = media_type {
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+    }
+    response
+}
