@@ -144,12 +144,21 @@ fn checked_update(mut update: ConfigUpdate) -> Result<Vec<(String, Option<Value>
 }
 
 impl Registry {
-    /// The effective config of `subject` (or the global one), server default included.
+    /// The effective config of `subject` (or the global one), server default included;
+    /// cached per subject until a settings change.
     pub async fn effective_config(
         &self,
         subject: Option<&SubjectName>,
-    ) -> Result<Map<String, Value>, RegistryError> {
-        self.merged_config_of(&scopes_of(subject)).await
+    ) -> Result<std::sync::Arc<Map<String, Value>>, RegistryError> {
+        // Subject names hold no control character: NUL cannot be one.
+        let key = subject.map_or("\0", SubjectName::as_str);
+        self.settings_gate
+            .get_or_fill(&self.effective_configs, key, async {
+                Ok(std::sync::Arc::new(
+                    self.merged_config_of(&scopes_of(subject)).await?,
+                ))
+            })
+            .await
     }
 
     /// The configs of `scopes` (most specific first) merged over the server default.

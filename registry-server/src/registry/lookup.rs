@@ -1,5 +1,8 @@
 //! Looking a schema up under a subject (spec §4.4) and the compatibility endpoint (§3.4).
 
+use std::sync::Arc;
+
+use super::answers::{Found, digest_key, verdict_key};
 use super::model::{RegisteredSchema, SchemaRequest};
 use super::{Caller, Registry, RegistryError};
 use crate::domain::{SubjectName, VersionRef};
@@ -19,7 +22,7 @@ impl Registry {
         request: &SchemaRequest,
         normalize: bool,
         deleted: bool,
-    ) -> Result<RegisteredSchema, RegistryError> {
+    ) -> Result<Arc<Found>, RegistryError> {
         let missing = match self
             .lookup_here(caller, subject, request, normalize, deleted)
             .await
@@ -51,7 +54,7 @@ impl Registry {
         request: &SchemaRequest,
         normalize: bool,
         deleted: bool,
-    ) -> Result<RegisteredSchema, RegistryError> {
+    ) -> Result<Arc<Found>, RegistryError> {
         let config = self.effective_config(Some(subject)).await?;
         let normalize =
             normalize || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true);
@@ -61,19 +64,7 @@ impl Registry {
             return Err(RegistryError::invalid_schema("Empty schema"));
         }
         let requested = request.references.as_deref().unwrap_or_default();
-        let cache_key = requested.is_empty().then(|| {
-            format!(
-                "{schema_type}|{normalize}|{}|{}|{text}",
-                request
-                    .metadata()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                request
-                    .rule_set()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            )
-        });
+        let cache_key = digest_key(request, schema_type, normalize, false);
         let cached = cache_key
             .as_ref()
             .and_then(|key| self.submitted_digests().get(key));
@@ -129,7 +120,7 @@ impl Registry {
             .filter(|(v, _)| deleted || !v.deleted)
             .max_by_key(|(v, _)| (!v.deleted, v.version));
         if let Some((version, schema)) = best {
-            let found = RegisteredSchema::from_version(version, schema.clone());
+            let found = Found::new(RegisteredSchema::from_version(version, schema.clone()));
             answers.put(hash, deleted, &found);
             return Ok(found);
         }
@@ -147,14 +138,14 @@ impl Registry {
                 continue;
             }
             if schema.schema == digest.canonical && schema.references == references {
-                return Ok(RegisteredSchema::from_version(&version, schema));
+                return Ok(Found::new(RegisteredSchema::from_version(&version, schema)));
             }
             if references.is_empty() && !schema.references.is_empty() {
                 let stored = self
                     .parsed_by_id(subject, &schema.context, schema.id)
                     .await?;
                 if stored.resolved() == digest.canonical {
-                    return Ok(RegisteredSchema::from_version(&version, schema));
+                    return Ok(Found::new(RegisteredSchema::from_version(&version, schema)));
                 }
             }
         }
@@ -174,22 +165,35 @@ impl Registry {
         normalize: bool,
         verbose: bool,
     ) -> Result<CompatibilityReport, RegistryError> {
-        let versions = self.versions_for(caller, subject).await?;
-        let live: Vec<VersionRecord> = versions.into_iter().filter(|v| !v.deleted).collect();
+        // Taken before anything is read: a hard delete that frees an id (which a later
+        // registration may reuse) drops the verdicts, and no check that raced it stores one.
+        let ticket = self.ids_gate.ticket();
+        let versions = self.cached_versions(caller, subject).await?;
+        let live: Vec<&VersionRecord> = versions.iter().filter(|v| !v.deleted).collect();
         // An explicit version is the one version compared, whatever the level's reach.
-        let compared: &[VersionRecord] = match version {
-            None => &live,
-            Some(VersionRef::Latest) => live
-                .split_last()
-                .map_or(&[][..], |(last, _)| std::slice::from_ref(last)),
-            Some(VersionRef::Number(n)) => {
-                let found = live
-                    .iter()
-                    .position(|v| v.version == n)
-                    .ok_or_else(|| RegistryError::version_not_found(n))?;
-                std::slice::from_ref(&live[found])
-            }
+        let compared: Vec<VersionRecord> = match version {
+            None => live.into_iter().cloned().collect(),
+            Some(VersionRef::Latest) => live.last().map(|v| (*v).clone()).into_iter().collect(),
+            Some(VersionRef::Number(n)) => vec![
+                live.iter()
+                    .find(|v| v.version == n)
+                    .map(|v| (*v).clone())
+                    .ok_or_else(|| RegistryError::version_not_found(n))?,
+            ],
         };
+        let config = self.effective_config(Some(subject)).await?;
+        let level = super::effective_level_of(&config, self.settings.default_compatibility);
+        let options = super::check_options_of(&config);
+        // The same text against the same stored versions (ids never change) under the same
+        // level and options: the verdict a previous check reached.
+        let verdict_key = request
+            .schema_type()
+            .ok()
+            .and_then(|schema_type| digest_key(request, schema_type, normalize, true))
+            .map(|key| verdict_key(&key, level, options, &compared));
+        if let Some(report) = verdict_key.as_ref().and_then(|key| self.verdicts.get(key)) {
+            return Ok(CompatibilityReport::clone(&report));
+        }
         let parsed = match self.parse_new(caller, subject, request, normalize).await {
             Ok(parsed) => parsed,
             Err(RegistryError::InvalidSchema(message)) if verbose => {
@@ -199,16 +203,15 @@ impl Registry {
             }
             Err(error) => return Err(error),
         };
-        let config = self.effective_config(Some(subject)).await?;
-        let level = super::effective_level_of(&config, self.settings.default_compatibility);
-        self.check_against(
-            subject,
-            level,
-            super::check_options_of(&config),
-            &parsed,
-            compared,
-        )
-        .await
+        let report = self
+            .check_against(subject, level, options, &parsed, &compared)
+            .await?;
+        if let Some(key) = verdict_key {
+            let verdict = Arc::new(report.clone());
+            self.ids_gate
+                .store_if_current(ticket, || self.verdicts.insert(key, verdict));
+        }
+        Ok(report)
     }
 
     pub(super) async fn parse_new(

@@ -4,6 +4,7 @@
 //! (version numbering, id reuse, delete rules, modes) and answer [`RegistryError`]s in
 //! Confluent's vocabulary; the API maps them to responses. Nothing here knows HTTP or SQL.
 
+mod answers;
 mod audit;
 mod caller;
 mod coerce;
@@ -27,6 +28,7 @@ mod replica;
 mod settings_tx;
 mod visibility;
 
+pub use answers::{Answering, Found};
 pub use audit::MAX_AUDIT_ENTRIES;
 pub use caller::{Caller, ReadScope, SubjectPredicate};
 pub use cpu::default_workers;
@@ -40,8 +42,8 @@ pub use replica::{Mirrored, MirroredVersion};
 use std::sync::Arc;
 use std::time::Duration;
 
+use answers::{SubjectLookups, SubmittedDigest};
 pub use config::{ConfigUpdate, check_options_of, effective_level_of};
-use model::RegisteredSchema as Answer;
 pub use model::{
     MAX_SCHEMAS_PER_LISTING, ReferenceRequest, RegisteredSchema, RequestLimits, SchemaRequest,
     VersionsQuery,
@@ -99,47 +101,24 @@ pub struct Registry {
     /// node's writes and by other nodes' notifications; the TTL is a backstop.
     configs: moka::sync::Cache<String, Option<serde_json::Value>>,
     modes: moka::sync::Cache<String, Option<String>>,
+    /// The config in force per subject (its scopes merged over the defaults), dropped
+    /// whole by any settings change.
+    effective_configs: moka::sync::Cache<String, Arc<serde_json::Map<String, serde_json::Value>>>,
+    /// The mode in force per subject, dropped whole by any settings change.
+    effective_modes: moka::sync::Cache<String, Mode>,
     /// Orders fills of `configs` and `modes` against settings changes.
     settings_gate: fill::FillGate,
     /// Positive lookup answers per subject, keyed by (digest, `deleted`). A subject's
     /// entry is dropped whole on any write to it, here or (by notification) on another node.
     lookups: moka::sync::Cache<String, Arc<SubjectLookups>>,
+    /// Compatibility verdicts by [`answers::verdict_key`]: immutable facts (stored schemas
+    /// never change under an id), kept while they are used.
+    verdicts: moka::sync::Cache<String, Arc<crate::schema::compat::CompatibilityReport>>,
     /// The subjects using each id, by (context, id): what a scoped caller may see of it
     /// (see [`visibility`]). Dropped for an id by any write naming it.
     id_users: moka::sync::Cache<(String, i32), Arc<[String]>>,
     /// Orders fills of `id_users` against the writes that change an id's users.
     users_gate: fill::FillGate,
-}
-
-/// Lookup answers of one subject.
-#[derive(Debug, Default)]
-pub(crate) struct SubjectLookups(
-    std::sync::RwLock<std::collections::HashMap<(String, bool), Answer>>,
-);
-
-/// Answers kept per subject, at most.
-const LOOKUPS_PER_SUBJECT: usize = 256;
-
-impl SubjectLookups {
-    pub(crate) fn get(&self, hash: &str, deleted: bool) -> Option<Answer> {
-        let map = self.0.read().ok()?;
-        map.get(&(hash.to_owned(), deleted)).cloned()
-    }
-
-    pub(crate) fn put(&self, hash: &str, deleted: bool, found: &Answer) {
-        if let Ok(mut map) = self.0.write()
-            && map.len() < LOOKUPS_PER_SUBJECT
-        {
-            map.insert((hash.to_owned(), deleted), found.clone());
-        }
-    }
-}
-
-/// What a lookup needs of a parsed submission.
-#[derive(Debug)]
-pub(crate) struct SubmittedDigest {
-    pub canonical: String,
-    pub hash: String,
 }
 
 impl Registry {
@@ -164,12 +143,29 @@ impl Registry {
                 .max_capacity(64 * 1024 * 1024)
                 .build(),
             lookups: moka::sync::Cache::builder().max_capacity(10_000).build(),
+            verdicts: moka::sync::Cache::builder()
+                .weigher(
+                    |key: &String, report: &Arc<crate::schema::compat::CompatibilityReport>| {
+                        let messages: usize = report.messages.iter().map(|m| m.len() + 24).sum();
+                        u32::try_from(key.len() + messages + 128).unwrap_or(u32::MAX)
+                    },
+                )
+                .max_capacity(32 * 1024 * 1024)
+                .build(),
             ids_gate: fill::FillGate::default(),
             configs: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
                 .build(),
             modes: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            effective_configs: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            effective_modes: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
                 .build(),
@@ -225,6 +221,8 @@ impl Registry {
                 None => self.settings_gate.invalidate(|| {
                     self.configs.invalidate_all();
                     self.modes.invalidate_all();
+                    self.effective_configs.invalidate_all();
+                    self.effective_modes.invalidate_all();
                 }),
             }
             return;
@@ -241,15 +239,19 @@ impl Registry {
         if let Some(subject) = subject {
             self.forget_settings(subject);
         }
-        self.ids_gate.invalidate(|| match (context, id) {
-            (Some(context), Some(id)) => {
-                let key = (context.to_owned(), id);
-                self.rendered.invalidate(&key);
-                self.parsed.invalidate(&key);
-            }
-            _ => {
-                self.rendered.invalidate_all();
-                self.parsed.invalidate_all();
+        self.ids_gate.invalidate(|| {
+            // A freed id may be reused by another schema: no verdict naming it stays.
+            self.verdicts.invalidate_all();
+            match (context, id) {
+                (Some(context), Some(id)) => {
+                    let key = (context.to_owned(), id);
+                    self.rendered.invalidate(&key);
+                    self.parsed.invalidate(&key);
+                }
+                _ => {
+                    self.rendered.invalidate_all();
+                    self.parsed.invalidate_all();
+                }
             }
         });
     }
@@ -355,15 +357,25 @@ impl Registry {
         self.settings_gate.invalidate(|| {
             self.configs.invalidate(scope);
             self.modes.invalidate(scope);
+            // A scope's change reaches every subject falling back to it.
+            self.effective_configs.invalidate_all();
+            self.effective_modes.invalidate_all();
         });
     }
 
-    /// The mode in force for `subject` (along [`scopes_of`], then READWRITE).
+    /// The mode in force for `subject` (along [`scopes_of`], then READWRITE); cached per
+    /// subject until a settings change.
     pub(crate) async fn effective_mode(
         &self,
         subject: Option<&SubjectName>,
     ) -> Result<Mode, RegistryError> {
-        self.mode_of_scopes(&scopes_of(subject)).await
+        // Subject names hold no control character: NUL cannot be one.
+        let key = subject.map_or("\0", SubjectName::as_str);
+        self.settings_gate
+            .get_or_fill(&self.effective_modes, key, async {
+                self.mode_of_scopes(&scopes_of(subject)).await
+            })
+            .await
     }
 
     /// The mode of the most specific of `scopes` that stores one, else READWRITE; a global
@@ -405,10 +417,13 @@ impl crate::store::ChangeSink for Registry {
         self.ids_gate.invalidate(|| {
             self.rendered.invalidate_all();
             self.parsed.invalidate_all();
+            self.verdicts.invalidate_all();
         });
         self.settings_gate.invalidate(|| {
             self.configs.invalidate_all();
             self.modes.invalidate_all();
+            self.effective_configs.invalidate_all();
+            self.effective_modes.invalidate_all();
         });
     }
 }

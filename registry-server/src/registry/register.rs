@@ -1,13 +1,16 @@
 //! Registering a schema under a subject (spec §4.3).
 //!
-//! Outside the transaction: parse, resolve references, compute the identity digest, and
-//! answer an already-registered schema without writing (the fast path, allowed in any
-//! mode). Inside one transaction, holding the locks of the subject and of the subjects its
+//! Outside the transaction: answer an already-registered schema without writing (the fast
+//! path, allowed in any mode): from the lookup caches when the request is plain and was
+//! seen before, else after parsing, resolving references and computing the digest. Inside one transaction, holding the locks of the subject and of the subjects its
 //! references name, then the digest's lock, every decision is re-made from what the
 //! transaction reads: settings, references, id, compatibility, version number.
 
 use super::RegistryError;
 use super::contract::{ConfigContract, Contract, Stamp};
+use std::sync::Arc;
+
+use super::answers::{Found, SubmittedDigest, digest_key};
 use super::model::{ReferenceRequest, RegisteredSchema, SchemaRequest};
 use super::{Caller, Registry, WriteError, effective_level_of, with_retries};
 use crate::domain::{MAX_IMPORTED_ID, Mode, SubjectName};
@@ -47,6 +50,17 @@ struct Policy {
     options: crate::schema::compat::CheckOptions,
 }
 
+/// A request naming only a schema (and its type): no references, metadata, rule set, id or
+/// version. Its digest depends on its text alone, so its answer can come from the caches.
+fn is_plain(request: &SchemaRequest) -> bool {
+    !request.schema_is_blank()
+        && request.references.as_ref().is_none_or(Vec::is_empty)
+        && request.metadata.is_none()
+        && request.rule_set.is_none()
+        && request.id.is_none()
+        && request.version.is_none()
+}
+
 impl Registry {
     /// `POST /subjects/{subject}/versions`, by `caller` (who must be allowed to write the
     /// subject: the API checks; references to subjects it may not read are missing).
@@ -57,7 +71,7 @@ impl Registry {
         mut request: SchemaRequest,
         normalize: bool,
         force: bool,
-    ) -> Result<RegisteredSchema, RegistryError> {
+    ) -> Result<Arc<Found>, RegistryError> {
         // Cached settings decide only how to parse; the transaction decides the write from
         // the settings as it reads them under their locks.
         let config = self.effective_config(Some(subject)).await?;
@@ -65,6 +79,18 @@ impl Registry {
         let normalize = !import
             && (normalize
                 || config.get("normalize").and_then(serde_json::Value::as_bool) == Some(true));
+        let config_contract = ConfigContract::of_config(&config);
+        // Unless the config adds metadata or rules, which would change what is stored.
+        let plain = config_contract.is_empty() && is_plain(&request);
+        let digest_key = plain
+            .then(|| digest_key(&request, request.schema_type().ok()?, normalize, !import))
+            .flatten();
+        if let Some(found) = digest_key
+            .as_deref()
+            .and_then(|key| self.registered_from_cache(subject, key))
+        {
+            return Ok(found);
+        }
         let contract = Contract::of_request(&request)?;
         if request.schema_is_blank() {
             self.fill_from_latest(subject, &mut request).await?;
@@ -82,18 +108,23 @@ impl Registry {
             )
             .await?;
 
-        // Confluent's fast path: the schema as sent is already a live version (skipped
-        // when the config adds metadata or rules, which would change what is stored).
-        let config_contract = ConfigContract::of_config(&config);
+        // Confluent's fast path: the schema as sent is already a live version.
         let as_sent = prepared
             .contract
             .stamp(&prepared.parsed, &prepared.references);
-        if config_contract.is_empty()
-            && let Some(existing) = self
+        if config_contract.is_empty() {
+            // Taken before the read: a write to the subject detaches it.
+            let answers = self.subject_lookups(subject.as_str());
+            if let Some(existing) = self
                 .already_registered(subject, &prepared, &as_sent)
                 .await?
-        {
-            return Ok(existing);
+            {
+                let existing = Found::new(existing);
+                if let Some(key) = digest_key {
+                    self.remember_registered(key, &prepared, &as_sent, &answers, &existing);
+                }
+                return Ok(existing);
+            }
         }
         let foreseen = if import {
             Foreseen {
@@ -109,13 +140,13 @@ impl Registry {
                 .already_registered(subject, &prepared, &foreseen.stamp)
                 .await?
             {
-                return Ok(existing);
+                return Ok(Found::new(existing));
             }
             if let Some(existing) = self
                 .equivalent_version(subject, &prepared, &config_contract, &foreseen)
                 .await?
             {
-                return Ok(existing);
+                return Ok(Found::new(existing));
             }
             foreseen
         };
@@ -126,7 +157,35 @@ impl Registry {
         if let Some(event) = event {
             self.committed(&event).await;
         }
-        Ok(registered)
+        Ok(Found::new(registered))
+    }
+
+    /// A live version of `subject` holding the schema a plain request with digest key
+    /// `key` sent before: what lookups and earlier registrations cached (no parse, no read).
+    fn registered_from_cache(&self, subject: &SubjectName, key: &str) -> Option<Arc<Found>> {
+        let digest = self.submitted_digests().get(key)?;
+        self.subject_lookups(subject.as_str())
+            .get(&digest.hash, false)
+    }
+
+    /// Keeps what [`Registry::registered_from_cache`] needs to answer the same plain request
+    /// again: its digest, and the version found under it (in `answers`, taken before the read).
+    fn remember_registered(
+        &self,
+        key: String,
+        prepared: &Prepared,
+        stamp: &Stamp,
+        answers: &super::SubjectLookups,
+        existing: &Arc<Found>,
+    ) {
+        self.submitted_digests().insert(
+            key,
+            Arc::new(SubmittedDigest {
+                canonical: prepared.parsed.canonical().to_owned(),
+                hash: stamp.hash.clone(),
+            }),
+        );
+        answers.put(&stamp.hash, false, existing);
     }
 
     /// A blank `schema` re-registers the latest live schema (to add metadata or rules).

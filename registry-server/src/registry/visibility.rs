@@ -31,6 +31,26 @@ impl Registry {
         Ok(self.store.versions(subject.as_str()).await?)
     }
 
+    /// [`Registry::versions_for`] through the subject's cache entry (taken before the read:
+    /// a write to the subject detaches it, so a stale read never lands in the live cache).
+    pub(crate) async fn cached_versions(
+        &self,
+        caller: &Caller,
+        subject: &SubjectName,
+    ) -> Result<Arc<[VersionRecord]>, RegistryError> {
+        if !caller.may_read(subject.as_str()) {
+            return Ok(Arc::from(Vec::new()));
+        }
+        let entry = self.subject_lookups(subject.as_str());
+        if let Some(versions) = entry.versions() {
+            return Ok(versions);
+        }
+        let versions: Arc<[VersionRecord]> =
+            Arc::from(self.store.versions(subject.as_str()).await?);
+        entry.put_versions(Arc::clone(&versions));
+        Ok(versions)
+    }
+
     /// Whether schema `id` of `context` is visible to `caller`: used by a subject it may
     /// read. Always true for a caller that sees everything (nothing is read).
     pub(crate) async fn id_visible(
