@@ -24,13 +24,24 @@ impl Schema {
     ///
     /// Records are named from the type (`#[avro_schema(namespace = "…", name = "…")]` to choose;
     /// the default namespace is the Rust module path), unit-variant enums become Avro enums,
-    /// `Option<T>` fields `["null", T]` with `"default": null`, `[u8; N]` fixed, `Vec<u8>` bytes;
-    /// logical types with `#[avro_schema(logical_type = "…")]`. Doc comments are not carried (the
-    /// derive has no `doc`), nor other defaults.
+    /// `Option<T>` fields `["null", T]` with `"default": null`, `[u8; N]` fixed, `Vec<u8>` bytes.
+    /// Logical types: the wrappers of `codec::logical` (feature `chrono`) for
+    /// `timestamp-millis`, `timestamp-micros` and `date`, also inside `Option`; fields of type
+    /// `uuid::Uuid` (`uuid` on `string`, feature `uuid`) and `rust_decimal::Decimal` (`decimal` on
+    /// `bytes`, with the `#[avro_schema(precision = …, scale = …)]` the derive requires; feature
+    /// `rust_decimal`), which `serde_avro_derive` recognises by the type's name, so only as a
+    /// field's own type, not inside `Option` or `Vec`; any other with
+    /// `#[avro_schema(logical_type = "…")]`. A logical type is written `type` first, as a person
+    /// writes it (`{"type":"long","logicalType":"timestamp-millis"}`).
+    ///
+    /// Doc comments are not carried: `serde_avro_derive` 0.3 reads no `doc` (its attributes are
+    /// `namespace`, `name`, `skip`, `logical_type`, `precision`, `scale` and `has_same_type_as`)
+    /// and the schema model it builds (serde_avro_fast's) has no `doc` field. Nor are defaults
+    /// other than the `null` of optional fields.
     pub fn avro_of<T: BuildSchema + ?Sized>() -> Result<Schema> {
         let mut json = serde_json::to_value(T::schema_mut())
             .map_err(|e| Error::Schema(format!("cannot render the derived schema: {e}")))?;
-        add_null_defaults(&mut json, 0);
+        tidy(&mut json, 0);
         let text = serde_json::to_string(&json).map_err(|e| Error::Schema(e.to_string()))?;
         Ok(Schema::avro(text))
     }
@@ -72,18 +83,22 @@ pub async fn check_compatible_type<T: BuildSchema + ?Sized>(
     crate::client::check_compatible(client, subject, &Schema::avro_of::<T>()?).await
 }
 
-/// Gives every record field whose type is a union starting with `null` a `null` default.
-fn add_null_defaults(node: &mut serde_json::Value, depth: usize) {
+/// Gives every record field whose type is a union starting with `null` a `null` default, and
+/// writes every logical type `type` first, then `logicalType`, `precision`, `scale`.
+fn tidy(node: &mut serde_json::Value, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     match node {
         serde_json::Value::Array(items) => {
             for i in items {
-                add_null_defaults(i, depth + 1);
+                tidy(i, depth + 1);
             }
         }
         serde_json::Value::Object(o) => {
+            if o.contains_key("logicalType") {
+                type_first(o);
+            }
             if let Some(serde_json::Value::Array(fields)) = o.get_mut("fields") {
                 for f in fields.iter_mut() {
                     let Some(field) = f.as_object_mut() else {
@@ -98,18 +113,31 @@ fn add_null_defaults(node: &mut serde_json::Value, depth: usize) {
                         field.insert("default".into(), serde_json::Value::Null);
                     }
                     if let Some(t) = field.get_mut("type") {
-                        add_null_defaults(t, depth + 1);
+                        tidy(t, depth + 1);
                     }
                 }
             }
             for key in ["items", "values"] {
                 if let Some(t) = o.get_mut(key) {
-                    add_null_defaults(t, depth + 1);
+                    tidy(t, depth + 1);
                 }
             }
         }
         _ => {}
     }
+}
+
+/// Reorders a logical type's keys (serde_avro_fast writes `logicalType` before `type` and `scale`
+/// before `precision`); other keys keep their order after these.
+fn type_first(o: &mut serde_json::Map<String, serde_json::Value>) {
+    let mut ordered = serde_json::Map::with_capacity(o.len());
+    for key in ["type", "logicalType", "precision", "scale"] {
+        if let Some(v) = o.remove(key) {
+            ordered.insert(key.into(), v);
+        }
+    }
+    ordered.append(o);
+    *o = ordered;
 }
 
 #[cfg(test)]
