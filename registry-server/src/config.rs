@@ -72,6 +72,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_MAX_SUBJECT_BYTES", default_value_t = crate::domain::MAX_SUBJECT_BYTES, value_parser = parse_subject_bytes)]
     pub max_subject_bytes: usize,
 
+    /// Bytes all caches together may hold (parsed schemas, rendered answers, lookups,
+    /// verdicts, settings): each entry is weighed by an estimate of what it takes, so this
+    /// bounds resident memory, beyond a fixed overhead.
+    #[arg(long, env = "SR_CACHE_BYTES", default_value_t = crate::registry::DEFAULT_CACHE_BYTES, value_parser = clap::value_parser!(u64).range(1024 * 1024..))]
+    pub cache_bytes: u64,
+
     /// Parses and compatibility checks run at once, on threads apart from the ones that
     /// answer requests (default: the number of cores). Further ones wait their turn.
     #[arg(long, env = "SR_CPU_WORKERS", default_value_t = crate::registry::default_workers())]

@@ -37,6 +37,7 @@ pub fn test_args(database_url: &str) -> ServeArgs {
         default_compatibility: registry_server::domain::CompatibilityLevel::Backward,
         incompatible_error_code: 409,
         cpu_workers: 2,
+        cache_bytes: registry_server::registry::DEFAULT_CACHE_BYTES,
         max_subject_bytes: registry_server::domain::MAX_SUBJECT_BYTES,
         max_body_bytes: 1024 * 1024,
         max_schema_bytes: 1024 * 1024,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use registry_server::domain::{SubjectName, VersionRef};
-use registry_server::registry::{Caller, RegisteredSchema, Registry, RegistryError, SchemaRequest};
+use registry_server::registry::{Caller, Found, Registry, RegistryError, SchemaRequest};
 use registry_server::store::Store as _;
 use registry_tests::app::record;
 use registry_tests::both_backends_gated;
@@ -46,7 +46,7 @@ fn referring() -> SchemaRequest {
 /// Registers [`referring`] under `a` in a task of its own (it will park at an armed stop).
 fn spawn_referring_registration(
     registry: &Arc<Registry>,
-) -> tokio::task::JoinHandle<Result<RegisteredSchema, RegistryError>> {
+) -> tokio::task::JoinHandle<Result<Arc<Found>, RegistryError>> {
     let registry = Arc::clone(registry);
     tokio::spawn(async move {
         registry
@@ -147,6 +147,7 @@ async fn a_by_id_fill_racing_a_hard_delete_is_not_cached(gated: Gated) {
         )
         .await
         .expect("s registers")
+        .schema
         .id;
     registry
         .delete_version(&Caller::everyone(), &s, VersionRef::Number(1), false)
@@ -236,6 +237,7 @@ async fn an_id_users_fill_racing_a_registration_is_not_cached(gated: Gated) {
         )
         .await
         .expect("b registers")
+        .schema
         .id;
     let reader_of_a = || {
         Caller::new(
@@ -264,6 +266,7 @@ async fn an_id_users_fill_racing_a_registration_is_not_cached(gated: Gated) {
         )
         .await
         .expect("a registers")
+        .schema
         .id;
     assert_eq!(again, id, "the same schema keeps its id");
     parked.release();

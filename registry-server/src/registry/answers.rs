@@ -4,10 +4,12 @@
 //! (shared with the response bodies rendered for it); and checks' verdicts.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use bytes::Bytes;
 
+use super::budget::Account;
 use super::model::{RegisteredSchema, SchemaRequest};
 use crate::domain::{CompatibilityLevel, SchemaType};
 use crate::schema::compat::CheckOptions;
@@ -113,11 +115,11 @@ impl Found {
         Ok(cell.get_or_init(|| body).clone())
     }
 
-    /// Bytes this answer holds, for cache budgets (an estimate: text, bodies, overhead).
+    /// Bytes this answer holds, for cache budgets: an estimate that counts both response
+    /// bodies, rendered or not yet (each about the text's length).
     pub(crate) fn weight(&self) -> usize {
         let schema = &self.schema;
-        let bodies = self.lookup_body.get().map_or(0, Bytes::len)
-            + self.registration_body.get().map_or(0, Bytes::len);
+        let bodies = 2 * (schema.schema.len() + 128);
         schema.schema.len()
             + schema.guid.len()
             + schema.subject.as_ref().map_or(0, String::len)
@@ -134,17 +136,38 @@ impl Found {
 }
 
 /// What is cached of one subject until its next write: its versions, and lookup answers by
-/// digest (without and with soft-deleted versions).
-#[derive(Debug, Default)]
+/// digest (without and with soft-deleted versions). What it holds is taken from the lookups'
+/// share of the cache budget, and given back when the cache drops it.
+#[derive(Debug)]
 pub(crate) struct SubjectLookups {
     answers: RwLock<HashMap<String, [Option<Arc<Found>>; 2]>>,
     versions: OnceLock<Arc<[VersionRecord]>>,
+    account: Arc<Account>,
+    held: AtomicUsize,
 }
 
 /// Digests kept per subject, at most.
 const LOOKUPS_PER_SUBJECT: usize = 256;
 
 impl SubjectLookups {
+    pub(crate) fn new(account: Arc<Account>) -> Self {
+        SubjectLookups {
+            answers: RwLock::default(),
+            versions: OnceLock::new(),
+            account,
+            held: AtomicUsize::new(0),
+        }
+    }
+
+    /// Takes `bytes` from the budget for this entry; false when the share is spent.
+    fn take(&self, bytes: usize) -> bool {
+        let taken = self.account.take(bytes);
+        if taken {
+            self.held.fetch_add(bytes, Ordering::AcqRel);
+        }
+        taken
+    }
+
     pub(crate) fn get(&self, hash: &str, deleted: bool) -> Option<Arc<Found>> {
         let map = self.answers.read().ok()?;
         map.get(hash)?[usize::from(deleted)].clone()
@@ -152,7 +175,11 @@ impl SubjectLookups {
 
     pub(crate) fn put(&self, hash: &str, deleted: bool, found: &Arc<Found>) {
         if let Ok(mut map) = self.answers.write() {
-            if !map.contains_key(hash) && map.len() >= LOOKUPS_PER_SUBJECT {
+            let slot = map.get(hash).map(|answers| &answers[usize::from(deleted)]);
+            if slot.is_some_and(Option::is_some)
+                || (slot.is_none() && map.len() >= LOOKUPS_PER_SUBJECT)
+                || !self.take(hash.len() + 64 + found.weight())
+            {
                 return;
             }
             map.entry(hash.to_owned()).or_default()[usize::from(deleted)] = Some(Arc::clone(found));
@@ -165,24 +192,69 @@ impl SubjectLookups {
     }
 
     pub(crate) fn put_versions(&self, versions: Arc<[VersionRecord]>) {
-        let _ = self.versions.set(versions);
+        let bytes: usize = versions
+            .iter()
+            .map(|v| v.subject.len() + v.context.len() + 64)
+            .sum();
+        if self.versions.get().is_none() && self.take(bytes) && self.versions.set(versions).is_err()
+        {
+            // Another reader set them first.
+            self.account.give_back(bytes);
+            self.held.fetch_sub(bytes, Ordering::AcqRel);
+        }
+    }
+}
+
+impl Drop for SubjectLookups {
+    fn drop(&mut self) {
+        self.account.give_back(*self.held.get_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SchemaType;
+
+    fn found(text: &str) -> Arc<Found> {
+        Found::new(RegisteredSchema {
+            subject: Some("s".into()),
+            version: Some(1),
+            id: 1,
+            schema_type: SchemaType::Avro,
+            schema: text.into(),
+            references: Vec::new(),
+            metadata: None,
+            rule_set: None,
+            guid: "g".into(),
+            ts: 0,
+            deleted: false,
+        })
     }
 
-    /// Bytes the answers hold, for cache budgets (an estimate).
-    pub(crate) fn weight(&self) -> usize {
-        let answers = self.answers.read().map_or(0, |map| {
-            map.iter()
-                .map(|(hash, found)| {
-                    hash.len() + 64 + found.iter().flatten().map(|f| f.weight()).sum::<usize>()
-                })
-                .sum()
-        });
-        let versions = self.versions.get().map_or(0, |versions| {
-            versions
-                .iter()
-                .map(|v| v.subject.len() + v.context.len() + 64)
-                .sum()
-        });
-        answers + versions
+    #[test]
+    fn answers_stop_at_the_share_and_give_it_back_when_dropped() {
+        let account = Account::new(4_000);
+        let lookups = SubjectLookups::new(Arc::clone(&account));
+        lookups.put("a", false, &found(&"x".repeat(500)));
+        assert!(lookups.get("a", false).is_some());
+        // Over the share: not kept.
+        lookups.put("b", false, &found(&"y".repeat(5_000)));
+        assert!(lookups.get("b", false).is_none());
+        assert!(account.used() > 0);
+        drop(lookups);
+        assert_eq!(account.used(), 0);
+    }
+
+    #[test]
+    fn a_second_answer_for_a_digest_does_not_take_twice() {
+        let account = Account::new(1_000_000);
+        let lookups = SubjectLookups::new(Arc::clone(&account));
+        lookups.put("a", false, &found("x"));
+        let used = account.used();
+        lookups.put("a", false, &found("x"));
+        assert_eq!(account.used(), used);
+        lookups.put("a", true, &found("x"));
+        assert!(account.used() > used);
     }
 }

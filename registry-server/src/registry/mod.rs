@@ -6,6 +6,7 @@
 
 mod answers;
 mod audit;
+mod budget;
 mod caller;
 mod coerce;
 mod compatibility;
@@ -30,6 +31,7 @@ mod visibility;
 
 pub use answers::{Answering, Found};
 pub use audit::MAX_AUDIT_ENTRIES;
+pub use budget::DEFAULT_CACHE_BYTES;
 pub use caller::{Caller, ReadScope, SubjectPredicate};
 pub use cpu::default_workers;
 pub use decode::{DecodeOutcome, DecodedMessage};
@@ -67,6 +69,8 @@ pub struct RegistrySettings {
     pub cpu_workers: usize,
     /// Bounds on schema size, references and listings.
     pub limits: RequestLimits,
+    /// Bytes all caches together may hold (an estimate per entry, bookkeeping included).
+    pub cache_bytes: u64,
 }
 
 impl Default for RegistrySettings {
@@ -76,6 +80,7 @@ impl Default for RegistrySettings {
             incompatible_error_code: 409,
             cpu_workers: cpu::default_workers(),
             limits: RequestLimits::default(),
+            cache_bytes: DEFAULT_CACHE_BYTES,
         }
     }
 }
@@ -111,6 +116,8 @@ pub struct Registry {
     /// Positive lookup answers per subject, keyed by (digest, `deleted`). A subject's
     /// entry is dropped whole on any write to it, here or (by notification) on another node.
     lookups: moka::sync::Cache<String, Arc<SubjectLookups>>,
+    /// What the lookups' entries hold beyond themselves (they grow after insertion).
+    lookup_account: Arc<budget::Account>,
     /// Compatibility verdicts by [`answers::verdict_key`]: immutable facts (stored schemas
     /// never change under an id), kept while they are used.
     verdicts: moka::sync::Cache<String, Arc<crate::schema::compat::CompatibilityReport>>,
@@ -124,58 +131,61 @@ pub struct Registry {
 impl Registry {
     #[must_use]
     pub fn new(store: Arc<dyn Store>, settings: RegistrySettings) -> Self {
+        use budget::weight;
+        let shares = budget::Shares::of(settings.cache_bytes);
         Registry {
             store,
             cpu: cpu::CpuPool::new(settings.cpu_workers),
             settings,
             parsed: moka::sync::Cache::builder()
-                .max_capacity(10_000)
+                .weigher(|key: &(String, i32), parsed: &Arc<ParsedSchema>| {
+                    // The tree behind a parse is several times its canonical text.
+                    weight(
+                        key.0.len() + 8 * parsed.canonical().len() + parsed.resolved().len() + 2048,
+                    )
+                })
+                .max_capacity(shares.parsed)
                 .time_to_idle(Duration::from_secs(3600))
                 .build(),
             rendered: moka::sync::Cache::builder()
-                .weigher(|_, body: &bytes::Bytes| u32::try_from(body.len()).unwrap_or(u32::MAX))
-                .max_capacity(256 * 1024 * 1024)
+                .weigher(|key: &(String, i32), body: &bytes::Bytes| {
+                    weight(key.0.len() + body.len() + 64)
+                })
+                .max_capacity(shares.rendered)
                 .build(),
             digests: moka::sync::Cache::builder()
                 .weigher(|key: &String, value: &Arc<SubmittedDigest>| {
-                    u32::try_from(key.len() + value.canonical.len()).unwrap_or(u32::MAX)
+                    weight(key.len() + value.canonical.len() + value.hash.len() + 64)
                 })
-                .max_capacity(64 * 1024 * 1024)
+                .max_capacity(shares.digests)
                 .build(),
-            lookups: moka::sync::Cache::builder().max_capacity(10_000).build(),
+            // A quarter of the share for the entries themselves, the rest for what they hold.
+            lookups: moka::sync::Cache::builder()
+                .weigher(|key: &String, _: &Arc<SubjectLookups>| weight(key.len() + 192))
+                .max_capacity(shares.lookups / 4)
+                .build(),
+            lookup_account: budget::Account::new(shares.lookups - shares.lookups / 4),
             verdicts: moka::sync::Cache::builder()
                 .weigher(
                     |key: &String, report: &Arc<crate::schema::compat::CompatibilityReport>| {
                         let messages: usize = report.messages.iter().map(|m| m.len() + 24).sum();
-                        u32::try_from(key.len() + messages + 128).unwrap_or(u32::MAX)
+                        weight(key.len() + messages + 64)
                     },
                 )
-                .max_capacity(32 * 1024 * 1024)
+                .max_capacity(shares.verdicts)
                 .build(),
             ids_gate: fill::FillGate::default(),
-            configs: moka::sync::Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(60))
-                .build(),
-            modes: moka::sync::Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(60))
-                .build(),
-            effective_configs: moka::sync::Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(60))
-                .build(),
-            effective_modes: moka::sync::Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(60))
-                .build(),
+            configs: settings_cache(shares.settings),
+            modes: settings_cache(shares.settings),
+            effective_configs: settings_cache(shares.settings),
+            effective_modes: settings_cache(shares.settings),
             settings_gate: fill::FillGate::default(),
             id_users: moka::sync::Cache::builder()
-                .weigher(|_, users: &Arc<[String]>| {
+                .weigher(|key: &(String, i32), users: &Arc<[String]>| {
                     let bytes: usize = users.iter().map(|s| s.len() + 24).sum();
-                    u32::try_from(bytes + 64).unwrap_or(u32::MAX)
+                    weight(key.0.len() + bytes + 16)
                 })
-                .max_capacity(64 * 1024 * 1024)
+                .max_capacity(shares.id_users)
                 .build(),
             users_gate: fill::FillGate::default(),
         }
@@ -349,8 +359,9 @@ impl Registry {
 
     /// The lookup answers cached for `subject` (an entry that a write may detach).
     pub(crate) fn subject_lookups(&self, subject: &str) -> Arc<SubjectLookups> {
-        self.lookups
-            .get_with_by_ref(subject, || Arc::new(SubjectLookups::default()))
+        self.lookups.get_with_by_ref(subject, || {
+            Arc::new(SubjectLookups::new(Arc::clone(&self.lookup_account)))
+        })
     }
 
     fn forget_settings(&self, scope: &str) {
@@ -425,6 +436,48 @@ impl crate::store::ChangeSink for Registry {
             self.effective_configs.invalidate_all();
             self.effective_modes.invalidate_all();
         });
+    }
+}
+
+/// A settings cache (by scope or subject) of `bytes`, its values weighed by their JSON text;
+/// the TTL is a backstop behind invalidation.
+fn settings_cache<V: SettingsValue>(bytes: u64) -> moka::sync::Cache<String, V> {
+    moka::sync::Cache::builder()
+        .weigher(|key: &String, value: &V| budget::weight(key.len() + value.bytes()))
+        .max_capacity(bytes)
+        .time_to_live(Duration::from_secs(60))
+        .build()
+}
+
+/// What a settings cache's value holds, in bytes (an estimate).
+trait SettingsValue: Clone + Send + Sync + 'static {
+    fn bytes(&self) -> usize;
+}
+
+impl SettingsValue for Option<serde_json::Value> {
+    fn bytes(&self) -> usize {
+        self.as_ref().map_or(16, |v| 64 + 2 * v.to_string().len())
+    }
+}
+
+impl SettingsValue for Option<String> {
+    fn bytes(&self) -> usize {
+        self.as_ref().map_or(16, |s| 24 + s.len())
+    }
+}
+
+impl SettingsValue for Arc<serde_json::Map<String, serde_json::Value>> {
+    fn bytes(&self) -> usize {
+        64 + 2 * self
+            .iter()
+            .map(|(k, v)| k.len() + v.to_string().len() + 32)
+            .sum::<usize>()
+    }
+}
+
+impl SettingsValue for Mode {
+    fn bytes(&self) -> usize {
+        8
     }
 }
 

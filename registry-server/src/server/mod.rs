@@ -41,6 +41,7 @@ pub async fn build(args: &ServeArgs) -> anyhow::Result<Front> {
         default_compatibility: args.default_compatibility,
         incompatible_error_code: args.incompatible_error_code,
         cpu_workers: args.cpu_workers,
+        cache_bytes: args.cache_bytes,
         limits: RequestLimits {
             max_schema_bytes: args.max_schema_bytes,
             max_references: args.max_references,
