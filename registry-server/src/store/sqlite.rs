@@ -1,8 +1,10 @@
 //! SQLite backend: the embedded default, for one registry node.
 //!
 //! One writer at a time: an in-process mutex orders writers before `BEGIN IMMEDIATE`, so
-//! they queue in memory instead of polling SQLite's busy handler. WAL journal; readers
-//! never block the writer.
+//! they queue in memory instead of polling SQLite's busy handler. Writes go through a
+//! connection of their own: nothing else writes through it, so its page cache stays valid
+//! from one transaction to the next (a pooled connection's is dropped whenever another one
+//! committed). WAL journal; readers never block the writer.
 //!
 //! Durability: `synchronous=FULL` (the default) puts every acknowledged commit on disk, so
 //! it survives a power loss; writers that queue behind one another share one transaction
@@ -46,6 +48,8 @@ pub enum Synchronous {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The writer's connection (a pool of one, which reopens it if a batch had to close it).
+    write_pool: SqlitePool,
     writer: Writer,
 }
 
@@ -91,11 +95,17 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections.max(2))
             .min_connections(1)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
+        let write_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
         Ok(SqliteStore {
             pool,
+            write_pool,
             writer: Writer::default(),
         })
     }
@@ -113,7 +123,7 @@ impl Backend for SqliteStore {
     async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
         // SQLite has one writer: the whole database is the lock.
         Ok(SqliteTx {
-            tx: self.writer.join(&self.pool).await?,
+            tx: self.writer.join(&self.write_pool).await?,
         })
     }
 
