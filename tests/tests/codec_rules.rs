@@ -221,3 +221,322 @@ async fn python_and_codec_agree_on_the_same_rules() {
         assert!(de.deserialize::<Order>(&bad).await.is_err());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// TRANSFORM rules (Avro, CEL_FIELD) and rules on Protobuf messages
+
+/// The PII field is prefixed on write and suffixed on read: each side's output shows which
+/// rules ran where.
+fn transform_rules() -> RuleSet {
+    RuleSet::domain(vec![
+        Rule::cel_field_transform("maskPii", "WRITE", "typeName == 'STRING' ; 'xx' + value")
+            .tag("PII"),
+        Rule::cel_field_transform("markPii", "READ", "typeName == 'STRING' ; value + '!'")
+            .tag("PII"),
+    ])
+}
+
+/// Registers ORDER with the transform rules under `<topic>-value`.
+async fn setup_transforms(app: &TestApp, topic: &str) -> Arc<CachedClient<HttpClient>> {
+    let reg = Arc::new(CachedClient::new(HttpClient::new(&app.base).unwrap()));
+    let schema = Schema::avro(ORDER).with_rule_set(transform_rules());
+    reg.register(&format!("{topic}-value"), &schema, false)
+        .await
+        .unwrap();
+    reg
+}
+
+/// What a framed Avro payload holds, read without any rule (id 1 of a rule-less registry).
+async fn stored(bytes: &[u8]) -> Order {
+    let mock = Arc::new(MockClient::new());
+    mock.register("t-value", &Schema::avro(ORDER), false)
+        .await
+        .unwrap();
+    let reframed = [&[0u8, 0, 0, 0, 1][..], &bytes[5..]].concat();
+    AvroDeserializer::new(mock)
+        .deserialize(&reframed)
+        .await
+        .unwrap()
+}
+
+fn masked(o: &Order) -> Order {
+    Order {
+        email: format!("xx{}", o.email),
+        ..o.clone()
+    }
+}
+
+fn marked(o: &Order) -> Order {
+    Order {
+        email: format!("{}!", o.email),
+        ..o.clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registered_transforms_rewrite_fields_on_write_and_on_read() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        if backend == Backend::Postgres
+            && std::env::var("TEST_DATABASE_URL").map_or(true, |v| v.is_empty())
+        {
+            continue;
+        }
+        let app = spawn_app(backend).await;
+        let topic = unique("transform");
+        let reg = setup_transforms(&app, &topic).await;
+        let cfg = SerializerConfig::value().selection(SchemaSelection::UseLatest { strict: false });
+        let ser = AvroSerializer::<Order>::new(reg.clone(), Schema::avro(ORDER), cfg).unwrap();
+        let de = AvroDeserializer::new(reg.clone());
+        for r in records() {
+            let bytes = ser.serialize(&topic, &r).await.unwrap().payload;
+            assert_eq!(
+                stored(&bytes).await,
+                masked(&r),
+                "{backend:?}: WRITE rule ran once"
+            );
+            let read: Order = de.deserialize(&bytes).await.unwrap();
+            assert_eq!(read, marked(&masked(&r)), "{backend:?}: READ rule ran once");
+        }
+    }
+}
+
+/// Runs a Python interop script; returns its output lines.
+async fn python(script: &str, base: &str, topic: &str, decode: &[Vec<u8>]) -> Vec<String> {
+    let python = std::env::var("INTEROP_PYTHON").expect("INTEROP_PYTHON");
+    let output = tokio::process::Command::new(&python)
+        .arg(format!("{}/python/{script}", env!("CARGO_MANIFEST_DIR")))
+        .args(["--registry", base, "--topic", topic, "--decode"])
+        .args(decode.iter().map(|b| hex(b)))
+        .output()
+        .await
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{script}\n{stdout}\n{stderr}");
+    stdout.lines().map(str::to_owned).collect()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(python_interop),
+    ignore = "set INTEROP_PYTHON to a Python with confluent-kafka[rules]"
+)]
+async fn python_and_codec_transform_fields_alike() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let topic = unique("transform-py");
+    let reg = setup_transforms(&app, &topic).await;
+    let cfg = SerializerConfig::value().selection(SchemaSelection::UseLatest { strict: false });
+    let ser = AvroSerializer::<Order>::new(reg.clone(), Schema::avro(ORDER), cfg).unwrap();
+    let mut ours = Vec::new();
+    for r in records() {
+        ours.push(ser.serialize(&topic, &r).await.unwrap().payload);
+    }
+    let lines = python("codec_rules_interop.py", &app.base, &topic, &ours).await;
+    assert_eq!(lines.len(), 2 * records().len(), "{lines:?}");
+    let de = AvroDeserializer::new(reg.clone());
+    for (i, r) in records().iter().enumerate() {
+        // write: Python's WRITE transform gives the same bytes as ours
+        assert_eq!(lines[i], format!("ok {}", hex(&ours[i])), "record {i}");
+        // read: each side's READ transform on the other's bytes gives the same record
+        let theirs: Order = de.deserialize(&ours[i]).await.unwrap();
+        assert_eq!(theirs, marked(&masked(r)));
+        let decoded = lines[records().len() + i]
+            .strip_prefix("decoded ")
+            .unwrap_or_else(|| panic!("Python did not decode record {i}: {lines:?}"));
+        let python_read: Order = serde_json::from_str(decoded).unwrap();
+        assert_eq!(python_read, marked(&masked(r)), "record {i}");
+        let python_bytes = unhex(lines[i].strip_prefix("ok ").unwrap());
+        let we_read: Order = de.deserialize(&python_bytes).await.unwrap();
+        assert_eq!(we_read, python_read, "record {i}");
+    }
+}
+
+/// Same text as BREW in tests/python/codec_rules_protobuf.py.
+const BREW_PROTO: &str = "syntax = \"proto3\";\npackage rulecafe;\n\nmessage Brew {\n  string item = 1;\n  int32 qty = 2;\n  string email = 3;\n}\n";
+
+/// `rulecafe.Brew`, built by hand to match BREW_PROTO.
+fn brew_descriptor() -> prost_reflect::MessageDescriptor {
+    use prost_types::field_descriptor_proto::{Label, Type};
+    use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+    let field = |name: &str, number, ty: Type| FieldDescriptorProto {
+        name: Some(name.into()),
+        number: Some(number),
+        label: Some(Label::Optional as i32),
+        r#type: Some(ty as i32),
+        json_name: Some(name.into()),
+        ..Default::default()
+    };
+    let file = FileDescriptorProto {
+        name: Some("rulecafe/brew.proto".into()),
+        package: Some("rulecafe".into()),
+        syntax: Some("proto3".into()),
+        message_type: vec![DescriptorProto {
+            name: Some("Brew".into()),
+            field: vec![
+                field("item", 1, Type::String),
+                field("qty", 2, Type::Int32),
+                field("email", 3, Type::String),
+            ],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut pool = prost_reflect::DescriptorPool::new();
+    pool.add_file_descriptor_proto(file).unwrap();
+    pool.get_message_by_name("rulecafe.Brew").unwrap()
+}
+
+/// Same list as tests/python/codec_rules_protobuf.py.
+fn brews() -> Vec<prost_reflect::DynamicMessage> {
+    use prost_reflect::Value;
+    [
+        ("latte", 2, "a@example.org"),
+        ("latte", 0, "a@example.org"),
+        ("mocha", 7, "b@example.org"),
+    ]
+    .into_iter()
+    .map(|(item, qty, email)| {
+        let mut m = prost_reflect::DynamicMessage::new(brew_descriptor());
+        m.set_field_by_name("item", Value::String(item.into()));
+        m.set_field_by_name("qty", Value::I32(qty));
+        m.set_field_by_name("email", Value::String(email.into()));
+        m
+    })
+    .collect()
+}
+
+/// Registers BREW_PROTO under `<topic>-value` with a condition on write and read.
+async fn setup_brew(app: &TestApp, topic: &str) -> Arc<CachedClient<HttpClient>> {
+    let reg = Arc::new(CachedClient::new(HttpClient::new(&app.base).unwrap()));
+    let rules = RuleSet::domain(vec![Rule::cel_condition(
+        "positiveQty",
+        "WRITEREAD",
+        "message.qty > 0",
+    )]);
+    let schema = Schema::protobuf(BREW_PROTO).with_rule_set(rules);
+    reg.register(&format!("{topic}-value"), &schema, false)
+        .await
+        .unwrap();
+    reg
+}
+
+/// A brew's fields (messages of different descriptor pools never compare equal).
+fn brew_fields(m: &prost_reflect::DynamicMessage) -> String {
+    let f = |n: &str| {
+        m.get_field_by_name(n)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    format!("item={} qty={} email={}", f("item"), f("qty"), f("email"))
+}
+
+/// A framed Protobuf payload written without rules, under the schema id of `like`.
+fn forged_brew(like: &[u8], m: &prost_reflect::DynamicMessage) -> Vec<u8> {
+    use prost::Message;
+    [&like[..6], &m.encode_to_vec()[..]].concat()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registered_conditions_refuse_protobuf_messages_on_write_and_on_read() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let topic = unique("brew");
+    let reg = setup_brew(&app, &topic).await;
+    let cfg = SerializerConfig::value().selection(SchemaSelection::UseLatest { strict: false });
+    let ser = codec::ProtobufSerializer::<prost_reflect::DynamicMessage>::with_descriptor(
+        reg.clone(),
+        brew_descriptor(),
+        cfg,
+    )
+    .unwrap();
+    let b = brews();
+    let good = ser.serialize(&topic, &b[0]).await.unwrap().payload;
+    assert_eq!(good[5], 0, "message indexes [0]");
+    let err = ser.serialize(&topic, &b[1]).await.unwrap_err();
+    assert_eq!(err.rule_failure().unwrap().rule, "positiveQty");
+    let de = codec::DynamicProtobufDeserializer::new(reg.clone());
+    assert_eq!(
+        brew_fields(&de.deserialize(&good).await.unwrap()),
+        brew_fields(&b[0])
+    );
+    let bad = forged_brew(&good, &b[1]);
+    let err = de.deserialize(&bad).await.unwrap_err();
+    assert_eq!(err.rule_failure().unwrap().phase, codec::rules::Phase::Read);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(python_interop),
+    ignore = "set INTEROP_PYTHON to a Python with confluent-kafka[protobuf,rules] and grpcio-tools"
+)]
+async fn python_and_codec_refuse_the_same_protobuf_messages() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let topic = unique("brew-py");
+    let reg = setup_brew(&app, &topic).await;
+    let cfg = SerializerConfig::value().selection(SchemaSelection::UseLatest { strict: false });
+    let ser = codec::ProtobufSerializer::<prost_reflect::DynamicMessage>::with_descriptor(
+        reg.clone(),
+        brew_descriptor(),
+        cfg,
+    )
+    .unwrap();
+    let mut ours = Vec::new();
+    for m in brews() {
+        ours.push(ser.serialize(&topic, &m).await.map(|e| e.payload));
+    }
+    let good = ours[0].clone().unwrap();
+    let bad = forged_brew(&good, &brews()[1]);
+    let lines = python(
+        "codec_rules_protobuf.py",
+        &app.base,
+        &topic,
+        &[good.clone(), bad.clone()],
+    )
+    .await;
+    assert_eq!(lines.len(), brews().len() + 2, "{lines:?}");
+    let de = codec::DynamicProtobufDeserializer::new(reg.clone());
+    for (i, (ours, theirs)) in ours.iter().zip(&lines).enumerate() {
+        match ours {
+            // accepted by both, byte-identical, and Python's bytes decode here
+            Ok(bytes) => {
+                assert_eq!(*theirs, format!("ok {}", hex(bytes)), "record {i}");
+                let back = de.deserialize(&unhex(&theirs[3..])).await.unwrap();
+                assert_eq!(brew_fields(&back), brew_fields(&brews()[i]));
+            }
+            Err(e) => {
+                assert_eq!(
+                    e.rule_failure().map(|f| f.rule.as_str()),
+                    Some("positiveQty")
+                );
+                assert!(
+                    theirs.starts_with("refused"),
+                    "record {i}: Python: {theirs}"
+                );
+            }
+        }
+    }
+    // read: Python decodes our good bytes and refuses the forged bad ones, as we do
+    assert_eq!(lines[3], "decoded item=latte qty=2 email=a@example.org");
+    assert!(
+        lines[4].starts_with("refused-read") && lines[4].contains("message.qty > 0"),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        de.deserialize(&bad)
+            .await
+            .unwrap_err()
+            .rule_failure()
+            .is_some()
+    );
+}
