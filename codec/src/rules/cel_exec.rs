@@ -257,6 +257,16 @@ impl CelRule {
         self.transform
     }
 
+    /// The message's largest collection, measured only for expressions with comprehensions.
+    fn extent(&self, state: &mut State) -> u64 {
+        let nesting = self
+            .guard
+            .as_ref()
+            .map_or(0, |g| g.nesting)
+            .max(self.body.nesting);
+        if nesting == 0 { 0 } else { state.extent() }
+    }
+
     pub(crate) fn eval(
         &self,
         env: &SharedEnv,
@@ -276,7 +286,7 @@ impl CelRule {
         shape: &Shape,
         state: &mut State,
     ) -> Result<Verdict, String> {
-        let extent = state.extent();
+        let extent = self.extent(state);
         let view = state.view()?;
         let lend = Lend(Some(view));
         let mut cx = Context::with_env(env.0.clone());
@@ -300,7 +310,7 @@ impl CelRule {
         tags: &BTreeSet<String>,
         state: &mut State,
     ) -> Result<Verdict, String> {
-        let extent = state.extent();
+        let extent = self.extent(state);
         let mut visitor = FieldRule {
             rule: self,
             env,

@@ -38,6 +38,8 @@ mod proto_cel;
 mod proto_walk;
 mod tags;
 
+#[cfg(feature = "rules")]
+pub use cel_exec::{MAX_AST_DEPTH, MAX_AST_NODES, MAX_COMPREHENSION_NESTING, MAX_COST};
 pub(crate) use message::{Message, Shape, Transformed};
 pub use model::{Metadata, Rule, RuleSet};
 

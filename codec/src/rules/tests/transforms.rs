@@ -113,12 +113,14 @@ async fn write_then_read_transforms_round_trip_and_read_runs_in_reverse() {
     let (mock, ser) = setup(rules, latest()).await;
     let bytes = ser.serialize("orders", &order(5)).await.unwrap().payload;
     assert_eq!(plain(&bytes).await.qty, 15);
-    let read: Order = AvroDeserializer::new(mock)
-        .deserialize(&bytes)
-        .await
-        .unwrap();
+    let de = AvroDeserializer::new(mock);
+    let read: Order = de.deserialize(&bytes).await.unwrap();
     assert_eq!(read.qty, 5);
     assert_eq!(read.item, "tea21", "READ rules run in reverse order");
+    assert_eq!(
+        Blocking::new(de).deserialize::<Order>(&bytes).unwrap(),
+        read
+    );
 }
 
 #[tokio::test]
@@ -148,6 +150,11 @@ async fn disabled_and_guarded_transforms_change_nothing() {
         let (_, ser) = setup(vec![rule.clone()], latest()).await;
         let bytes = ser.serialize("orders", &kind_b).await.unwrap().payload;
         assert_eq!(plain(&bytes).await, kind_b, "{}", rule.name);
+        let blocking = Blocking::new(ser);
+        assert_eq!(
+            blocking.serialize("orders", &kind_b).unwrap().payload,
+            bytes
+        );
     }
 }
 
@@ -175,10 +182,18 @@ async fn results_of_the_wrong_type_take_the_failure_action() {
             (f.rule.as_str(), f.phase, &f.action),
             (name.as_str(), Phase::Write, &RuleAction::Error)
         );
+        let blocking = Blocking::new(ser);
+        let err = blocking.serialize("orders", &order(1)).unwrap_err();
+        assert_eq!(failure(&err).rule, name, "the blocking API fails alike");
         // with onFailure NONE the rule is skipped and the message is written unchanged
         let (_, ser) = setup(vec![rule.on_failure("NONE")], latest()).await;
         let bytes = ser.serialize("orders", &order(1)).await.unwrap().payload;
         assert_eq!(plain(&bytes).await, order(1), "{name}");
+        let blocking = Blocking::new(ser);
+        assert_eq!(
+            blocking.serialize("orders", &order(1)).unwrap().payload,
+            bytes
+        );
     }
 }
 
