@@ -218,9 +218,11 @@
 //! Bounds: expressions of at most [`rules::MAX_EXPR_LEN`] bytes, 4,096 syntax-tree nodes and 32
 //! levels (the interpreter recurses per level on the caller's stack: about 3 KiB a level in
 //! release builds, 30 KiB in debug), comprehensions (`all`, `exists`, `map`, `filter`) nested at
-//! most 3 deep, and, since the `cel` crate has no cost or time limit, an evaluation is refused
-//! when nodes × (largest list or map in the message + 1)^(comprehension nesting) exceeds 5·10⁷;
-//! messages handed to CEL at most 64 levels deep; [`rules::MAX_RULES`] rules per phase; an Avro
+//! most 3 deep, and, since the `cel` crate has no cost, time or memory limit, an evaluation is
+//! refused when its work estimate, nodes × (largest list or map in the message +
+//! 1)^(comprehension nesting), exceeds [`rules::MAX_COST`] (5·10⁷), or that work × the largest
+//! string or bytes in the message (concatenations copy them) exceeds [`rules::MAX_MEMORY`]
+//! (256 MiB); messages handed to CEL at most 64 levels deep; [`rules::MAX_RULES`] rules per phase; an Avro
 //! schema model of at most 10,000 types; a JSON Schema walk of at most 100,000 schema nodes per
 //! message. A refusal for a bound is a rule failure.
 //!

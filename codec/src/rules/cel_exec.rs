@@ -5,9 +5,11 @@
 //! Bounds: expressions longer than [`super::MAX_EXPR_LEN`] bytes, with more than
 //! [`MAX_AST_NODES`] nodes, deeper than [`MAX_AST_DEPTH`] or with comprehensions (`all`,
 //! `exists`, `map`, `filter`) nested deeper than [`MAX_COMPREHENSION_NESTING`] are refused. The
-//! `cel` crate has no cost or time limit, so before each evaluation the work is estimated as
-//! nodes × (largest list or map in the message + 1)^(comprehension nesting) and the evaluation is
-//! refused above [`MAX_COST`]. Messages are converted to at most 64 levels.
+//! `cel` crate has no cost, time or memory limit, so before each evaluation its work is estimated
+//! as nodes × (largest list or map in the message + 1)^(comprehension nesting), refused above
+//! [`MAX_COST`], and its memory as that work × (largest string or bytes in the message or the
+//! expression), refused above [`MAX_MEMORY`] (concatenations copy strings). Messages are
+//! converted to at most 64 levels.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use cel::parser::Expression;
 use cel::{Context, Env, Value};
 use prost_reflect::ReflectMessage;
 
-use super::cel_value::{Lend, View, to_view, value_json};
+use super::cel_value::{Extent, Lend, View, to_view, value_json};
 use super::fields::{self, FieldCx, Stop, Visitor};
 use super::message::{Message, Shape};
 use super::proto_cel::to_message;
@@ -35,6 +37,8 @@ pub const MAX_AST_DEPTH: usize = 32;
 pub const MAX_COMPREHENSION_NESTING: u32 = 3;
 /// Largest estimated evaluation cost (see the module docs).
 pub const MAX_COST: u64 = 50_000_000;
+/// Largest estimated memory an evaluation may build, in bytes (see the module docs).
+pub const MAX_MEMORY: u64 = 256 << 20;
 
 /// The standard environment, built once per rule list.
 pub(crate) struct SharedEnv(Arc<Env>);
@@ -50,6 +54,8 @@ struct Compiled {
     ast: Expression,
     nodes: u64,
     nesting: u32,
+    /// source length, the largest literal it can hold
+    len: u64,
 }
 
 impl Compiled {
@@ -71,6 +77,7 @@ impl Compiled {
             ast,
             nodes,
             nesting,
+            len: u64::try_from(text.len()).unwrap_or(u64::MAX),
         })
     }
 
@@ -78,16 +85,23 @@ impl Compiled {
         self.ast.references().has_variable(variable)
     }
 
-    fn eval(&self, cx: &Context<'_, '_>, extent: u64) -> Result<Value, String> {
-        if self.nesting > 0 {
-            let per_level = extent.saturating_add(1);
-            let cost = (0..self.nesting).fold(self.nodes, |c, _| c.saturating_mul(per_level));
-            if cost > MAX_COST {
-                return Err(format!(
-                    "evaluation refused: nested comprehensions over collections of up to \
-                     {extent} items exceed the cost bound"
-                ));
-            }
+    fn eval(&self, cx: &Context<'_, '_>, extent: Extent) -> Result<Value, String> {
+        let per_level = extent.items.saturating_add(1);
+        let work = (0..self.nesting).fold(self.nodes, |c, _| c.saturating_mul(per_level));
+        if work > MAX_COST {
+            return Err(format!(
+                "evaluation refused: nested comprehensions over collections of up to {} items \
+                 exceed the cost bound",
+                extent.items
+            ));
+        }
+        let memory = work.saturating_mul(extent.bytes.max(self.len).saturating_add(1));
+        if memory > MAX_MEMORY {
+            return Err(format!(
+                "evaluation refused: {} expression nodes over strings of up to {} bytes exceed \
+                 the memory bound",
+                self.nodes, extent.bytes
+            ));
         }
         Value::resolve(&self.ast, cx).map_err(|e| format!("evaluation failed: {e}"))
     }
@@ -202,7 +216,7 @@ pub(crate) enum Verdict {
 pub(crate) struct State {
     pub message: Message,
     view: Option<View>,
-    extent: Option<u64>,
+    extent: Option<Extent>,
 }
 
 impl State {
@@ -230,7 +244,7 @@ impl State {
             .ok_or_else(|| "no message view".to_owned())
     }
 
-    fn extent(&mut self) -> u64 {
+    fn extent(&mut self) -> Extent {
         *self
             .extent
             .get_or_insert_with(|| super::cel_value::extent(&self.message))
@@ -257,16 +271,6 @@ impl CelRule {
         self.transform
     }
 
-    /// The message's largest collection, measured only for expressions with comprehensions.
-    fn extent(&self, state: &mut State) -> u64 {
-        let nesting = self
-            .guard
-            .as_ref()
-            .map_or(0, |g| g.nesting)
-            .max(self.body.nesting);
-        if nesting == 0 { 0 } else { state.extent() }
-    }
-
     pub(crate) fn eval(
         &self,
         env: &SharedEnv,
@@ -286,7 +290,7 @@ impl CelRule {
         shape: &Shape,
         state: &mut State,
     ) -> Result<Verdict, String> {
-        let extent = self.extent(state);
+        let extent = state.extent();
         let view = state.view()?;
         let lend = Lend(Some(view));
         let mut cx = Context::with_env(env.0.clone());
@@ -310,7 +314,7 @@ impl CelRule {
         tags: &BTreeSet<String>,
         state: &mut State,
     ) -> Result<Verdict, String> {
-        let extent = self.extent(state);
+        let extent = state.extent();
         let mut visitor = FieldRule {
             rule: self,
             env,
@@ -361,7 +365,7 @@ struct FieldRule<'a> {
     rule: &'a CelRule,
     env: &'a SharedEnv,
     tags: &'a BTreeSet<String>,
-    extent: u64,
+    extent: Extent,
     changed: bool,
 }
 
@@ -427,6 +431,6 @@ fn truth(v: &Value) -> Result<bool, String> {
 }
 
 /// A guard that is not true (or errs) lets the message pass unchanged.
-fn guard_open(guard: Option<&Compiled>, cx: &Context<'_, '_>, extent: u64) -> bool {
+fn guard_open(guard: Option<&Compiled>, cx: &Context<'_, '_>, extent: Extent) -> bool {
     guard.is_none_or(|g| matches!(g.eval(cx, extent), Ok(Value::Bool(true))))
 }

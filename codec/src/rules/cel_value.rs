@@ -120,47 +120,71 @@ pub(crate) fn map_value(entries: HashMap<Key, Value>) -> Value {
     })
 }
 
-/// The largest list or map in a message (what a comprehension over it iterates at most).
-pub(crate) fn extent(message: &Message) -> u64 {
-    fn json(v: &Json, depth: usize) -> usize {
+/// What bounds an evaluation's work and memory over a message: its largest list or map (what a
+/// comprehension iterates) and its largest string or bytes (what a concatenation copies).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Extent {
+    pub items: u64,
+    pub bytes: u64,
+}
+
+impl Extent {
+    fn add(&mut self, items: usize, bytes: usize) {
+        self.items = self.items.max(u64::try_from(items).unwrap_or(u64::MAX));
+        self.bytes = self.bytes.max(u64::try_from(bytes).unwrap_or(u64::MAX));
+    }
+}
+
+/// The [`Extent`] of a message (to [`MAX_DEPTH`] levels; deeper ones are refused elsewhere).
+pub(crate) fn extent(message: &Message) -> Extent {
+    fn json(v: &Json, depth: usize, e: &mut Extent) {
         if depth > MAX_DEPTH {
-            return 0;
+            return;
         }
         match v {
-            Json::Array(a) => a
-                .iter()
-                .map(|x| json(x, depth + 1))
-                .fold(a.len(), usize::max),
-            Json::Object(o) => o
-                .values()
-                .map(|x| json(x, depth + 1))
-                .fold(o.len(), usize::max),
-            _ => 0,
-        }
-    }
-    fn proto(m: &prost_reflect::DynamicMessage, depth: usize) -> usize {
-        use prost_reflect::Value as P;
-        fn value(v: &P, depth: usize) -> usize {
-            match v {
-                P::List(l) => l.iter().map(|x| value(x, depth)).fold(l.len(), usize::max),
-                P::Map(m) => m
-                    .values()
-                    .map(|x| value(x, depth))
-                    .fold(m.len(), usize::max),
-                P::Message(m) => proto(m, depth + 1),
-                _ => 0,
+            Json::Array(a) => {
+                e.add(a.len(), 0);
+                a.iter().for_each(|x| json(x, depth + 1, e));
             }
+            Json::Object(o) => {
+                e.add(o.len(), o.keys().map(String::len).max().unwrap_or(0));
+                o.values().for_each(|x| json(x, depth + 1, e));
+            }
+            Json::String(s) => e.add(0, s.len()),
+            _ => {}
         }
-        if depth > MAX_DEPTH {
-            return 0;
-        }
-        m.fields().map(|(_, v)| value(v, depth)).max().unwrap_or(0)
     }
-    let n = match message {
-        Message::Json(j) => json(j, 0),
-        Message::Proto(m) => proto(m, 0),
-    };
-    u64::try_from(n).unwrap_or(u64::MAX)
+    fn proto(v: &prost_reflect::Value, depth: usize, e: &mut Extent) {
+        use prost_reflect::{MapKey, Value as P};
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match v {
+            P::List(l) => {
+                e.add(l.len(), 0);
+                l.iter().for_each(|x| proto(x, depth + 1, e));
+            }
+            P::Map(m) => {
+                e.add(m.len(), 0);
+                for (k, x) in m {
+                    if let MapKey::String(s) = k {
+                        e.add(0, s.len());
+                    }
+                    proto(x, depth + 1, e);
+                }
+            }
+            P::Message(m) => m.fields().for_each(|(_, x)| proto(x, depth + 1, e)),
+            P::String(s) => e.add(0, s.len()),
+            P::Bytes(b) => e.add(0, b.len()),
+            _ => {}
+        }
+    }
+    let mut e = Extent::default();
+    match message {
+        Message::Json(j) => json(j, 0, &mut e),
+        Message::Proto(m) => m.fields().for_each(|(_, x)| proto(x, 1, &mut e)),
+    }
+    e
 }
 
 /// Lends the `message` view to a context without copying it.

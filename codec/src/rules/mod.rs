@@ -39,7 +39,7 @@ mod proto_walk;
 mod tags;
 
 #[cfg(feature = "rules")]
-pub use cel_exec::{MAX_AST_DEPTH, MAX_AST_NODES, MAX_COMPREHENSION_NESTING, MAX_COST};
+pub use cel_exec::{MAX_AST_DEPTH, MAX_AST_NODES, MAX_COMPREHENSION_NESTING, MAX_COST, MAX_MEMORY};
 pub(crate) use message::{Message, Shape, Transformed};
 pub use model::{Metadata, Rule, RuleSet};
 

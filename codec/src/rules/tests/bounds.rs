@@ -96,3 +96,17 @@ async fn messages_nested_too_deep_fail_the_rule() {
         }
     }
 }
+
+#[tokio::test]
+async fn concatenations_of_large_strings_are_refused_before_running() {
+    // a balanced tree of concatenations stays shallow yet copies the field 64 times
+    let mut expr = "message.name".to_owned();
+    for _ in 0..6 {
+        expr = format!("({expr} + {expr})");
+    }
+    let rule = Rule::cel_condition("copies", "WRITE", &format!("size({expr}) > 0"));
+    assert!(write(rule.clone(), &json!({"name": "short"})).await.is_ok());
+    let large = json!({"name": "x".repeat(8 << 20)});
+    let err = write(rule, &large).await.unwrap_err();
+    assert!(failure(&err).reason.contains("memory"), "{err}");
+}
