@@ -242,20 +242,30 @@ pub(crate) fn parse_decimal(s: &str, scale: u32) -> Result<i128, String> {
     if frac_len > scale {
         return Err(format!("{s:?} has more than {scale} decimal places"));
     }
+    let too_large = || format!("{s:?} is too large for this client's decimals");
     let mut n: i128 = 0;
-    let digits = int
+    for d in int
         .bytes()
         .chain(frac.bytes())
-        .map(|c| i128::from(c - b'0'));
-    let padding = std::iter::repeat_n(0i128, usize::try_from(scale - frac_len).unwrap_or(0));
-    for d in digits.chain(padding) {
+        .map(|c| i128::from(c - b'0'))
+    {
         n = n
             .checked_mul(10)
             .and_then(|n| n.checked_add(d))
-            .ok_or_else(|| format!("{s:?} is too large for this client's decimals"))?;
+            .ok_or_else(too_large)?;
+    }
+    // the schema's scale may be huge: one power, not one multiplication per place
+    if n != 0 {
+        n = 10i128
+            .checked_pow(scale - frac_len)
+            .and_then(|p| n.checked_mul(p))
+            .ok_or_else(too_large)?;
     }
     Ok(if neg { -n } else { n })
 }
+
+/// Largest decimal `fixed` written (a schema may declare any size).
+const MAX_DECIMAL_FIXED: usize = 1024;
 
 /// Big-endian two's complement, minimal (bytes) or sign-extended to `fixed` bytes.
 fn twos_complement(n: i128, fixed: Option<usize>) -> Result<Vec<u8>, String> {
@@ -270,6 +280,10 @@ fn twos_complement(n: i128, fixed: Option<usize>) -> Result<Vec<u8>, String> {
     let minimal = &full[start..];
     match fixed {
         None => Ok(minimal.to_vec()),
+        // the schema's size: a decimal needs at most 17 bytes, sign extension is bounded too
+        Some(size) if size > MAX_DECIMAL_FIXED => Err(format!(
+            "decimal fixed of {size} bytes is larger than this client writes ({MAX_DECIMAL_FIXED})"
+        )),
         Some(size) if minimal.len() <= size => {
             let mut out = vec![sign; size - minimal.len()];
             out.extend_from_slice(minimal);
@@ -350,6 +364,10 @@ mod tests {
         assert!(twos_complement(1 << 20, Some(2)).is_err());
         assert_eq!(parse_decimal("-12.5", 2).unwrap(), -1250);
         assert!(parse_decimal("1e5", 2).is_err());
+        // a hostile scale costs one power, not billions of steps
+        assert_eq!(parse_decimal("0.0", u32::MAX - 1).unwrap(), 0);
+        assert!(parse_decimal("1", u32::MAX - 1).is_err());
+        assert!(twos_complement(1, Some(1 << 40)).is_err());
     }
 
     #[test]

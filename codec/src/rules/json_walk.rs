@@ -50,7 +50,7 @@ impl<'a> Walker<'a> {
     #[allow(clippy::too_many_arguments)]
     fn schema(
         &mut self,
-        schema: &Json,
+        schema: &'a Json,
         value: &mut Json,
         path: &str,
         field: Option<Slot<'_>>,
@@ -87,23 +87,24 @@ impl<'a> Walker<'a> {
         }
         let (all, any, one) = (obj.get("allOf"), obj.get("anyOf"), obj.get("oneOf"));
         if all.is_some() || any.is_some() || one.is_some() {
-            let branches =
-                |b: Option<&Json>| b.and_then(Json::as_array).cloned().unwrap_or_default();
+            let branches = |b: Option<&'a Json>| -> &'a [Json] {
+                b.and_then(Json::as_array).map_or(&[], Vec::as_slice)
+            };
             if all.is_some() {
                 for b in branches(all) {
-                    self.schema(&b, value, path, field, message, None, depth + 1)?;
+                    self.schema(b, value, path, field, message, None, depth + 1)?;
                 }
             } else if one.is_some() {
                 if let Some(b) = branches(one).iter().find_map(|b| self.matching(b, value)) {
-                    self.schema(&b, value, path, field, message, None, depth + 1)?;
+                    self.schema(b, value, path, field, message, None, depth + 1)?;
                 }
             } else {
-                let matching: Vec<Json> = branches(any)
+                let matching: Vec<&'a Json> = branches(any)
                     .iter()
                     .filter_map(|b| self.matching(b, value))
                     .collect();
                 for b in matching {
-                    self.schema(&b, value, path, field, message, None, depth + 1)?;
+                    self.schema(b, value, path, field, message, None, depth + 1)?;
                 }
             }
             if value.is_object() {
@@ -144,7 +145,7 @@ impl<'a> Walker<'a> {
 
     fn properties(
         &mut self,
-        obj: &serde_json::Map<String, Json>,
+        obj: &'a serde_json::Map<String, Json>,
         value: &mut Json,
         path: &str,
         depth: usize,
@@ -202,7 +203,7 @@ impl<'a> Walker<'a> {
     }
 
     /// `branch` (its `$ref` followed) when `value` matches it, by JSON type.
-    fn matching(&self, branch: &Json, value: &Json) -> Option<Json> {
+    fn matching(&self, branch: &'a Json, value: &Json) -> Option<&'a Json> {
         let b = match branch.get("$ref").and_then(Json::as_str) {
             Some(r) => self.resolve(r)?,
             None => branch,
@@ -224,7 +225,7 @@ impl<'a> Walker<'a> {
                     .filter_map(Json::as_str)
                     .all(|k| value.get(k).is_some())
             });
-        (type_ok && required_ok).then(|| b.clone())
+        (type_ok && required_ok).then_some(b)
     }
 
     /// A local `$ref` (`#`, `#/definitions/X`, `#/$defs/X`).

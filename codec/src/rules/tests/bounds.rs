@@ -110,3 +110,22 @@ async fn concatenations_of_large_strings_are_refused_before_running() {
     let err = write(rule, &large).await.unwrap_err();
     assert!(failure(&err).reason.contains("memory"), "{err}");
 }
+
+#[tokio::test]
+async fn a_json_schema_that_fans_out_through_refs_stops_at_the_walk_budget() {
+    // every level walks the whole schema twice: 2^depth visits without the budget
+    let hostile = r##"{"type":"object","allOf":[{"$ref":"#"},{"$ref":"#"}],
+        "properties":{"name":{"type":"string"}}}"##;
+    let mock = std::sync::Arc::new(MockClient::new());
+    let rule = Rule::cel_field_condition("names", "WRITE", "size(value) > 0");
+    let schema = Schema::json(hostile).with_rule_set(RuleSet::domain(vec![rule]));
+    mock.register("t-value", &schema, false).await.unwrap();
+    let cfg = SerializerConfig::value().selection(latest());
+    let ser = JsonSerializer::<Value>::new(mock, Schema::json(DOC), cfg).unwrap();
+    let err = ser.serialize("t", &json!({"name": "n"})).await.unwrap_err();
+    let reason = &failure(&err).reason;
+    assert!(
+        reason.contains("schema nodes") || reason.contains("deeper"),
+        "{reason}"
+    );
+}
