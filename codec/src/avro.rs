@@ -15,7 +15,7 @@ use crate::client::{RegistryClient, resolve_references};
 use crate::config::{Framing, SchemaIdHeader, SchemaSelection, Selected, SerializerConfig};
 use crate::error::{Error, Result};
 use crate::hot::HotMap;
-use crate::rules::{Phase, RuleContext, Rules};
+use crate::rules::{Message, Phase, RuleContext, Rules, Shape, Transformed};
 use crate::schema::{RegisteredSchema, Schema, SchemaType};
 use crate::ser::{Encode, Format, Serializer};
 use crate::strategy::record_name;
@@ -109,6 +109,8 @@ impl<T: Serialize + ?Sized> Serializer<AvroFormat, T> {
     }
 }
 
+// the rule types are the crate's own; the traits are sealed (see `ser`)
+#[allow(private_interfaces)]
 #[async_trait]
 impl Format for AvroFormat {
     type Framing = Framing;
@@ -169,8 +171,27 @@ impl Format for AvroFormat {
     fn start(framing: &Framing, out: &mut Vec<u8>) -> Option<SchemaIdHeader> {
         framing.start(out)
     }
+
+    async fn rule_shape(&self, client: &dyn RegistryClient, schema: &Schema) -> Shape {
+        avro_shape(client, schema).await
+    }
 }
 
+/// The rule shape of an Avro schema, with its references' named types.
+async fn avro_shape(client: &dyn RegistryClient, schema: &Schema) -> Shape {
+    let deps = if schema.references.is_empty() {
+        Vec::new()
+    } else {
+        match resolve_references(client, schema).await {
+            Ok(d) => d,
+            Err(e) => return Shape::Broken(format!("the schema's references cannot be read: {e}")),
+        }
+    };
+    Shape::avro(&schema.schema, &deps)
+}
+
+// the rule types are the crate's own; the traits are sealed (see `ser`)
+#[allow(private_interfaces)]
 impl<T: Serialize + ?Sized> Encode<T> for AvroFormat {
     #[inline]
     fn encode(&self, schema: &Arc<FastSchema>, value: &T, out: &mut Vec<u8>) -> Result<()> {
@@ -180,8 +201,25 @@ impl<T: Serialize + ?Sized> Encode<T> for AvroFormat {
             .map_err(|e| Error::Serialize(e.to_string()))
     }
 
-    fn rule_view(&self, value: &T) -> Result<serde_json::Value> {
-        serde_json::to_value(value).map_err(|e| Error::Serialize(e.to_string()))
+    fn rule_view(&self, value: &T) -> Result<Message> {
+        serde_json::to_value(value)
+            .map(Message::Json)
+            .map_err(|e| Error::Serialize(e.to_string()))
+    }
+
+    fn encode_transformed(
+        &self,
+        _schema: &Arc<FastSchema>,
+        message: Transformed,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        match message {
+            Transformed::AvroDatum(datum) => {
+                out.extend_from_slice(&datum);
+                Ok(())
+            }
+            other => Err(other.unexpected("Avro")),
+        }
     }
 }
 
@@ -209,6 +247,9 @@ struct DeInner {
 struct ReaderSchema {
     apache: AvroSchema,
     canonical: String,
+    /// for messages READ transforms change: their datum is written with the reader schema
+    fast: Option<FastSchema>,
+    text: String,
 }
 
 /// A writer schema, parsed for both decoders.
@@ -245,7 +286,12 @@ impl AvroDeserializer {
         let canonical = apache.canonical_form();
         Ok(Self::build(
             client,
-            Some(ReaderSchema { apache, canonical }),
+            Some(ReaderSchema {
+                apache,
+                canonical,
+                fast: reader.parse().ok(),
+                text: reader.to_owned(),
+            }),
         ))
     }
 
@@ -303,7 +349,14 @@ impl AvroDeserializer {
         w: &Writer,
         payload: &'a [u8],
     ) -> Result<T> {
-        self.check_rules(w, payload)?;
+        if w.rules.as_ref().is_some_and(|r| r.has_transforms()) {
+            return Err(Error::Config(
+                "the writer schema has READ TRANSFORM rules: a transformed message cannot borrow \
+                 from the input, decode it with deserialize instead of deserialize_borrowed"
+                    .into(),
+            ));
+        }
+        self.apply_rules(w, payload)?;
         decode_fast(&w.fast, payload)
     }
 
@@ -324,8 +377,12 @@ impl AvroDeserializer {
 
     pub(crate) fn decode_json_with(&self, w: &Writer, payload: &[u8]) -> Result<serde_json::Value> {
         let json = self.decode_json_plain(w, payload)?;
-        if let Some(rules) = &w.rules {
-            rules.run(&READ_CONTEXT, || Ok(json.clone()))?;
+        if let Some(rules) = &w.rules
+            && let Some(t) = rules.run(&READ_CONTEXT, || Ok(Message::Json(json.clone())))?
+        {
+            let datum = avro_datum(t)?;
+            return decode_fast::<crate::generic::AvroJson>(self.rule_schema(w)?, &datum)
+                .map(|j| j.0);
         }
         Ok(json)
     }
@@ -347,8 +404,10 @@ impl AvroDeserializer {
     ) -> Result<apache_avro::types::Value> {
         let (r, payload) = wire::decode_with_header(header, data)?;
         let w = self.writer(r).await?;
-        self.check_rules(&w, payload)?;
-        self.resolve_value(&w, payload)
+        match self.apply_rules(&w, payload)? {
+            None => self.resolve_value(&w, payload),
+            Some(datum) => self.value_of_transformed(&w, &datum),
+        }
     }
 
     /// The writer schema's text for a reference (fetched and cached like for decoding).
@@ -356,12 +415,47 @@ impl AvroDeserializer {
         Ok(self.writer(r).await?.source.clone())
     }
 
-    /// Runs the writer schema's READ rules, if it has any, on the decoded message.
+    /// Runs the writer schema's READ rules, if it has any, on the decoded message; returns the
+    /// datum of the message a transform replaced (written with [`Self::rule_schema`]).
     #[inline]
-    pub(crate) fn check_rules(&self, w: &Writer, payload: &[u8]) -> Result<()> {
-        match &w.rules {
-            Some(rules) => rules.run(&READ_CONTEXT, || self.decode_json_plain(w, payload)),
-            None => Ok(()),
+    pub(crate) fn apply_rules(&self, w: &Writer, payload: &[u8]) -> Result<Option<Vec<u8>>> {
+        let Some(rules) = &w.rules else {
+            return Ok(None);
+        };
+        rules
+            .run(&READ_CONTEXT, || {
+                self.decode_json_plain(w, payload).map(Message::Json)
+            })?
+            .map(avro_datum)
+            .transpose()
+    }
+
+    /// The schema a transformed message is written with: the reader schema when messages are
+    /// resolved to it (rules then see the resolved message), else the writer's.
+    fn rule_schema<'w>(&'w self, w: &'w Writer) -> Result<&'w FastSchema> {
+        match &self.inner.reader {
+            Some(r) if w.resolve => r.fast.as_ref().ok_or_else(|| {
+                Error::Schema("the reader schema cannot encode a transformed message".into())
+            }),
+            _ => Ok(&w.fast),
+        }
+    }
+
+    fn value_of_transformed(
+        &self,
+        w: &Writer,
+        mut datum: &[u8],
+    ) -> Result<apache_avro::types::Value> {
+        match &self.inner.reader {
+            Some(r) if w.resolve => {
+                let de = |e: apache_avro::Error| Error::Deserialize(e.to_string());
+                apache_avro::reader::datum::GenericDatumReader::builder(&r.apache)
+                    .build()
+                    .map_err(de)?
+                    .read_value(&mut datum)
+                    .map_err(de)
+            }
+            _ => self.resolve_value(w, datum),
         }
     }
 
@@ -370,7 +464,9 @@ impl AvroDeserializer {
         w: &Writer,
         payload: &[u8],
     ) -> Result<T> {
-        self.check_rules(w, payload)?;
+        if let Some(datum) = self.apply_rules(w, payload)? {
+            return decode_fast(self.rule_schema(w)?, &datum);
+        }
         if w.resolve {
             let v = self.resolve_value(w, payload)?;
             return apache_avro::from_value::<T>(&v).map_err(|e| Error::Deserialize(e.to_string()));
@@ -449,6 +545,14 @@ impl DeInner {
             (Some(_), Err(_)) => true,
             (None, _) => false,
         };
+        let rules = match rules {
+            // resolved messages have the reader schema's shape
+            Some(r) if r.needs_shape() => Some(Arc::new(r.with_shape(match &self.reader {
+                Some(reader) if resolve => Shape::avro(&reader.text, &[]),
+                _ => avro_shape(client, source).await,
+            }))),
+            r => r.map(Arc::new),
+        };
         Ok(Arc::new(Writer {
             fast,
             apache,
@@ -456,6 +560,14 @@ impl DeInner {
             resolve,
             rules,
         }))
+    }
+}
+
+/// The datum a transform produced for an Avro message.
+fn avro_datum(t: Transformed) -> Result<Vec<u8>> {
+    match t {
+        Transformed::AvroDatum(d) => Ok(d),
+        other => Err(other.unexpected("Avro")),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::client::{RegistryClient, resolve_named_references};
 use crate::config::{Framing, SchemaIdHeader, Selected, SerializerConfig};
 use crate::error::{Error, Result};
 use crate::hot::HotMap;
-use crate::rules::{Phase, RuleContext, Rules};
+use crate::rules::{Message, Phase, RuleContext, Rules, Shape, Transformed};
 use crate::schema::{RegisteredSchema, Schema, SchemaType};
 use crate::ser::{Encode, Format, Serializer};
 use crate::strategy::record_name;
@@ -121,6 +121,8 @@ impl<T: Serialize + ?Sized> Serializer<JsonFormat, T> {
     }
 }
 
+// the rule types are the crate's own; the traits are sealed (see `ser`)
+#[allow(private_interfaces)]
 #[async_trait]
 impl Format for JsonFormat {
     type Framing = Framing;
@@ -170,8 +172,14 @@ impl Format for JsonFormat {
     fn start(framing: &Framing, out: &mut Vec<u8>) -> Option<SchemaIdHeader> {
         framing.start(out)
     }
+
+    async fn rule_shape(&self, _client: &dyn RegistryClient, schema: &Schema) -> Shape {
+        Shape::json(&schema.schema)
+    }
 }
 
+// the rule types are the crate's own; the traits are sealed (see `ser`)
+#[allow(private_interfaces)]
 impl<T: Serialize + ?Sized> Encode<T> for JsonFormat {
     fn encode(&self, validator: &Self::State, value: &T, out: &mut Vec<u8>) -> Result<()> {
         let ser = |e: serde_json::Error| Error::Serialize(e.to_string());
@@ -185,8 +193,25 @@ impl<T: Serialize + ?Sized> Encode<T> for JsonFormat {
         }
     }
 
-    fn rule_view(&self, value: &T) -> Result<serde_json::Value> {
-        serde_json::to_value(value).map_err(|e| Error::Serialize(e.to_string()))
+    fn rule_view(&self, value: &T) -> Result<Message> {
+        serde_json::to_value(value)
+            .map(Message::Json)
+            .map_err(|e| Error::Serialize(e.to_string()))
+    }
+
+    fn encode_transformed(
+        &self,
+        validator: &Self::State,
+        message: Transformed,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let Transformed::Json(json) = message else {
+            return Err(message.unexpected("JSON"));
+        };
+        if let Some(v) = validator {
+            check(v, &json)?;
+        }
+        serde_json::to_writer(&mut *out, &json).map_err(|e| Error::Serialize(e.to_string()))
     }
 }
 
@@ -217,9 +242,11 @@ pub(crate) struct JsonWriter {
 impl JsonWriter {
     async fn load(client: &dyn RegistryClient, registered: &RegisteredSchema) -> Result<Arc<Self>> {
         let subject = registered.subject.as_deref().unwrap_or("");
+        let rules = Rules::for_phase(&registered.schema, subject, Phase::Read)?
+            .map(|r| Arc::new(r.with_shape(Shape::json(&registered.schema.schema))));
         Ok(Arc::new(JsonWriter {
             validator: compile_referencing(client, &registered.schema).await?,
-            rules: Rules::for_phase(&registered.schema, subject, Phase::Read)?,
+            rules,
         }))
     }
 }
@@ -328,7 +355,14 @@ pub(crate) fn decode_with<T: DeserializeOwned>(
                     topic: "",
                     is_key: false,
                 };
-                rules.run(&cx, || Ok(json.clone()))?;
+                if let Some(t) = rules.run(&cx, || Ok(Message::Json(json.clone())))? {
+                    let Transformed::Json(new) = t else {
+                        return Err(t.unexpected("JSON"));
+                    };
+                    // what a READ transform hands out conforms to the schema too
+                    check(&w.validator, &new)?;
+                    return serde_json::from_value(new).map_err(de);
+                }
             }
             serde_json::from_value(json).map_err(de)
         }

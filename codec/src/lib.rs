@@ -16,7 +16,7 @@
 //! | [`blocking`] | [`Blocking`]: the same codecs for synchronous code, safe on any thread |
 //! | `derive` | `Schema::avro_of::<T>()`, `Schema::json_of::<T>()`: schemas from Rust types (feature `derive`) |
 //! | `logical` | `TimestampMillis`, `TimestampMicros`, `Date`: Avro logical types for `chrono` values (feature `chrono`) |
-//! | [`rules`] | data-contract rules: which of a schema's rules run, CEL / CEL_FIELD conditions, actions |
+//! | [`rules`] | data-contract rules: which of a schema's rules run, CEL / CEL_FIELD conditions and transforms on Avro, JSON and Protobuf messages, actions |
 //!
 //! # Producing and consuming Avro
 //!
@@ -157,16 +157,18 @@
 //!
 //! # Data-contract rules
 //!
-//! A schema registered with a `ruleSet` is enforced as Confluent's serializers enforce it: the
-//! serializer runs the domain rules of the schema its registry step selected (the register or
-//! lookup answer, latest, latest with metadata, or the fixed id) in mode `WRITE` before encoding;
-//! the deserializer runs the writer schema's rules in mode `READ` (in reverse order) after
-//! decoding. Kind `CONDITION` with type `CEL` (`message` is the record) or `CEL_FIELD` (per
-//! primitive field selected by tags: `value`, `name`, `fullName`, `typeName`, `tags`, `message`),
+//! A schema registered with a `ruleSet` is enforced as Confluent's serializers enforce it, for
+//! Avro, JSON Schema and Protobuf messages: the serializer runs the domain rules of the schema its
+//! registry step selected (the register or lookup answer, latest, latest with metadata, or the
+//! fixed id) in mode `WRITE` before encoding; the deserializer runs the writer schema's rules in
+//! mode `READ` (in reverse order) after decoding. Supported: kinds `CONDITION` and `TRANSFORM`,
+//! type `CEL` (`message` is the record; a transform's result replaces it) and `CEL_FIELD` (per
+//! primitive field selected by tags, inline or by `metadata.tags` wildcard path: `value`, `name`,
+//! `fullName`, `typeName`, `tags`, `message`; a transform's result replaces the field's value),
 //! an optional `guard ;` prefix, modes `WRITE`/`READ`/`WRITEREAD`, `onSuccess`/`onFailure`
-//! `NONE`/`ERROR`/`DLQ` (and `"write,read"` pairs), `disabled` and `enableAt` are supported. A
-//! refused message is [`Error::Rule`] with a [`RuleFailure`] whose [`RuleAction::Dlq`] names the
-//! dead-letter topic for the caller to route to (this crate has no Kafka producer).
+//! `NONE`/`ERROR`/`DLQ` (and `"write,read"` pairs), `disabled` and `enableAt`. A refused message
+//! is [`Error::Rule`] with a [`RuleFailure`] whose [`RuleAction::Dlq`] names the dead-letter topic
+//! for the caller to route to (this crate has no Kafka producer).
 //!
 //! ```
 //! # use std::sync::Arc;
@@ -188,16 +190,45 @@
 //! # }).unwrap();
 //! ```
 //!
+//! A transform must produce what the schema allows: a field's new value must fit the field
+//! (a string for a string, an `int` within 32 bits, bytes for bytes; a union takes any of its
+//! branches), a message's new value must be a record (a map) with every field the schema
+//! requires (Avro takes defaults for missing fields; Protobuf builds a fresh message from the map,
+//! so fields it does not name are unset), and null is never a message. Otherwise the rule fails
+//! and its `onFailure` decides (with `NONE`, the message goes on as it was before the rule). A
+//! transformed Avro message is re-encoded from its JSON view with the rules' schema (bytes,
+//! fixed, decimals, enums, unions, defaults), then decoded into your type as usual on read;
+//! [`AvroDeserializer::deserialize_borrowed`] refuses a writer schema with `READ` transforms (a
+//! new message cannot borrow from the input).
+//!
+//! How fields are walked follows Confluent's clients: Avro field full names are the record's full
+//! name and the field's (`shop.Order.email`), a `null` in a union reaches a field rule with type
+//! `NULL`, and enums, fixed and decimals are not primitives; JSON Schema full names are paths
+//! from `$` (`$.address.street`), through `properties`, `items`, local `$ref`s and
+//! `allOf`/`anyOf`/`oneOf` (a branch matches by the value's JSON type and required properties,
+//! where Confluent validates it), nulls are skipped; Protobuf full names are the fields'
+//! (`package.Message.field`), unset fields with presence are skipped, enums are integers,
+//! `Timestamp`/`Duration` stay messages (this crate's CEL has no time types). Of several
+//! `CEL_FIELD` transforms with the same mode and tags only the first runs.
+//!
 //! Not executed (a rule of these kinds that should run fails, and its `onFailure` decides):
-//! `TRANSFORM` rules (CEL or CEL_FIELD), migration rules (JSONata), encoding rules and field
-//! encryption, custom executors; rules on Protobuf messages. Differences from Confluent's
-//! clients: rules run for auto-registered schemas too (as in Java, not Python); a `DLQ` on success
-//! does nothing; CEL has the standard functions plus `matches`, but not Confluent's `isEmail`
-//! and friends or timestamps; deserializers do not know the topic (`RuleFailure::topic` is
-//! empty), and the JSON deserializer runs rules only with validation on (it fetches no schema
-//! otherwise). Bounds: expressions of at most [`rules::MAX_EXPR_LEN`] bytes, 96 nesting levels,
-//! [`rules::MAX_RULES`] rules per phase; CEL has no loops, but the `cel` crate has no cost or time
-//! limit, so nested comprehensions over large lists are the one cost a rule author controls.
+//! migration rules (JSONata), encoding rules and field encryption (`ENCRYPT`,
+//! `ENCRYPT_PAYLOAD`), custom executors. Differences from Confluent's clients: rules run for
+//! auto-registered schemas too (as in Java, not Python); a `DLQ` on success does nothing; CEL has
+//! the standard functions plus `matches`, but not Confluent's `isEmail` and friends or
+//! timestamps; deserializers do not know the topic (`RuleFailure::topic` is empty), and the JSON
+//! deserializer runs rules only with validation on (it fetches no schema otherwise).
+//!
+//! Bounds: expressions of at most [`rules::MAX_EXPR_LEN`] bytes, 4,096 syntax-tree nodes and 32
+//! levels (the interpreter recurses per level on the caller's stack: about 3 KiB a level in
+//! release builds, 30 KiB in debug), comprehensions (`all`, `exists`, `map`, `filter`) nested at
+//! most 3 deep, and, since the `cel` crate has no cost, time or memory limit, an evaluation is
+//! refused when its work estimate, nodes × (largest list or map in the message +
+//! 1)^(comprehension nesting), exceeds [`rules::MAX_COST`] (5·10⁷), or that work × the largest
+//! string or bytes in the message (concatenations copy them) exceeds [`rules::MAX_MEMORY`]
+//! (256 MiB); messages handed to CEL at most 64 levels deep; [`rules::MAX_RULES`] rules per phase; an Avro
+//! schema model of at most 10,000 types; a JSON Schema walk of at most 100,000 schema nodes per
+//! message. A refusal for a bound is a rule failure.
 //!
 //! Cost: a schema without rules pays one branch per message. With one CEL condition the message
 //! is converted once (to JSON, then to CEL values) and evaluated: `cargo bench -p codec` measured

@@ -1,6 +1,7 @@
 //! One serializer for every format: the per-topic registry step (subject strategy, register /
 //! lookup / latest / fixed id), the lock-free per-topic cache, framing, and the one place where
-//! data-contract rules run before a value is encoded. Formats plug in through [`Format`].
+//! data-contract rules run before a value is encoded (and a transformed message is encoded
+//! instead of the value). Formats plug in through [`Format`].
 // The format trait is the crate's own (sealed by being private); users name the aliases
 // `AvroSerializer<T>`, `JsonSerializer<T>`, `ProtobufSerializer<T>`.
 #![allow(private_bounds, private_interfaces)]
@@ -15,7 +16,7 @@ use crate::client::RegistryClient;
 use crate::config::{Encoded, Selected, SerializerConfig, select};
 use crate::error::Result;
 use crate::hot::HotMap;
-use crate::rules::{Phase, RuleContext, Rules};
+use crate::rules::{Message, Phase, RuleContext, Rules, Shape, Transformed};
 use crate::schema::Schema;
 
 const CACHE_CAPACITY: usize = 1000;
@@ -52,6 +53,10 @@ pub trait Format: Send + Sync + Sized + 'static {
 
     /// Writes the prefix (if any) and returns the header (header form).
     fn start(framing: &Self::Framing, out: &mut Vec<u8>) -> Option<Self::Header>;
+
+    /// What field rules and transforms need to know of `schema` (the selected one) beyond the
+    /// rules; a schema that cannot be read gives [`Shape::Broken`], which fails those rules.
+    async fn rule_shape(&self, client: &dyn RegistryClient, schema: &Schema) -> Shape;
 }
 
 /// Encoding values of `T` in a format.
@@ -59,8 +64,16 @@ pub trait Encode<T: ?Sized>: Format {
     /// Appends the bare encoding of `value`.
     fn encode(&self, state: &Self::State, value: &T, out: &mut Vec<u8>) -> Result<()>;
 
-    /// The value as data-contract rules see it (`message` in CEL): a JSON-like tree.
-    fn rule_view(&self, value: &T) -> Result<serde_json::Value>;
+    /// The value as data-contract rules see it (`message` in CEL).
+    fn rule_view(&self, value: &T) -> Result<Message>;
+
+    /// Appends the bare encoding of a message a `TRANSFORM` rule replaced.
+    fn encode_transformed(
+        &self,
+        state: &Self::State,
+        message: Transformed,
+        out: &mut Vec<u8>,
+    ) -> Result<()>;
 }
 
 /// A serializer for values of `T` in format `F`; use the aliases [`crate::AvroSerializer`],
@@ -220,16 +233,21 @@ impl<F: Format> Core<F> {
     where
         F: Encode<T>,
     {
+        let mut transformed = None;
         if let Some(rules) = &p.rules {
             let cx = RuleContext {
                 topic,
                 is_key: self.config.is_key,
             };
-            rules.run(&cx, || self.format.rule_view(value))?;
+            transformed = rules.run(&cx, || self.format.rule_view(value))?;
         }
         let start = out.len();
         let header = F::start(&p.framing, out);
-        match self.format.encode(&p.state, value, out) {
+        let encoded = match transformed {
+            None => self.format.encode(&p.state, value, out),
+            Some(message) => self.format.encode_transformed(&p.state, message, out),
+        };
+        match encoded {
             Ok(()) => Ok(header),
             Err(e) => {
                 out.truncate(start);
@@ -250,7 +268,13 @@ impl<F: Format> Core<F> {
             .format
             .prepare(client, config, &subject, own, &sel)
             .await?;
-        let rules = Rules::for_phase(&sel.registered.schema, &subject, Phase::Write)?;
+        let rules = match Rules::for_phase(&sel.registered.schema, &subject, Phase::Write)? {
+            Some(r) if r.needs_shape() => {
+                let shape = self.format.rule_shape(client, &sel.registered.schema).await;
+                Some(Arc::new(r.with_shape(shape)))
+            }
+            r => r.map(Arc::new),
+        };
         let expires = config
             .selection
             .is_latest()

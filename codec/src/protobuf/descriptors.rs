@@ -4,13 +4,16 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use prost::Message;
-use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
+use prost::encoding::DecodeContext;
+use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor, UnknownField};
 use prost_types::FileDescriptorProto;
 
+use super::field_meta::{self, InlineTags};
 use super::indexes::MessageIndexes;
 use crate::client::{MAX_REFERENCE_DEPTH, RegistryClient};
 use crate::error::{Error, Result};
@@ -42,7 +45,12 @@ pub fn is_built_in(import_path: &str) -> bool {
 
 /// A file descriptor as the registry takes and serves it: base64 of its protobuf encoding.
 pub fn encode_file(file: &FileDescriptorProto) -> String {
-    B64.encode(file.encode_to_vec())
+    encode_file_bytes(&file.encode_to_vec())
+}
+
+/// An encoded `FileDescriptorProto` as the registry takes it (base64).
+pub(crate) fn encode_file_bytes(bytes: &[u8]) -> String {
+    B64.encode(bytes)
 }
 
 /// Decodes a base64 `FileDescriptorProto` (the `serialized` form).
@@ -55,28 +63,43 @@ pub fn decode_file(text: &str) -> std::result::Result<FileDescriptorProto, Strin
 }
 
 /// How the registry serves a stored base64 descriptor with `format=serialized`: file name
-/// `default`. `None` when `text` is not a base64 descriptor (the mock registry's helper).
+/// `default`, every other field (extension options included) as stored. `None` when `text` is
+/// not a base64 descriptor (the mock registry's helper).
 pub(crate) fn served_form(text: &str) -> Option<String> {
-    let mut file = decode_file(text).ok()?;
-    file.name = Some("default".into());
-    Some(encode_file(&file))
+    decode_file(text).ok()?;
+    let bytes = B64.decode(text.trim()).ok()?;
+    let mut rest = bytes.as_slice();
+    let mut out = Vec::with_capacity(bytes.len() + 16);
+    prost::encoding::string::encode(1, &"default".to_owned(), &mut out);
+    while !rest.is_empty() {
+        let field = UnknownField::decode(&mut rest, DecodeContext::default()).ok()?;
+        if field.number() != 1 {
+            field.encode(&mut out);
+        }
+    }
+    Some(B64.encode(out))
 }
 
 /// A writer schema's file, linked with everything it imports.
 pub(crate) struct WriterFile {
     messages: HashMap<MessageIndexes, MessageDescriptor, BuildHasherDefault<FnvHasher>>,
+    /// inline field tags of the file and its references (linking drops extension options)
+    pub(crate) tags: Arc<InlineTags>,
 }
 
 impl WriterFile {
     /// Indexes every message declared in `file` (nested ones too) by its path.
-    pub(crate) fn new(file: FileDescriptor) -> Self {
+    pub(crate) fn new(file: FileDescriptor, tags: InlineTags) -> Self {
         let messages = file
             .parent_pool()
             .all_messages()
             .filter(|m| m.parent_file() == file)
             .map(|m| (MessageIndexes::of(&m), m))
             .collect();
-        Self { messages }
+        Self {
+            messages,
+            tags: Arc::new(tags),
+        }
     }
 
     /// The message at `indexes`, if the file declares one there.
@@ -118,7 +141,9 @@ pub(crate) async fn load(
             "{what}: {e}; this client reads Protobuf schemas with format=serialized"
         ))
     })?;
-    let fetched = fetch_references(client, &root.schema.references).await?;
+    let mut tags = InlineTags::new();
+    field_meta::collect_base64(&root.schema.schema, &mut tags);
+    let fetched = fetch_references(client, &root.schema.references, &mut tags).await?;
     if root_file.name().is_empty() || fetched.contains_key(root_file.name()) {
         root_file.name = Some(format!("{what}.proto"));
     }
@@ -146,13 +171,15 @@ pub(crate) async fn load(
         .pool
         .get_file_by_name(&root_name)
         .ok_or_else(|| Error::Schema(format!("{what}: file {root_name} missing after linking")))?;
-    Ok(WriterFile::new(file))
+    Ok(WriterFile::new(file, tags))
 }
 
-/// Fetches every referenced file (depth-first, each import path once), named by its import path.
+/// Fetches every referenced file (depth-first, each import path once), named by its import path;
+/// adds their inline field tags to `tags`.
 async fn fetch_references(
     client: &dyn RegistryClient,
     refs: &[SchemaReference],
+    tags: &mut InlineTags,
 ) -> Result<HashMap<String, FileDescriptorProto>> {
     let mut out = HashMap::new();
     let mut stack: Vec<(Vec<SchemaReference>, usize)> = vec![(refs.to_vec(), 0)];
@@ -179,6 +206,7 @@ async fn fetch_references(
                 r.name, r.subject, r.version
             ))
         })?;
+        field_meta::collect_base64(&dep.schema.schema, tags);
         // the registry names every served file `default`: imports match the reference name
         file.name = Some(r.name.clone());
         out.insert(r.name.clone(), file);

@@ -16,9 +16,16 @@ use super::serializer::base_pools;
 use crate::client::RegistryClient;
 use crate::error::{Error, Result};
 use crate::hot::HotMap;
+use crate::rules::{Message as RuleMessage, Phase, RuleContext, Rules, Shape, Transformed};
 use crate::wire::{self, SchemaGuid, SchemaRef};
 
 const CACHE_CAPACITY: usize = 1000;
+
+/// Deserializers do not know the topic a payload came from.
+const READ_CONTEXT: RuleContext<'static> = RuleContext {
+    topic: "",
+    is_key: false,
+};
 
 /// Decodes Confluent-framed Protobuf into the generated type `T`.
 ///
@@ -27,7 +34,7 @@ const CACHE_CAPACITY: usize = 1000;
 /// with [`ProtobufError::MessageTypeMismatch`], unknown indexes with
 /// [`ProtobufError::InvalidMessageIndexes`]. Cheap to clone.
 pub struct ProtobufDeserializer<T> {
-    core: Arc<Core>,
+    pub(super) core: Arc<Core>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -72,11 +79,18 @@ impl<T: Message + ReflectMessage + Default> ProtobufDeserializer<T> {
     }
 
     #[inline]
-    fn decode(&self, w: &Writer, ix: &MessageIndexes, payload: &[u8]) -> Result<T> {
+    pub(super) fn decode(&self, w: &Writer, ix: &MessageIndexes, payload: &[u8]) -> Result<T> {
         if w.expected.as_ref() != Some(ix) {
             return Err(self.mismatch(w, ix));
         }
-        T::decode(payload).map_err(|e| Error::Deserialize(e.to_string()))
+        let de = |e: prost::DecodeError| Error::Deserialize(e.to_string());
+        if w.rules.is_some() {
+            let m = decode_dynamic(w, ix, payload)?;
+            if let Some(new) = apply_rules(w, m)? {
+                return T::decode(new.encode_to_vec().as_slice()).map_err(de);
+            }
+        }
+        T::decode(payload).map_err(de)
     }
 
     #[cold]
@@ -96,7 +110,7 @@ impl<T: Message + ReflectMessage + Default> ProtobufDeserializer<T> {
 /// consumers without generated code. Cheap to clone.
 #[derive(Clone)]
 pub struct DynamicProtobufDeserializer {
-    core: Arc<Core>,
+    pub(super) core: Arc<Core>,
 }
 
 impl DynamicProtobufDeserializer {
@@ -130,12 +144,12 @@ impl DynamicProtobufDeserializer {
         let (r, ix, payload) = split(header, data)?;
         if let Some(res) = self
             .core
-            .with_cached(r, |w| decode_dynamic(w, &ix, payload))
+            .with_cached(r, |w| decode_with_rules(w, &ix, payload))
         {
             return res;
         }
         let w = Box::pin(self.core.writer(r)).await?;
-        decode_dynamic(&w, &ix, payload)
+        decode_with_rules(&w, &ix, payload)
     }
 
     /// The message type a record was written with (fetching its schema if needed).
@@ -161,6 +175,35 @@ fn decode_dynamic(w: &Writer, ix: &MessageIndexes, payload: &[u8]) -> Result<Dyn
     DynamicMessage::decode(m.clone(), payload).map_err(|e| Error::Deserialize(e.to_string()))
 }
 
+/// A message as handed out: decoded, then through the writer schema's READ rules.
+#[inline]
+pub(super) fn decode_with_rules(
+    w: &Writer,
+    ix: &MessageIndexes,
+    payload: &[u8],
+) -> Result<DynamicMessage> {
+    let m = decode_dynamic(w, ix, payload)?;
+    if w.rules.is_none() {
+        return Ok(m);
+    }
+    Ok(match apply_rules(w, m.clone())? {
+        Some(new) => new,
+        None => m,
+    })
+}
+
+/// Runs the writer schema's READ rules on `m`; the new message when a transform replaced it.
+fn apply_rules(w: &Writer, m: DynamicMessage) -> Result<Option<DynamicMessage>> {
+    let Some(rules) = &w.rules else {
+        return Ok(None);
+    };
+    match rules.run(&READ_CONTEXT, || Ok(RuleMessage::Proto(m)))? {
+        None => Ok(None),
+        Some(Transformed::Proto(new)) => Ok(Some(new)),
+        Some(other) => Err(other.unexpected("Protobuf")),
+    }
+}
+
 fn invalid_indexes(w: &Writer, ix: &MessageIndexes) -> ProtobufError {
     ProtobufError::InvalidMessageIndexes {
         indexes: ix.clone(),
@@ -170,7 +213,7 @@ fn invalid_indexes(w: &Writer, ix: &MessageIndexes) -> ProtobufError {
 
 /// Schema reference, message indexes and protobuf bytes of a record, prefixed or header form.
 #[inline]
-fn split<'a>(
+pub(super) fn split<'a>(
     header: Option<&[u8]>,
     data: &'a [u8],
 ) -> Result<(SchemaRef, MessageIndexes, &'a [u8])> {
@@ -188,13 +231,15 @@ fn split<'a>(
 }
 
 /// A linked writer schema and, for typed deserializers, where the expected type sits in it.
-struct Writer {
+pub(super) struct Writer {
     file: WriterFile,
     expected: Option<MessageIndexes>,
     label: String,
+    /// the schema's READ domain rules
+    rules: Option<Rules>,
 }
 
-struct Core {
+pub(super) struct Core {
     client: Arc<dyn RegistryClient>,
     bases: Vec<DescriptorPool>,
     /// full name of the generated type, for typed deserializers
@@ -225,14 +270,14 @@ impl Core {
     }
 
     #[inline]
-    fn with_cached<R>(&self, r: SchemaRef, f: impl FnOnce(&Writer) -> R) -> Option<R> {
+    pub(super) fn with_cached<R>(&self, r: SchemaRef, f: impl FnOnce(&Writer) -> R) -> Option<R> {
         match r {
             SchemaRef::Id(id) => self.hot_id.with(&id.0, f),
             SchemaRef::Guid(g) => self.hot_guid.with(&g, f),
         }
     }
 
-    async fn writer(&self, r: SchemaRef) -> Result<Arc<Writer>> {
+    pub(super) async fn writer(&self, r: SchemaRef) -> Result<Arc<Writer>> {
         match r {
             SchemaRef::Id(id) => {
                 let w = self
@@ -275,10 +320,14 @@ impl Core {
             .expected
             .as_deref()
             .and_then(|name| file.indexes_of(name).cloned());
+        let subject = served.subject.as_deref().unwrap_or("");
+        let rules = Rules::for_phase(&served.schema, subject, Phase::Read)?
+            .map(|r| r.with_shape(Shape::Proto(file.tags.clone())));
         Ok(Arc::new(Writer {
             file,
             expected,
             label,
+            rules,
         }))
     }
 }

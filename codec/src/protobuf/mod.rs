@@ -70,10 +70,12 @@
 //!
 //! [`DynamicMessage`]: prost_reflect::DynamicMessage
 
+mod blocking;
 pub mod descriptors;
 mod deserializer;
+pub(crate) mod field_meta;
 pub mod indexes;
-mod references;
+pub(crate) mod references;
 mod serializer;
 
 pub use deserializer::{DynamicProtobufDeserializer, ProtobufDeserializer};

@@ -5,15 +5,17 @@ use std::collections::{HashMap, HashSet};
 
 use prost_reflect::FileDescriptor;
 
-use super::descriptors::{encode_file, is_built_in};
+use super::descriptors::{encode_file_bytes, is_built_in};
 use crate::client::RegistryClient;
 use crate::config::{SchemaSelection, SerializerConfig};
 use crate::error::{Error, Result};
 use crate::schema::{Schema, SchemaReference};
 
-/// `file` as the registry takes it, without references.
+/// `file` as the registry takes it, without references. Encoded from the pool's own bytes,
+/// which keep extension options such as `(confluent.field_meta).tags` (data-contract rules select
+/// fields by them); a file without such options encodes as its `FileDescriptorProto` does.
 pub(crate) fn bare_schema(file: &FileDescriptor) -> Schema {
-    Schema::protobuf(encode_file(file.file_descriptor_proto()))
+    Schema::protobuf(encode_file_bytes(&file.encode_to_vec()))
 }
 
 /// `file` with a reference per non-built-in import, registering (auto-register) or looking up

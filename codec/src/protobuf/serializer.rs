@@ -10,11 +10,13 @@ use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor, ReflectMe
 use tokio::sync::OnceCell;
 
 use super::descriptors::{self, SERIALIZED_FORMAT};
+use super::field_meta;
 use super::indexes::MessageIndexes;
 use super::references::{bare_schema, schema_with_references};
 use crate::client::RegistryClient;
 use crate::config::{Encoded, Framing, SchemaSelection, Selected, SerializerConfig};
 use crate::error::{Error, Result};
+use crate::rules::{Message as RuleMessage, Shape, Transformed};
 use crate::schema::Schema;
 use crate::ser::{Encode, Format, Serializer};
 use crate::wire::SchemaId;
@@ -108,6 +110,8 @@ impl<T: Message + ReflectMessage> Serializer<ProtobufFormat, T> {
     }
 }
 
+// the rule types are the crate's own; the traits are sealed (see `ser`)
+#[allow(private_interfaces)]
 #[async_trait]
 impl Format for ProtobufFormat {
     type Framing = PbFraming;
@@ -178,34 +182,64 @@ impl Format for ProtobufFormat {
             PbFraming::Header(h) => Some(h.clone()),
         }
     }
+
+    /// Inline field tags of the message's own files (whose extension options its descriptor
+    /// pool keeps) and of the selected schema when it is a serialized descriptor.
+    async fn rule_shape(&self, _client: &dyn RegistryClient, schema: &Schema) -> Shape {
+        let mut tags = field_meta::InlineTags::new();
+        for file in self.descriptor.parent_pool().files() {
+            field_meta::collect(&file.encode_to_vec(), &mut tags);
+        }
+        field_meta::collect_base64(&schema.schema, &mut tags);
+        Shape::Proto(Arc::new(tags))
+    }
 }
 
+// the rule types are the crate's own; the traits are sealed (see `ser`)
+#[allow(private_interfaces)]
 impl<T: Message + ReflectMessage> Encode<T> for ProtobufFormat {
     #[inline]
     fn encode(&self, _state: &(), value: &T, out: &mut Vec<u8>) -> Result<()> {
         if self.check_type {
-            let d = value.descriptor();
-            if d.full_name() != self.descriptor.full_name() {
-                return Err(Error::Serialize(format!(
-                    "value is a {}, this serializer writes {}",
-                    d.full_name(),
-                    self.descriptor.full_name()
-                )));
-            }
+            self.check(&value.descriptor())?;
         }
         value
             .encode(out)
             .map_err(|e| Error::Serialize(e.to_string()))
     }
 
-    fn rule_view(&self, _value: &T) -> Result<serde_json::Value> {
-        Err(Error::Config(
-            "data-contract rules on Protobuf messages are not supported yet".into(),
-        ))
+    fn rule_view(&self, value: &T) -> Result<RuleMessage> {
+        self.check(&value.descriptor())?;
+        Ok(RuleMessage::Proto(value.transcode_to_dynamic()))
+    }
+
+    fn encode_transformed(
+        &self,
+        _state: &(),
+        message: Transformed,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let Transformed::Proto(m) = message else {
+            return Err(message.unexpected("Protobuf"));
+        };
+        self.check(&m.descriptor())?;
+        m.encode(out).map_err(|e| Error::Serialize(e.to_string()))
     }
 }
 
 impl ProtobufFormat {
+    /// Values must be of the serializer's message type.
+    fn check(&self, d: &MessageDescriptor) -> Result<()> {
+        if d.full_name() == self.descriptor.full_name() {
+            return Ok(());
+        }
+        Err(Error::Serialize(format!(
+            "value is a {}, this serializer writes {}",
+            d.full_name(),
+            self.descriptor.full_name()
+        )))
+    }
+
     /// The path of our message type in another registered schema (use-latest, use-id), found by
     /// full name as Confluent's Java serializer does.
     async fn indexes_in(

@@ -1,18 +1,51 @@
 //! Data-contract rules (Confluent's client-side semantics): which of a schema's domain rules run
 //! on write and on read, in which order, and what their outcome does (`NONE`, `ERROR`, `DLQ`).
-//! Expressions are evaluated by [`cel`] (feature `rules`); without it, or for rule types this
-//! crate has no executor for, a rule that should run fails and its `onFailure` action decides.
+//! `CONDITION` and `TRANSFORM` rules of type `CEL` (the whole message) and `CEL_FIELD` (each
+//! field the rule's tags select) are evaluated by [`cel`] (feature `rules`) on Avro, JSON Schema
+//! and Protobuf messages; without the feature, or for rule types this crate has no executor for
+//! (`JSONATA`, `ENCRYPT`, custom ones), a rule that should run fails and its `onFailure` action
+//! decides.
+//!
+//! | file | what it does |
+//! |---|---|
+//! | `model.rs` | `metadata` and `ruleSet` as the REST API spells them |
+//! | `message.rs` | the message rules see, what a transform produces, the schema's shape |
+//! | `cel_exec.rs` | compiling and bounding expressions; the `CEL` and `CEL_FIELD` executors |
+//! | `cel_value.rs` | JSON views to CEL values and results back |
+//! | `fields.rs` | what a field rule sees; the walk dispatch |
+//! | `avro_shape.rs`, `avro_encode.rs`, `avro_walk.rs` | Avro: schema model, encoder of transformed messages, field walk |
+//! | `json_walk.rs` | JSON Schema field walk |
+//! | `proto_cel.rs`, `proto_walk.rs` | Protobuf messages ↔ CEL, field walk |
+//! | `tags.rs` | field tags: inline and `metadata.tags` wildcards |
+
+mod avro_encode;
+pub(crate) mod avro_shape;
+#[cfg(feature = "rules")]
+mod avro_walk;
+#[cfg(feature = "rules")]
+pub(crate) mod cel_exec;
+#[cfg(feature = "rules")]
+mod cel_value;
+#[cfg(feature = "rules")]
+mod fields;
+#[cfg(feature = "rules")]
+mod json_walk;
+pub(crate) mod message;
+mod model;
+#[cfg(feature = "rules")]
+mod proto_cel;
+#[cfg(feature = "rules")]
+mod proto_walk;
+mod tags;
 
 #[cfg(feature = "rules")]
-mod cel_exec;
-mod model;
-
-use std::sync::Arc;
-
+pub use cel_exec::{MAX_AST_DEPTH, MAX_AST_NODES, MAX_COMPREHENSION_NESTING, MAX_COST, MAX_MEMORY};
+pub(crate) use message::{Message, Shape, Transformed};
 pub use model::{Metadata, Rule, RuleSet};
 
 use crate::error::{Error, Result};
 use crate::schema::Schema;
+use tags::TagPatterns;
 
 /// Longest expression compiled (bytes); longer ones fail like a missing executor would.
 pub const MAX_EXPR_LEN: usize = 4096;
@@ -106,9 +139,7 @@ enum Action {
 /// An executor ready to run, or the reason there is none.
 pub(crate) enum Exec {
     #[cfg(feature = "rules")]
-    Cel(cel_exec::Condition),
-    #[cfg(feature = "rules")]
-    CelField(cel_exec::FieldCondition),
+    Cel(cel_exec::CelRule),
     Missing(String),
 }
 
@@ -126,8 +157,21 @@ pub(crate) struct Rules {
     subject: String,
     phase: Phase,
     list: Vec<Compiled>,
+    /// the schema's shape, for field rules and transforms ([`Rules::with_shape`])
+    shape: Shape,
+    #[cfg_attr(not(feature = "rules"), allow(dead_code))]
+    patterns: TagPatterns,
     #[cfg(feature = "rules")]
     env: cel_exec::SharedEnv,
+}
+
+/// What one rule did to the message.
+#[cfg_attr(not(feature = "rules"), allow(dead_code))]
+enum Outcome {
+    Pass,
+    Fail,
+    #[cfg(feature = "rules")]
+    Replaced,
 }
 
 fn mode_runs(mode: Option<&str>, phase: Phase) -> bool {
@@ -165,23 +209,40 @@ fn action(spec: Option<&str>, default: Action, mode: Option<&str>, phase: Phase)
     }
 }
 
+fn is_transform(r: &Rule) -> bool {
+    r.kind.as_deref().unwrap_or("TRANSFORM") == "TRANSFORM"
+}
+
+/// Confluent runs only the first of several field-level `TRANSFORM` rules with the same type,
+/// mode and (non-empty) tags (in the rule set's order, in both phases).
+fn shadowed(all: &[Rule], i: usize) -> bool {
+    let Some(r) = all.get(i) else { return false };
+    r.rule_type == "CEL_FIELD"
+        && is_transform(r)
+        && !r.tags.is_empty()
+        && all[..i].iter().any(|o| {
+            is_transform(o) && o.rule_type == r.rule_type && o.mode == r.mode && o.tags == r.tags
+        })
+}
+
 impl Rules {
     /// The rules of `schema` that run in `phase`, or `None` when none do (the fast path).
-    pub(crate) fn for_phase(
-        schema: &Schema,
-        subject: &str,
-        phase: Phase,
-    ) -> Result<Option<Arc<Rules>>> {
+    /// Give them the schema's shape with [`Rules::with_shape`] when [`Rules::needs_shape`].
+    pub(crate) fn for_phase(schema: &Schema, subject: &str, phase: Phase) -> Result<Option<Rules>> {
         let Some(rule_set) = &schema.rule_set else {
             return Ok(None);
         };
         if !enabled_here(rule_set) {
             return Ok(None);
         }
-        let mut selected: Vec<&Rule> = rule_set
-            .domain_rules
+        let all = &rule_set.domain_rules;
+        let mut selected: Vec<&Rule> = all
             .iter()
-            .filter(|r| !r.disabled && mode_runs(r.mode.as_deref(), phase))
+            .enumerate()
+            .filter(|(i, r)| {
+                !r.disabled && mode_runs(r.mode.as_deref(), phase) && !shadowed(all, *i)
+            })
+            .map(|(_, r)| r)
             .collect();
         if selected.is_empty() {
             return Ok(None);
@@ -223,7 +284,7 @@ impl Rules {
                     on_failure: action(r.on_failure.as_deref(), Action::Error, mode, phase),
                     dlq_topic,
                     #[cfg(feature = "rules")]
-                    exec: cel_exec::compile(&env, r, schema),
+                    exec: cel_exec::compile(&env, r),
                     #[cfg(not(feature = "rules"))]
                     exec: Exec::Missing(format!(
                         "no executor for rule type {}: codec was built without the `rules` feature",
@@ -232,37 +293,83 @@ impl Rules {
                 }
             })
             .collect();
-        Ok(Some(Arc::new(Rules {
+        Ok(Some(Rules {
             subject: subject.to_owned(),
             phase,
             list,
+            shape: Shape::None,
+            patterns: TagPatterns::of(schema.metadata.as_ref()),
             #[cfg(feature = "rules")]
             env,
-        })))
+        }))
+    }
+
+    /// Whether a field rule or a transform needs the schema's shape.
+    pub(crate) fn needs_shape(&self) -> bool {
+        self.list.iter().any(|r| match &r.exec {
+            #[cfg(feature = "rules")]
+            Exec::Cel(c) => c.needs_shape(),
+            Exec::Missing(_) => false,
+        })
+    }
+
+    /// Whether a rule may replace the message.
+    pub(crate) fn has_transforms(&self) -> bool {
+        self.list.iter().any(|r| match &r.exec {
+            #[cfg(feature = "rules")]
+            Exec::Cel(c) => c.is_transform(),
+            Exec::Missing(_) => false,
+        })
+    }
+
+    /// The schema's shape (see [`Shape`]).
+    pub(crate) fn with_shape(mut self, shape: Shape) -> Self {
+        self.shape = shape;
+        self
     }
 
     /// Runs the rules on the message `view` produces (called once, only when a rule runs).
+    /// Returns the new message when a `TRANSFORM` rule replaced it.
     pub(crate) fn run(
         &self,
         cx: &RuleContext<'_>,
-        view: impl FnOnce() -> Result<serde_json::Value>,
-    ) -> Result<()> {
+        view: impl FnOnce() -> Result<Message>,
+    ) -> Result<Option<Transformed>> {
         #[cfg(feature = "rules")]
-        let message = cel_exec::message(&view()?)?;
+        let mut state = cel_exec::State::new(view()?);
         #[cfg(not(feature = "rules"))]
         let _ = view;
+        #[cfg_attr(not(feature = "rules"), allow(unused_mut))]
+        let mut changed = false;
         for r in &self.list {
-            let outcome: std::result::Result<bool, String> = match &r.exec {
+            let outcome: std::result::Result<Outcome, String> = match &r.exec {
                 #[cfg(feature = "rules")]
-                Exec::Cel(c) => c.eval(&self.env, &message),
-                #[cfg(feature = "rules")]
-                Exec::CelField(c) => c.eval(&self.env, &message),
+                Exec::Cel(c) => c
+                    .eval(&self.env, &self.shape, &self.patterns, &mut state)
+                    .map(|v| match v {
+                        cel_exec::Verdict::Pass => Outcome::Pass,
+                        cel_exec::Verdict::Fail => Outcome::Fail,
+                        cel_exec::Verdict::Replace(m) => {
+                            state.replace(m);
+                            Outcome::Replaced
+                        }
+                    }),
                 Exec::Missing(why) => Err(why.clone()),
             };
-            let (act, reason) = match outcome {
-                Ok(true) => (&r.on_success, None),
-                Ok(false) => (&r.on_failure, Some(r.reason.clone())),
-                Err(e) => (&r.on_failure, Some(e)),
+            let reason = match outcome {
+                Ok(Outcome::Pass) => None,
+                #[cfg(feature = "rules")]
+                Ok(Outcome::Replaced) => {
+                    changed = true;
+                    None
+                }
+                Ok(Outcome::Fail) => Some(r.reason.clone()),
+                Err(e) => Some(e),
+            };
+            let act = if reason.is_some() {
+                &r.on_failure
+            } else {
+                &r.on_success
             };
             let action = match act {
                 Action::None => continue,
@@ -282,7 +389,13 @@ impl Rules {
                 reason: reason.unwrap_or_else(|| "onSuccess action is ERROR".into()),
             })));
         }
-        Ok(())
+        if !changed {
+            return Ok(None);
+        }
+        #[cfg(feature = "rules")]
+        return self.shape.finish(state.message).map(Some);
+        #[cfg(not(feature = "rules"))]
+        Ok(None)
     }
 }
 
@@ -305,7 +418,7 @@ mod fail_closed {
             topic: "t",
             is_key: false,
         };
-        let err = rules.run(&cx, || Ok(serde_json::Value::Null));
+        let err = rules.run(&cx, || Ok(Message::Json(serde_json::Value::Null)));
         assert!(matches!(err, Err(Error::Rule(f)) if f.reason.contains("`rules` feature")));
     }
 }

@@ -26,7 +26,7 @@ pub struct RuleSet {
     /// run between versions on read (JSONata); not executed by this crate
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub migration_rules: Vec<Rule>,
-    /// run on the message (CEL, CEL_FIELD)
+    /// run on the message (CEL, CEL_FIELD conditions and transforms)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domain_rules: Vec<Rule>,
     /// run on the encoded bytes (payload encryption); not executed by this crate
@@ -88,6 +88,38 @@ impl Rule {
             expr: Some(expr.into()),
             ..Self::default()
         }
+    }
+
+    /// A domain `TRANSFORM` rule of type `CEL`: the expression's result replaces the message.
+    pub fn cel_transform(name: &str, mode: &str, expr: &str) -> Self {
+        Self {
+            kind: Some("TRANSFORM".into()),
+            ..Self::cel_condition(name, mode, expr)
+        }
+    }
+
+    /// A domain `CONDITION` rule of type `CEL_FIELD`, evaluated on every field `tags` select
+    /// (every primitive field without tags; add them with [`Rule::tag`]).
+    pub fn cel_field_condition(name: &str, mode: &str, expr: &str) -> Self {
+        Self {
+            rule_type: "CEL_FIELD".into(),
+            ..Self::cel_condition(name, mode, expr)
+        }
+    }
+
+    /// A domain `TRANSFORM` rule of type `CEL_FIELD`: the expression's result replaces each
+    /// selected field's value.
+    pub fn cel_field_transform(name: &str, mode: &str, expr: &str) -> Self {
+        Self {
+            rule_type: "CEL_FIELD".into(),
+            ..Self::cel_transform(name, mode, expr)
+        }
+    }
+
+    /// Adds a tag the rule selects fields by.
+    pub fn tag(mut self, tag: &str) -> Self {
+        self.tags.insert(tag.into());
+        self
     }
 
     /// Sets `onFailure`.

@@ -1,5 +1,11 @@
-//! Rule selection and actions, through the real serializers and deserializers on a mock registry.
+//! Rule selection and actions, through the real serializers and deserializers on a mock registry
+//! (conditions here; transforms, Protobuf and bounds in the submodules).
 #![allow(clippy::unwrap_used)]
+
+mod bounds;
+mod json;
+mod protobuf;
+mod transforms;
 
 use std::sync::Arc;
 
@@ -12,20 +18,20 @@ use crate::{
     SerializerConfig,
 };
 
-const ORDER: &str = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
+pub(super) const ORDER: &str = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
     {"name":"item","type":"string"},{"name":"qty","type":"int"},
     {"name":"email","type":"string","confluent:tags":["PII"]},
     {"name":"kind","type":"string"}]}"#;
 
 #[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
-struct Order {
-    item: String,
-    qty: i32,
-    email: String,
-    kind: String,
+pub(super) struct Order {
+    pub(super) item: String,
+    pub(super) qty: i32,
+    pub(super) email: String,
+    pub(super) kind: String,
 }
 
-fn order(qty: i32) -> Order {
+pub(super) fn order(qty: i32) -> Order {
     Order {
         item: "tea".into(),
         qty,
@@ -39,7 +45,7 @@ fn positive(mode: &str) -> Rule {
 }
 
 /// A serializer of `Order` whose registered schema carries `rules`, selected like `selection`.
-async fn setup(
+pub(super) async fn setup(
     rules: Vec<Rule>,
     selection: SchemaSelection,
 ) -> (Arc<MockClient>, AvroSerializer<Order>) {
@@ -55,11 +61,11 @@ async fn setup(
     (mock, ser)
 }
 
-fn latest() -> SchemaSelection {
+pub(super) fn latest() -> SchemaSelection {
     SchemaSelection::UseLatest { strict: false }
 }
 
-fn failure(e: &Error) -> &RuleFailure {
+pub(super) fn failure(e: &Error) -> &RuleFailure {
     e.rule_failure()
         .unwrap_or_else(|| panic!("expected a rule failure, got {e}"))
 }
@@ -234,6 +240,7 @@ async fn broken_expressions_and_unknown_types_take_the_failure_action() {
             rule_type: "JSONATA".into(),
             ..positive("WRITE")
         },
+        // a transform whose result (a boolean) is not an Order
         Rule {
             kind: Some("TRANSFORM".into()),
             ..positive("WRITE")
