@@ -136,9 +136,12 @@ impl Registry {
             let foreseen = self
                 .foresee_contract(subject, &prepared, &config_contract)
                 .await?;
-            if let Some(existing) = self
-                .already_registered(subject, &prepared, &foreseen.stamp)
-                .await?
+            // Stored as sent (no inherited or config contract): the read above answered it.
+            let already_checked = config_contract.is_empty() && foreseen.stamp.hash == as_sent.hash;
+            if !already_checked
+                && let Some(existing) = self
+                    .already_registered(subject, &prepared, &foreseen.stamp)
+                    .await?
             {
                 return Ok(Found::new(existing));
             }
