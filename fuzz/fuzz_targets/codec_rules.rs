@@ -81,7 +81,10 @@ fn one_input(data: &[u8]) {
         Ok(encoded) => assert_eq!(&encoded.payload[..1], &[0]),
         Err(e) => assert!(
             e.rule_failure().is_some()
-                || matches!(e, Error::Serialize(_) | Error::Schema(_) | Error::Validation(_)),
+                || matches!(
+                    e,
+                    Error::Serialize(_) | Error::Schema(_) | Error::Validation(_)
+                ),
             "unexpected error: {e}"
         ),
     }
