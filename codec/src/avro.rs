@@ -202,9 +202,7 @@ impl<T: Serialize + ?Sized> Encode<T> for AvroFormat {
     }
 
     fn rule_view(&self, value: &T) -> Result<Message> {
-        serde_json::to_value(value)
-            .map(Message::Json)
-            .map_err(|e| Error::Serialize(e.to_string()))
+        crate::ser::json_rule_view(value)
     }
 
     fn encode_transformed(

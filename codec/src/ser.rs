@@ -64,7 +64,8 @@ pub trait Encode<T: ?Sized>: Format {
     /// Appends the bare encoding of `value`.
     fn encode(&self, state: &Self::State, value: &T, out: &mut Vec<u8>) -> Result<()>;
 
-    /// The value as data-contract rules see it (`message` in CEL).
+    /// The value as data-contract rules see it (`message` in CEL); [`json_rule_view`] for
+    /// formats whose values are serde types.
     fn rule_view(&self, value: &T) -> Result<Message>;
 
     /// Appends the bare encoding of a message a `TRANSFORM` rule replaced.
@@ -289,4 +290,11 @@ impl<F: Format> Core<F> {
         let _ = self.first.set((topic.into(), p.clone()));
         Ok(p)
     }
+}
+
+/// A serde value as rules see it: its JSON form (the Avro and JSON formats' rule view).
+pub(crate) fn json_rule_view<T: serde::Serialize + ?Sized>(value: &T) -> Result<Message> {
+    serde_json::to_value(value)
+        .map(Message::Json)
+        .map_err(|e| crate::error::Error::Serialize(e.to_string()))
 }
