@@ -17,6 +17,7 @@ mod openapi;
 mod protobuf;
 mod reads;
 mod register;
+mod repeats;
 mod request_limits;
 mod settings_races;
 mod transport;
