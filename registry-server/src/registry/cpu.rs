@@ -89,7 +89,7 @@ impl Registry {
         .await
     }
 
-    /// Parses on the pool and runs `then` on the parse there.
+    /// Parses on the pool (or here, when [`parses_inline`]) and runs `then` on the parse.
     async fn parse_then(
         &self,
         schema_type: SchemaType,
@@ -98,18 +98,33 @@ impl Registry {
         options: ParseOptions,
         then: impl FnOnce(&ParsedSchema) + Send + 'static,
     ) -> Result<Arc<ParsedSchema>, RegistryError> {
-        self.cpu
-            .run(move || {
-                let parsed = ParsedSchema::parse(schema_type, &text, &dependencies, options);
-                if let Ok(parsed) = &parsed {
-                    then(parsed);
-                }
-                parsed
-            })
-            .await?
+        let (text_len, deps_empty) = (text.len(), dependencies.is_empty());
+        let work = move || {
+            let parsed = ParsedSchema::parse(schema_type, &text, &dependencies, options);
+            if let Ok(parsed) = &parsed {
+                then(parsed);
+            }
+            parsed
+        };
+        let parsed = if parses_inline(schema_type, text_len, deps_empty) {
+            work()
+        } else {
+            self.cpu.run(work).await?
+        };
+        parsed
             .map(Arc::new)
             .map_err(|e| RegistryError::invalid_schema(wrap_schema_error(schema_type, &e.message)))
     }
+}
+
+/// The largest Avro text parsed on the async worker itself.
+const INLINE_PARSE_BYTES: usize = 2048;
+
+/// A small Avro text without references parses in microseconds: handing it to a blocking
+/// thread would cost more (two thread switches each way) than the parse. Anything else, or
+/// anything larger, goes to the pool.
+fn parses_inline(schema_type: SchemaType, text_len: usize, no_dependencies: bool) -> bool {
+    schema_type == SchemaType::Avro && no_dependencies && text_len <= INLINE_PARSE_BYTES
 }
 
 #[cfg(test)]
