@@ -59,6 +59,10 @@ struct Batch {
     waiting: Vec<oneshot::Sender<Result<(), String>>>,
     /// A member left without committing: its savepoint must be rolled back first.
     abandoned: bool,
+    /// A savepoint with no work in it is open for the next member: a member that commits
+    /// opens it in the same call that releases its own, one statement fewer per member.
+    /// The batch's `COMMIT` commits it, empty, if nobody takes it.
+    next_savepoint_open: bool,
 }
 
 /// One writer's turn: a savepoint in the open batch, holding the writer lock.
@@ -114,6 +118,7 @@ impl Batch {
             members: 0,
             waiting: Vec::new(),
             abandoned: false,
+            next_savepoint_open: false,
         };
         match sqlx::query("BEGIN IMMEDIATE")
             .execute(&mut *batch.conn)
@@ -131,17 +136,18 @@ impl Batch {
 
     async fn start_member(&mut self) -> Result<(), sqlx::Error> {
         if self.abandoned {
-            sqlx::query("ROLLBACK TO member")
-                .execute(&mut *self.conn)
-                .await?;
-            sqlx::query("RELEASE member")
+            // The abandoned member's savepoint is the innermost one: undo and close it,
+            // then open this member's.
+            sqlx::raw_sql("ROLLBACK TO member; RELEASE member; SAVEPOINT member")
                 .execute(&mut *self.conn)
                 .await?;
             self.abandoned = false;
+        } else if !self.next_savepoint_open {
+            sqlx::query("SAVEPOINT member")
+                .execute(&mut *self.conn)
+                .await?;
         }
-        sqlx::query("SAVEPOINT member")
-            .execute(&mut *self.conn)
-            .await?;
+        self.next_savepoint_open = false;
         self.members += 1;
         Ok(())
     }
@@ -199,10 +205,13 @@ impl Member {
         let Some((mut batch, mut state)) = self.turn.take() else {
             return Err(StoreError::Batch("write turn already ended".to_owned()));
         };
-        if let Err(error) = sqlx::query("RELEASE member")
+        // Keeps this member's work and opens the next member's savepoint, in one call.
+        if let Err(error) = sqlx::raw_sql("RELEASE member; SAVEPOINT member")
             .execute(&mut *batch.conn)
             .await
         {
+            // Whichever of the two failed, a savepoint named `member` may be open; if none
+            // is, the rollback fails and the whole batch is answered with an error.
             batch.abandoned = true;
             let number = batch.number;
             state.open = Some(batch);
@@ -210,6 +219,7 @@ impl Member {
             self.writer.clone().settle(number).await;
             return Err(error.into());
         }
+        batch.next_savepoint_open = true;
         let (answer, mut answered) = oneshot::channel();
         batch.waiting.push(answer);
         let number = batch.number;
