@@ -21,7 +21,7 @@ pub enum Stop {
     /// Before opening the write transaction whose lock keys start with this subject.
     BeginWrite(String),
     /// Inside a write transaction that locked this subject first, before it appends its event
-    /// (every check has run; nothing is committed).
+    /// or records a registration (every check has run; nothing is committed).
     BeforeEvent(String),
     /// After a pool read of schema `id` has its answer, before handing it back.
     AfterSchemaRead(i32),
@@ -146,6 +146,13 @@ impl Store for GateStore {
     ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>> {
         self.inner.find_by_hash(subject, hash).await
     }
+    async fn versions_for_registration(
+        &self,
+        subject: &str,
+        hash: &str,
+    ) -> StoreResult<Vec<(VersionRecord, Option<SchemaRecord>)>> {
+        self.inner.versions_for_registration(subject, hash).await
+    }
     async fn schemas_with_hash(&self, hash: &str) -> StoreResult<Vec<SchemaRecord>> {
         self.inner.schemas_with_hash(hash).await
     }
@@ -247,6 +254,9 @@ impl WriteTx for GateTx {
     async fn lock_key(&mut self, key: &str) -> StoreResult<()> {
         self.inner.lock_key(key).await
     }
+    fn lock_key_with_next(&mut self, key: &str) {
+        self.inner.lock_key_with_next(key);
+    }
     async fn obey_settings(&mut self, scopes: &[String]) -> StoreResult<ScopeSettings> {
         self.inner.obey_settings(scopes).await
     }
@@ -265,15 +275,12 @@ impl WriteTx for GateTx {
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>> {
         self.inner.versions(subject).await
     }
-    async fn max_version(&mut self, subject: &str) -> StoreResult<i32> {
-        self.inner.max_version(subject).await
-    }
-    async fn live_versions(
+    async fn live_versions_and_max(
         &mut self,
         subject: &str,
         latest_only: bool,
-    ) -> StoreResult<Vec<VersionRecord>> {
-        self.inner.live_versions(subject, latest_only).await
+    ) -> StoreResult<(Vec<VersionRecord>, i32)> {
+        self.inner.live_versions_and_max(subject, latest_only).await
     }
     async fn versions_with_id(
         &mut self,
@@ -323,6 +330,19 @@ impl WriteTx for GateTx {
             .pass(&Stop::BeforeEvent(self.first_key.clone()))
             .await;
         self.inner.append_event(event).await
+    }
+    async fn record_registration(
+        &mut self,
+        new_schema: Option<&SchemaRecord>,
+        version: &VersionRecord,
+        event: &Event,
+    ) -> StoreResult<()> {
+        self.stops
+            .pass(&Stop::BeforeEvent(self.first_key.clone()))
+            .await;
+        self.inner
+            .record_registration(new_schema, version, event)
+            .await
     }
     async fn commit(self: Box<Self>) -> StoreResult<()> {
         self.inner.commit().await

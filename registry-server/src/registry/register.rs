@@ -112,19 +112,24 @@ impl Registry {
         let as_sent = prepared
             .contract
             .stamp(&prepared.parsed, &prepared.references);
-        if config_contract.is_empty() {
-            // Taken before the read: a write to the subject detaches it.
-            let answers = self.subject_lookups(subject.as_str());
-            if let Some(existing) = self
-                .already_registered(subject, &prepared, &as_sent)
+        // Taken before the read: a write to the subject detaches it.
+        let answers = self.subject_lookups(subject.as_str());
+        // One read serves the fast path and the contract the new version would inherit.
+        let view = if config_contract.is_empty() || !import {
+            self.store
+                .versions_for_registration(subject.as_str(), &as_sent.hash)
                 .await?
-            {
-                let existing = Found::new(existing);
-                if let Some(key) = digest_key {
-                    self.remember_registered(key, &prepared, &as_sent, &answers, &existing);
-                }
-                return Ok(existing);
+        } else {
+            Vec::new()
+        };
+        if config_contract.is_empty()
+            && let Some(existing) = registered_in(&view, &prepared, &as_sent.hash)
+        {
+            let existing = Found::new(existing);
+            if let Some(key) = digest_key {
+                self.remember_registered(key, &prepared, &as_sent, &answers, &existing);
             }
+            return Ok(existing);
         }
         let foreseen = if import {
             Foreseen {
@@ -133,9 +138,7 @@ impl Registry {
                 stamp: as_sent,
             }
         } else {
-            let foreseen = self
-                .foresee_contract(subject, &prepared, &config_contract)
-                .await?;
+            let foreseen = foresee_contract(&view, &prepared, &config_contract);
             // Stored as sent (no inherited or config contract): the read above answered it.
             let already_checked = config_contract.is_empty() && foreseen.stamp.hash == as_sent.hash;
             if !already_checked
@@ -222,48 +225,6 @@ impl Registry {
         Ok(())
     }
 
-    /// The contract the new version would store, from the latest live version and the
-    /// config as the pool sees them.
-    async fn foresee_contract(
-        &self,
-        subject: &SubjectName,
-        prepared: &Prepared,
-        config: &ConfigContract,
-    ) -> Result<Foreseen, RegistryError> {
-        let versions = self.store.versions(subject.as_str()).await?;
-        let next = versions
-            .iter()
-            .map(|v| v.version)
-            .max()
-            .unwrap_or(0)
-            .checked_add(1);
-        let previous = match versions.iter().rev().find(|v| !v.deleted) {
-            Some(live) => self
-                .store
-                .schema(&live.context, live.schema_id)
-                .await?
-                .map(|record| {
-                    (
-                        (live.context.clone(), live.schema_id),
-                        Contract::of_record(&record),
-                    )
-                }),
-            None => None,
-        };
-        let contract = prepared.contract.merged(
-            previous.as_ref().map(|(_, c)| c),
-            config,
-            prepared.requested_version.is_some(),
-            next,
-        );
-        let stamp = contract.stamp(&prepared.parsed, &prepared.references);
-        Ok(Foreseen {
-            previous,
-            contract,
-            stamp,
-        })
-    }
-
     async fn prepare(
         &self,
         caller: &Caller,
@@ -293,8 +254,10 @@ impl Registry {
         })
     }
 
-    /// The fast path: the schema, stored with `stamp`, is already a live version of the
-    /// subject.
+    /// The fast path for a stamp other than the one [`Store::versions_for_registration`]
+    /// read with: the schema, stored with `stamp`, is already a live version of the subject.
+    ///
+    /// [`Store::versions_for_registration`]: crate::store::Store::versions_for_registration
     async fn already_registered(
         &self,
         subject: &SubjectName,
@@ -305,11 +268,10 @@ impl Registry {
             .store
             .find_by_hash(subject.as_str(), &stamp.hash)
             .await?;
-        let found = matches.into_iter().rev().find(|(v, _)| {
-            !v.deleted
-                && prepared.requested_id.is_none_or(|id| id == v.schema_id)
-                && prepared.requested_version.is_none_or(|n| n == v.version)
-        });
+        let found = matches
+            .into_iter()
+            .rev()
+            .find(|(v, _)| answers_request(v, prepared));
         Ok(found.map(|(v, s)| RegisteredSchema::from_version(&v, s)))
     }
 
@@ -372,7 +334,7 @@ impl Registry {
         force: bool,
     ) -> Result<(RegisteredSchema, Option<Event>), WriteError> {
         let context = subject.context();
-        let mut tx = self.begin_registration(subject, prepared).await?;
+        let mut tx = self.begin_registration(subject, prepared, foreseen).await?;
         let (mode, config) = self.settings_in_tx(&mut *tx, subject).await?;
         let policy = Policy {
             mode,
@@ -381,14 +343,17 @@ impl Registry {
             options: super::check_options_of(&config),
         };
         let group = compatibility_group(&config);
-        let live = if policy.mode.is_import_like() {
-            Vec::new()
-        } else {
-            let latest_only = !policy.level.is_transitive() && group.is_none();
-            tx.live_versions(subject.as_str(), latest_only).await?
-        };
+        // IMPORT compares with nothing: only the latest, for its number.
+        let latest_only =
+            policy.mode.is_import_like() || (!policy.level.is_transitive() && group.is_none());
+        let (mut live, max_version) = tx
+            .live_versions_and_max(subject.as_str(), latest_only)
+            .await?;
+        if policy.mode.is_import_like() {
+            live.clear();
+        }
         // `None` once IMPORT has used version 2^31-1.
-        let next = tx.max_version(subject.as_str()).await?.checked_add(1);
+        let next = max_version.checked_add(1);
         let (contract, stamp) = if policy.mode.is_import_like() {
             (
                 prepared.contract.clone(),
@@ -422,25 +387,93 @@ impl Registry {
                 .await?;
         }
         let version = choose_version(&mut *tx, subject, prepared, policy.mode, next).await?;
-        let schema = take_id(&mut *tx, context, prepared, &stamp, source).await?;
+        let (schema, new_row) = take_id(&mut *tx, context, prepared, &stamp, source).await?;
         if !matches!(source, IdSource::Issued) {
             tombstone_superseded(&mut *tx, subject, schema.id, version).await?;
         }
-        let (registered, event) = record_version(tx, caller, subject, version, schema).await?;
+        let (registered, event) =
+            record_version(tx, caller, subject, version, schema, new_row).await?;
         Ok((registered, Some(event)))
     }
 
     /// Opens the transaction holding the subject's lock and the locks of the subjects its
-    /// references name (so a delete of a referenced version serializes with it).
+    /// references name (so a delete of a referenced version serializes with it), and the
+    /// lock of the digest it foresaw, all taken with the settings' locks in one round trip.
+    /// (If the transaction stores another digest, it takes that one's lock too.)
     async fn begin_registration(
         &self,
         subject: &SubjectName,
         prepared: &Prepared,
+        foreseen: &Foreseen,
     ) -> Result<Box<dyn WriteTx>, WriteError> {
         let referenced = Self::referenced_subjects(subject, &prepared.references);
         let mut lock_keys = vec![subject.as_str()];
         lock_keys.extend(referenced.iter().map(String::as_str));
-        Ok(self.store.begin_write(&lock_keys).await?)
+        let mut tx = self.store.begin_write(&lock_keys).await?;
+        tx.lock_key_with_next(&crate::store::digest_lock_key(
+            subject.context(),
+            &foreseen.stamp.hash,
+        ));
+        Ok(tx)
+    }
+}
+
+/// Whether live version `v` answers the request: it names neither id nor version, or the
+/// ones `v` has.
+fn answers_request(v: &VersionRecord, prepared: &Prepared) -> bool {
+    !v.deleted
+        && prepared.requested_id.is_none_or(|id| id == v.schema_id)
+        && prepared.requested_version.is_none_or(|n| n == v.version)
+}
+
+/// The fast path: the newest version in `view` holding the schema with digest `hash` that
+/// answers the request.
+fn registered_in(
+    view: &[(VersionRecord, Option<SchemaRecord>)],
+    prepared: &Prepared,
+    hash: &str,
+) -> Option<RegisteredSchema> {
+    view.iter().rev().find_map(|(v, schema)| {
+        let schema = schema.as_ref().filter(|s| s.hash == hash)?;
+        answers_request(v, prepared).then(|| RegisteredSchema::from_version(v, schema.clone()))
+    })
+}
+
+/// The contract the new version would store, from the latest live version in `view` and
+/// the config, as the pool saw them.
+fn foresee_contract(
+    view: &[(VersionRecord, Option<SchemaRecord>)],
+    prepared: &Prepared,
+    config: &ConfigContract,
+) -> Foreseen {
+    let next = view
+        .iter()
+        .map(|(v, _)| v.version)
+        .max()
+        .unwrap_or(0)
+        .checked_add(1);
+    let previous = view
+        .iter()
+        .rev()
+        .find(|(v, _)| !v.deleted)
+        .and_then(|(live, schema)| {
+            let record = schema.as_ref()?;
+            Some((
+                (live.context.clone(), live.schema_id),
+                Contract::of_record(record),
+            ))
+        });
+    let contract = prepared.contract.merged(
+        previous.as_ref().map(|(_, c)| c),
+        config,
+        prepared.requested_version.is_some(),
+        next,
+    );
+    let stamp = contract.stamp(&prepared.parsed, &prepared.references);
+    Foreseen {
+        previous,
+        contract,
+        stamp,
     }
 }
 
@@ -557,25 +590,23 @@ async fn choose_version(
     Ok(version)
 }
 
-/// Takes the id from its source and answers the schema record it names, inserting the
-/// row when it is new.
+/// Takes the id from its source and answers the schema record it names, and whether its
+/// row is new (inserted with the version, by [`record_version`]).
 async fn take_id(
     tx: &mut dyn WriteTx,
     context: &str,
     prepared: &Prepared,
     stamp: &Stamp,
     source: IdSource,
-) -> Result<SchemaRecord, WriteError> {
+) -> Result<(SchemaRecord, bool), WriteError> {
     match source {
-        IdSource::Reused(id) => Ok(record_of(context, id, prepared, stamp)),
+        IdSource::Reused(id) => Ok((record_of(context, id, prepared, stamp), false)),
         IdSource::Imported(id) => {
             tx.observe_id(context, id).await?;
             if let Some(stored) = tx.schema(context, id).await? {
-                return Ok(stored);
+                return Ok((stored, false));
             }
-            let record = record_of(context, id, prepared, stamp);
-            tx.insert_schema(&record).await?;
-            Ok(record)
+            Ok((record_of(context, id, prepared, stamp), true))
         }
         IdSource::Issued => {
             let id = match tx.next_id(context).await {
@@ -588,9 +619,7 @@ async fn take_id(
                 }
                 other => other?,
             };
-            let record = record_of(context, id, prepared, stamp);
-            tx.insert_schema(&record).await?;
-            Ok(record)
+            Ok((record_of(context, id, prepared, stamp), true))
         }
     }
 }
@@ -616,13 +645,15 @@ async fn tombstone_superseded(
     Ok(())
 }
 
-/// Inserts the version record, logs its event and commits.
+/// Inserts the schema row when it is `new_row`, the version record and its event, in one
+/// round trip, and commits.
 async fn record_version(
     mut tx: Box<dyn WriteTx>,
     caller: &Caller,
     subject: &SubjectName,
     version: i32,
     schema: SchemaRecord,
+    new_row: bool,
 ) -> Result<(RegisteredSchema, Event), WriteError> {
     let record = VersionRecord {
         subject: subject.as_str().to_owned(),
@@ -632,7 +663,6 @@ async fn record_version(
         deleted: false,
         created_at: now_millis(),
     };
-    tx.insert_version(&record).await?;
     let event = super::audit::event(
         caller,
         "register",
@@ -641,7 +671,8 @@ async fn record_version(
         Some(record.context.clone()),
         Some(schema.id),
     );
-    tx.append_event(&event).await?;
+    tx.record_registration(new_row.then_some(&schema), &record, &event)
+        .await?;
     tx.commit().await?;
     Ok((RegisteredSchema::from_version(&record, schema), event))
 }

@@ -119,6 +119,14 @@ pub trait Store: Send + Sync + 'static {
         subject: &str,
         hash: &str,
     ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>>;
+    /// Every version of `subject`, ascending, each with its schema when that schema has
+    /// identity digest `hash` or the version is the latest live one: what a registration
+    /// reads before its transaction (its fast path and the contract it would inherit).
+    async fn versions_for_registration(
+        &self,
+        subject: &str,
+        hash: &str,
+    ) -> StoreResult<Vec<(VersionRecord, Option<SchemaRecord>)>>;
     /// Schemas with identity digest `hash` in any context (for `/schemas/guids`), by context then id.
     async fn schemas_with_hash(&self, hash: &str) -> StoreResult<Vec<SchemaRecord>>;
     /// One page of the subjects `filter` selects, sorted by bytes.
@@ -233,6 +241,9 @@ pub trait WriteTx: Send {
     /// Takes `key` exclusively until the transaction ends (e.g. a schema digest, so one
     /// schema text gets one id across subjects).
     async fn lock_key(&mut self, key: &str) -> StoreResult<()>;
+    /// Takes `key` exclusively, as [`WriteTx::lock_key`] does, together with whatever the
+    /// next call takes or runs first (one round trip fewer); until then it is not held.
+    fn lock_key_with_next(&mut self, key: &str);
     /// Takes the [`settings_lock_key`]s of `scopes` (one to three: subject, context,
     /// global) shared until the transaction ends, then reads their modes and configs: one
     /// round trip each, so a registration pays two for obeying its settings.
@@ -244,14 +255,13 @@ pub trait WriteTx: Send {
     async fn mode(&mut self, scope: &str) -> StoreResult<Option<String>>;
     async fn put_mode(&mut self, scope: &str, mode: &str) -> StoreResult<()>;
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
-    /// The highest version number of `subject`, soft-deleted included (0 when none).
-    async fn max_version(&mut self, subject: &str) -> StoreResult<i32>;
-    /// The live versions of `subject`, ascending; only the latest when `latest_only`.
-    async fn live_versions(
+    /// The live versions of `subject`, ascending (only the latest when `latest_only`), and
+    /// its highest version number, soft-deleted included (0 when none): one statement.
+    async fn live_versions_and_max(
         &mut self,
         subject: &str,
         latest_only: bool,
-    ) -> StoreResult<Vec<VersionRecord>>;
+    ) -> StoreResult<(Vec<VersionRecord>, i32)>;
     /// The versions of `subject` (soft-deleted included) carrying schema `id`.
     async fn versions_with_id(&mut self, subject: &str, id: i32)
     -> StoreResult<Vec<VersionRecord>>;
@@ -277,6 +287,15 @@ pub trait WriteTx: Send {
     async fn delete_config(&mut self, scope: &str) -> StoreResult<()>;
     async fn delete_mode(&mut self, scope: &str) -> StoreResult<()>;
     async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
+    /// A registration's writes in one round trip where the backend allows: `new_schema`'s
+    /// row when the version brings one (then its references), `version`, and `event`,
+    /// announced as [`WriteTx::append_event`] does.
+    async fn record_registration(
+        &mut self,
+        new_schema: Option<&SchemaRecord>,
+        version: &VersionRecord,
+        event: &Event,
+    ) -> StoreResult<()>;
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 

@@ -15,6 +15,7 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use super::exec::Exec;
 use super::records::SETTINGS_SCOPES;
 use super::sql::{Backend, BackendTx};
+use super::writes::{Registration, record_registration_postgres};
 use super::{Event, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -58,18 +59,10 @@ impl Backend for PostgresStore {
         Exec::PostgresPool(&self.pool)
     }
 
-    async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<PostgresTx> {
-        let mut tx = PostgresTx {
+    async fn open_write(&self) -> StoreResult<PostgresTx> {
+        Ok(PostgresTx {
             tx: self.pool.begin().await?,
-        };
-        // A fixed order over keys keeps two multi-key writers from deadlocking.
-        let mut keys = lock_keys.to_vec();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            tx.take_lock(key).await?;
-        }
-        Ok(tx)
+        })
     }
 
     /// Listens on [`EVENTS_CHANNEL`] and hands every notification to `sink`; after a
@@ -122,53 +115,66 @@ impl BackendTx for PostgresTx {
         Exec::Postgres(&mut self.tx)
     }
 
-    async fn take_lock(&mut self, key: &str) -> StoreResult<()> {
-        // Hash collisions only over-serialize; they never break correctness.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(key)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Four keys shared, in the order given, in one statement.
-    async fn take_shared_locks(&mut self, keys: [String; SETTINGS_SCOPES]) -> StoreResult<()> {
-        let [first, second, third, fourth] = keys;
-        sqlx::query(
-            "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0)), \
-             pg_advisory_xact_lock_shared(hashtextextended($2, 0)), \
-             pg_advisory_xact_lock_shared(hashtextextended($3, 0)), \
-             pg_advisory_xact_lock_shared(hashtextextended($4, 0))",
-        )
-        .bind(first)
-        .bind(second)
-        .bind(third)
-        .bind(fourth)
-        .execute(&mut *self.tx)
-        .await?;
+    /// One statement: PostgreSQL evaluates the select list left to right, and the array's
+    /// keys in order, so the locks are taken in the order given. Hash collisions only
+    /// over-serialize; they never break correctness.
+    async fn take_locks(
+        &mut self,
+        exclusive: &[String],
+        shared: Option<[String; SETTINGS_SCOPES]>,
+    ) -> StoreResult<()> {
+        let query = match &shared {
+            None => sqlx::query(
+                "SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0))) \
+                 FROM unnest($1::text[]) WITH ORDINALITY AS keys(key, position)",
+            ),
+            Some(_) => sqlx::query(
+                "SELECT (SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0))) \
+                 FROM unnest($1::text[]) WITH ORDINALITY AS keys(key, position)), \
+                 pg_advisory_xact_lock_shared(hashtextextended($2, 0)), \
+                 pg_advisory_xact_lock_shared(hashtextextended($3, 0)), \
+                 pg_advisory_xact_lock_shared(hashtextextended($4, 0)), \
+                 pg_advisory_xact_lock_shared(hashtextextended($5, 0))",
+            ),
+        };
+        let mut query = query.bind(exclusive);
+        for key in shared.into_iter().flatten() {
+            query = query.bind(key);
+        }
+        query.execute(&mut *self.tx).await?;
         Ok(())
     }
 
     async fn announce(&mut self, event: &Event) -> StoreResult<()> {
-        let payload = serde_json::json!({
-            "kind": event.kind,
-            "subject": event.subject,
-            "version": event.version,
-            "context": event.context,
-            "id": event.schema_id,
-        });
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(EVENTS_CHANNEL)
-            .bind(payload.to_string())
+            .bind(payload(event))
             .execute(&mut *self.tx)
             .await?;
         Ok(())
+    }
+
+    async fn record_registration(&mut self, rows: &Registration<'_>) -> StoreResult<()> {
+        record_registration_postgres(&mut self.tx, rows, EVENTS_CHANNEL, payload(rows.event()))
+            .await
     }
 
     async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
         Ok(())
     }
+}
+
+/// What other nodes hear of `event`.
+fn payload(event: &Event) -> String {
+    serde_json::json!({
+        "kind": event.kind,
+        "subject": event.subject,
+        "version": event.version,
+        "context": event.context,
+        "id": event.schema_id,
+    })
+    .to_string()
 }
 
 async fn deliver(sink: &dyn super::ChangeSink, payload: &str) {

@@ -32,6 +32,16 @@ pub(super) const FIND_BY_HASH: &str = "SELECT v.subject, v.version, v.context, v
      FROM schemas s CROSS JOIN subject_versions v \
      WHERE s.hash = $2 AND v.context = s.context AND v.schema_id = s.id AND v.subject = $1 \
      ORDER BY v.version";
+/// What registering under a subject reads before its transaction, in one statement: every
+/// version of `$1` ascending, with its schema's columns when that schema has digest `$2`
+/// or the version is the latest live one (else NULL). Driven by the subject's versions,
+/// each joined by the schema's key.
+pub(super) const VERSIONS_FOR_REGISTRATION: &str = "SELECT v.subject, v.version, v.context, v.schema_id, v.deleted, v.created_at, \
+     s.schema_type, s.schema_text, s.hash, s.refs, s.metadata, s.rule_set, s.created_at AS schema_created_at \
+     FROM subject_versions v LEFT JOIN schemas s ON s.context = v.context AND s.id = v.schema_id \
+     AND (s.hash = $2 OR v.version = (SELECT MAX(w.version) FROM subject_versions w \
+     WHERE w.subject = $1 AND NOT w.deleted)) \
+     WHERE v.subject = $1 ORDER BY v.version";
 pub(super) const SCHEMAS_WITH_HASH: &str = "SELECT context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at \
      FROM schemas WHERE hash = $1 ORDER BY context, id";
 /// The `WHERE` of listings: `$1` a name prefix (empty: any), `$2` 1 for the default context
@@ -77,12 +87,19 @@ pub(super) const USAGES_PAGE: &str = "SELECT subject, version, context, schema_i
 pub(super) const USAGE_SUBJECTS_PAGE: &str = "SELECT subject FROM subject_versions \
      WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted) \
      GROUP BY subject ORDER BY subject LIMIT $4 OFFSET $5";
-pub(super) const MAX_VERSION: &str =
-    "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM subject_versions WHERE subject = $1";
-pub(super) const LIVE_VERSIONS: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version";
-pub(super) const LATEST_LIVE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND NOT deleted ORDER BY version DESC LIMIT 1";
+/// What a registration reads of its subject, in one statement: a first row holding only
+/// the highest version number (0 for none, soft-deleted versions included), then the live
+/// versions (unordered: the caller sorts them).
+pub(super) const LIVE_VERSIONS_AND_MAX: &str = "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER), \
+     NULL, NULL, NULL, NULL, NULL, NULL FROM subject_versions WHERE subject = $1 \
+     UNION ALL SELECT 0, subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND NOT deleted";
+/// [`LIVE_VERSIONS_AND_MAX`] with the latest live version only.
+pub(super) const LATEST_LIVE_VERSION_AND_MAX: &str = "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER), \
+     NULL, NULL, NULL, NULL, NULL, NULL FROM subject_versions WHERE subject = $1 \
+     UNION ALL SELECT 0, subject, version, context, schema_id, deleted, created_at \
+     FROM subject_versions WHERE subject = $1 AND version = \
+     (SELECT MAX(version) FROM subject_versions WHERE subject = $1 AND NOT deleted)";
 pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
      FROM subject_versions WHERE subject = $1 AND schema_id = $2";
 pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
@@ -141,3 +158,35 @@ pub(super) const APPEND_EVENT: &str = "INSERT INTO events \
 /// The audit trail, newest first; one subject's when `$1` is not NULL.
 pub(super) const EVENTS_PAGE: &str = "SELECT seq, at, kind, subject, version, context, schema_id, principal, remote_addr \
      FROM events WHERE CAST($1 AS TEXT) IS NULL OR subject = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3";
+/// A registration's rows in one round trip: the version (`$1`..`$6`, as [`INSERT_VERSION`])
+/// and its event (`$7`..`$14`, as [`APPEND_EVENT`]). On SQLite, statements that sqlx runs in
+/// turn (`$N` is the N-th argument in each); on PostgreSQL, one statement whose `WITH`
+/// clauses all run, which also announces the event (`$15` the channel, `$16` the payload).
+pub(super) const RECORD_VERSION_SQLITE: &str = "INSERT INTO subject_versions \
+     (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6); \
+     INSERT INTO events (at, kind, subject, version, context, schema_id, principal, remote_addr) \
+     VALUES ($7, $8, $9, $10, $11, $12, $13, $14)";
+pub(super) const RECORD_VERSION_POSTGRES: &str = "WITH version AS (INSERT INTO subject_versions \
+     (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6)), \
+     event AS (INSERT INTO events (at, kind, subject, version, context, schema_id, principal, remote_addr) \
+     VALUES ($7, $8, $9, $10, $11, $12, $13, $14)) \
+     SELECT pg_notify($15, $16)";
+/// [`RECORD_VERSION_SQLITE`] and [`RECORD_VERSION_POSTGRES`] with the version's new schema
+/// row first (`$17`..`$25`, as [`INSERT_SCHEMA`]; its references are inserted after).
+pub(super) const RECORD_SCHEMA_VERSION_SQLITE: &str = "INSERT INTO schemas \
+     (context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at) \
+     VALUES ($17, $18, $19, $20, $21, $22, $23, $24, $25); \
+     INSERT INTO subject_versions \
+     (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6); \
+     INSERT INTO events (at, kind, subject, version, context, schema_id, principal, remote_addr) \
+     VALUES ($7, $8, $9, $10, $11, $12, $13, $14)";
+/// The version's foreign key is checked at the end of the statement, when the schema row
+/// its first clause inserts is there.
+pub(super) const RECORD_SCHEMA_VERSION_POSTGRES: &str = "WITH schema AS (INSERT INTO schemas \
+     (context, id, schema_type, schema_text, hash, refs, metadata, rule_set, created_at) \
+     VALUES ($17, $18, $19, $20, $21, $22, $23, $24, $25)), \
+     version AS (INSERT INTO subject_versions \
+     (subject, version, context, schema_id, deleted, created_at) VALUES ($1, $2, $3, $4, $5, $6)), \
+     event AS (INSERT INTO events (at, kind, subject, version, context, schema_id, principal, remote_addr) \
+     VALUES ($7, $8, $9, $10, $11, $12, $13, $14)) \
+     SELECT pg_notify($15, $16)";

@@ -3,7 +3,7 @@
 
 use super::exec::{Exec, run};
 use super::queries;
-use super::records::{SchemaRow, VersionSchemaRow, config_column};
+use super::records::{SchemaRow, VersionMaybeSchemaRow, VersionSchemaRow, config_column};
 use super::{
     DeletedFilter, EventRecord, Referrer, SchemaRecord, ScopeSettings, StoreResult, SubjectFilter,
     SubjectSummary, VersionRecord,
@@ -76,6 +76,20 @@ pub(super) async fn find_by_hash(
         .bind(hash)
         .fetch_all(ex)
         .await?);
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+pub(super) async fn versions_for_registration(
+    db: Exec<'_>,
+    subject: &str,
+    hash: &str,
+) -> StoreResult<Vec<(VersionRecord, Option<SchemaRecord>)>> {
+    let rows: Vec<VersionMaybeSchemaRow> =
+        run!(db, |ex| sqlx::query_as(queries::VERSIONS_FOR_REGISTRATION)
+            .bind(subject)
+            .bind(hash)
+            .fetch_all(ex)
+            .await?);
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
@@ -243,30 +257,60 @@ pub(super) async fn settings_of_scopes(
     ScopeSettings::from_rows(rows)
 }
 
-/// The highest version number of `subject`, soft-deleted included (0 when none).
-pub(super) async fn max_version(db: Exec<'_>, subject: &str) -> StoreResult<i32> {
-    let (max,): (i32,) = run!(db, |ex| sqlx::query_as(queries::MAX_VERSION)
-        .bind(subject)
-        .fetch_one(ex)
-        .await?);
-    Ok(max)
-}
+/// A row of [`queries::LIVE_VERSIONS_AND_MAX`]: the highest version number and NULLs, or
+/// 0 and a live version.
+type MaxOrVersion = (
+    i32,
+    Option<String>,
+    Option<i32>,
+    Option<String>,
+    Option<i32>,
+    Option<bool>,
+    Option<i64>,
+);
 
-/// The live versions of `subject`, ascending; only the latest when `latest_only`.
-pub(super) async fn live_versions(
+/// The live versions of `subject`, ascending (only the latest when `latest_only`), and its
+/// highest version number, soft-deleted ones included (0 for none).
+pub(super) async fn live_versions_and_max(
     db: Exec<'_>,
     subject: &str,
     latest_only: bool,
-) -> StoreResult<Vec<VersionRecord>> {
+) -> StoreResult<(Vec<VersionRecord>, i32)> {
     let sql = if latest_only {
-        queries::LATEST_LIVE_VERSION
+        queries::LATEST_LIVE_VERSION_AND_MAX
     } else {
-        queries::LIVE_VERSIONS
+        queries::LIVE_VERSIONS_AND_MAX
     };
-    Ok(run!(db, |ex| sqlx::query_as(sql)
+    let rows: Vec<MaxOrVersion> = run!(db, |ex| sqlx::query_as(sql)
         .bind(subject)
         .fetch_all(ex)
-        .await?))
+        .await?);
+    let mut max = 0;
+    let mut live = Vec::new();
+    for (highest, subject, version, context, schema_id, deleted, created_at) in rows {
+        match (subject, version, context, schema_id, deleted, created_at) {
+            (
+                Some(subject),
+                Some(version),
+                Some(context),
+                Some(schema_id),
+                Some(deleted),
+                Some(created_at),
+            ) => {
+                live.push(VersionRecord {
+                    subject,
+                    version,
+                    context,
+                    schema_id,
+                    deleted,
+                    created_at,
+                });
+            }
+            _ => max = highest,
+        }
+    }
+    live.sort_unstable_by_key(|v| v.version);
+    Ok((live, max))
 }
 
 pub(super) async fn versions_with_id(

@@ -138,6 +138,48 @@ pub(super) struct VersionSchemaRow {
     pub schema_created_at: i64,
 }
 
+/// A `subject_versions` row beside the `schemas` row a `LEFT JOIN` found for it, if any.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct VersionMaybeSchemaRow {
+    #[sqlx(flatten)]
+    pub version: VersionRecord,
+    pub schema_type: Option<String>,
+    pub schema_text: Option<String>,
+    pub hash: Option<String>,
+    pub refs: Option<String>,
+    pub metadata: Option<String>,
+    pub rule_set: Option<String>,
+    pub schema_created_at: Option<i64>,
+}
+
+impl TryFrom<VersionMaybeSchemaRow> for (VersionRecord, Option<SchemaRecord>) {
+    type Error = StoreError;
+
+    fn try_from(row: VersionMaybeSchemaRow) -> Result<Self, StoreError> {
+        let (Some(schema_type), Some(schema_text), Some(hash), Some(refs), Some(created_at)) = (
+            row.schema_type,
+            row.schema_text,
+            row.hash,
+            row.refs,
+            row.schema_created_at,
+        ) else {
+            return Ok((row.version, None));
+        };
+        let schema = SchemaRecord::try_from(SchemaRow {
+            context: row.version.context.clone(),
+            id: row.version.schema_id,
+            schema_type,
+            schema_text,
+            hash,
+            refs,
+            metadata: row.metadata,
+            rule_set: row.rule_set,
+            created_at,
+        })?;
+        Ok((row.version, Some(schema)))
+    }
+}
+
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }

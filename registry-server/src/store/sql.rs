@@ -24,8 +24,8 @@ pub(super) trait Backend: Send + Sync + 'static {
     const NAME: &'static str;
     /// The pool, for reads outside a transaction.
     fn pool(&self) -> Exec<'_>;
-    /// Opens a write transaction holding `lock_keys` exclusively.
-    async fn open_write(&self, lock_keys: &[&str]) -> StoreResult<Self::Tx>;
+    /// Opens a write transaction (its locks are taken with its first statement).
+    async fn open_write(&self) -> StoreResult<Self::Tx>;
     /// See [`Store::spawn_change_listener`].
     fn listen_for_changes(&self, sink: Arc<dyn ChangeSink>) -> Option<tokio::task::JoinHandle<()>>;
 }
@@ -35,12 +35,17 @@ pub(super) trait Backend: Send + Sync + 'static {
 pub(super) trait BackendTx: Send + 'static {
     /// The transaction's connection.
     fn conn(&mut self) -> Exec<'_>;
-    /// Takes `key` exclusively until the transaction ends.
-    async fn take_lock(&mut self, key: &str) -> StoreResult<()>;
-    /// Takes three keys shared until the transaction ends.
-    async fn take_shared_locks(&mut self, keys: [String; SETTINGS_SCOPES]) -> StoreResult<()>;
+    /// Takes `exclusive` exclusively, in order, then `shared` shared, until the transaction
+    /// ends: one round trip.
+    async fn take_locks(
+        &mut self,
+        exclusive: &[String],
+        shared: Option<[String; SETTINGS_SCOPES]>,
+    ) -> StoreResult<()>;
     /// Tells other nodes about `event` once the transaction commits.
     async fn announce(&mut self, event: &Event) -> StoreResult<()>;
+    /// Writes a registration's rows and announces its event, in one round trip.
+    async fn record_registration(&mut self, rows: &writes::Registration<'_>) -> StoreResult<()>;
     async fn commit(self) -> StoreResult<()>;
 }
 
@@ -83,6 +88,14 @@ impl<B: Backend> Store for B {
         hash: &str,
     ) -> StoreResult<Vec<(VersionRecord, SchemaRecord)>> {
         reads::find_by_hash(self.pool(), subject, hash).await
+    }
+
+    async fn versions_for_registration(
+        &self,
+        subject: &str,
+        hash: &str,
+    ) -> StoreResult<Vec<(VersionRecord, Option<SchemaRecord>)>> {
+        reads::versions_for_registration(self.pool(), subject, hash).await
     }
 
     async fn schemas_with_hash(&self, hash: &str) -> StoreResult<Vec<SchemaRecord>> {
@@ -151,9 +164,15 @@ impl<B: Backend> Store for B {
     }
 
     async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>> {
+        // A fixed order over keys keeps two multi-key writers from deadlocking.
+        let mut pending: Vec<String> = lock_keys.iter().map(|&k| k.to_owned()).collect();
+        pending.sort_unstable();
+        pending.dedup();
         Ok(Box::new(SqlTx {
-            backend: self.open_write(lock_keys).await?,
+            backend: self.open_write().await?,
             unused: Vec::new(),
+            pending,
+            held: Vec::new(),
         }))
     }
 
@@ -171,12 +190,48 @@ struct SqlTx<T> {
     /// Schema rows that lost a version here: deleted at commit if no version carries them
     /// then (see [`WriteTx::remove_version`]).
     unused: Vec<(String, i32)>,
+    /// Keys to take exclusively before the next statement, in order: taken in the same
+    /// round trip as the settings' shared locks when that comes next.
+    pending: Vec<String>,
+    /// Keys taken exclusively so far.
+    held: Vec<String>,
+}
+
+impl<T: BackendTx> SqlTx<T> {
+    /// Takes the pending locks, with `shared` if given.
+    async fn take_pending(&mut self, shared: Option<[String; SETTINGS_SCOPES]>) -> StoreResult<()> {
+        if self.pending.is_empty() && shared.is_none() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.backend.take_locks(&pending, shared).await?;
+        self.held.extend(pending);
+        Ok(())
+    }
+
+    /// The connection, once the pending locks are held.
+    async fn ready(&mut self) -> StoreResult<Exec<'_>> {
+        self.take_pending(None).await?;
+        Ok(self.backend.conn())
+    }
+
+    /// Queues `key` unless it is held or queued already.
+    fn queue_lock(&mut self, key: &str) {
+        if !self.held.iter().chain(&self.pending).any(|k| k == key) {
+            self.pending.push(key.to_owned());
+        }
+    }
 }
 
 #[async_trait]
 impl<T: BackendTx> WriteTx for SqlTx<T> {
     async fn lock_key(&mut self, key: &str) -> StoreResult<()> {
-        self.backend.take_lock(key).await
+        self.queue_lock(key);
+        self.take_pending(None).await
+    }
+
+    fn lock_key_with_next(&mut self, key: &str) {
+        self.queue_lock(key);
     }
 
     async fn obey_settings(&mut self, scopes: &[String]) -> StoreResult<ScopeSettings> {
@@ -186,42 +241,37 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
                 scopes.len()
             )));
         };
-        self.backend
-            .take_shared_locks(scopes.map(settings_lock_key))
+        self.take_pending(Some(scopes.map(settings_lock_key)))
             .await?;
         reads::settings_of_scopes(self.backend.conn(), scopes).await
     }
 
     async fn config(&mut self, scope: &str) -> StoreResult<Option<serde_json::Value>> {
-        reads::config(self.backend.conn(), scope).await
+        reads::config(self.ready().await?, scope).await
     }
 
     async fn put_config(&mut self, scope: &str, config: &serde_json::Value) -> StoreResult<()> {
-        writes::put_config(self.backend.conn(), scope, config).await
+        writes::put_config(self.ready().await?, scope, config).await
     }
 
     async fn mode(&mut self, scope: &str) -> StoreResult<Option<String>> {
-        reads::mode(self.backend.conn(), scope).await
+        reads::mode(self.ready().await?, scope).await
     }
 
     async fn put_mode(&mut self, scope: &str, mode: &str) -> StoreResult<()> {
-        writes::put_mode(self.backend.conn(), scope, mode).await
+        writes::put_mode(self.ready().await?, scope, mode).await
     }
 
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>> {
-        reads::versions(self.backend.conn(), subject).await
+        reads::versions(self.ready().await?, subject).await
     }
 
-    async fn max_version(&mut self, subject: &str) -> StoreResult<i32> {
-        reads::max_version(self.backend.conn(), subject).await
-    }
-
-    async fn live_versions(
+    async fn live_versions_and_max(
         &mut self,
         subject: &str,
         latest_only: bool,
-    ) -> StoreResult<Vec<VersionRecord>> {
-        reads::live_versions(self.backend.conn(), subject, latest_only).await
+    ) -> StoreResult<(Vec<VersionRecord>, i32)> {
+        reads::live_versions_and_max(self.ready().await?, subject, latest_only).await
     }
 
     async fn versions_with_id(
@@ -229,59 +279,57 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
         subject: &str,
         id: i32,
     ) -> StoreResult<Vec<VersionRecord>> {
-        reads::versions_with_id(self.backend.conn(), subject, id).await
+        reads::versions_with_id(self.ready().await?, subject, id).await
     }
 
     async fn version(&mut self, subject: &str, version: i32) -> StoreResult<Option<VersionRecord>> {
-        reads::version(self.backend.conn(), subject, version).await
+        reads::version(self.ready().await?, subject, version).await
     }
 
     async fn schema(&mut self, context: &str, id: i32) -> StoreResult<Option<SchemaRecord>> {
-        reads::schema(self.backend.conn(), context, id).await
+        reads::schema(self.ready().await?, context, id).await
     }
 
     async fn ids_with_hash(&mut self, context: &str, hash: &str) -> StoreResult<Vec<i32>> {
-        reads::ids_with_hash(self.backend.conn(), context, hash).await
+        reads::ids_with_hash(self.ready().await?, context, hash).await
     }
 
     async fn next_id(&mut self, context: &str) -> StoreResult<i32> {
-        writes::next_id(self.backend.conn(), context).await
+        writes::next_id(self.ready().await?, context).await
     }
 
     async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()> {
-        writes::observe_id(self.backend.conn(), context, id).await
+        writes::observe_id(self.ready().await?, context, id).await
     }
 
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()> {
-        writes::insert_schema(self.backend.conn(), schema).await?;
+        writes::insert_schema(self.ready().await?, schema).await?;
         for (position, reference) in (0i32..).zip(&schema.references) {
-            writes::insert_reference(self.backend.conn(), schema, position, reference).await?;
+            writes::insert_reference(self.ready().await?, schema, position, reference).await?;
         }
         Ok(())
     }
 
     async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()> {
-        writes::insert_version(self.backend.conn(), version).await
+        writes::insert_version(self.ready().await?, version).await
     }
 
     async fn mark_deleted(&mut self, subject: &str, version: i32) -> StoreResult<()> {
-        writes::mark_deleted(self.backend.conn(), subject, version).await
+        writes::mark_deleted(self.ready().await?, subject, version).await
     }
 
     async fn remove_version(&mut self, subject: &str, version: i32) -> StoreResult<()> {
         let Some((context, id)) =
-            writes::remove_version(self.backend.conn(), subject, version).await?
+            writes::remove_version(self.ready().await?, subject, version).await?
         else {
             return Ok(());
         };
-        let Some(hash) = reads::schema_hash(self.backend.conn(), &context, id).await? else {
+        let Some(hash) = reads::schema_hash(self.ready().await?, &context, id).await? else {
             return Ok(());
         };
         // A registration holding this schema's digest lock may be about to reuse the id:
         // wait for it before the row is judged unused.
-        self.backend
-            .take_lock(&digest_lock_key(&context, &hash))
-            .await?;
+        self.lock_key(&digest_lock_key(&context, &hash)).await?;
         // Judged at commit, after every version this transaction inserts: the caller may
         // yet give the id a new version (re-registering a schema whose only versions it
         // tombstoned), which the foreign key would refuse if the row were gone.
@@ -290,28 +338,46 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
     }
 
     async fn referrers(&mut self, subject: &str, version: i32) -> StoreResult<Vec<Referrer>> {
-        reads::referrers(self.backend.conn(), subject, version).await
+        reads::referrers(self.ready().await?, subject, version).await
     }
 
     async fn delete_config(&mut self, scope: &str) -> StoreResult<()> {
-        writes::delete_config(self.backend.conn(), scope).await
+        writes::delete_config(self.ready().await?, scope).await
     }
 
     async fn delete_mode(&mut self, scope: &str) -> StoreResult<()> {
-        writes::delete_mode(self.backend.conn(), scope).await
+        writes::delete_mode(self.ready().await?, scope).await
     }
 
     async fn append_event(&mut self, event: &Event) -> StoreResult<()> {
-        writes::append_event(self.backend.conn(), event).await?;
+        writes::append_event(self.ready().await?, event).await?;
         self.backend.announce(event).await
     }
 
+    async fn record_registration(
+        &mut self,
+        new_schema: Option<&SchemaRecord>,
+        version: &VersionRecord,
+        event: &Event,
+    ) -> StoreResult<()> {
+        let rows = writes::Registration::new(new_schema, version, event)?;
+        self.backend.record_registration(&rows).await?;
+        if let Some(schema) = new_schema {
+            for (position, reference) in (0i32..).zip(&schema.references) {
+                writes::insert_reference(self.ready().await?, schema, position, reference).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
+        // A transaction that ran nothing still waits for its locks before it ends.
+        self.take_pending(None).await?;
         let mut unused = std::mem::take(&mut self.unused);
         unused.sort_unstable();
         unused.dedup();
         for (context, id) in unused {
-            writes::delete_schema_if_unused(self.backend.conn(), &context, id).await?;
+            writes::delete_schema_if_unused(self.ready().await?, &context, id).await?;
         }
         self.backend.commit().await
     }

@@ -120,7 +120,7 @@ impl Backend for SqliteStore {
         Exec::SqlitePool(&self.pool)
     }
 
-    async fn open_write(&self, _lock_keys: &[&str]) -> StoreResult<SqliteTx> {
+    async fn open_write(&self) -> StoreResult<SqliteTx> {
         // SQLite has one writer: the whole database is the lock.
         Ok(SqliteTx {
             tx: self.writer.join(&self.write_pool).await?,
@@ -142,18 +142,25 @@ impl BackendTx for SqliteTx {
         Exec::Sqlite(&mut self.tx)
     }
 
-    async fn take_lock(&mut self, _key: &str) -> StoreResult<()> {
+    async fn take_locks(
+        &mut self,
+        _exclusive: &[String],
+        _shared: Option<[String; SETTINGS_SCOPES]>,
+    ) -> StoreResult<()> {
         // The writer lock already serializes every write.
-        Ok(())
-    }
-
-    async fn take_shared_locks(&mut self, _keys: [String; SETTINGS_SCOPES]) -> StoreResult<()> {
         Ok(())
     }
 
     async fn announce(&mut self, _event: &Event) -> StoreResult<()> {
         // One node: nobody else to tell.
         Ok(())
+    }
+
+    async fn record_registration(
+        &mut self,
+        rows: &super::writes::Registration<'_>,
+    ) -> StoreResult<()> {
+        super::writes::record_registration_sqlite(&mut self.tx, rows).await
     }
 
     async fn commit(self) -> StoreResult<()> {
@@ -256,8 +263,9 @@ mod query_plans {
         for statement in [
             queries::FIND_BY_HASH,
             queries::IDS_WITH_HASH,
-            queries::MAX_VERSION,
-            queries::LATEST_LIVE_VERSION,
+            queries::LIVE_VERSIONS_AND_MAX,
+            queries::LATEST_LIVE_VERSION_AND_MAX,
+            queries::VERSIONS_FOR_REGISTRATION,
             queries::VERSIONS_WITH_ID,
             queries::ONE_VERSION,
             queries::SCHEMA_BY_ID,

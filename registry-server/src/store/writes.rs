@@ -174,3 +174,112 @@ pub(super) async fn append_event(db: Exec<'_>, event: &Event) -> StoreResult<()>
         .rows_affected());
     Ok(())
 }
+
+/// Binds a registration's arguments, in the order of [`queries::RECORD_VERSION_SQLITE`]
+/// and its siblings: the version, its event, the announcement (PostgreSQL only, else
+/// unused), then the new schema row if there is one.
+macro_rules! bind_registration {
+    ($query:expr, $rows:expr, $channel:expr, $payload:expr) => {{
+        let rows: &Registration<'_> = $rows;
+        let (version, event) = (rows.version, rows.event);
+        let query = $query
+            .bind(&version.subject)
+            .bind(version.version)
+            .bind(&version.context)
+            .bind(version.schema_id)
+            .bind(version.deleted)
+            .bind(version.created_at)
+            .bind(now_millis())
+            .bind(event.kind)
+            .bind(&event.subject)
+            .bind(event.version)
+            .bind(&event.context)
+            .bind(event.schema_id)
+            .bind(&event.principal)
+            .bind(&event.remote_addr)
+            .bind($channel)
+            .bind($payload);
+        match &rows.new_schema {
+            Some((schema, (refs, metadata, rule_set))) => query
+                .bind(&schema.context)
+                .bind(schema.id)
+                .bind(schema.schema_type.as_str())
+                .bind(&schema.schema)
+                .bind(&schema.hash)
+                .bind(refs.clone())
+                .bind(metadata.clone())
+                .bind(rule_set.clone())
+                .bind(schema.created_at),
+            None => query,
+        }
+    }};
+}
+
+/// What a registration writes: a version, its event, and the schema row the version
+/// carries when it is new (with its JSON columns encoded).
+pub(super) struct Registration<'a> {
+    version: &'a VersionRecord,
+    event: &'a Event,
+    new_schema: Option<(&'a SchemaRecord, JsonColumns)>,
+}
+
+/// A schema's `refs`, `metadata` and `rule_set` columns, encoded.
+type JsonColumns = (String, Option<String>, Option<String>);
+
+impl<'a> Registration<'a> {
+    pub(super) fn new(
+        new_schema: Option<&'a SchemaRecord>,
+        version: &'a VersionRecord,
+        event: &'a Event,
+    ) -> StoreResult<Self> {
+        let new_schema = match new_schema {
+            Some(schema) => Some((schema, encode_json_columns(schema)?)),
+            None => None,
+        };
+        Ok(Registration {
+            version,
+            event,
+            new_schema,
+        })
+    }
+
+    pub(super) fn event(&self) -> &Event {
+        self.event
+    }
+}
+
+/// Writes `rows` on SQLite in one call to the connection's worker.
+pub(super) async fn record_registration_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    rows: &Registration<'_>,
+) -> StoreResult<()> {
+    let text = if rows.new_schema.is_some() {
+        queries::RECORD_SCHEMA_VERSION_SQLITE
+    } else {
+        queries::RECORD_VERSION_SQLITE
+    };
+    // Arguments 15 and 16 (the announcement) name no parameter here.
+    bind_registration!(sqlx::query(text), rows, None::<&str>, None::<String>)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes `rows` on PostgreSQL in one statement, which also announces the event on
+/// `channel` with `payload` (delivered when the transaction commits).
+pub(super) async fn record_registration_postgres(
+    conn: &mut sqlx::PgConnection,
+    rows: &Registration<'_>,
+    channel: &str,
+    payload: String,
+) -> StoreResult<()> {
+    let text = if rows.new_schema.is_some() {
+        queries::RECORD_SCHEMA_VERSION_POSTGRES
+    } else {
+        queries::RECORD_VERSION_POSTGRES
+    };
+    bind_registration!(sqlx::query(text), rows, channel, payload)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
