@@ -5,6 +5,55 @@ use super::queries;
 use super::records::encode_json_columns;
 use super::{Event, SchemaRecord, StoreError, StoreResult, VersionRecord, now_millis};
 
+/// Binds a `schemas` row's columns in [`queries::INSERT_SCHEMA`]'s order; `$columns` are its
+/// encoded JSON columns (see [`encode_json_columns`]).
+macro_rules! bind_schema {
+    ($query:expr, $schema:expr, $columns:expr) => {{
+        let (schema, (refs, metadata, rule_set)): (&SchemaRecord, &JsonColumns) =
+            ($schema, $columns);
+        $query
+            .bind(&schema.context)
+            .bind(schema.id)
+            .bind(schema.schema_type.as_str())
+            .bind(&schema.schema)
+            .bind(&schema.hash)
+            .bind(refs.clone())
+            .bind(metadata.clone())
+            .bind(rule_set.clone())
+            .bind(schema.created_at)
+    }};
+}
+
+/// Binds a version record in [`queries::INSERT_VERSION`]'s order.
+macro_rules! bind_version {
+    ($query:expr, $version:expr) => {{
+        let version: &VersionRecord = $version;
+        $query
+            .bind(&version.subject)
+            .bind(version.version)
+            .bind(&version.context)
+            .bind(version.schema_id)
+            .bind(version.deleted)
+            .bind(version.created_at)
+    }};
+}
+
+/// Binds an event in [`queries::APPEND_EVENT`]'s order, stamped now.
+macro_rules! bind_event {
+    ($query:expr, $event:expr) => {{
+        let event: &Event = $event;
+        $query
+            .bind(now_millis())
+            .bind(event.kind)
+            .bind(&event.subject)
+            .bind(event.version)
+            .bind(&event.context)
+            .bind(event.schema_id)
+            .bind(&event.principal)
+            .bind(&event.remote_addr)
+    }};
+}
+
 pub(super) async fn put_config(
     db: Exec<'_>,
     scope: &str,
@@ -69,20 +118,15 @@ pub(super) async fn observe_id(db: Exec<'_>, context: &str, id: i32) -> StoreRes
 
 /// The `schemas` row only; its references are [`insert_reference`]s.
 pub(super) async fn insert_schema(db: Exec<'_>, schema: &SchemaRecord) -> StoreResult<()> {
-    let (refs, metadata, rule_set) = encode_json_columns(schema)?;
-    run!(db, |ex| sqlx::query(queries::INSERT_SCHEMA)
-        .bind(&schema.context)
-        .bind(schema.id)
-        .bind(schema.schema_type.as_str())
-        .bind(&schema.schema)
-        .bind(&schema.hash)
-        .bind(&refs)
-        .bind(&metadata)
-        .bind(&rule_set)
-        .bind(schema.created_at)
-        .execute(ex)
-        .await?
-        .rows_affected());
+    let columns = encode_json_columns(schema)?;
+    run!(db, |ex| bind_schema!(
+        sqlx::query(queries::INSERT_SCHEMA),
+        schema,
+        &columns
+    )
+    .execute(ex)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
@@ -107,16 +151,13 @@ pub(super) async fn insert_reference(
 }
 
 pub(super) async fn insert_version(db: Exec<'_>, version: &VersionRecord) -> StoreResult<()> {
-    run!(db, |ex| sqlx::query(queries::INSERT_VERSION)
-        .bind(&version.subject)
-        .bind(version.version)
-        .bind(&version.context)
-        .bind(version.schema_id)
-        .bind(version.deleted)
-        .bind(version.created_at)
-        .execute(ex)
-        .await?
-        .rows_affected());
+    run!(db, |ex| bind_version!(
+        sqlx::query(queries::INSERT_VERSION),
+        version
+    )
+    .execute(ex)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
@@ -160,18 +201,13 @@ pub(super) async fn delete_schema_if_unused(
 
 /// Appends `event` to the change log (announcing it is the backend's part).
 pub(super) async fn append_event(db: Exec<'_>, event: &Event) -> StoreResult<()> {
-    run!(db, |ex| sqlx::query(queries::APPEND_EVENT)
-        .bind(now_millis())
-        .bind(event.kind)
-        .bind(&event.subject)
-        .bind(event.version)
-        .bind(&event.context)
-        .bind(event.schema_id)
-        .bind(&event.principal)
-        .bind(&event.remote_addr)
-        .execute(ex)
-        .await?
-        .rows_affected());
+    run!(db, |ex| bind_event!(
+        sqlx::query(queries::APPEND_EVENT),
+        event
+    )
+    .execute(ex)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
@@ -181,35 +217,10 @@ pub(super) async fn append_event(db: Exec<'_>, event: &Event) -> StoreResult<()>
 macro_rules! bind_registration {
     ($query:expr, $rows:expr, $channel:expr, $payload:expr) => {{
         let rows: &Registration<'_> = $rows;
-        let (version, event) = (rows.version, rows.event);
-        let query = $query
-            .bind(&version.subject)
-            .bind(version.version)
-            .bind(&version.context)
-            .bind(version.schema_id)
-            .bind(version.deleted)
-            .bind(version.created_at)
-            .bind(now_millis())
-            .bind(event.kind)
-            .bind(&event.subject)
-            .bind(event.version)
-            .bind(&event.context)
-            .bind(event.schema_id)
-            .bind(&event.principal)
-            .bind(&event.remote_addr)
-            .bind($channel)
-            .bind($payload);
+        let query = bind_version!($query, rows.version);
+        let query = bind_event!(query, rows.event).bind($channel).bind($payload);
         match &rows.new_schema {
-            Some((schema, (refs, metadata, rule_set))) => query
-                .bind(&schema.context)
-                .bind(schema.id)
-                .bind(schema.schema_type.as_str())
-                .bind(&schema.schema)
-                .bind(&schema.hash)
-                .bind(refs.clone())
-                .bind(metadata.clone())
-                .bind(rule_set.clone())
-                .bind(schema.created_at),
+            Some((schema, columns)) => bind_schema!(query, *schema, columns),
             None => query,
         }
     }};
