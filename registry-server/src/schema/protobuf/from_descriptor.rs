@@ -161,11 +161,7 @@ impl Converter {
             .iter()
             .map(|r| Reserved::Ranges(vec![exclusive_range(r.start, r.end)]))
             .collect();
-        reserved.extend(
-            d.reserved_name
-                .iter()
-                .map(|n| Reserved::Names(vec![n.clone()])),
-        );
+        reserved.extend(reserved_names(&d.reserved_name)?);
         let mut options = opts::message_entries(d.options.as_ref());
         options.extend(meta_entry(
             "confluent.message_meta",
@@ -310,11 +306,7 @@ fn convert_enum(d: &EnumDescriptorProto, shadow: Option<&EnumShadow>) -> Result<
             }])
         })
         .collect();
-    reserved.extend(
-        d.reserved_name
-            .iter()
-            .map(|n| Reserved::Names(vec![n.clone()])),
-    );
+    reserved.extend(reserved_names(&d.reserved_name)?);
     let mut options = opts::enum_entries(d.options.as_ref());
     options.extend(meta_entry(
         "confluent.enum_meta",
@@ -386,6 +378,15 @@ fn identifier(name: Option<&String>) -> Result<String, SchemaError> {
             name.map_or("", String::as_str)
         ))),
     }
+}
+
+/// Reserved names, each an identifier as protoc requires: anything else could not be
+/// printed back as `.proto` text.
+fn reserved_names(names: &[String]) -> Result<Vec<Reserved>, SchemaError> {
+    names
+        .iter()
+        .map(|n| Ok(Reserved::Names(vec![identifier(Some(n))?])))
+        .collect()
 }
 
 /// A dotted name (`a.b.C`), with a leading dot when `leading_dot_allowed`.

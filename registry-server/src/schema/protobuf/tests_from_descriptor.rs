@@ -507,6 +507,43 @@ fn garbage_and_editions_are_parse_errors() {
     assert!(err.message.starts_with(PREFIX), "{}", err.message);
 }
 
+#[test]
+fn reserved_names_must_be_identifiers() {
+    let file = |message_names: Vec<String>, enum_names: Vec<String>| FileDescriptorProto {
+        name: Some("r.proto".into()),
+        syntax: Some("proto3".into()),
+        message_type: vec![DescriptorProto {
+            name: Some("M".into()),
+            reserved_name: message_names,
+            ..DescriptorProto::default()
+        }],
+        enum_type: vec![EnumDescriptorProto {
+            name: Some("E".into()),
+            value: vec![EnumValueDescriptorProto {
+                name: Some("E_ZERO".into()),
+                number: Some(0),
+                ..EnumValueDescriptorProto::default()
+            }],
+            reserved_name: enum_names,
+            ..EnumDescriptorProto::default()
+        }],
+        ..FileDescriptorProto::default()
+    };
+    let parse = |f: FileDescriptorProto| parse_base64(&STANDARD.encode(f.encode_to_vec()), 64);
+    parse(file(vec!["old_name".into()], vec!["OLD".into()])).expect("identifiers are reserved");
+    // Found by fuzzing: a name holding a newline and a quote was printed into a string
+    // literal the text parser could not read back.
+    for bad in ["\n  price (Rprice", "a b", "", "1st", "q\"uote"] {
+        for f in [
+            file(vec![bad.into()], Vec::new()),
+            file(Vec::new(), vec![bad.into()]),
+        ] {
+            let err = parse(f).expect_err(bad);
+            assert!(err.message.starts_with(PREFIX), "{}", err.message);
+        }
+    }
+}
+
 fn nested(depth: usize) -> FileDescriptorProto {
     let mut m = DescriptorProto {
         name: Some("M".into()),
