@@ -134,6 +134,19 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn only_small_avro_without_references_parses_inline() {
+        assert!(parses_inline(SchemaType::Avro, INLINE_PARSE_BYTES, true));
+        assert!(!parses_inline(
+            SchemaType::Avro,
+            INLINE_PARSE_BYTES + 1,
+            true
+        ));
+        assert!(!parses_inline(SchemaType::Avro, 10, false));
+        assert!(!parses_inline(SchemaType::Json, 10, true));
+        assert!(!parses_inline(SchemaType::Protobuf, 10, true));
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn work_runs_off_the_async_thread() {
         let pool = CpuPool::new(1);

@@ -215,6 +215,14 @@ impl<T: BackendTx> SqlTx<T> {
         Ok(self.backend.conn())
     }
 
+    /// The `schema_refs` rows of a schema row just inserted.
+    async fn insert_references(&mut self, schema: &SchemaRecord) -> StoreResult<()> {
+        for (position, reference) in (0i32..).zip(&schema.references) {
+            writes::insert_reference(self.ready().await?, schema, position, reference).await?;
+        }
+        Ok(())
+    }
+
     /// Queues `key` unless it is held or queued already.
     fn queue_lock(&mut self, key: &str) {
         if !self.held.iter().chain(&self.pending).any(|k| k == key) {
@@ -304,10 +312,7 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
 
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()> {
         writes::insert_schema(self.ready().await?, schema).await?;
-        for (position, reference) in (0i32..).zip(&schema.references) {
-            writes::insert_reference(self.ready().await?, schema, position, reference).await?;
-        }
-        Ok(())
+        self.insert_references(schema).await
     }
 
     async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()> {
@@ -362,12 +367,10 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
     ) -> StoreResult<()> {
         let rows = writes::Registration::new(new_schema, version, event)?;
         self.backend.record_registration(&rows).await?;
-        if let Some(schema) = new_schema {
-            for (position, reference) in (0i32..).zip(&schema.references) {
-                writes::insert_reference(self.ready().await?, schema, position, reference).await?;
-            }
+        match new_schema {
+            Some(schema) => self.insert_references(schema).await,
+            None => Ok(()),
         }
-        Ok(())
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
