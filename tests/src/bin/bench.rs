@@ -446,22 +446,40 @@ async fn register_new(url: &str, seconds: u32, tag: &str) -> anyhow::Result<f64>
         figures.socket_errors
     );
     // Every acknowledged registration is there.
-    let subjects: Vec<String> = client
-        .get(format!("{}/subjects", server.base))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let ours = subjects
-        .iter()
-        .filter(|s| s.starts_with(&format!("bench-new-{tag}-")))
-        .count();
+    let ours = count_subjects(&client, &server.base, &format!("bench-new-{tag}-")).await?;
     anyhow::ensure!(
-        u64::try_from(ours)? >= figures.requests,
+        ours >= figures.requests,
         "{} registrations answered, {ours} subjects stored",
         figures.requests
     );
     Ok(figures.requests_per_sec)
+}
+
+/// How many subjects start with `prefix` (which needs no escaping in a query), read a page
+/// at a time: a listing is capped at the server's `--max-list-items`, and a run can register
+/// more than that.
+async fn count_subjects(client: &reqwest::Client, base: &str, prefix: &str) -> anyhow::Result<u64> {
+    const PAGE: u64 = 5_000;
+    let mut count = 0;
+    loop {
+        let page: Vec<String> = client
+            .get(format!(
+                "{base}/subjects?subjectPrefix={prefix}&offset={count}&limit={PAGE}"
+            ))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        anyhow::ensure!(
+            page.iter().all(|s| s.starts_with(prefix)),
+            "GET /subjects?subjectPrefix={prefix} answered another subject"
+        );
+        count += u64::try_from(page.len())?;
+        if u64::try_from(page.len())? < PAGE {
+            return Ok(count);
+        }
+    }
 }
 
 async fn writes(options: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
