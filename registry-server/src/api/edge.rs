@@ -12,7 +12,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
 use axum::response::{IntoResponse, Response};
@@ -25,7 +25,8 @@ use super::{ApiError, Limits, auth, content, follow};
 use crate::auth::Authenticator;
 use crate::topic::follow::FollowStatus;
 
-/// The largest body a request may send, in its extensions for the body extractors.
+/// The largest body a request may send, in its extensions for the body extractors (which
+/// apply [`Limits::default`]'s when it is absent).
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
@@ -91,7 +92,9 @@ where
     let started = Instant::now();
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().cloned();
-    let response = guarded(state, inner, request, state.limits.request_timeout).await;
+    // A limit too large to add to the clock has no deadline at all.
+    let deadline = started.checked_add(state.limits.request_timeout);
+    let response = guarded(state, inner, request, deadline).await;
     let route = route.as_ref().map(MatchedPath::as_str);
     let status = response.status();
     if status.is_server_error()
@@ -113,20 +116,47 @@ pub(super) const UNMATCHED_ROUTE: &str = "unmatched";
 
 /// Ends a request that takes longer than `limit` with Confluent's 50002, and one whose
 /// handler panicked with 50001.
-async fn guarded<S>(state: &EdgeState, inner: S, request: Request, limit: Duration) -> Response
+async fn guarded<S>(
+    state: &EdgeState,
+    inner: S,
+    request: Request,
+    deadline: Option<Instant>,
+) -> Response
 where
     S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
     S::Future: Send + 'static,
 {
     let work = AssertUnwindSafe(admitted(state, inner, request)).catch_unwind();
-    match tokio::time::timeout(limit, work).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(_panic)) => {
+    match before(deadline, work).await {
+        Some(Ok(response)) => response,
+        Some(Err(_panic)) => {
             tracing::error!("handler panicked");
             ApiError::new(50001, "Internal Server Error").into_response()
         }
-        Err(_) => ApiError::new(50002, "Operation timed out").into_response(),
+        None => ApiError::new(50002, "Operation timed out").into_response(),
     }
+}
+
+/// `work`'s output, or `None` once `deadline` has passed first (never without a deadline).
+/// The timer is armed only when `work` does not finish at its first poll, so a request
+/// answered from the caches at once (most reads) never touches the timer wheel.
+async fn before<F: Future>(deadline: Option<Instant>, work: F) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = work.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        let Some(deadline) = deadline else {
+            return Poll::Pending;
+        };
+        timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline.into())))
+            .as_mut()
+            .poll(cx)
+            .map(|()| None)
+    })
+    .await
 }
 
 /// The checks before the handler (authentication, media types, the follower's refusal of
@@ -149,7 +179,10 @@ where
     }
     let extensions = request.extensions_mut();
     extensions.insert(who);
-    extensions.insert(BodyLimit(state.limits.max_body_bytes));
+    // The body extractors read the default limit when none is given.
+    if state.limits.max_body_bytes != Limits::default().max_body_bytes {
+        extensions.insert(BodyLimit(state.limits.max_body_bytes));
+    }
     let mut response = match tower::ServiceExt::oneshot(inner, request).await {
         Ok(response) => response,
         Err(never) => match never {},
@@ -160,4 +193,90 @@ where
             .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt as _;
+
+    use super::{EdgeLayer, EdgeState, before};
+    use crate::api::Limits;
+    use crate::api::request_metrics::RequestMetrics;
+    use crate::auth::Authenticator;
+
+    /// Fails instead of hanging when the deadline does not end `work`.
+    async fn bounded<F: std::future::Future>(work: F) -> F::Output {
+        tokio::time::timeout(Duration::from_secs(10), work)
+            .await
+            .expect("the deadline did not end the work")
+    }
+
+    #[tokio::test]
+    async fn a_deadline_ends_work_that_does_not_finish() {
+        let deadline = Instant::now() + Duration::from_millis(20);
+        let work = before(Some(deadline), std::future::pending::<()>());
+        assert_eq!(bounded(work).await, None);
+    }
+
+    #[tokio::test]
+    async fn work_that_finishes_keeps_its_output() {
+        // At the first poll, even past the deadline (as `tokio::time::timeout` does).
+        let past = Instant::now();
+        assert_eq!(before(Some(past), std::future::ready(5)).await, Some(5));
+        assert_eq!(before(None, std::future::ready(6)).await, Some(6));
+        // After waiting, with the timer armed.
+        let later = Instant::now() + Duration::from_secs(30);
+        let waits = async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            7
+        };
+        assert_eq!(before(Some(later), waits).await, Some(7));
+    }
+
+    #[tokio::test]
+    async fn a_request_over_the_time_limit_is_answered_50002() {
+        let edge = EdgeLayer(std::sync::Arc::new(EdgeState {
+            auth: Authenticator::disabled(),
+            follow: None,
+            limits: Limits {
+                request_timeout: Duration::from_millis(50),
+                ..Limits::default()
+            },
+            metrics: RequestMetrics::default(),
+        }));
+        let app = Router::new()
+            .route("/slow", get(std::future::pending::<&'static str>))
+            .route("/fast", get(|| async { "fast" }))
+            .layer(edge);
+        let answer = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let response = app
+                    .oneshot(
+                        http::Request::get(path)
+                            .body(Body::empty())
+                            .expect("request"),
+                    )
+                    .await
+                    .expect("infallible");
+                let status = response.status();
+                let body = axum::body::to_bytes(response.into_body(), 4096)
+                    .await
+                    .expect("body");
+                (status, String::from_utf8_lossy(&body).into_owned())
+            }
+        };
+        let (status, body) = bounded(answer("/slow")).await;
+        assert_eq!(status, 500, "{body}");
+        assert!(body.contains("50002"), "{body}");
+        assert_eq!(
+            answer("/fast").await,
+            (http::StatusCode::OK, "fast".to_owned())
+        );
+    }
 }

@@ -31,17 +31,27 @@ impl RequestMetrics {
     /// Counts one request and records how long it took.
     pub fn record(&self, method: &Method, route: &str, status: StatusCode, took: Duration) {
         let method = method_label(method);
-        let found = self.routes.read().ok().and_then(|routes| {
-            routes.get(route).and_then(|handles| {
-                handles
-                    .iter()
-                    .find(|h| h.method == method && h.status == status)
-                    .map(|h| (h.count.clone(), h.duration.clone()))
-            })
+        let seconds = took.as_secs_f64();
+        // Under the read lock: the handles are used where they are, not cloned.
+        let recorded = self.routes.read().ok().is_some_and(|routes| {
+            routes
+                .get(route)
+                .and_then(|handles| {
+                    handles
+                        .iter()
+                        .find(|h| h.method == method && h.status == status)
+                })
+                .map(|h| {
+                    h.count.increment(1);
+                    h.duration.record(seconds);
+                })
+                .is_some()
         });
-        let (count, duration) = found.unwrap_or_else(|| self.register(method, route, status));
-        count.increment(1);
-        duration.record(took.as_secs_f64());
+        if !recorded {
+            let (count, duration) = self.register(method, route, status);
+            count.increment(1);
+            duration.record(seconds);
+        }
     }
 
     /// The handles of a label set seen for the first time, kept for the next request.
