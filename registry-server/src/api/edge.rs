@@ -114,7 +114,7 @@ where
 /// The `route` label of a request that matched no route.
 pub(super) const UNMATCHED_ROUTE: &str = "unmatched";
 
-/// Ends a request that takes longer than `limit` with Confluent's 50002, and one whose
+/// Ends a request still running at `deadline` with Confluent's 50002, and one whose
 /// handler panicked with 50001.
 async fn guarded<S>(
     state: &EdgeState,
