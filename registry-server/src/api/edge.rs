@@ -201,11 +201,12 @@ mod tests {
 
     use axum::Router;
     use axum::body::Body;
-    use axum::routing::get;
+    use axum::routing::{get, post};
     use tower::ServiceExt as _;
 
     use super::{EdgeLayer, EdgeState, before};
     use crate::api::Limits;
+    use crate::api::extract::ApiJson;
     use crate::api::request_metrics::RequestMetrics;
     use crate::auth::Authenticator;
 
@@ -238,17 +239,51 @@ mod tests {
         assert_eq!(before(Some(later), waits).await, Some(7));
     }
 
-    #[tokio::test]
-    async fn a_request_over_the_time_limit_is_answered_50002() {
-        let edge = EdgeLayer(std::sync::Arc::new(EdgeState {
+    fn edge(limits: Limits) -> EdgeLayer {
+        EdgeLayer(std::sync::Arc::new(EdgeState {
             auth: Authenticator::disabled(),
             follow: None,
-            limits: Limits {
-                request_timeout: Duration::from_millis(50),
-                ..Limits::default()
-            },
+            limits,
             metrics: RequestMetrics::default(),
-        }));
+        }))
+    }
+
+    /// The status a JSON body of `size` bytes gets through an edge with `limits`.
+    async fn status_of_body(limits: Limits, size: usize) -> http::StatusCode {
+        let app = Router::new()
+            .route(
+                "/echo",
+                post(|ApiJson(_): ApiJson<serde_json::Value>| async { "read" }),
+            )
+            .layer(edge(limits));
+        let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(size.saturating_sub(10)));
+        let request = http::Request::post("/echo")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        app.oneshot(request).await.expect("infallible").status()
+    }
+
+    #[tokio::test]
+    async fn the_body_limit_holds_whether_configured_or_default() {
+        let small = Limits {
+            max_body_bytes: 64,
+            ..Limits::default()
+        };
+        assert_eq!(status_of_body(small, 32).await, 200);
+        assert_eq!(status_of_body(small, 128).await, 413);
+        // The default limit is not put in the extensions; the extractors apply it.
+        let default = Limits::default().max_body_bytes;
+        assert_eq!(status_of_body(Limits::default(), 128).await, 200);
+        assert_eq!(status_of_body(Limits::default(), default + 1).await, 413);
+    }
+
+    #[tokio::test]
+    async fn a_request_over_the_time_limit_is_answered_50002() {
+        let edge = edge(Limits {
+            request_timeout: Duration::from_millis(50),
+            ..Limits::default()
+        });
         let app = Router::new()
             .route("/slow", get(std::future::pending::<&'static str>))
             .route("/fast", get(|| async { "fast" }))

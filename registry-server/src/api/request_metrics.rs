@@ -147,4 +147,45 @@ mod tests {
             .collect();
         assert_eq!(labels, [("GET", 200), ("GET", 404), ("other", 200)]);
     }
+
+    #[test]
+    fn every_request_is_counted_and_timed() {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let metrics = RequestMetrics::default();
+        metrics::with_local_recorder(&recorder, || {
+            // The first registers the label set; the others find its handles.
+            for _ in 0..3 {
+                metrics.record(
+                    &Method::GET,
+                    "/schemas/ids/{id}",
+                    StatusCode::OK,
+                    Duration::from_millis(2),
+                );
+            }
+            metrics.record(
+                &Method::GET,
+                "/schemas/ids/{id}",
+                StatusCode::NOT_FOUND,
+                Duration::ZERO,
+            );
+        });
+        let text = handle.render();
+        let value = |series: &str| {
+            text.lines()
+                .find(|line| line.starts_with(series) && line.contains(r#"status="200""#))
+                .and_then(|line| line.rsplit(' ').next())
+                .unwrap_or_else(|| panic!("no {series} for status 200 in\n{text}"))
+                .to_owned()
+        };
+        assert_eq!(value("http_requests_total{"), "3");
+        assert_eq!(value("http_request_duration_seconds_count{"), "3");
+        assert!(
+            text.lines()
+                .any(|line| line.starts_with("http_requests_total{")
+                    && line.contains(r#"status="404""#)
+                    && line.ends_with(" 1")),
+            "{text}"
+        );
+    }
 }
