@@ -14,7 +14,9 @@ use super::bodies::{SchemaBody, SchemaStringBody, SubjectVersionBody, json};
 use super::extract::{ApiPath, Params, not_found, subject_for_read};
 use super::routes::Routes;
 use crate::domain::SubjectName;
-use crate::registry::{MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix, hash_of_guid};
+use crate::registry::{
+    Caller, MAX_SCHEMAS_PER_LISTING, RegisteredSchema, SubjectPrefix, hash_of_guid,
+};
 use crate::schema::format::SchemaFormat;
 use crate::store::VersionRecord;
 
@@ -100,25 +102,38 @@ async fn by_id(
     params: Params,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw_id)?;
-    let subject = subject_param(&state, &params).await?;
-    let fetch_max_id = params.flag("fetchMaxId");
-    let format = SchemaFormat::parse(params.get("format"));
     let caller = who.caller();
-    if subject.is_none() && !fetch_max_id && format == SchemaFormat::Stored {
-        let body = state
-            .registry
-            .rendered_schema_by_id(&caller, id, |record| {
-                let schema = RegisteredSchema::from_schema(record.clone());
-                serde_json::to_vec(&string_body_of(&schema, None, None)).map(Bytes::from)
-            })
-            .await?;
-        return Ok(body.into_response());
+    let format = SchemaFormat::parse(params.get("format"));
+    let plain = params.get("subject").is_none() && !params.flag("fetchMaxId");
+    if !(plain && format == SchemaFormat::Stored) {
+        // Boxed: the consumers' plain read below does not carry this future's size.
+        return Box::pin(by_id_in_full(state, caller, id, params, format)).await;
     }
+    let body = state
+        .registry
+        .rendered_schema_by_id(&caller, id, |record| {
+            let schema = RegisteredSchema::from_schema(record.clone());
+            serde_json::to_vec(&string_body_of(&schema, None, None)).map(Bytes::from)
+        })
+        .await?;
+    // No content type: the edge labels every answer with the negotiated one.
+    Ok(Response::new(body.into()))
+}
+
+/// [`by_id`] with a subject, the highest id or a format asked for.
+async fn by_id_in_full(
+    state: AppState,
+    caller: Caller,
+    id: i32,
+    params: Params,
+    format: SchemaFormat,
+) -> Result<Response, ApiError> {
+    let subject = subject_param(&state, &params).await?;
     let (record, version) = state
         .registry
         .schema_by_id(&caller, id, subject.as_ref())
         .await?;
-    let max_id = if fetch_max_id {
+    let max_id = if params.flag("fetchMaxId") {
         Some(state.registry.max_schema_id(&record.context).await?)
     } else {
         None

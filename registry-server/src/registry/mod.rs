@@ -20,6 +20,7 @@ mod draft;
 mod error;
 mod fill;
 mod format;
+mod hot_bodies;
 mod lookup;
 mod model;
 mod read;
@@ -94,9 +95,12 @@ pub struct Registry {
     /// Parsed stored schemas by (context, id). An id's schema never changes while the id
     /// exists; a hard delete freeing it drops the entry (see [`fill`]).
     parsed: moka::sync::Cache<(String, i32), Arc<ParsedSchema>>,
-    /// Rendered `GET /schemas/ids/{id}` bodies by (context, id), for the consumers' hot
-    /// path; dropped with `parsed`.
-    rendered: moka::sync::Cache<(String, i32), bytes::Bytes>,
+    /// Rendered `GET /schemas/ids/{id}` bodies by id of the default context (the only one
+    /// that path serves from here), for the consumers' hot path; dropped with `parsed`.
+    rendered: moka::sync::Cache<i32, bytes::Bytes>,
+    /// The most recently served of `rendered`'s bodies, where a hit costs least; dropped
+    /// with it.
+    hot_bodies: hot_bodies::HotBodies,
     /// Orders fills of `parsed` and `rendered` against the hard deletes that free ids.
     ids_gate: fill::FillGate,
     /// Identity digests of submitted schema texts without references, by the exact request
@@ -148,11 +152,10 @@ impl Registry {
                 .time_to_idle(Duration::from_secs(3600))
                 .build(),
             rendered: moka::sync::Cache::builder()
-                .weigher(|key: &(String, i32), body: &bytes::Bytes| {
-                    weight(key.0.len() + body.len() + 64)
-                })
+                .weigher(|_: &i32, body: &bytes::Bytes| weight(body.len() + 64))
                 .max_capacity(shares.rendered)
                 .build(),
+            hot_bodies: hot_bodies::HotBodies::default(),
             digests: moka::sync::Cache::builder()
                 .weigher(|key: &String, value: &Arc<SubmittedDigest>| {
                     weight(key.len() + value.canonical.len() + value.hash.len() + 64)
@@ -254,12 +257,15 @@ impl Registry {
             self.verdicts.invalidate_all();
             match (context, id) {
                 (Some(context), Some(id)) => {
-                    let key = (context.to_owned(), id);
-                    self.rendered.invalidate(&key);
-                    self.parsed.invalidate(&key);
+                    if context == crate::domain::DEFAULT_CONTEXT {
+                        self.rendered.invalidate(&id);
+                        self.hot_bodies.forget(id);
+                    }
+                    self.parsed.invalidate(&(context.to_owned(), id));
                 }
                 _ => {
                     self.rendered.invalidate_all();
+                    self.hot_bodies.forget_all();
                     self.parsed.invalidate_all();
                 }
             }
@@ -302,19 +308,30 @@ impl Registry {
         id: i32,
         render: impl FnOnce(&SchemaRecord) -> serde_json::Result<bytes::Bytes>,
     ) -> Result<bytes::Bytes, RegistryError> {
-        let key = (crate::domain::DEFAULT_CONTEXT.to_owned(), id);
         if !self
             .id_visible(caller, crate::domain::DEFAULT_CONTEXT, id)
             .await?
         {
             return Err(RegistryError::schema_id_not_found(id));
         }
-        let read = async {
+        // A hit answers at once; the read behind a miss is boxed, so the future of every
+        // request does not carry its size.
+        if let Some(body) = self.hot_bodies.get(id) {
+            return Ok(body);
+        }
+        let ticket = self.ids_gate.ticket();
+        if let Some(body) = self.rendered.get(&id) {
+            // Unless a hard delete dropped it since: then it stays out of the hot table too.
+            self.ids_gate
+                .store_if_current(ticket, || self.hot_bodies.put(id, &body));
+            return Ok(body);
+        }
+        let read = async move {
             let (record, _) = self.schema_by_id(caller, id, None).await?;
             render(&record)
                 .map_err(|e| RegistryError::Internal(format!("Error rendering response: {e}")))
         };
-        self.ids_gate.get_or_fill(&self.rendered, &key, read).await
+        Box::pin(self.ids_gate.get_or_fill(&self.rendered, &id, read)).await
     }
 
     /// Parses a stored schema with its references resolved; stored schemas are never
@@ -427,6 +444,7 @@ impl crate::store::ChangeSink for Registry {
         self.forget_all_id_users();
         self.ids_gate.invalidate(|| {
             self.rendered.invalidate_all();
+            self.hot_bodies.forget_all();
             self.parsed.invalidate_all();
             self.verdicts.invalidate_all();
         });
