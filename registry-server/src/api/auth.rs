@@ -2,6 +2,8 @@
 //! configured otherwise) `/health/*` and `/metrics` needs valid credentials, else 401 with
 //! `WWW-Authenticate`. The edge puts the outcome into the request's extensions as a [`Who`].
 
+use std::net::SocketAddr;
+
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -13,21 +15,23 @@ use crate::auth::Authenticator;
 use crate::tls::ClientCertPrincipal;
 
 /// Who sent the request, when authentication is off or its credentials are valid; else the
-/// 401 (with `WWW-Authenticate`) to answer.
+/// 401 (with `WWW-Authenticate`) to answer. `route` is the pattern the request's path
+/// matched, if any; `remote` the peer it came from, if known.
 /// (`&mut`: a shared reference to a request is not `Send`, and this awaits.)
-pub async fn who(auth: &Authenticator, request: &mut Request) -> Result<Who, Response> {
-    // Moved into the `Who`: one entry fewer in the request's extensions, whose map would
-    // otherwise grow (and rehash) on every request.
-    let remote = request.extensions_mut().remove::<RemoteAddr>().map(|r| r.0);
+pub async fn who(
+    auth: &Authenticator,
+    request: &mut Request,
+    route: Option<&str>,
+    remote: Option<SocketAddr>,
+) -> Result<Who, Response> {
     let access = if !auth.is_enabled() {
         Access::Open
-    } else if is_open(request, auth.protects_health_and_metrics()) {
+    } else if is_open(request.method(), route, auth.protects_health_and_metrics()) {
         Access::Nobody
     } else {
-        match auth
-            .authenticate(request.headers(), tls_principal(request))
-            .await
-        {
+        // Boxed: requests without authentication do not carry this future's size.
+        let checked = Box::pin(auth.authenticate(request.headers(), tls_principal(request)));
+        match checked.await {
             Ok(Some(principal)) => Access::As(principal),
             Ok(None) => Access::Open,
             Err(error) => {
@@ -49,7 +53,16 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Response {
-    match who(&auth, &mut request).await {
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let remote = request.extensions_mut().remove::<RemoteAddr>().map(|r| r.0);
+    match who(
+        &auth,
+        &mut request,
+        route.as_ref().map(MatchedPath::as_str),
+        remote,
+    )
+    .await
+    {
         Ok(who) => {
             request.extensions_mut().insert(who);
             next.run(request).await
@@ -66,15 +79,15 @@ fn tls_principal(request: &Request) -> Option<&str> {
         .map(|p| p.0.as_str())
 }
 
-/// Whether the request's route is served without credentials.
-fn is_open(request: &Request, protect_health_and_metrics: bool) -> bool {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
+/// Whether a request of `method` to `route` is served without credentials.
+fn is_open(method: &Method, route: Option<&str>, protect_health_and_metrics: bool) -> bool {
+    if method != Method::GET && method != Method::HEAD {
         return false;
     }
-    let Some(route) = request.extensions().get::<MatchedPath>() else {
+    let Some(route) = route else {
         return false;
     };
-    match route.as_str() {
+    match route {
         "/" | "/schemas/types" => true,
         "/health/live" | "/health/ready" | "/metrics" => !protect_health_and_metrics,
         _ => false,

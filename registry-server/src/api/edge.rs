@@ -1,26 +1,31 @@
-//! What every API request goes through after routing, in one service: metrics and server-error
-//! logs, the time limit, panics turned into 50001, the follower's write refusal, media types,
-//! authentication and the body limit.
+//! What every API request goes through, in one service around the whole router: metrics and
+//! server-error logs, the time limit, panics turned into 50001, the follower's write refusal,
+//! media types, authentication and the body limit.
 //!
-//! One hand-written layer rather than a stack of `from_fn` middlewares: each of those boxes
-//! and clones the rest of the stack per request, which cost the hottest reads a third of
-//! their instructions (README, Benchmarks).
+//! One hand-written service rather than a stack of `from_fn` middlewares, and around the
+//! router rather than layered on each route: each middleware, and each layer axum puts on a
+//! route, boxes and clones the rest of the stack per request, which cost the hottest reads a
+//! third of their instructions (README, Benchmarks). The edge looks up the route pattern
+//! itself, with the router's matcher ([`RouteMatcher`]).
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::Router;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use futures::FutureExt as _;
 use http::HeaderValue;
 use http::header::CONTENT_TYPE;
 
-use super::request_metrics::RequestMetrics;
+use super::request_metrics::{RequestMetrics, UNMATCHED_ROUTE};
+use super::routes::{MatchedRoute, RouteMatcher};
 use super::{ApiError, Limits, auth, content, follow};
 use crate::auth::Authenticator;
 use crate::topic::follow::FollowStatus;
@@ -30,104 +35,116 @@ use crate::topic::follow::FollowStatus;
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// What the edge needs, shared by every route.
+/// What the edge needs, shared by every request.
 pub(super) struct EdgeState {
     pub auth: Authenticator,
     pub follow: Option<Arc<FollowStatus>>,
     pub limits: Limits,
+    pub routes: RouteMatcher,
     pub metrics: RequestMetrics,
 }
 
-/// The layer wrapping every route (and the fallbacks) in [`Edge`].
-#[derive(Clone)]
-pub(super) struct EdgeLayer(pub Arc<EdgeState>);
-
-impl<S> tower::Layer<S> for EdgeLayer {
-    type Service = Edge<S>;
-
-    fn layer(&self, inner: S) -> Edge<S> {
-        Edge {
-            inner,
-            state: Arc::clone(&self.0),
+impl EdgeState {
+    /// The edge of the routes in `routes` (its metrics have a slot for each).
+    pub fn new(
+        auth: Authenticator,
+        follow: Option<Arc<FollowStatus>>,
+        limits: Limits,
+        routes: RouteMatcher,
+    ) -> Self {
+        let metrics = RequestMetrics::new(routes.patterns());
+        EdgeState {
+            auth,
+            follow,
+            limits,
+            routes,
+            metrics,
         }
     }
 }
 
-/// A route behind the edge.
+/// The API: its router behind the edge.
 #[derive(Clone)]
-pub(super) struct Edge<S> {
-    inner: S,
+pub struct Edge {
+    router: Router,
     state: Arc<EdgeState>,
 }
 
-impl<S> tower::Service<Request> for Edge<S>
-where
-    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
+/// An answer on its way.
+pub type EdgeFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl Edge {
+    pub(super) fn new(router: Router, state: EdgeState) -> Self {
+        Edge {
+            router,
+            state: Arc::new(state),
+        }
+    }
+
+    /// Answers `request`, which came from `peer` (when known).
+    pub fn serve(&self, request: Request, peer: Option<SocketAddr>) -> EdgeFuture {
+        let router = self.router.clone();
+        let state = Arc::clone(&self.state);
+        Box::pin(async move { Ok(observed(&state, router, request, peer).await) })
+    }
+}
+
+/// As [`Edge::serve`], the peer unknown.
+impl tower::Service<Request> for Edge {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = EdgeFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // The route itself is made ready when it is called (`oneshot`).
+        // The router is always ready.
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let inner = self.inner.clone();
-        let state = Arc::clone(&self.state);
-        Box::pin(async move { Ok(observed(&state, inner, request).await) })
+        self.serve(request, None)
     }
 }
 
 /// The request through the time limit and panic guard, measured and, when it fails on the
 /// server's side, logged. Labels come from the server only: the method from a fixed list,
 /// the route from the route table.
-async fn observed<S>(state: &EdgeState, inner: S, request: Request) -> Response
-where
-    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
-    S::Future: Send + 'static,
-{
+async fn observed(
+    state: &EdgeState,
+    router: Router,
+    request: Request,
+    peer: Option<SocketAddr>,
+) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = state.routes.lookup(request.uri().path());
     // A limit too large to add to the clock has no deadline at all.
     let deadline = started.checked_add(state.limits.request_timeout);
-    let response = guarded(state, inner, request, deadline).await;
-    let route = route.as_ref().map(MatchedPath::as_str);
+    let response = guarded(state, router, request, route, peer, deadline).await;
     let status = response.status();
     if status.is_server_error()
         && let Some(error) = response.extensions().get::<ApiError>()
     {
-        tracing::error!(%method, route = route.unwrap_or(UNMATCHED_ROUTE), code = error.code, message = %error.message, "request failed");
+        let route = route.map_or(UNMATCHED_ROUTE, |r| r.pattern);
+        tracing::error!(%method, route, code = error.code, message = %error.message, "request failed");
     }
-    state.metrics.record(
-        &method,
-        route.unwrap_or(UNMATCHED_ROUTE),
-        status,
-        started.elapsed(),
-    );
+    state
+        .metrics
+        .record(&method, route, status, started.elapsed());
     response
 }
 
-/// The `route` label of a request that matched no route.
-pub(super) const UNMATCHED_ROUTE: &str = "unmatched";
-
 /// Ends a request still running at `deadline` with Confluent's 50002, and one whose
 /// handler panicked with 50001.
-async fn guarded<S>(
+async fn guarded(
     state: &EdgeState,
-    inner: S,
+    router: Router,
     request: Request,
+    route: Option<MatchedRoute>,
+    peer: Option<SocketAddr>,
     deadline: Option<Instant>,
-) -> Response
-where
-    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
-    S::Future: Send + 'static,
-{
-    let work = AssertUnwindSafe(admitted(state, inner, request)).catch_unwind();
-    match before(deadline, work).await {
+) -> Response {
+    let work = AssertUnwindSafe(admitted(state, router, request, route, peer)).catch_unwind();
+    match before(deadline, std::pin::pin!(work)).await {
         Some(Ok(response)) => response,
         Some(Err(_panic)) => {
             tracing::error!("handler panicked");
@@ -139,9 +156,9 @@ where
 
 /// `work`'s output, or `None` once `deadline` has passed first (never without a deadline).
 /// The timer is armed only when `work` does not finish at its first poll, so a request
-/// answered from the caches at once (most reads) never touches the timer wheel.
-async fn before<F: Future>(deadline: Option<Instant>, work: F) -> Option<F::Output> {
-    let mut work = std::pin::pin!(work);
+/// answered from the caches at once (most reads) never touches the timer wheel. (`work`
+/// comes pinned where its caller holds it: moved in, it would be held twice.)
+async fn before<F: Future>(deadline: Option<Instant>, mut work: Pin<&mut F>) -> Option<F::Output> {
     let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
     std::future::poll_fn(|cx| {
         if let Poll::Ready(output) = work.as_mut().poll(cx) {
@@ -161,12 +178,15 @@ async fn before<F: Future>(deadline: Option<Instant>, work: F) -> Option<F::Outp
 
 /// The checks before the handler (authentication, media types, the follower's refusal of
 /// writes), then the handler, its answer labelled with the negotiated media type.
-async fn admitted<S>(state: &EdgeState, inner: S, mut request: Request) -> Response
-where
-    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
-    S::Future: Send + 'static,
-{
-    let who = match auth::who(&state.auth, &mut request).await {
+async fn admitted(
+    state: &EdgeState,
+    mut router: Router,
+    mut request: Request,
+    route: Option<MatchedRoute>,
+    peer: Option<SocketAddr>,
+) -> Response {
+    let pattern = route.map(|r| r.pattern);
+    let who = match auth::who(&state.auth, &mut request, pattern, peer).await {
         Ok(who) => who,
         Err(refused) => return refused,
     };
@@ -174,7 +194,7 @@ where
         Ok(media_type) => media_type,
         Err(error) => return error.into_response(),
     };
-    if let Some(refusal) = follow::refusal(state.follow.as_deref(), &request) {
+    if let Some(refusal) = follow::refusal(state.follow.as_deref(), request.method(), pattern) {
         return refusal.into_response();
     }
     let extensions = request.extensions_mut();
@@ -183,7 +203,7 @@ where
     if state.limits.max_body_bytes != Limits::default().max_body_bytes {
         extensions.insert(BodyLimit(state.limits.max_body_bytes));
     }
-    let mut response = match tower::ServiceExt::oneshot(inner, request).await {
+    let mut response = match tower::Service::call(&mut router, request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
@@ -197,6 +217,7 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::pin::pin;
     use std::time::{Duration, Instant};
 
     use axum::Router;
@@ -204,10 +225,10 @@ mod tests {
     use axum::routing::{get, post};
     use tower::ServiceExt as _;
 
-    use super::{EdgeLayer, EdgeState, before};
+    use super::{Edge, EdgeState, before};
     use crate::api::Limits;
     use crate::api::extract::ApiJson;
-    use crate::api::request_metrics::RequestMetrics;
+    use crate::api::routes::RouteMatcher;
     use crate::auth::Authenticator;
 
     /// Fails instead of hanging when the deadline does not end `work`.
@@ -220,42 +241,46 @@ mod tests {
     #[tokio::test]
     async fn a_deadline_ends_work_that_does_not_finish() {
         let deadline = Instant::now() + Duration::from_millis(20);
-        let work = before(Some(deadline), std::future::pending::<()>());
-        assert_eq!(bounded(work).await, None);
+        let pending = pin!(std::future::pending::<()>());
+        assert_eq!(bounded(before(Some(deadline), pending)).await, None);
     }
 
     #[tokio::test]
     async fn work_that_finishes_keeps_its_output() {
         // At the first poll, even past the deadline (as `tokio::time::timeout` does).
         let past = Instant::now();
-        assert_eq!(before(Some(past), std::future::ready(5)).await, Some(5));
-        assert_eq!(before(None, std::future::ready(6)).await, Some(6));
+        assert_eq!(
+            before(Some(past), pin!(std::future::ready(5))).await,
+            Some(5)
+        );
+        assert_eq!(before(None, pin!(std::future::ready(6))).await, Some(6));
         // After waiting, with the timer armed.
         let later = Instant::now() + Duration::from_secs(30);
         let waits = async {
             tokio::time::sleep(Duration::from_millis(5)).await;
             7
         };
-        assert_eq!(before(Some(later), waits).await, Some(7));
+        assert_eq!(before(Some(later), pin!(waits)).await, Some(7));
     }
 
-    fn edge(limits: Limits) -> EdgeLayer {
-        EdgeLayer(std::sync::Arc::new(EdgeState {
-            auth: Authenticator::disabled(),
-            follow: None,
+    /// `router` behind an edge with `limits`.
+    fn edge(router: Router, limits: Limits) -> Edge {
+        let state = EdgeState::new(
+            Authenticator::disabled(),
+            None,
             limits,
-            metrics: RequestMetrics::default(),
-        }))
+            RouteMatcher::new(&[]),
+        );
+        Edge::new(router, state)
     }
 
     /// The status a JSON body of `size` bytes gets through an edge with `limits`.
     async fn status_of_body(limits: Limits, size: usize) -> http::StatusCode {
-        let app = Router::new()
-            .route(
-                "/echo",
-                post(|ApiJson(_): ApiJson<serde_json::Value>| async { "read" }),
-            )
-            .layer(edge(limits));
+        let router = Router::new().route(
+            "/echo",
+            post(|ApiJson(_): ApiJson<serde_json::Value>| async { "read" }),
+        );
+        let app = edge(router, limits);
         let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(size.saturating_sub(10)));
         let request = http::Request::post("/echo")
             .header("content-type", "application/json")
@@ -280,14 +305,16 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_over_the_time_limit_is_answered_50002() {
-        let edge = edge(Limits {
-            request_timeout: Duration::from_millis(50),
-            ..Limits::default()
-        });
-        let app = Router::new()
+        let router = Router::new()
             .route("/slow", get(std::future::pending::<&'static str>))
-            .route("/fast", get(|| async { "fast" }))
-            .layer(edge);
+            .route("/fast", get(|| async { "fast" }));
+        let app = edge(
+            router,
+            Limits {
+                request_timeout: Duration::from_millis(50),
+                ..Limits::default()
+            },
+        );
         let answer = |path: &'static str| {
             let app = app.clone();
             async move {

@@ -3,7 +3,7 @@
 //!
 //! Permissions: `Config:` Read for the status, Write for the cut-over.
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::response::Response;
 use http::Method;
 
@@ -49,14 +49,15 @@ fn body(follow: Option<&FollowStatus>) -> serde_json::Value {
 
 /// The 42205 refusing a write (registration, delete, config or mode change) while the
 /// follower follows; `None` for reads, lookups and compatibility checks, or when not following.
-pub(super) fn refusal(follow: Option<&FollowStatus>, request: &Request) -> Option<ApiError> {
+/// `route` is the pattern the request's path matched, if any.
+pub(super) fn refusal(
+    follow: Option<&FollowStatus>,
+    method: &Method,
+    route: Option<&str>,
+) -> Option<ApiError> {
     let follow = follow?;
-    (follow.following() && is_write(request.method(), request.extensions().get::<MatchedPath>()))
+    (follow.following() && is_write_route(method, route.unwrap_or_default()))
         .then(|| ApiError::new(NOT_PERMITTED, follow.refusal()))
-}
-
-fn is_write(method: &Method, route: Option<&MatchedPath>) -> bool {
-    is_write_route(method, route.map_or("", MatchedPath::as_str))
 }
 
 fn is_write_route(method: &Method, route: &str) -> bool {

@@ -33,7 +33,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::auth::Authenticator;
 use crate::registry::Registry;
-pub use edge::BodyLimit;
+pub use edge::{BodyLimit, Edge, EdgeFuture};
 pub use error::ApiError;
 
 /// What every handler can reach.
@@ -47,7 +47,8 @@ pub struct AppState {
     pub follow: Option<Arc<crate::topic::follow::FollowStatus>>,
 }
 
-/// The peer address of a request's connection, put in its extensions by the server.
+/// The peer address of a request's connection, put in its extensions for the web UI (the
+/// API's edge is given it directly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RemoteAddr(pub std::net::SocketAddr);
 
@@ -90,19 +91,32 @@ pub fn route_table() -> Vec<(http::Method, &'static str)> {
 /// applied before routing (by [`crate::server::Front`]).
 pub use contexts::rewrite_request as rewrite_context_path;
 
-/// The whole API (requests reach it with [`rewrite_context_path`] applied).
-pub fn router(state: AppState, limits: Limits) -> Router {
-    let edge = edge::EdgeLayer(Arc::new(edge::EdgeState {
-        auth: state.auth.clone(),
-        follow: state.follow.clone(),
+/// The whole API, its router behind the edge (requests reach it with
+/// [`rewrite_context_path`] applied).
+pub fn router(state: AppState, limits: Limits) -> Edge {
+    let (routes, table) = all_routes().into_parts();
+    let edge = edge::EdgeState::new(
+        state.auth.clone(),
+        state.follow.clone(),
         limits,
-        metrics: request_metrics::RequestMetrics::default(),
-    }));
-    all_routes()
-        .into_parts()
-        .0
+        routes::RouteMatcher::new(&table),
+    );
+    let router = routes
         .fallback(|| async { extract::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::new(405, "HTTP 405 Method Not Allowed") })
-        .with_state(state)
-        .layer(edge)
+        .with_state(state);
+    Edge::new(router, edge)
+}
+
+/// `router` (routes of a caller's own) behind an edge with authentication off, the default
+/// limits and no route labels: what tests serve their own routes with.
+#[must_use]
+pub fn open_edge(router: Router) -> Edge {
+    let edge = edge::EdgeState::new(
+        Authenticator::disabled(),
+        None,
+        Limits::default(),
+        routes::RouteMatcher::new(&[]),
+    );
+    Edge::new(router, edge)
 }

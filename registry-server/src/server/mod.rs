@@ -7,16 +7,13 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::Request;
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt as _;
 
 use crate::api::{self, AppState, Limits};
 use crate::config::ServeArgs;
@@ -24,9 +21,10 @@ use crate::registry::{Registry, RegistrySettings, RequestLimits};
 use crate::store;
 use crate::tls::{self, ClientCertPrincipal, Tls};
 
+mod coarse_timer;
 mod front;
 
-pub use front::Front;
+pub use front::{Connection, Front};
 
 /// What the server serves (the API, and the UI unless `--ui false`) over a connected store.
 ///
@@ -132,7 +130,8 @@ pub async fn serve_with_tls(
     let slots = Arc::new(Semaphore::new(max as usize));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
+    // The sweeper it starts ends when the last connection holding the timer has ended.
+    http.timer(coarse_timer::CoarseTimer::start())
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true);
     let _reload = tls.as_ref().map(Tls::watch);
@@ -183,8 +182,8 @@ async fn connection(
 }
 
 /// Serves one connection until it ends, shutting it down gracefully when `stop` turns true.
-/// Every request carries its peer's address (the audit trail records it) and `principal`
-/// (a client certificate's) in its extensions.
+/// Every request is served knowing its peer's address (the audit trail records it) and
+/// `principal` (a client certificate's name).
 async fn serve_connection<I>(
     http: &http1::Builder,
     io: I,
@@ -195,13 +194,7 @@ async fn serve_connection<I>(
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = front.map_request(move |mut request: Request<Incoming>| {
-        request.extensions_mut().insert(api::RemoteAddr(peer));
-        if let Some(principal) = &principal {
-            request.extensions_mut().insert(principal.clone());
-        }
-        request
-    });
+    let service = front.over(Connection { peer, principal });
     let connection = http.serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
     let mut connection = pin!(connection);
     let mut stopping = false;
