@@ -45,6 +45,17 @@ pub(super) struct EdgeState {
 }
 
 impl EdgeState {
+    /// An edge with authentication off, no follower and no route labels (routes of a
+    /// caller's own), within `limits`.
+    pub fn open(limits: Limits) -> Self {
+        EdgeState::new(
+            Authenticator::disabled(),
+            None,
+            limits,
+            RouteMatcher::new(&[]),
+        )
+    }
+
     /// The edge of the routes in `routes` (its metrics have a slot for each).
     pub fn new(
         auth: Authenticator,
@@ -228,8 +239,6 @@ mod tests {
     use super::{Edge, EdgeState, before};
     use crate::api::Limits;
     use crate::api::extract::ApiJson;
-    use crate::api::routes::RouteMatcher;
-    use crate::auth::Authenticator;
 
     /// Fails instead of hanging when the deadline does not end `work`.
     async fn bounded<F: std::future::Future>(work: F) -> F::Output {
@@ -265,13 +274,7 @@ mod tests {
 
     /// `router` behind an edge with `limits`.
     fn edge(router: Router, limits: Limits) -> Edge {
-        let state = EdgeState::new(
-            Authenticator::disabled(),
-            None,
-            limits,
-            RouteMatcher::new(&[]),
-        );
-        Edge::new(router, state)
+        Edge::new(router, EdgeState::open(limits))
     }
 
     /// The status a JSON body of `size` bytes gets through an edge with `limits`.

@@ -112,11 +112,5 @@ pub fn router(state: AppState, limits: Limits) -> Edge {
 /// limits and no route labels: what tests serve their own routes with.
 #[must_use]
 pub fn open_edge(router: Router) -> Edge {
-    let edge = edge::EdgeState::new(
-        Authenticator::disabled(),
-        None,
-        Limits::default(),
-        routes::RouteMatcher::new(&[]),
-    );
-    Edge::new(router, edge)
+    Edge::new(router, edge::EdgeState::open(Limits::default()))
 }
