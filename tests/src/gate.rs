@@ -331,8 +331,8 @@ impl WriteTx for GateTx {
             .await;
         self.inner.append_event(event).await
     }
-    async fn record_registration(
-        &mut self,
+    async fn commit_registration(
+        self: Box<Self>,
         new_schema: Option<&SchemaRecord>,
         version: &VersionRecord,
         event: &Event,
@@ -341,7 +341,7 @@ impl WriteTx for GateTx {
             .pass(&Stop::BeforeEvent(self.first_key.clone()))
             .await;
         self.inner
-            .record_registration(new_schema, version, event)
+            .commit_registration(new_schema, version, event)
             .await
     }
     async fn commit(self: Box<Self>) -> StoreResult<()> {

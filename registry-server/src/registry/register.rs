@@ -588,10 +588,10 @@ async fn tombstone_superseded(
     Ok(())
 }
 
-/// Inserts the schema row when it is `new_row`, the version record and its event, in one
-/// round trip, and commits.
+/// Inserts the schema row when it is `new_row`, the version record and its event, and
+/// commits.
 async fn record_version(
-    mut tx: Box<dyn WriteTx>,
+    tx: Box<dyn WriteTx>,
     caller: &Caller,
     subject: &SubjectName,
     version: i32,
@@ -614,9 +614,8 @@ async fn record_version(
         Some(record.context.clone()),
         Some(schema.id),
     );
-    tx.record_registration(new_row.then_some(&schema), &record, &event)
+    tx.commit_registration(new_row.then_some(&schema), &record, &event)
         .await?;
-    tx.commit().await?;
     Ok((RegisteredSchema::from_version(&record, schema), event))
 }
 

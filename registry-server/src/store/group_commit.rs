@@ -26,13 +26,21 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{AssertSqlSafe, Execute, Executor as _, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 use super::{StoreError, StoreResult};
 
 /// Members in one batch at most; the one that fills it commits at once.
 const MAX_MEMBERS: usize = 64;
+
+/// Opens a batch and its first member's savepoint.
+const BEGIN_WITH_SAVEPOINT: &str = "BEGIN IMMEDIATE; SAVEPOINT member";
+
+/// Keeps a member's work and opens the next member's savepoint (which the batch's `COMMIT`
+/// commits, empty, if nobody takes it).
+const KEEP_AND_REOPEN: &str = "RELEASE member; SAVEPOINT member";
 
 /// The writer lock and the batch it guards.
 #[derive(Debug, Clone, Default)]
@@ -59,8 +67,9 @@ struct Batch {
     waiting: Vec<oneshot::Sender<Result<(), String>>>,
     /// A member left without committing: its savepoint must be rolled back first.
     abandoned: bool,
-    /// A savepoint with no work in it is open for the next member: a member that commits
-    /// opens it in the same call that releases its own, one statement fewer per member.
+    /// A savepoint with no work in it is open for the next member: the batch opens the
+    /// first with its `BEGIN`, and a member that commits opens the next in the same call
+    /// that releases its own, one statement fewer per member.
     /// The batch's `COMMIT` commits it, empty, if nobody takes it.
     next_savepoint_open: bool,
 }
@@ -120,18 +129,14 @@ impl Batch {
             abandoned: false,
             next_savepoint_open: false,
         };
-        match sqlx::query("BEGIN IMMEDIATE")
+        // The first member's savepoint opens in the same call. On an error (SQLITE_BUSY:
+        // another process holds the write lock) the transaction may or may not have begun,
+        // so the connection is closed on drop rather than returned to the pool.
+        sqlx::raw_sql(BEGIN_WITH_SAVEPOINT)
             .execute(&mut *batch.conn)
-            .await
-        {
-            Ok(_) => Ok(batch),
-            Err(error) => {
-                // Not begun (e.g. SQLITE_BUSY: another process holds the write lock), so
-                // the connection is clean and goes back to the pool.
-                batch.settled = true;
-                Err(error)
-            }
-        }
+            .await?;
+        batch.next_savepoint_open = true;
+        Ok(batch)
     }
 
     async fn start_member(&mut self) -> Result<(), sqlx::Error> {
@@ -201,17 +206,37 @@ impl Member {
     /// # Errors
     /// The batch's `COMMIT` failed (nothing of it was written), or the savepoint could not
     /// be released.
-    pub async fn commit(mut self) -> StoreResult<()> {
+    pub async fn commit(self) -> StoreResult<()> {
+        self.end_turn(sqlx::raw_sql(KEEP_AND_REOPEN)).await
+    }
+
+    /// Runs `statements` (this member's last writes, bound by `bind`) and keeps its work in
+    /// the same call to the connection, one round trip fewer than writing, then calling
+    /// [`Member::commit`], and answers as that does. When a statement fails, none of this
+    /// member's work stays.
+    ///
+    /// # Errors
+    /// A statement failed, or the batch's `COMMIT` did.
+    pub async fn commit_after<'q>(
+        self,
+        statements: &str,
+        bind: impl FnOnce(
+            sqlx::query::Query<'q, Sqlite, SqliteArguments>,
+        ) -> sqlx::query::Query<'q, Sqlite, SqliteArguments>,
+    ) -> StoreResult<()> {
+        let text = format!("{statements}; {KEEP_AND_REOPEN}");
+        self.end_turn(bind(sqlx::query(AssertSqlSafe(text)))).await
+    }
+
+    /// Runs `last` (which ends with [`KEEP_AND_REOPEN`]) and waits for the batch's commit.
+    async fn end_turn<'q>(mut self, last: impl Execute<'q, Sqlite> + 'q) -> StoreResult<()> {
         let Some((mut batch, mut state)) = self.turn.take() else {
             return Err(StoreError::Batch("write turn already ended".to_owned()));
         };
-        // Keeps this member's work and opens the next member's savepoint, in one call.
-        if let Err(error) = sqlx::raw_sql("RELEASE member; SAVEPOINT member")
-            .execute(&mut *batch.conn)
-            .await
-        {
-            // Whichever of the two failed, a savepoint named `member` may be open; if none
-            // is, the rollback fails and the whole batch is answered with an error.
+        if let Err(error) = (&mut *batch.conn).execute(last).await {
+            // Whatever failed, a savepoint named `member` may be open, holding whatever of
+            // this member's work ran; if none is, the rollback fails and the whole batch
+            // is answered with an error.
             batch.abandoned = true;
             let number = batch.number;
             state.open = Some(batch);
@@ -388,6 +413,79 @@ mod tests {
         dropped.await.unwrap();
         after.await.unwrap().unwrap();
         assert_eq!(rows(&pool).await, vec![1, 3]);
+    }
+
+    /// Inserts `x` and then `y` in one call that also ends the member's turn.
+    async fn insert_two_and_commit(member: Member, x: i64, y: i64) -> StoreResult<()> {
+        member
+            .commit_after(
+                "INSERT INTO t (x) VALUES ($1); INSERT INTO t (x) VALUES ($2)",
+                |query| query.bind(x).bind(y),
+            )
+            .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn last_writes_run_with_the_commit_and_land_in_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        let writer = Writer::default();
+        let mut first = writer.join(&pool).await.unwrap();
+        insert(&mut first, 1).await;
+        let second = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                let member = writer.join(&pool).await.unwrap();
+                insert_two_and_commit(member, 2, 3).await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        first.commit().await.unwrap();
+        second.await.unwrap().unwrap();
+        // A third member after them finds the batch's savepoint machinery intact.
+        let mut third = writer.join(&pool).await.unwrap();
+        insert(&mut third, 4).await;
+        third.commit().await.unwrap();
+        assert_eq!(rows(&pool).await, vec![1, 2, 3, 4]);
+        assert_eq!(batches(&writer).await, 2, "the first two shared one commit");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn last_writes_that_fail_halfway_leave_nothing_of_their_member() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        sqlx::query("CREATE UNIQUE INDEX t_x ON t (x)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let writer = Writer::default();
+        let mut kept = writer.join(&pool).await.unwrap();
+        insert(&mut kept, 1).await;
+        let failing = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                let mut member = writer.join(&pool).await.unwrap();
+                insert(&mut member, 5).await;
+                // 6 goes in, then 1 breaks the unique index: 5 and 6 must go too.
+                insert_two_and_commit(member, 6, 1).await
+            }
+        });
+        let after = tokio::spawn({
+            let (writer, pool) = (writer.clone(), pool.clone());
+            async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let member = writer.join(&pool).await.unwrap();
+                insert_two_and_commit(member, 7, 8).await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        kept.commit().await.unwrap();
+        assert!(
+            failing.await.unwrap().is_err(),
+            "the broken write was acknowledged"
+        );
+        after.await.unwrap().unwrap();
+        assert_eq!(rows(&pool).await, vec![1, 7, 8]);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

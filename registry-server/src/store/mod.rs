@@ -287,11 +287,12 @@ pub trait WriteTx: Send {
     async fn delete_config(&mut self, scope: &str) -> StoreResult<()>;
     async fn delete_mode(&mut self, scope: &str) -> StoreResult<()>;
     async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
-    /// A registration's writes in one round trip where the backend allows: `new_schema`'s
-    /// row when the version brings one (then its references), `version`, and `event`,
-    /// announced as [`WriteTx::append_event`] does.
-    async fn record_registration(
-        &mut self,
+    /// A registration's writes, then [`WriteTx::commit`], in as few round trips as the
+    /// backend allows (on SQLite, one for both): `new_schema`'s row when the version brings
+    /// one (then its references), `version`, and `event`, announced as
+    /// [`WriteTx::append_event`] does.
+    async fn commit_registration(
+        self: Box<Self>,
         new_schema: Option<&SchemaRecord>,
         version: &VersionRecord,
         event: &Event,

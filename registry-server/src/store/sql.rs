@@ -46,6 +46,12 @@ pub(super) trait BackendTx: Send + 'static {
     async fn announce(&mut self, event: &Event) -> StoreResult<()>;
     /// Writes a registration's rows and announces its event, in one round trip.
     async fn record_registration(&mut self, rows: &writes::Registration<'_>) -> StoreResult<()>;
+    /// [`BackendTx::record_registration`], then [`BackendTx::commit`], in as few round trips
+    /// as the backend allows.
+    async fn record_registration_and_commit(
+        self,
+        rows: &writes::Registration<'_>,
+    ) -> StoreResult<()>;
     async fn commit(self) -> StoreResult<()>;
 }
 
@@ -359,18 +365,23 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
         self.backend.announce(event).await
     }
 
-    async fn record_registration(
-        &mut self,
+    async fn commit_registration(
+        mut self: Box<Self>,
         new_schema: Option<&SchemaRecord>,
         version: &VersionRecord,
         event: &Event,
     ) -> StoreResult<()> {
         let rows = writes::Registration::new(new_schema, version, event)?;
-        self.backend.record_registration(&rows).await?;
-        match new_schema {
-            Some(schema) => self.insert_references(schema).await,
-            None => Ok(()),
+        let references = new_schema.is_some_and(|schema| !schema.references.is_empty());
+        if references || !self.unused.is_empty() || !self.pending.is_empty() {
+            // Statements of their own before the commit: the rows go first.
+            self.backend.record_registration(&rows).await?;
+            if let Some(schema) = new_schema {
+                self.insert_references(schema).await?;
+            }
+            return self.commit().await;
         }
+        self.backend.record_registration_and_commit(&rows).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {

@@ -163,6 +163,13 @@ impl BackendTx for SqliteTx {
         super::writes::record_registration_sqlite(&mut self.tx, rows).await
     }
 
+    async fn record_registration_and_commit(
+        self,
+        rows: &super::writes::Registration<'_>,
+    ) -> StoreResult<()> {
+        super::writes::commit_registration_sqlite(self.tx, rows).await
+    }
+
     async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await
     }

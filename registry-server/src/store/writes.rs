@@ -1,6 +1,7 @@
 //! The write statements, each written once, run on a write transaction's connection.
 
 use super::exec::{Exec, run};
+use super::group_commit::Member;
 use super::queries;
 use super::records::encode_json_columns;
 use super::{Event, SchemaRecord, StoreError, StoreResult, VersionRecord, now_millis};
@@ -264,16 +265,43 @@ pub(super) async fn record_registration_sqlite(
     conn: &mut sqlx::SqliteConnection,
     rows: &Registration<'_>,
 ) -> StoreResult<()> {
-    let text = if rows.new_schema.is_some() {
+    sqlite_registration_query(rows).execute(conn).await?;
+    Ok(())
+}
+
+/// Writes `rows` on SQLite and commits `member`, the writes and the end of the member's
+/// turn in one call to the connection's worker.
+pub(super) async fn commit_registration_sqlite(
+    member: Member,
+    rows: &Registration<'_>,
+) -> StoreResult<()> {
+    member
+        .commit_after(sqlite_registration_text(rows), |query| {
+            bind_sqlite_registration(query, rows)
+        })
+        .await
+}
+
+fn sqlite_registration_query<'q>(
+    rows: &'q Registration<'q>,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    bind_sqlite_registration(sqlx::query(sqlite_registration_text(rows)), rows)
+}
+
+fn sqlite_registration_text(rows: &Registration<'_>) -> &'static str {
+    if rows.new_schema.is_some() {
         queries::RECORD_SCHEMA_VERSION_SQLITE
     } else {
         queries::RECORD_VERSION_SQLITE
-    };
+    }
+}
+
+fn bind_sqlite_registration<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    rows: &'q Registration<'q>,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     // Arguments 15 and 16 (the announcement) name no parameter here.
-    bind_registration!(sqlx::query(text), rows, None::<&str>, None::<String>)
-        .execute(conn)
-        .await?;
-    Ok(())
+    bind_registration!(query, rows, None::<&'q str>, None::<String>)
 }
 
 /// Writes `rows` on PostgreSQL in one statement, which also announces the event on
