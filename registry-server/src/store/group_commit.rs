@@ -350,6 +350,28 @@ mod tests {
             .unwrap();
     }
 
+    /// Runs `work` on a task of its own with a member that joins after `delay`, queueing
+    /// behind whoever holds the lock by then.
+    fn spawn_member<T, F>(
+        writer: &Writer,
+        pool: &SqlitePool,
+        delay: Duration,
+        work: impl FnOnce(Member) -> F + Send + 'static,
+    ) -> tokio::task::JoinHandle<T>
+    where
+        F: std::future::Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (writer, pool) = (writer.clone(), pool.clone());
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let member = writer.join(&pool).await.unwrap();
+            work(member).await
+        })
+    }
+
     async fn batches(writer: &Writer) -> u64 {
         writer.0.lock().await.batches
     }
@@ -363,12 +385,15 @@ mod tests {
         insert(&mut first, 0).await;
         let others: Vec<_> = (1..16)
             .map(|x| {
-                let (writer, pool) = (writer.clone(), pool.clone());
-                tokio::spawn(async move {
-                    let mut member = writer.join(&pool).await.unwrap();
-                    insert(&mut member, x).await;
-                    member.commit().await
-                })
+                spawn_member(
+                    &writer,
+                    &pool,
+                    Duration::ZERO,
+                    move |mut member| async move {
+                        insert(&mut member, x).await;
+                        member.commit().await
+                    },
+                )
             })
             .collect();
         // Let the others queue behind the lock the first member holds.
@@ -391,23 +416,24 @@ mod tests {
         let writer = Writer::default();
         let mut kept = writer.join(&pool).await.unwrap();
         insert(&mut kept, 1).await;
-        let dropped = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                let mut member = writer.join(&pool).await.unwrap();
+        let dropped = spawn_member(
+            &writer,
+            &pool,
+            Duration::ZERO,
+            move |mut member| async move {
                 insert(&mut member, 2).await;
                 // Leaves without committing: an error or a cancelled request.
-            }
-        });
-        let after = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                let mut member = writer.join(&pool).await.unwrap();
+            },
+        );
+        let after = spawn_member(
+            &writer,
+            &pool,
+            Duration::from_millis(100),
+            move |mut member| async move {
                 insert(&mut member, 3).await;
                 member.commit().await
-            }
-        });
+            },
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
         kept.commit().await.unwrap();
         dropped.await.unwrap();
@@ -432,12 +458,8 @@ mod tests {
         let writer = Writer::default();
         let mut first = writer.join(&pool).await.unwrap();
         insert(&mut first, 1).await;
-        let second = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                let member = writer.join(&pool).await.unwrap();
-                insert_two_and_commit(member, 2, 3).await
-            }
+        let second = spawn_member(&writer, &pool, Duration::ZERO, move |member| async move {
+            insert_two_and_commit(member, 2, 3).await
         });
         tokio::time::sleep(Duration::from_millis(100)).await;
         first.commit().await.unwrap();
@@ -461,23 +483,22 @@ mod tests {
         let writer = Writer::default();
         let mut kept = writer.join(&pool).await.unwrap();
         insert(&mut kept, 1).await;
-        let failing = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                let mut member = writer.join(&pool).await.unwrap();
+        let failing = spawn_member(
+            &writer,
+            &pool,
+            Duration::ZERO,
+            move |mut member| async move {
                 insert(&mut member, 5).await;
                 // 6 goes in, then 1 breaks the unique index: 5 and 6 must go too.
                 insert_two_and_commit(member, 6, 1).await
-            }
-        });
-        let after = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                let member = writer.join(&pool).await.unwrap();
-                insert_two_and_commit(member, 7, 8).await
-            }
-        });
+            },
+        );
+        let after = spawn_member(
+            &writer,
+            &pool,
+            Duration::from_millis(100),
+            move |member| async move { insert_two_and_commit(member, 7, 8).await },
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
         kept.commit().await.unwrap();
         assert!(
@@ -522,15 +543,16 @@ mod tests {
         insert(&mut first, 1).await;
         // A second writer queues, so the first one's commit waits for it.
         let (go, hold) = tokio::sync::oneshot::channel::<()>();
-        let second = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                let mut member = writer.join(&pool).await.unwrap();
+        let second = spawn_member(
+            &writer,
+            &pool,
+            Duration::ZERO,
+            move |mut member| async move {
                 insert(&mut member, 2).await;
                 hold.await.unwrap();
                 member.commit().await
-            }
-        });
+            },
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
         let first = tokio::spawn(first.commit());
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -566,10 +588,11 @@ mod tests {
         let writer = Writer::default();
         let mut first = writer.join(&pool).await.unwrap();
         insert(&mut first, 1).await;
-        let second = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                let mut member = writer.join(&pool).await.unwrap();
+        let second = spawn_member(
+            &writer,
+            &pool,
+            Duration::ZERO,
+            move |mut member| async move {
                 insert(&mut member, 2).await;
                 // Accepted now, refused by the batch's COMMIT.
                 sqlx::query("INSERT INTO child (parent) VALUES (42)")
@@ -577,8 +600,8 @@ mod tests {
                     .await
                     .unwrap();
                 member.commit().await
-            }
-        });
+            },
+        );
         // The second member queues behind the first, so both are in one batch.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let first = first.commit().await;
@@ -623,18 +646,19 @@ mod tests {
         let writer = Writer::default();
         let mut first = writer.join(&pool).await.unwrap();
         insert(&mut first, 1).await;
-        let second = tokio::spawn({
-            let (writer, pool) = (writer.clone(), pool.clone());
-            async move {
-                let mut member = writer.join(&pool).await.unwrap();
+        let second = spawn_member(
+            &writer,
+            &pool,
+            Duration::ZERO,
+            move |mut member| async move {
                 // Needs more pages than the cap allows: SQLITE_FULL.
                 sqlx::query("INSERT INTO t (x, pad) VALUES (2, zeroblob(1000000))")
                     .execute(&mut *member)
                     .await
                     .map(|_| ())
                 // dropped: its work is abandoned
-            }
-        });
+            },
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
         let first = first.commit().await;
         let second = second.await.unwrap();
