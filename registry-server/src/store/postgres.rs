@@ -159,11 +159,6 @@ impl BackendTx for PostgresTx {
             .await
     }
 
-    async fn record_registration_and_commit(mut self, rows: &Registration<'_>) -> StoreResult<()> {
-        self.record_registration(rows).await?;
-        self.commit().await
-    }
-
     async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
         Ok(())

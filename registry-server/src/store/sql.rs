@@ -47,11 +47,17 @@ pub(super) trait BackendTx: Send + 'static {
     /// Writes a registration's rows and announces its event, in one round trip.
     async fn record_registration(&mut self, rows: &writes::Registration<'_>) -> StoreResult<()>;
     /// [`BackendTx::record_registration`], then [`BackendTx::commit`], in as few round trips
-    /// as the backend allows.
+    /// as the backend allows (two unless it says otherwise).
     async fn record_registration_and_commit(
-        self,
+        mut self,
         rows: &writes::Registration<'_>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<()>
+    where
+        Self: Sized,
+    {
+        self.record_registration(rows).await?;
+        self.commit().await
+    }
     async fn commit(self) -> StoreResult<()>;
 }
 

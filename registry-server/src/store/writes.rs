@@ -265,7 +265,9 @@ pub(super) async fn record_registration_sqlite(
     conn: &mut sqlx::SqliteConnection,
     rows: &Registration<'_>,
 ) -> StoreResult<()> {
-    sqlite_registration_query(rows).execute(conn).await?;
+    bind_sqlite_registration(sqlx::query(sqlite_registration_text(rows)), rows)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -282,12 +284,7 @@ pub(super) async fn commit_registration_sqlite(
         .await
 }
 
-fn sqlite_registration_query<'q>(
-    rows: &'q Registration<'q>,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    bind_sqlite_registration(sqlx::query(sqlite_registration_text(rows)), rows)
-}
-
+/// The statements that write `rows` on SQLite (with the schema row when it is new).
 fn sqlite_registration_text(rows: &Registration<'_>) -> &'static str {
     if rows.new_schema.is_some() {
         queries::RECORD_SCHEMA_VERSION_SQLITE
@@ -296,6 +293,7 @@ fn sqlite_registration_text(rows: &Registration<'_>) -> &'static str {
     }
 }
 
+/// `query` (a [`sqlite_registration_text`]) with `rows` bound.
 fn bind_sqlite_registration<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
     rows: &'q Registration<'q>,
