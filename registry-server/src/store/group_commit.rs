@@ -328,11 +328,13 @@ mod tests {
             .connect_with(options)
             .await
             .unwrap();
-        sqlx::query("CREATE TABLE t (x INTEGER NOT NULL)")
-            .execute(&pool)
-            .await
-            .unwrap();
+        run(&pool, "CREATE TABLE t (x INTEGER NOT NULL)").await;
         pool
+    }
+
+    /// Runs `statement` on `pool`, outside any batch (the test's own setup).
+    async fn run(pool: &SqlitePool, statement: &'static str) {
+        sqlx::query(statement).execute(pool).await.unwrap();
     }
 
     async fn rows(pool: &SqlitePool) -> Vec<i64> {
@@ -348,6 +350,14 @@ mod tests {
             .execute(&mut **member)
             .await
             .unwrap();
+    }
+
+    /// A writer and its first member, which holds the lock and has inserted `x`.
+    async fn writer_holding(pool: &SqlitePool, x: i64) -> (Writer, Member) {
+        let writer = Writer::default();
+        let mut member = writer.join(pool).await.unwrap();
+        insert(&mut member, x).await;
+        (writer, member)
     }
 
     /// Runs `work` on a task of its own with a member that joins after `delay`, queueing
@@ -380,9 +390,7 @@ mod tests {
     async fn queued_writers_share_one_commit_and_all_land() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir).await;
-        let writer = Writer::default();
-        let mut first = writer.join(&pool).await.unwrap();
-        insert(&mut first, 0).await;
+        let (writer, first) = writer_holding(&pool, 0).await;
         let others: Vec<_> = (1..16)
             .map(|x| {
                 spawn_member(
@@ -413,9 +421,7 @@ mod tests {
     async fn an_abandoned_member_loses_only_its_own_work() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir).await;
-        let writer = Writer::default();
-        let mut kept = writer.join(&pool).await.unwrap();
-        insert(&mut kept, 1).await;
+        let (writer, kept) = writer_holding(&pool, 1).await;
         let dropped = spawn_member(
             &writer,
             &pool,
@@ -455,9 +461,7 @@ mod tests {
     async fn last_writes_run_with_the_commit_and_land_in_the_batch() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir).await;
-        let writer = Writer::default();
-        let mut first = writer.join(&pool).await.unwrap();
-        insert(&mut first, 1).await;
+        let (writer, first) = writer_holding(&pool, 1).await;
         let second = spawn_member(&writer, &pool, Duration::ZERO, move |member| async move {
             insert_two_and_commit(member, 2, 3).await
         });
@@ -476,13 +480,8 @@ mod tests {
     async fn last_writes_that_fail_halfway_leave_nothing_of_their_member() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir).await;
-        sqlx::query("CREATE UNIQUE INDEX t_x ON t (x)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        let writer = Writer::default();
-        let mut kept = writer.join(&pool).await.unwrap();
-        insert(&mut kept, 1).await;
+        run(&pool, "CREATE UNIQUE INDEX t_x ON t (x)").await;
+        let (writer, kept) = writer_holding(&pool, 1).await;
         let failing = spawn_member(
             &writer,
             &pool,
@@ -513,9 +512,7 @@ mod tests {
     async fn a_lone_abandoned_member_releases_the_database() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir).await;
-        let writer = Writer::default();
-        let mut member = writer.join(&pool).await.unwrap();
-        insert(&mut member, 1).await;
+        let (_writer, member) = writer_holding(&pool, 1).await;
         drop(member);
         // The batch is closed without a new writer: another connection can write.
         let mut direct = None;
@@ -538,9 +535,7 @@ mod tests {
     async fn a_waiting_member_is_not_visible_before_its_batch_commits() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir).await;
-        let writer = Writer::default();
-        let mut first = writer.join(&pool).await.unwrap();
-        insert(&mut first, 1).await;
+        let (writer, first) = writer_holding(&pool, 1).await;
         // A second writer queues, so the first one's commit waits for it.
         let (go, hold) = tokio::sync::oneshot::channel::<()>();
         let second = spawn_member(
@@ -576,7 +571,7 @@ mod tests {
             "CREATE TABLE child (parent INTEGER NOT NULL \
              REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
         ] {
-            sqlx::query(statement).execute(&pool).await.unwrap();
+            run(&pool, statement).await;
         }
         pool
     }
@@ -585,9 +580,7 @@ mod tests {
     async fn a_failed_batch_commit_answers_every_member_with_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool_with_deferred_key(&dir).await;
-        let writer = Writer::default();
-        let mut first = writer.join(&pool).await.unwrap();
-        insert(&mut first, 1).await;
+        let (writer, first) = writer_holding(&pool, 1).await;
         let second = spawn_member(
             &writer,
             &pool,
@@ -639,13 +632,8 @@ mod tests {
             .connect_with(options)
             .await
             .unwrap();
-        sqlx::query("CREATE TABLE t (x INTEGER NOT NULL, pad BLOB)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        let writer = Writer::default();
-        let mut first = writer.join(&pool).await.unwrap();
-        insert(&mut first, 1).await;
+        run(&pool, "CREATE TABLE t (x INTEGER NOT NULL, pad BLOB)").await;
+        let (writer, first) = writer_holding(&pool, 1).await;
         let second = spawn_member(
             &writer,
             &pool,
