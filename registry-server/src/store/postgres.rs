@@ -40,14 +40,35 @@ impl PostgresStore {
     /// # Errors
     /// Connection or migration failures.
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
-        let pool = PgPoolOptions::new()
+        let pool = pool_options()
             .max_connections(max_connections.max(2))
-            .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
         Ok(PostgresStore { pool })
     }
+}
+
+/// A connection idle this long is pinged before it is handed out again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// Both pools' options. sqlx pings a connection when it goes back to the pool (always) and,
+/// by default, again when it is taken out: two round trips per use besides the statements.
+/// The second is skipped for a connection that was back less than [`PING_AFTER_IDLE`] ago
+/// (the ping on its return vouched for it); one that died meanwhile fails its statement
+/// (50001) and is then closed.
+fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .acquire_timeout(Duration::from_secs(30))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 #[async_trait]

@@ -92,13 +92,17 @@ impl SqliteStore {
             // Per connection in SQLite, so set on every one the pool opens.
             options = options.pragma("max_page_count", pages.to_string());
         }
+        // A database file does not hang up: sqlx's ping before every checkout (on top of
+        // the one at every return) would only cost a hand-off to the connection's thread.
         let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(max_connections.max(2))
             .min_connections(1)
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
         let write_pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .connect_with(options)
