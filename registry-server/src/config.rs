@@ -32,7 +32,8 @@ pub struct ServeArgs {
     #[arg(long, env = "SR_DATABASE_URL", default_value = "sqlite://registry.db")]
     pub database_url: String,
 
-    /// Database connections in the pool.
+    /// Database connections in the pool (PostgreSQL opens up to 2 more, on which ids are
+    /// issued).
     #[arg(long, env = "SR_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     pub database_max_connections: u32,
 

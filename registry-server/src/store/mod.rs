@@ -271,9 +271,11 @@ pub trait WriteTx: Send {
     /// Ids whose schema has identity digest `hash` in `context`, ascending.
     async fn ids_with_hash(&mut self, context: &str, hash: &str) -> StoreResult<Vec<i32>>;
     /// Issues the next id of `context` (one above the highest ever issued);
-    /// [`StoreError::IdsExhausted`] once 2^31-1 has been issued.
+    /// [`StoreError::IdsExhausted`] once 2^31-1 has been issued. PostgreSQL issues it
+    /// outside the transaction: it stays spent if the transaction does not commit.
     async fn next_id(&mut self, context: &str) -> StoreResult<i32>;
-    /// Records that `id` is in use (IMPORT), so later ids are issued above it.
+    /// Records that `id` is in use (IMPORT), so later ids are issued above it (PostgreSQL:
+    /// at once, whether or not the transaction commits).
     async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()>;
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()>;
     async fn insert_version(&mut self, version: &VersionRecord) -> StoreResult<()>;

@@ -4,6 +4,14 @@
 //! (`pg_advisory_xact_lock`), so registrations to different subjects run in parallel on
 //! any node. Every event is also sent with `pg_notify` inside the transaction; listeners
 //! receive it only once the transaction commits.
+//!
+//! Ids are issued and raised outside the writer's transaction, on a pool of their own whose
+//! sessions commit asynchronously (`synchronous_commit = off`), like a sequence: the
+//! context's `id_high_water` row is locked only while one statement runs, so registrations
+//! in one context no longer queue behind each other's commit (and its WAL flush). An id is
+//! never issued twice; one taken by a transaction that then rolls back stays unused. No
+//! durability is lost: the transaction recording the id commits synchronously later, and
+//! flushing its commit record flushes the WAL written before it, the id's update included.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +23,7 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use super::exec::Exec;
 use super::records::SETTINGS_SCOPES;
 use super::sql::{Backend, BackendTx};
-use super::writes::{Registration, record_registration_postgres};
+use super::writes::{self, Registration, record_registration_postgres};
 use super::{Event, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -27,12 +35,19 @@ pub const EVENTS_CHANNEL: &str = "schema_registry_events";
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Where ids are issued and raised (see the module's documentation).
+    ids: PgPool,
 }
 
 /// A write transaction on PostgreSQL.
 pub struct PostgresTx {
     tx: sqlx::Transaction<'static, Postgres>,
+    ids: PgPool,
 }
+
+/// Connections of the id pool: each statement there is its own short transaction, so a
+/// second connection only covers one that is slow or being replaced.
+const ID_CONNECTIONS: u32 = 2;
 
 impl PostgresStore {
     /// Connects to `url` and runs migrations (under the migrator's advisory lock).
@@ -45,7 +60,18 @@ impl PostgresStore {
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(PostgresStore { pool })
+        let ids = pool_options()
+            .max_connections(ID_CONNECTIONS)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("SET synchronous_commit = off")
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                })
+            })
+            .connect_lazy(url)?;
+        Ok(PostgresStore { pool, ids })
     }
 }
 
@@ -83,6 +109,7 @@ impl Backend for PostgresStore {
     async fn open_write(&self) -> StoreResult<PostgresTx> {
         Ok(PostgresTx {
             tx: self.pool.begin().await?,
+            ids: self.ids.clone(),
         })
     }
 
@@ -173,6 +200,17 @@ impl BackendTx for PostgresTx {
             .execute(&mut *self.tx)
             .await?;
         Ok(())
+    }
+
+    /// On the id pool, committed at once (see the module's documentation).
+    async fn next_id(&mut self, context: &str) -> StoreResult<i32> {
+        writes::next_id(Exec::PostgresPool(&self.ids), context).await
+    }
+
+    /// On the id pool, committed at once: an IMPORT that then rolls back leaves the ids up
+    /// to `id` unused.
+    async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()> {
+        writes::observe_id(Exec::PostgresPool(&self.ids), context, id).await
     }
 
     async fn record_registration(&mut self, rows: &Registration<'_>) -> StoreResult<()> {

@@ -44,6 +44,16 @@ pub(super) trait BackendTx: Send + 'static {
     ) -> StoreResult<()>;
     /// Tells other nodes about `event` once the transaction commits.
     async fn announce(&mut self, event: &Event) -> StoreResult<()>;
+    /// Issues the next id of `context` (see [`WriteTx::next_id`]); in the transaction
+    /// unless the backend issues ids outside it.
+    async fn next_id(&mut self, context: &str) -> StoreResult<i32> {
+        writes::next_id(self.conn(), context).await
+    }
+    /// Raises `context`'s id high-water mark to `id` (see [`WriteTx::observe_id`]); in the
+    /// transaction unless the backend issues ids outside it.
+    async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()> {
+        writes::observe_id(self.conn(), context, id).await
+    }
     /// Writes a registration's rows and announces its event, in one round trip.
     async fn record_registration(&mut self, rows: &writes::Registration<'_>) -> StoreResult<()>;
     /// [`BackendTx::record_registration`], then [`BackendTx::commit`], in as few round trips
@@ -315,11 +325,13 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
     }
 
     async fn next_id(&mut self, context: &str) -> StoreResult<i32> {
-        writes::next_id(self.ready().await?, context).await
+        self.take_pending(None).await?;
+        self.backend.next_id(context).await
     }
 
     async fn observe_id(&mut self, context: &str, id: i32) -> StoreResult<()> {
-        writes::observe_id(self.ready().await?, context, id).await
+        self.take_pending(None).await?;
+        self.backend.observe_id(context, id).await
     }
 
     async fn insert_schema(&mut self, schema: &SchemaRecord) -> StoreResult<()> {
