@@ -25,7 +25,8 @@ pub enum Stop {
     BeforeEvent(String),
     /// After a pool read of schema `id` has its answer, before handing it back.
     AfterSchemaRead(i32),
-    /// After a pool read of the config stored for this scope, before handing it back.
+    /// After a pool read of the config stored for this scope (alone or with others' settings),
+    /// before handing it back.
     AfterConfigRead(String),
     /// After a pool read of the versions carrying schema `id`, before handing them back.
     AfterUsagesRead(i32),
@@ -220,6 +221,13 @@ impl Store for GateStore {
     }
     async fn mode(&self, scope: &str) -> StoreResult<Option<String>> {
         self.inner.mode(scope).await
+    }
+    async fn settings(&self, scopes: &[String]) -> StoreResult<ScopeSettings> {
+        let answer = self.inner.settings(scopes).await;
+        for scope in scopes {
+            self.stops.pass(&Stop::AfterConfigRead(scope.clone())).await;
+        }
+        answer
     }
     async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>> {
         let first = lock_keys

@@ -154,9 +154,9 @@ impl Registry {
         let key = subject.map_or("\0", SubjectName::as_str);
         self.settings_gate
             .get_or_fill(&self.effective_configs, key, async {
-                Ok(std::sync::Arc::new(
-                    self.merged_config_of(&scopes_of(subject)).await?,
-                ))
+                let scopes = scopes_of(subject);
+                self.warm_settings(&scopes).await?;
+                Ok(std::sync::Arc::new(self.merged_config_of(&scopes).await?))
             })
             .await
     }
@@ -179,6 +179,8 @@ impl Registry {
         if subject.local_name().is_empty() {
             return Ok(subject);
         }
+        // The settings the request will obey next come with the alias, in the same read.
+        self.warm_settings(&scopes_of(Some(&subject))).await?;
         let alias = match self.stored_config(subject.as_str()).await? {
             Some(Value::Object(config)) => config
                 .get("alias")

@@ -401,9 +401,34 @@ impl Registry {
         let key = subject.map_or("\0", SubjectName::as_str);
         self.settings_gate
             .get_or_fill(&self.effective_modes, key, async {
-                self.mode_of_scopes(&scopes_of(subject)).await
+                let scopes = scopes_of(subject);
+                self.warm_settings(&scopes).await?;
+                self.mode_of_scopes(&scopes).await
             })
             .await
+    }
+
+    /// Fills the config and mode caches of every one of `scopes` with one read when any is
+    /// missing: what [`Registry::stored_config`] and [`Registry::stored_mode`] would
+    /// otherwise read a scope and a kind at a time (four reads for a new subject).
+    pub(crate) async fn warm_settings(&self, scopes: &[String]) -> Result<(), RegistryError> {
+        if scopes
+            .iter()
+            .all(|s| self.configs.contains_key(s) && self.modes.contains_key(s))
+        {
+            return Ok(());
+        }
+        let ticket = self.settings_gate.ticket();
+        let stored = self.store.settings(scopes).await?;
+        self.settings_gate.store_if_current(ticket, || {
+            for scope in scopes {
+                self.configs
+                    .insert(scope.clone(), stored.configs.get(scope).cloned());
+                self.modes
+                    .insert(scope.clone(), stored.modes.get(scope).cloned());
+            }
+        });
+        Ok(())
     }
 
     /// The mode of the most specific of `scopes` that stores one, else READWRITE; a global

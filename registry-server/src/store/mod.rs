@@ -178,6 +178,8 @@ pub trait Store: Send + Sync + 'static {
     async fn config(&self, scope: &str) -> StoreResult<Option<serde_json::Value>>;
     /// The mode stored for `scope`.
     async fn mode(&self, scope: &str) -> StoreResult<Option<String>>;
+    /// The configs and modes stored for `scopes` (at most four), in one read.
+    async fn settings(&self, scopes: &[String]) -> StoreResult<ScopeSettings>;
 
     /// Opens a write transaction holding exclusive locks on `lock_keys` (e.g. subjects).
     async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>>;

@@ -185,6 +185,10 @@ impl<B: Backend> Store for B {
         reads::mode(self.pool(), scope).await
     }
 
+    async fn settings(&self, scopes: &[String]) -> StoreResult<ScopeSettings> {
+        reads::settings_of_scopes(self.pool(), settings_scopes(scopes)?).await
+    }
+
     async fn begin_write(&self, lock_keys: &[&str]) -> StoreResult<Box<dyn WriteTx>> {
         // A fixed order over keys keeps two multi-key writers from deadlocking.
         let mut pending: Vec<String> = lock_keys.iter().map(|&k| k.to_owned()).collect();
@@ -204,6 +208,12 @@ impl<B: Backend> Store for B {
     ) -> Option<tokio::task::JoinHandle<()>> {
         self.listen_for_changes(sink)
     }
+}
+
+/// `scopes` padded for the settings statement; more than it binds is a caller's bug.
+fn settings_scopes(scopes: &[String]) -> StoreResult<[&str; SETTINGS_SCOPES]> {
+    padded_scopes(scopes)
+        .ok_or_else(|| StoreError::Corrupt(format!("{} settings scopes", scopes.len())))
 }
 
 /// A write transaction of either SQL backend.
@@ -265,12 +275,7 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
     }
 
     async fn obey_settings(&mut self, scopes: &[String]) -> StoreResult<ScopeSettings> {
-        let Some(scopes) = padded_scopes(scopes) else {
-            return Err(StoreError::Corrupt(format!(
-                "{} settings scopes",
-                scopes.len()
-            )));
-        };
+        let scopes = settings_scopes(scopes)?;
         self.take_pending(Some(scopes.map(settings_lock_key)))
             .await?;
         reads::settings_of_scopes(self.backend.conn(), scopes).await
