@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use registry_server::store::{
-    ChangeSink, Event, Referrer, SchemaRecord, ScopeSettings, Store, StoreResult, SubjectFilter,
-    SubjectSummary, VersionRecord, WriteTx,
+    ChangeSink, Event, Referrer, RegistrationReads, SchemaRecord, ScopeSettings, Store,
+    StoreResult, SubjectFilter, SubjectSummary, VersionRecord, WriteTx,
 };
 use tokio::sync::oneshot;
 
@@ -283,12 +283,16 @@ impl WriteTx for GateTx {
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>> {
         self.inner.versions(subject).await
     }
-    async fn live_versions_and_max(
+    async fn registration_reads(
         &mut self,
         subject: &str,
         latest_only: bool,
-    ) -> StoreResult<(Vec<VersionRecord>, i32)> {
-        self.inner.live_versions_and_max(subject, latest_only).await
+        context: &str,
+        hash: &str,
+    ) -> StoreResult<RegistrationReads> {
+        self.inner
+            .registration_reads(subject, latest_only, context, hash)
+            .await
     }
     async fn versions_with_id(
         &mut self,

@@ -112,6 +112,49 @@ async fn a_version_number_is_taken_once(store: Arc<dyn Store>) {
     assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
 }
 
+/// One statement answers what a registration reads: live versions (all, or the latest),
+/// the highest number with soft-deleted ones counted, and the ids of one digest in one
+/// context only.
+async fn registration_reads_answer_versions_and_ids_of_a_digest(store: Arc<dyn Store>) {
+    let mut tx = store.begin_write(&["s"]).await.expect("begin");
+    for (context, id, text) in [(".", 7, "A"), (".", 3, "A"), (".", 5, "B"), (".eu", 9, "A")] {
+        tx.insert_schema(&schema(context, id, text, vec![]))
+            .await
+            .expect("schema");
+    }
+    for (number, id) in [(1, 7), (2, 5), (3, 3)] {
+        tx.insert_version(&version("s", number, id))
+            .await
+            .expect("version");
+    }
+    tx.mark_deleted("s", 3).await.expect("soft delete");
+    tx.commit().await.expect("commit");
+
+    let mut tx = store.begin_write(&["s"]).await.expect("begin");
+    let all = tx
+        .registration_reads("s", false, ".", "hash-of-A")
+        .await
+        .expect("reads");
+    let numbers =
+        |reads: &store::RegistrationReads| reads.live.iter().map(|v| v.version).collect::<Vec<_>>();
+    assert_eq!(numbers(&all), vec![1, 2]);
+    assert_eq!(all.max_version, 3);
+    assert_eq!(all.same_digest_ids, vec![3, 7]);
+    let latest = tx
+        .registration_reads("s", true, ".eu", "hash-of-A")
+        .await
+        .expect("reads");
+    assert_eq!(numbers(&latest), vec![2]);
+    assert_eq!(latest.max_version, 3);
+    assert_eq!(latest.same_digest_ids, vec![9]);
+    let none = tx
+        .registration_reads("new", false, ".", "hash-of-C")
+        .await
+        .expect("reads");
+    assert!(none.live.is_empty() && none.same_digest_ids.is_empty());
+    assert_eq!(none.max_version, 0);
+}
+
 async fn versions_schemas_and_deletes(store: Arc<dyn Store>) {
     let mut tx = store.begin_write(&["s"]).await.expect("begin");
     tx.insert_schema(&schema(".", 1, "A", vec![]))
@@ -345,6 +388,7 @@ store_suite!(
     ids_are_issued_per_context_and_never_go_back,
     uncommitted_transactions_leave_nothing,
     a_version_number_is_taken_once,
+    registration_reads_answer_versions_and_ids_of_a_digest,
     versions_schemas_and_deletes,
     referrers_count_only_schemas_with_versions,
     config_and_mode_rows,

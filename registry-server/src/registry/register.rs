@@ -348,9 +348,12 @@ impl Registry {
         // IMPORT compares with nothing: only the latest, for its number.
         let latest_only =
             policy.mode.is_import_like() || (!policy.level.is_transitive() && group.is_none());
-        let (mut live, max_version) = tx
-            .live_versions_and_max(subject.as_str(), latest_only)
+        // The ids of the digest foreseen come with the versions (its lock is held already).
+        let foreseen_hash = &foreseen.stamp.hash;
+        let reads = tx
+            .registration_reads(subject.as_str(), latest_only, context, foreseen_hash)
             .await?;
+        let (mut live, max_version) = (reads.live, reads.max_version);
         if policy.mode.is_import_like() {
             live.clear();
         }
@@ -368,9 +371,13 @@ impl Registry {
             contract_in_tx(&mut *tx, prepared, foreseen, &config, live.last(), next).await?
         };
         Self::confirm_references_in_tx(&mut *tx, subject, &prepared.references).await?;
-        tx.lock_key(&crate::store::digest_lock_key(context, &stamp.hash))
-            .await?;
-        let same_schema_ids = tx.ids_with_hash(context, &stamp.hash).await?;
+        let same_schema_ids = if stamp.hash == *foreseen_hash {
+            reads.same_digest_ids
+        } else {
+            tx.lock_key(&crate::store::digest_lock_key(context, &stamp.hash))
+                .await?;
+            tx.ids_with_hash(context, &stamp.hash).await?
+        };
         if let Some(existing) =
             registered_meanwhile(&mut *tx, subject, prepared, &same_schema_ids).await?
         {

@@ -27,8 +27,8 @@ use async_trait::async_trait;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    DeletedFilter, Event, EventRecord, Referrer, SchemaRecord, ScopeSettings, SubjectFilter,
-    SubjectSummary, VersionRecord,
+    DeletedFilter, Event, EventRecord, Referrer, RegistrationReads, SchemaRecord, ScopeSettings,
+    SubjectFilter, SubjectSummary, VersionRecord,
 };
 pub use sqlite::{SqliteStore, Synchronous};
 
@@ -257,13 +257,16 @@ pub trait WriteTx: Send {
     async fn mode(&mut self, scope: &str) -> StoreResult<Option<String>>;
     async fn put_mode(&mut self, scope: &str, mode: &str) -> StoreResult<()>;
     async fn versions(&mut self, subject: &str) -> StoreResult<Vec<VersionRecord>>;
-    /// The live versions of `subject`, ascending (only the latest when `latest_only`), and
-    /// its highest version number, soft-deleted included (0 when none): one statement.
-    async fn live_versions_and_max(
+    /// The live versions of `subject` (only the latest when `latest_only`), its highest
+    /// version number, and the ids of digest `hash` in `context`: one statement, run once
+    /// the digest's [`digest_lock_key`] is held (taken here if it is not yet).
+    async fn registration_reads(
         &mut self,
         subject: &str,
         latest_only: bool,
-    ) -> StoreResult<(Vec<VersionRecord>, i32)>;
+        context: &str,
+        hash: &str,
+    ) -> StoreResult<RegistrationReads>;
     /// The versions of `subject` (soft-deleted included) carrying schema `id`.
     async fn versions_with_id(&mut self, subject: &str, id: i32)
     -> StoreResult<Vec<VersionRecord>>;

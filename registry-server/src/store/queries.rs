@@ -90,16 +90,29 @@ pub(super) const USAGE_SUBJECTS_PAGE: &str = "SELECT subject FROM subject_versio
 /// What a registration reads of its subject, in one statement: a first row holding only
 /// the highest version number (0 for none, soft-deleted versions included), then the live
 /// versions (unordered: the caller sorts them).
-pub(super) const LIVE_VERSIONS_AND_MAX: &str = "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER), \
-     NULL, NULL, NULL, NULL, NULL, NULL FROM subject_versions WHERE subject = $1 \
-     UNION ALL SELECT 0, subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND NOT deleted";
-/// [`LIVE_VERSIONS_AND_MAX`] with the latest live version only.
-pub(super) const LATEST_LIVE_VERSION_AND_MAX: &str = "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER), \
-     NULL, NULL, NULL, NULL, NULL, NULL FROM subject_versions WHERE subject = $1 \
-     UNION ALL SELECT 0, subject, version, context, schema_id, deleted, created_at \
-     FROM subject_versions WHERE subject = $1 AND version = \
-     (SELECT MAX(version) FROM subject_versions WHERE subject = $1 AND NOT deleted)";
+/// What a registration reads once its locks are held, as `(kind, number, version columns)`
+/// rows: kind 0 holds the highest version number of subject `$1` (0 for none), kind 1 a
+/// live version of it, kind 2 (number only) the id of a schema with digest `$3` in context
+/// `$2`. A macro so that both variants below share it; `$live` picks the live versions.
+macro_rules! registration_reads {
+    ($live:expr) => {
+        concat!(
+            "SELECT 0, CAST(COALESCE(MAX(version), 0) AS INTEGER), ",
+            "NULL, NULL, NULL, NULL, NULL, NULL FROM subject_versions WHERE subject = $1 ",
+            "UNION ALL SELECT 1, 0, subject, version, context, schema_id, deleted, created_at ",
+            "FROM subject_versions WHERE subject = $1 AND ",
+            $live,
+            " UNION ALL SELECT 2, id, NULL, NULL, NULL, NULL, NULL, NULL ",
+            "FROM schemas WHERE context = $2 AND hash = $3"
+        )
+    };
+}
+/// [`registration_reads!`] with every live version.
+pub(super) const REGISTRATION_READS: &str = registration_reads!("NOT deleted");
+/// [`registration_reads!`] with the latest live version only.
+pub(super) const REGISTRATION_READS_LATEST: &str = registration_reads!(
+    "version = (SELECT MAX(version) FROM subject_versions WHERE subject = $1 AND NOT deleted)"
+);
 pub(super) const VERSIONS_WITH_ID: &str = "SELECT subject, version, context, schema_id, deleted, created_at \
      FROM subject_versions WHERE subject = $1 AND schema_id = $2";
 pub(super) const ONE_VERSION: &str = "SELECT subject, version, context, schema_id, deleted, created_at \

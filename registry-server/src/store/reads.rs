@@ -5,8 +5,8 @@ use super::exec::{Exec, run};
 use super::queries;
 use super::records::{SchemaRow, VersionMaybeSchemaRow, VersionSchemaRow, config_column};
 use super::{
-    DeletedFilter, EventRecord, Referrer, SchemaRecord, ScopeSettings, StoreResult, SubjectFilter,
-    SubjectSummary, VersionRecord,
+    DeletedFilter, EventRecord, Referrer, RegistrationReads, SchemaRecord, ScopeSettings,
+    StoreError, StoreResult, SubjectFilter, SubjectSummary, VersionRecord,
 };
 use crate::domain::Page;
 
@@ -257,9 +257,9 @@ pub(super) async fn settings_of_scopes(
     ScopeSettings::from_rows(rows)
 }
 
-/// A row of [`queries::LIVE_VERSIONS_AND_MAX`]: the highest version number and NULLs, or
-/// 0 and a live version.
-type MaxOrVersion = (
+/// A row of [`queries::REGISTRATION_READS`]: its kind, a number, and a version's columns.
+type RegistrationRow = (
+    i32,
     i32,
     Option<String>,
     Option<i32>,
@@ -269,48 +269,58 @@ type MaxOrVersion = (
     Option<i64>,
 );
 
-/// The live versions of `subject`, ascending (only the latest when `latest_only`), and its
-/// highest version number, soft-deleted ones included (0 for none).
-pub(super) async fn live_versions_and_max(
+/// See [`RegistrationReads`]: one statement.
+pub(super) async fn registration_reads(
     db: Exec<'_>,
     subject: &str,
     latest_only: bool,
-) -> StoreResult<(Vec<VersionRecord>, i32)> {
+    context: &str,
+    hash: &str,
+) -> StoreResult<RegistrationReads> {
     let sql = if latest_only {
-        queries::LATEST_LIVE_VERSION_AND_MAX
+        queries::REGISTRATION_READS_LATEST
     } else {
-        queries::LIVE_VERSIONS_AND_MAX
+        queries::REGISTRATION_READS
     };
-    let rows: Vec<MaxOrVersion> = run!(db, |ex| sqlx::query_as(sql)
+    let rows: Vec<RegistrationRow> = run!(db, |ex| sqlx::query_as(sql)
         .bind(subject)
+        .bind(context)
+        .bind(hash)
         .fetch_all(ex)
         .await?);
-    let mut max = 0;
-    let mut live = Vec::new();
-    for (highest, subject, version, context, schema_id, deleted, created_at) in rows {
-        match (subject, version, context, schema_id, deleted, created_at) {
+    let mut reads = RegistrationReads::default();
+    for (kind, number, subject, version, context, schema_id, deleted, created_at) in rows {
+        match (
+            kind, subject, version, context, schema_id, deleted, created_at,
+        ) {
+            (0, ..) => reads.max_version = number,
             (
+                1,
                 Some(subject),
                 Some(version),
                 Some(context),
                 Some(schema_id),
                 Some(deleted),
                 Some(created_at),
-            ) => {
-                live.push(VersionRecord {
-                    subject,
-                    version,
-                    context,
-                    schema_id,
-                    deleted,
-                    created_at,
-                });
+            ) => reads.live.push(VersionRecord {
+                subject,
+                version,
+                context,
+                schema_id,
+                deleted,
+                created_at,
+            }),
+            (2, ..) => reads.same_digest_ids.push(number),
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "registration read row of kind {kind}"
+                )));
             }
-            _ => max = highest,
         }
     }
-    live.sort_unstable_by_key(|v| v.version);
-    Ok((live, max))
+    reads.live.sort_unstable_by_key(|v| v.version);
+    reads.same_digest_ids.sort_unstable();
+    Ok(reads)
 }
 
 pub(super) async fn versions_with_id(

@@ -260,6 +260,18 @@ pub struct ScopeSettings {
     pub configs: std::collections::HashMap<String, serde_json::Value>,
 }
 
+/// What a registration reads of its subject and its schema's digest once its locks are held
+/// ([`crate::store::WriteTx::registration_reads`]).
+#[derive(Debug, Default)]
+pub struct RegistrationReads {
+    /// The live versions, ascending (only the latest when that was asked).
+    pub live: Vec<VersionRecord>,
+    /// The highest version number, soft-deleted ones included (0 for none).
+    pub max_version: i32,
+    /// The ids whose schema has the digest in the context, ascending.
+    pub same_digest_ids: Vec<i32>,
+}
+
 /// The settings statements bind exactly this many scopes; fewer are padded by repeating
 /// the last one.
 pub(super) const SETTINGS_SCOPES: usize = 4;

@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use super::exec::Exec;
 use super::records::{SETTINGS_SCOPES, padded_scopes};
 use super::{
-    ChangeSink, Event, EventRecord, Referrer, SchemaRecord, ScopeSettings, Store, StoreError,
-    StoreResult, SubjectFilter, SubjectSummary, VersionRecord, WriteTx, digest_lock_key, reads,
-    settings_lock_key, writes,
+    ChangeSink, Event, EventRecord, Referrer, RegistrationReads, SchemaRecord, ScopeSettings,
+    Store, StoreError, StoreResult, SubjectFilter, SubjectSummary, VersionRecord, WriteTx,
+    digest_lock_key, reads, settings_lock_key, writes,
 };
 use crate::domain::Page;
 
@@ -301,12 +301,15 @@ impl<T: BackendTx> WriteTx for SqlTx<T> {
         reads::versions(self.ready().await?, subject).await
     }
 
-    async fn live_versions_and_max(
+    async fn registration_reads(
         &mut self,
         subject: &str,
         latest_only: bool,
-    ) -> StoreResult<(Vec<VersionRecord>, i32)> {
-        reads::live_versions_and_max(self.ready().await?, subject, latest_only).await
+        context: &str,
+        hash: &str,
+    ) -> StoreResult<RegistrationReads> {
+        self.queue_lock(&digest_lock_key(context, hash));
+        reads::registration_reads(self.ready().await?, subject, latest_only, context, hash).await
     }
 
     async fn versions_with_id(

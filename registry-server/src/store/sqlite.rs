@@ -274,8 +274,8 @@ mod query_plans {
         for statement in [
             queries::FIND_BY_HASH,
             queries::IDS_WITH_HASH,
-            queries::LIVE_VERSIONS_AND_MAX,
-            queries::LATEST_LIVE_VERSION_AND_MAX,
+            queries::REGISTRATION_READS,
+            queries::REGISTRATION_READS_LATEST,
             queries::VERSIONS_FOR_REGISTRATION,
             queries::VERSIONS_WITH_ID,
             queries::ONE_VERSION,
