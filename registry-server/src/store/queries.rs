@@ -87,13 +87,11 @@ pub(super) const USAGES_PAGE: &str = "SELECT subject, version, context, schema_i
 pub(super) const USAGE_SUBJECTS_PAGE: &str = "SELECT subject FROM subject_versions \
      WHERE context = $1 AND schema_id = $2 AND ($3 OR NOT deleted) \
      GROUP BY subject ORDER BY subject LIMIT $4 OFFSET $5";
-/// What a registration reads of its subject, in one statement: a first row holding only
-/// the highest version number (0 for none, soft-deleted versions included), then the live
-/// versions (unordered: the caller sorts them).
 /// What a registration reads once its locks are held, as `(kind, number, version columns)`
 /// rows: kind 0 holds the highest version number of subject `$1` (0 for none), kind 1 a
 /// live version of it, kind 2 (number only) the id of a schema with digest `$3` in context
-/// `$2`. A macro so that both variants below share it; `$live` picks the live versions.
+/// `$2`, unordered (the caller sorts). A macro so that both variants below share it; `$live`
+/// picks the live versions.
 macro_rules! registration_reads {
     ($live:expr) => {
         concat!(
