@@ -179,9 +179,15 @@ impl Registry {
         if subject.local_name().is_empty() {
             return Ok(subject);
         }
-        // The settings the request will obey next come with the alias, in the same read.
-        self.warm_settings(&scopes_of(Some(&subject))).await?;
-        let alias = match self.stored_config(subject.as_str()).await? {
+        let stored = match self.configs.get(subject.as_str()) {
+            Some(cached) => cached,
+            None => {
+                // The settings the request will obey next come with the alias, in one read.
+                self.warm_settings(&scopes_of(Some(&subject))).await?;
+                self.stored_config(subject.as_str()).await?
+            }
+        };
+        let alias = match stored {
             Some(Value::Object(config)) => config
                 .get("alias")
                 .and_then(Value::as_str)
