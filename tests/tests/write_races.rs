@@ -221,6 +221,38 @@ async fn a_config_fill_racing_a_settings_write_is_not_cached(gated: Gated) {
     );
 }
 
+/// The alias check's one read of every scope's settings, racing a `PUT /config`, must not
+/// keep the old config cached for the scopes it read.
+async fn a_settings_warm_racing_a_settings_write_is_not_cached(gated: Gated) {
+    let registry = Arc::clone(&gated.registry);
+    let s = subject("s");
+    let update = |level: &str| {
+        serde_json::from_value(json!({"compatibility": level})).expect("config update")
+    };
+    registry
+        .put_config(&Caller::everyone(), Some(&s), update("FULL"))
+        .await
+        .expect("first config");
+    let mut parked = gated.gate.arm(Stop::AfterConfigRead("s".to_owned()));
+    let read = tokio::spawn({
+        let registry = Arc::clone(&registry);
+        async move { registry.resolve_alias(subject("s")).await }
+    });
+    parked.reached().await;
+    registry
+        .put_config(&Caller::everyone(), Some(&s), update("NONE"))
+        .await
+        .expect("second config");
+    parked.release();
+    read.await.expect("alias task").expect("alias check");
+    let now = registry.effective_level(&s).await.expect("level");
+    assert_eq!(
+        now.to_string(),
+        "NONE",
+        "the settings caches kept a config overwritten since"
+    );
+}
+
 /// A scoped by-id read that found the id used only by a subject it may not read, racing a
 /// registration that gives the id a readable user: the read may answer 40403 (it started
 /// first), but must not leave the stale users cached for later reads.
@@ -284,4 +316,5 @@ both_backends_gated!(
     a_delete_racing_a_referring_registration_sees_the_reference,
     a_by_id_fill_racing_a_hard_delete_is_not_cached,
     a_config_fill_racing_a_settings_write_is_not_cached,
+    a_settings_warm_racing_a_settings_write_is_not_cached,
 );
