@@ -6,7 +6,8 @@
 //! router rather than layered on each route: each middleware, and each layer axum puts on a
 //! route, boxes and clones the rest of the stack per request, which cost the hottest reads a
 //! third of their instructions (README, Benchmarks). The edge looks up the route pattern
-//! itself, with the router's matcher ([`RouteMatcher`]).
+//! itself, with the router's matcher ([`RouteMatcher`]), and answers the plain by-id read
+//! without the router ([`DirectReads`]), after the same checks.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -24,6 +25,7 @@ use futures::FutureExt as _;
 use http::HeaderValue;
 use http::header::CONTENT_TYPE;
 
+use super::direct::DirectReads;
 use super::request_metrics::{RequestMetrics, UNMATCHED_ROUTE};
 use super::routes::{MatchedRoute, RouteMatcher};
 use super::{ApiError, Limits, auth, content, follow};
@@ -42,6 +44,8 @@ pub(super) struct EdgeState {
     pub limits: Limits,
     pub routes: RouteMatcher,
     pub metrics: RequestMetrics,
+    /// Reads answered here rather than by the router.
+    pub direct: Option<DirectReads>,
 }
 
 impl EdgeState {
@@ -70,7 +74,13 @@ impl EdgeState {
             limits,
             routes,
             metrics,
+            direct: None,
         }
+    }
+
+    /// This edge answering `direct`'s reads itself.
+    pub fn with_direct(self, direct: Option<DirectReads>) -> Self {
+        EdgeState { direct, ..self }
     }
 }
 
@@ -208,16 +218,26 @@ async fn admitted(
     if let Some(refusal) = follow::refusal(state.follow.as_deref(), request.method(), pattern) {
         return refusal.into_response();
     }
+    if let Some(direct) = &state.direct
+        && let Some(id) = direct.plain_by_id(route, &request)
+    {
+        return labelled(direct.by_id(&who, id).await, media_type);
+    }
     let extensions = request.extensions_mut();
     extensions.insert(who);
     // The body extractors read the default limit when none is given.
     if state.limits.max_body_bytes != Limits::default().max_body_bytes {
         extensions.insert(BodyLimit(state.limits.max_body_bytes));
     }
-    let mut response = match tower::Service::call(&mut router, request).await {
+    let response = match tower::Service::call(&mut router, request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
+    labelled(response, media_type)
+}
+
+/// `response` with the negotiated media type as its content type (when there is one).
+fn labelled(mut response: Response, media_type: Option<&'static str>) -> Response {
     if let Some(media_type) = media_type {
         response
             .headers_mut()

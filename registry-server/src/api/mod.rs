@@ -14,6 +14,7 @@ mod compatibility;
 mod config;
 pub mod content;
 mod contexts;
+mod direct;
 mod edge;
 mod error;
 pub mod extract;
@@ -95,12 +96,10 @@ pub use contexts::rewrite_request as rewrite_context_path;
 /// [`rewrite_context_path`] applied).
 pub fn router(state: AppState, limits: Limits) -> Edge {
     let (routes, table) = all_routes().into_parts();
-    let edge = edge::EdgeState::new(
-        state.auth.clone(),
-        state.follow.clone(),
-        limits,
-        routes::RouteMatcher::new(&table),
-    );
+    let matcher = routes::RouteMatcher::new(&table);
+    let direct = direct::DirectReads::new(state.clone(), &matcher);
+    let edge = edge::EdgeState::new(state.auth.clone(), state.follow.clone(), limits, matcher)
+        .with_direct(direct);
     let router = routes
         .fallback(|| async { extract::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::new(405, "HTTP 405 Method Not Allowed") })

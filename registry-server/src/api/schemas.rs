@@ -109,9 +109,19 @@ async fn by_id(
         // Boxed: the consumers' plain read below does not carry this future's size.
         return Box::pin(by_id_in_full(state, caller, id, params, format)).await;
     }
+    plain_by_id(&state, &caller, id).await
+}
+
+/// [`by_id`] without a subject, the highest id or a format: the rendered body, cached.
+/// Also answered by the edge itself ([`super::direct`]).
+pub(super) async fn plain_by_id(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+) -> Result<Response, ApiError> {
     let body = state
         .registry
-        .rendered_schema_by_id(&caller, id, |record| {
+        .rendered_schema_by_id(caller, id, |record| {
             let schema = RegisteredSchema::from_schema(record.clone());
             serde_json::to_vec(&string_body_of(&schema, None, None)).map(Bytes::from)
         })

@@ -159,8 +159,56 @@ async fn root_health_and_metrics(app: TestApp) {
     );
 }
 
+/// A plain `GET /schemas/ids/{id}` is answered by the edge without the router; the same
+/// read with a query (here one the handler ignores) goes through the router to the route's
+/// handler. Both answer alike: status, media type and body, hit or miss.
+async fn a_plain_read_by_id_answers_as_its_routed_form(app: TestApp) {
+    let kept = app.register_id("s", &record("Kept", &[])).await;
+    let deleted = app.register_id("gone", &record("Gone", &[])).await;
+    app.delete("/subjects/gone").await.assert_ok();
+    app.delete("/subjects/gone?permanent=true")
+        .await
+        .assert_ok();
+    let accepts: [&[(&str, &str)]; 4] = [
+        &[],
+        &[("Accept", "application/json")],
+        &[(
+            "Accept",
+            "application/vnd.schemaregistry+json; q=0.9, */*; q=0.1",
+        )],
+        &[("Accept", "text/html")],
+    ];
+    for id in [
+        kept.to_string(),
+        format!("00{kept}"),
+        deleted.to_string(),
+        "999".into(),
+        "2147483648".into(),
+    ] {
+        for headers in accepts {
+            let (plain, with_query) = (
+                format!("/schemas/ids/{id}"),
+                format!("/schemas/ids/{id}?ignored=1"),
+            );
+            let direct = send(&app, reqwest::Method::GET, &plain, headers, None).await;
+            let routed = send(&app, reqwest::Method::GET, &with_query, headers, None).await;
+            assert_eq!(
+                (direct.status, &direct.content_type, &direct.text),
+                (routed.status, &routed.content_type, &routed.text),
+                "id {id}, headers {headers:?}"
+            );
+        }
+    }
+    let hit = app.get(&format!("/schemas/ids/{kept}")).await;
+    assert_eq!(hit.assert_ok()["schema"], json!(record("Kept", &[])));
+    app.get(&format!("/schemas/ids/{deleted}"))
+        .await
+        .assert_error(40403);
+}
+
 both_backends!(
     media_types_are_negotiated,
     framework_errors_are_confluent_shaped,
-    root_health_and_metrics
+    root_health_and_metrics,
+    a_plain_read_by_id_answers_as_its_routed_form
 );
