@@ -181,37 +181,50 @@ async fn a_by_id_fill_racing_a_hard_delete_is_not_cached(gated: Gated) {
     assert_eq!(after.code(), 40403, "{after}");
 }
 
+/// Sets subject `s` to FULL, starts `read` (spawned), parks it after its read of `s`'s
+/// config, sets NONE meanwhile, and answers what `read` gave once released.
+async fn with_config_changed_during<T: Send + 'static>(
+    gated: &Gated,
+    read: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    let s = subject("s");
+    let put = |level: &str| {
+        let update = serde_json::from_value(json!({"compatibility": level})).expect("update");
+        let registry = Arc::clone(&gated.registry);
+        let s = s.clone();
+        async move {
+            registry
+                .put_config(&Caller::everyone(), Some(&s), update)
+                .await
+                .expect("config write");
+        }
+    };
+    put("FULL").await;
+    let mut parked = gated.gate.arm(Stop::AfterConfigRead("s".to_owned()));
+    let read = tokio::spawn(read);
+    parked.reached().await;
+    put("NONE").await;
+    parked.release();
+    read.await.expect("read task")
+}
+
 /// A config read that raced a `PUT /config` must not keep the old config cached.
 async fn a_config_fill_racing_a_settings_write_is_not_cached(gated: Gated) {
     let registry = Arc::clone(&gated.registry);
-    let s = subject("s");
     let level = |value: serde_json::Value| value["compatibilityLevel"].clone();
-    let update = |level: &str| {
-        serde_json::from_value(json!({"compatibility": level})).expect("config update")
-    };
-    registry
-        .put_config(&Caller::everyone(), Some(&s), update("FULL"))
-        .await
-        .expect("first config");
-    let mut parked = gated.gate.arm(Stop::AfterConfigRead("s".to_owned()));
-    let read = tokio::spawn({
+    let raced = with_config_changed_during(&gated, {
         let registry = Arc::clone(&registry);
         async move {
             registry
                 .get_config(&Caller::everyone(), Some(&subject("s")), false)
                 .await
         }
-    });
-    parked.reached().await;
-    registry
-        .put_config(&Caller::everyone(), Some(&s), update("NONE"))
-        .await
-        .expect("second config");
-    parked.release();
-    let raced = read.await.expect("read task").expect("config read");
+    })
+    .await
+    .expect("config read");
     assert_eq!(level(raced), json!("FULL"));
     let now = registry
-        .get_config(&Caller::everyone(), Some(&s), false)
+        .get_config(&Caller::everyone(), Some(&subject("s")), false)
         .await
         .expect("config read");
     assert_eq!(
@@ -225,27 +238,16 @@ async fn a_config_fill_racing_a_settings_write_is_not_cached(gated: Gated) {
 /// keep the old config cached for the scopes it read.
 async fn a_settings_warm_racing_a_settings_write_is_not_cached(gated: Gated) {
     let registry = Arc::clone(&gated.registry);
-    let s = subject("s");
-    let update = |level: &str| {
-        serde_json::from_value(json!({"compatibility": level})).expect("config update")
-    };
-    registry
-        .put_config(&Caller::everyone(), Some(&s), update("FULL"))
-        .await
-        .expect("first config");
-    let mut parked = gated.gate.arm(Stop::AfterConfigRead("s".to_owned()));
-    let read = tokio::spawn({
+    with_config_changed_during(&gated, {
         let registry = Arc::clone(&registry);
         async move { registry.resolve_alias(subject("s")).await }
-    });
-    parked.reached().await;
-    registry
-        .put_config(&Caller::everyone(), Some(&s), update("NONE"))
+    })
+    .await
+    .expect("alias check");
+    let now = registry
+        .effective_level(&subject("s"))
         .await
-        .expect("second config");
-    parked.release();
-    read.await.expect("alias task").expect("alias check");
-    let now = registry.effective_level(&s).await.expect("level");
+        .expect("level");
     assert_eq!(
         now.to_string(),
         "NONE",
