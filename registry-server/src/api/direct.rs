@@ -12,8 +12,7 @@ use super::access::Who;
 use super::routes::{MatchedRoute, RouteMatcher};
 use super::schemas;
 
-/// The route answered here: its pattern and the prefix before its one parameter.
-const BY_ID_PATTERN: &str = "/schemas/ids/{id}";
+/// What precedes the id in the path of [`schemas::BY_ID_ROUTE`].
 const BY_ID_PREFIX: &str = "/schemas/ids/";
 
 /// What the edge answers without the router.
@@ -54,7 +53,7 @@ impl ByIdRoute {
         routes
             .patterns()
             .iter()
-            .position(|p| *p == BY_ID_PATTERN)
+            .position(|p| *p == schemas::BY_ID_ROUTE)
             .map(ByIdRoute)
     }
 

@@ -20,11 +20,14 @@ use crate::registry::{
 use crate::schema::format::SchemaFormat;
 use crate::store::VersionRecord;
 
+/// The consumers' read of a schema by id (also answered by the edge: [`super::direct`]).
+pub(super) const BY_ID_ROUTE: &str = "/schemas/ids/{id}";
+
 pub fn routes() -> Routes {
     Routes::new()
         .get("/schemas", list_schemas)
         .get("/schemas/types", types)
-        .get("/schemas/ids/{id}", by_id)
+        .get(BY_ID_ROUTE, by_id)
         .get("/schemas/ids/{id}/schema", by_id_schema)
         .get("/schemas/ids/{id}/subjects", id_subjects)
         .get("/schemas/ids/{id}/versions", id_versions)
