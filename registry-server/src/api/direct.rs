@@ -1,6 +1,6 @@
 //! The consumers' hottest read answered by the edge itself: a plain `GET /schemas/ids/{id}`
 //! (an id of digits, no query) skips the router, whose second route match, path-parameter
-//! decoding, extractors and boxing cost a third of the request's instructions (README,
+//! decoding, extractors and boxing cost a quarter of the request's instructions (README,
 //! Benchmarks). Every other request, and every odd form of this one, goes through the router.
 
 use axum::extract::Request;
